@@ -1,0 +1,76 @@
+/**
+ * The vocabulary every stage of the pipeline shares. Plain data only: these objects are stored
+ * in Redis as JSON, so they hold ISO strings rather than DateTime instances.
+ */
+
+export const FEATURES = ['messaging', 'login', 'signup', 'notifications', 'pc', 'other'] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export const SEVERITIES = ['critical', 'major', 'minor'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const EVENT_STATUSES = ['open', 'update', 'resolved'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+/** One signal from monitoring, already verified and normalized by a source in `ingest/`. */
+export interface AlertEvent {
+  /** Incident key: every event with the same key belongs to the same incident. */
+  key: string;
+  status: EventStatus;
+  service: string;
+  feature: Feature;
+  severity: Severity;
+  /** When monitoring says it happened (ISO-8601 with offset). */
+  at: string;
+  /** Which ingest route it came through (`generic`, `alertmanager`, ...). */
+  source: string;
+  /** When herald accepted it (ISO-8601, UTC). Grace periods count from here, not from `at`. */
+  receivedAt: string;
+}
+
+/** What a tweet is for; decides the template and where it sits in the thread. */
+export type PostKind = 'open' | 'update' | 'reopened' | 'resolved';
+
+/**
+ * Life of one planned tweet. `scheduled` waits for its due time (and for earlier posts);
+ * `sending` means a worker claimed it and may have called X: if it is found in this state again,
+ * the outcome is unknown and must be reconciled by reading, never by posting blindly.
+ */
+export type PostStatus = 'scheduled' | 'sending' | 'posted' | 'cancelled' | 'failed';
+
+export interface Post {
+  /** Stable within the incident: `open`, `update-1`, `resolved-1`, ... */
+  id: string;
+  kind: PostKind;
+  status: PostStatus;
+  /** Not before this time (ISO). The open post waits out the grace period. */
+  dueAt: string;
+  /** Composed when the post is claimed, kept so an unknown outcome can be matched on X. */
+  text?: string;
+  /** Message variant used, so a duplicate-content refusal can move to the next one. */
+  variant?: number;
+  tweetId?: string;
+  inReplyTo?: string;
+  postedAt?: string;
+  attempts: number;
+  /** Why it was cancelled or failed, in words a person can act on. */
+  note?: string;
+}
+
+export type IncidentState = 'open' | 'resolved';
+
+export interface Incident {
+  key: string;
+  service: string;
+  feature: Feature;
+  severity: Severity;
+  state: IncidentState;
+  /** Start of the outage as monitoring reported it. */
+  openedAt: string;
+  resolvedAt?: string;
+  /** When herald first heard of it. */
+  firstSeenAt: string;
+  /** Number of events applied, for the API and the journal. */
+  events: number;
+  posts: Post[];
+}

@@ -1,0 +1,65 @@
+/**
+ * The edge between herald and wherever tweets go (X, the dry-run outbox, later other networks).
+ * Only adapters in this folder import twitter-api-v2.
+ */
+
+export interface PublishRequest {
+  text: string;
+  /** Tweet id to reply under; absent for a thread's root. */
+  inReplyTo?: string;
+}
+
+export interface PublishedPost {
+  id: string;
+  text: string;
+  /** ISO time the post went live (the adapter's clock when the network does not say). */
+  postedAt: string;
+}
+
+export interface RecentPost {
+  id: string;
+  text: string;
+  inReplyTo?: string;
+}
+
+export interface Publisher {
+  /** `x` or `dry-run`: logged at start and shown in the API. */
+  readonly mode: string;
+  post(request: PublishRequest): Promise<PublishedPost>;
+  /** The account's latest posts, newest first, to reconcile a post whose outcome is unknown. */
+  recentPosts(limit: number): Promise<RecentPost[]>;
+}
+
+/**
+ * Why a post did not go out, as the delivery worker must treat it. `retryable` says whether the
+ * same request may succeed later; `outcomeUnknown` says the post may already be live.
+ */
+export type PublishFailureReason =
+  | 'rate-limited' // 429: wait until `retryAt`
+  | 'duplicate' // 403 duplicate content: change the text, do not retry as is
+  | 'reply-refused' // 403 reply not allowed (2026 rule): post as a new root instead
+  | 'parent-missing' // 403/404 parent deleted or not visible yet: brief retry, then a new root
+  | 'unauthorized' // 401/403 credentials or access tier: stop posting, keep the queue, alert
+  | 'payment-required' // 402 credits exhausted: as unauthorized
+  | 'invalid' // 400: the request itself is wrong; retrying cannot help
+  | 'server-error' // 5xx: retry with backoff
+  | 'outcome-unknown'; // timeout, reset, no answer: reconcile before retrying
+
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+  constructor(
+    readonly reason: PublishFailureReason,
+    message: string,
+    readonly details: { status?: number; retryAt?: Date; cause?: unknown } = {},
+  ) {
+    super(message, { cause: details.cause });
+  }
+
+  get outcomeUnknown(): boolean {
+    return this.reason === 'outcome-unknown';
+  }
+
+  get retryable(): boolean {
+    return this.reason === 'rate-limited' || this.reason === 'server-error' || this.reason === 'parent-missing' || this.reason === 'outcome-unknown';
+  }
+}
