@@ -1,26 +1,246 @@
-// Placeholder signature; the compose helper replaces this file.
+/**
+ * Turns an incident moment into the text followers read. Pure: no I/O and no clock, times come in
+ * as ISO strings. The variant is chosen deterministically (the same incident always gets the same
+ * wording, so a retry composes the same tweet), and the result always fits X's 280 weighted
+ * characters or a ComposeError is thrown: an invalid tweet is never returned.
+ */
+import twitterText from 'twitter-text';
+import { DateTime } from 'luxon';
 import type { Feature, PostKind, Severity } from '../incidents/model.ts';
+import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation } from './catalog.ts';
+import { ComposeError } from './errors.ts';
+import { formatClock, formatClockNear, formatDay, formatDuration, languageOf } from './locale-format.ts';
+import { findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
+import { MAX_WEIGHTED_LENGTH, isPostable, weightedLength } from './tweet-length.ts';
+
+export { ComposeError } from './errors.ts';
 
 export interface ComposeInput {
   kind: PostKind;
   incidentKey: string;
+  /** Untrusted: cleaned of mentions, hashtags, links and line breaks, and capped, before use. */
   service: string;
   feature: Feature;
   severity: Severity;
   openedAt: string;
   resolvedAt?: string;
+  /** When herald will post next (ISO). Without it, variants that promise a time are skipped. */
+  nextUpdateAt?: string;
+  /** A finer stage of an `update`: the cause is known, or a fix is in and being watched. */
+  phase?: 'identified' | 'monitoring';
+  /** The post's id in the incident (`update-2`): mixed into the choice so successive updates differ. */
+  postId?: string;
   /** Added to the deterministic variant choice, e.g. after a duplicate-content refusal. */
   variantOffset?: number;
 }
 
 export interface ComposeOptions {
+  /** `ko`, `en`, `ja`; must match the catalog's locale. */
   locale: string;
+  /** IANA zone the audience reads times in, e.g. `Asia/Seoul`. */
   timezone: string;
+  /** Status page link, appended on its own line when it fits; `{key}` becomes the incident key. */
   statusUrl?: string;
 }
 
 export interface ComposedTweet {
   text: string;
   weightedLength: number;
+  /** 0-based index of the variant in its situation's list. */
   variant: number;
+  situation: Situation;
 }
+
+/** Notices staff post themselves, outside the incident flow. */
+export type NoticeKind = 'maintenance-ahead' | 'maintenance-starting' | 'maintenance-done' | 'announcement';
+
+export interface NoticeInput {
+  kind: NoticeKind;
+  /** Stable id of the notice; seeds the variant choice and fills `{key}` in the status link. */
+  key: string;
+  service: string;
+  /** Maintenance window (ISO); `ahead` needs both, `starting` needs `endsAt`. */
+  startsAt?: string;
+  endsAt?: string;
+  /** Staff-written text for an announcement; line breaks and links are kept. */
+  text?: string;
+  variantOffset?: number;
+}
+
+const NOTICE_SITUATIONS: Record<NoticeKind, Situation> = {
+  'maintenance-ahead': 'maintenance.ahead',
+  'maintenance-starting': 'maintenance.starting',
+  'maintenance-done': 'maintenance.done',
+  announcement: 'announcement',
+};
+
+// Which input field fills each variable, so a missing-variable error says what to pass.
+const SOURCE_OF: Record<string, string> = {
+  time: 'openedAt / startsAt',
+  duration: 'resolvedAt',
+  nextUpdate: 'nextUpdateAt',
+  date: 'startsAt',
+  endTime: 'endsAt',
+  text: 'text',
+};
+
+/** The catalog key for an incident post: `open.<feature>`, `update` (or its phase), `resolved`, `reopened`. */
+export function situationFor(input: Pick<ComposeInput, 'kind' | 'feature' | 'phase'>): Situation {
+  if (input.kind === 'open') return `open.${input.feature}`;
+  if (input.kind === 'update') return input.phase ?? 'update';
+  return input.kind;
+}
+
+/**
+ * Composes the tweet for one post of an incident. Throws a {@link ComposeError} when an input is
+ * invalid, a template needs a value the input lacks, or no variant fits in 280.
+ */
+export function composeTweet(catalog: Catalog, input: ComposeInput, options: ComposeOptions): ComposedTweet {
+  checkLocale(catalog, options);
+  const situation = situationFor(input);
+  const opened = parseTime(input.openedAt, 'openedAt', options.timezone);
+  const resolved = input.resolvedAt === undefined ? undefined : parseTime(input.resolvedAt, 'resolvedAt', options.timezone);
+  const next = input.nextUpdateAt === undefined ? undefined : parseTime(input.nextUpdateAt, 'nextUpdateAt', options.timezone);
+  const { locale } = options;
+
+  const values: Record<string, string> = {
+    service: cleanService(input.service),
+    time: formatClockNear(opened, resolved ?? next, locale),
+  };
+  // A resolve reported a little before the open (clocks of two monitors) still lasted a moment.
+  if (resolved) values.duration = formatDuration(resolved.diff(opened, 'minutes').minutes, locale);
+  if (next) values.nextUpdate = formatClock(next, locale);
+
+  return choose(catalog, situation, values, {
+    seed: [input.incidentKey, input.kind, input.postId ?? ''].join('\u0000'),
+    offset: input.variantOffset ?? 0,
+    link: statusLink(options.statusUrl, input.incidentKey),
+    allowedUrls: [],
+  });
+}
+
+/** Composes a maintenance notice or a staff announcement, with the same guarantees as {@link composeTweet}. */
+export function composeNotice(catalog: Catalog, input: NoticeInput, options: ComposeOptions): ComposedTweet {
+  checkLocale(catalog, options);
+  const { locale } = options;
+  const values: Record<string, string> = { service: cleanService(input.service) };
+  const starts = input.startsAt === undefined ? undefined : parseTime(input.startsAt, 'startsAt', options.timezone);
+  const ends = input.endsAt === undefined ? undefined : parseTime(input.endsAt, 'endsAt', options.timezone);
+  if (starts) Object.assign(values, { date: formatDay(starts, locale), time: formatClock(starts, locale) });
+  if (ends) values.endTime = formatClockNear(ends, starts, locale);
+  let allowedUrls: string[] = [];
+  if (input.text !== undefined) {
+    values.text = sanitizeStaffText(input.text);
+    if (!values.text) throw new ComposeError('invalid-input', 'the announcement text is empty');
+    allowedUrls = twitterText.extractUrls(values.text); // staff may link on purpose
+  }
+  return choose(catalog, NOTICE_SITUATIONS[input.kind], values, {
+    seed: [input.key, input.kind, ''].join('\u0000'),
+    offset: input.variantOffset ?? 0,
+    link: statusLink(options.statusUrl, input.key),
+    allowedUrls,
+  });
+}
+
+interface Choice {
+  seed: string;
+  offset: number;
+  link: string | undefined;
+  allowedUrls: string[];
+}
+
+/**
+ * Renders the eligible variants starting from the seeded one and keeps those that fit, first
+ * with the status link and then without it; `offset` walks that list, so each increment gives a
+ * different text that fits until the variants run out and the walk wraps around.
+ */
+function choose(catalog: Catalog, situation: Situation, values: Record<string, string>, how: Choice): ComposedTweet {
+  const variants = catalog.situations.get(situation) ?? [];
+  const eligible = variants.flatMap((variant, index) => (usable(variant, index, situation, values) ? [index] : []));
+  if (eligible.length === 0) {
+    throw new ComposeError('missing-variable', `every ${situation} variant needs {nextUpdate}: pass nextUpdateAt, or add a variant without it to messages/${catalog.locale}.yaml`, { situation });
+  }
+  const start = fnv1a(how.seed) % eligible.length;
+  const rendered = eligible.map((_, k) => {
+    const index = eligible[(start + k) % eligible.length]!;
+    return { variant: index, text: render(variants[index]!, values, situation, index) };
+  });
+
+  for (const link of how.link ? [how.link, undefined] : [undefined]) {
+    const fitting = rendered
+      .map((r) => ({ ...r, text: link ? `${r.text}\n${link}` : r.text }))
+      .map((r) => ({ ...r, weightedLength: weightedLength(r.text) }))
+      .filter((r) => r.weightedLength <= MAX_WEIGHTED_LENGTH);
+    if (fitting.length === 0) continue;
+    const pick = fitting[mod(how.offset, fitting.length)]!;
+    const unsafe = findUnsafeEntities(pick.text, link ? [...how.allowedUrls, link] : how.allowedUrls);
+    if (unsafe.length > 0 || !isPostable(pick.text)) {
+      const why = unsafe.length > 0 ? `it would carry ${unsafe.join(', ')}` : 'X would refuse its characters';
+      throw new ComposeError('unsafe-text', `${situation} variant ${pick.variant + 1} cannot be posted: ${why}`, { situation, variant: pick.variant });
+    }
+    return { text: pick.text, weightedLength: pick.weightedLength, variant: pick.variant, situation };
+  }
+  const shortest = Math.min(...rendered.map((r) => weightedLength(r.text)));
+  throw new ComposeError('too-long', `no ${situation} variant fits in ${MAX_WEIGHTED_LENGTH} (shortest is ${shortest}); shorten one in messages/${catalog.locale}.yaml`, { situation });
+}
+
+/** Whether `variant` can be rendered from `values`; a missing required value is an error, not a skip. */
+function usable(variant: MessageVariant, index: number, situation: Situation, values: Record<string, string>): boolean {
+  const missing = variant.variables.filter((name) => !(name in values));
+  if (missing.length === 0) return true;
+  const required = missing.filter((name) => !(OPTIONAL_VARIABLES as readonly string[]).includes(name));
+  if (required.length === 0) return false;
+  const fields = required.map((name) => `{${name}} (from ${SOURCE_OF[name] ?? name})`).join(', ');
+  throw new ComposeError('missing-variable', `${situation} variant ${index + 1} needs ${fields}, which the input does not have`, { situation, variant: index });
+}
+
+function render(variant: MessageVariant, values: Record<string, string>, situation: Situation, index: number): string {
+  try {
+    const out = variant.message.format(values);
+    return (Array.isArray(out) ? out.join('') : String(out)).trim();
+  } catch (e) {
+    throw new ComposeError('missing-variable', `${situation} variant ${index + 1} cannot be rendered: ${(e as Error).message}`, { situation, variant: index, cause: e });
+  }
+}
+
+function checkLocale(catalog: Catalog, options: ComposeOptions): void {
+  if (languageOf(options.locale) !== languageOf(catalog.locale)) {
+    throw new ComposeError('locale-mismatch', `asked for locale ${options.locale} with the ${catalog.locale} catalog; load the catalog for ${options.locale}`);
+  }
+}
+
+function cleanService(raw: string): string {
+  const service = sanitizeServiceName(raw);
+  if (!service) throw new ComposeError('invalid-input', `the service name ${JSON.stringify(raw.slice(0, 60))} has nothing printable once cleaned`);
+  return service;
+}
+
+function parseTime(iso: string, field: string, zone: string): DateTime {
+  const dt = DateTime.fromISO(iso, { zone });
+  if (!dt.isValid) throw new ComposeError('invalid-input', `${field} ${JSON.stringify(iso)} is not a usable time in ${zone}: ${dt.invalidExplanation ?? dt.invalidReason}`);
+  return dt;
+}
+
+/**
+ * The status link for `key`: `{key}` in `template` replaced with the URL-encoded key. Throws a
+ * ComposeError when the result is not one http(s) link X recognizes; call it once at start with
+ * the configured template so a bad link stops herald then rather than failing every tweet.
+ */
+export function statusLink(template: string | undefined, key: string): string | undefined {
+  if (!template) return undefined;
+  const link = template.replaceAll('{key}', encodeURIComponent(key));
+  // X must see the whole link as one link, or the tweet would show half a URL as text.
+  if (!/^https?:\/\//i.test(link) || twitterText.extractUrls(link)[0] !== link) {
+    throw new ComposeError('invalid-input', `the status link ${JSON.stringify(link)} is not a single http(s) link X recognizes`);
+  }
+  return link;
+}
+
+// FNV-1a over UTF-8: tiny, stable across Node versions and machines, well spread for short keys.
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash >>> 0;
+}
+
+const mod = (n: number, m: number): number => ((Math.trunc(n) % m) + m) % m;

@@ -47,10 +47,14 @@ export interface Post {
   dueAt: string;
   /** Composed when the post is claimed, kept so an unknown outcome can be matched on X. */
   text?: string;
-  /** Message variant used, so a duplicate-content refusal can move to the next one. */
+  /** Message variant used for `text`. */
   variant?: number;
+  /** Shifts the variant choice; raised after X refuses the text as a duplicate. */
+  variantOffset?: number;
   tweetId?: string;
   inReplyTo?: string;
+  /** Posted as a new top-level tweet although it continues a thread (X refused the reply). */
+  root?: boolean;
   postedAt?: string;
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */

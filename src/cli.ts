@@ -1,0 +1,76 @@
+/**
+ * herald's command line: a table of subcommands, each owning its arguments and output. Add a
+ * command by writing a `CliCommand` next to the code it drives and listing it in `commands`.
+ * `bin/herald.js` calls {@link main}; nothing here runs on import.
+ */
+import { CatalogError, ComposeError } from './compose/errors.ts';
+import { lintMessagesCommand } from './compose/lint-messages.ts';
+import { previewCommand } from './compose/preview.ts';
+
+/** What a command may touch: its output streams, the environment and the directory it runs in. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export interface CliCommand {
+  /** One line for `herald help`. */
+  summary: string;
+  usage: string;
+  /** Resolves to the exit code: 0 done, 1 failed, 2 used wrongly. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+const commands: Record<string, CliCommand> = {
+  preview: previewCommand,
+  'lint-messages': lintMessagesCommand,
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: herald <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+/** The process's own streams, environment and directory. */
+export function processIo(): CliIo {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Runs `herald <argv...>` and resolves to the exit code. Errors a person can act on are printed, not thrown. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    io.err(help());
+    return 2;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    io.out(help());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`unknown command: ${name}\n\n${help()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e) {
+    if ((e as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(e as Error).message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof CatalogError || e instanceof ComposeError) {
+      io.err(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The message catalog: `messages/<locale>.yaml` read, checked and compiled once. Every situation
+ * herald can tweet about must be present with at least one valid variant, and a variant may only
+ * use the variables its situation provides, so a broken file stops herald at start instead of
+ * failing in the middle of an outage. `lint-messages` adds the checks that need sample values.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import IntlMessageFormat from 'intl-messageformat';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { FEATURES, type Feature } from '../incidents/model.ts';
+import { CatalogError, type CatalogProblem } from './errors.ts';
+import { languageOf } from './locale-format.ts';
+
+/** Where the shipped catalogs live: `messages/` at the package root. */
+export const DEFAULT_MESSAGES_DIR = fileURLToPath(new URL('../../messages/', import.meta.url));
+
+/** A value a template may use as `{name}`. See messages/README.md for what each one holds. */
+export type Variable = 'service' | 'time' | 'duration' | 'nextUpdate' | 'date' | 'endTime' | 'text';
+
+/** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
+export type Situation =
+  | `open.${Feature}`
+  | 'update'
+  | 'identified'
+  | 'monitoring'
+  | 'resolved'
+  | 'reopened'
+  | 'maintenance.ahead'
+  | 'maintenance.starting'
+  | 'maintenance.done'
+  | 'announcement';
+
+const OPEN = Object.fromEntries(FEATURES.map((f) => [`open.${f}`, ['service', 'time']])) as unknown as Record<`open.${Feature}`, readonly Variable[]>;
+
+/**
+ * The variables each situation provides; a template may use any of them and nothing else.
+ * `nextUpdate` is the one optional variable: herald does not always know when it will post
+ * next, so a situation offering it must also have variants that do without (lint checks this).
+ */
+export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]>> = {
+  ...OPEN,
+  update: ['service', 'time', 'nextUpdate'],
+  identified: ['service', 'time', 'nextUpdate'],
+  monitoring: ['service', 'time', 'nextUpdate'],
+  resolved: ['service', 'time', 'duration'],
+  reopened: ['service', 'time'],
+  'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
+  'maintenance.starting': ['service', 'endTime'],
+  'maintenance.done': ['service'],
+  announcement: ['service', 'text'],
+};
+
+/** Variables a caller may leave out; variants that use them are then skipped, not rendered short. */
+export const OPTIONAL_VARIABLES: readonly Variable[] = ['nextUpdate'];
+
+/** Every situation, in catalog order. */
+export const SITUATIONS = Object.keys(SITUATION_VARIABLES) as Situation[];
+
+/** One compiled variant of a situation. */
+export interface MessageVariant {
+  /** The ICU text as written in the file. */
+  readonly source: string;
+  readonly message: IntlMessageFormat;
+  /** Variable names the text uses. */
+  readonly variables: readonly string[];
+}
+
+/** A locale's messages, compiled and known to be well-formed. */
+export interface Catalog {
+  readonly locale: string;
+  readonly file: string;
+  readonly situations: ReadonlyMap<Situation, readonly MessageVariant[]>;
+}
+
+export interface ParsedCatalog {
+  /** Present only when there were no problems. */
+  catalog?: Catalog;
+  problems: CatalogProblem[];
+  /** Situation-like keys found in the file, valid or not, for comparing locales. */
+  keys: string[];
+}
+
+const variantList = z.array(z.string().trim().min(1, 'empty text')).min(1, 'needs at least one variant');
+
+// Built from SITUATIONS so adding a situation above is the only change the schema needs.
+const fileSchema = (() => {
+  const top: Record<string, z.ZodType> = {};
+  const groups: Record<string, Record<string, z.ZodType>> = {};
+  for (const situation of SITUATIONS) {
+    const [group, name] = situation.split('.') as [string, string | undefined];
+    if (name === undefined) top[group] = variantList;
+    else (groups[group] ??= {})[name] = variantList;
+  }
+  for (const [group, shape] of Object.entries(groups)) top[group] = z.strictObject(shape);
+  return z.strictObject(top);
+})();
+
+const SYNTAX_HINTS: Record<string, string> = {
+  EXPECT_ARGUMENT_CLOSING_BRACE: 'a { is never closed with }',
+  EMPTY_ARGUMENT: '{} has no variable name in it',
+  MALFORMED_ARGUMENT: 'a {…} does not hold a valid variable name',
+};
+
+/** Checks and compiles one catalog file's text. Never throws: problems are returned. */
+export function parseCatalog(source: string, file: string, locale: string): ParsedCatalog {
+  const problems: CatalogProblem[] = [];
+  const doc = parseDocument(source, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) problems.push({ file, key: '(file)', code: 'yaml', message: `not valid YAML: ${e.message.split('\n')[0]}` });
+    return { problems, keys: [] };
+  }
+  const raw: unknown = doc.toJS();
+  const keys = situationKeys(raw);
+  const parsed = fileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...describeIssue(file, raw, issue));
+    return { problems, keys };
+  }
+
+  const situations = new Map<Situation, MessageVariant[]>();
+  for (const situation of SITUATIONS) {
+    const [group, name] = situation.split('.') as [string, string | undefined];
+    const node = (parsed.data as Record<string, unknown>)[group];
+    const sources = (name === undefined ? node : (node as Record<string, unknown>)[name]) as string[];
+    const allowed: readonly string[] = SITUATION_VARIABLES[situation];
+    const compiled = sources.map((text, variant): MessageVariant | undefined => {
+      const trimmed = text.trim();
+      let message: IntlMessageFormat;
+      try {
+        message = new IntlMessageFormat(trimmed, locale, undefined, { ignoreTag: true });
+      } catch (e) {
+        const code = e instanceof Error ? e.message : String(e);
+        const column = (e as { location?: { start?: { column?: number } } }).location?.start?.column;
+        const hint = SYNTAX_HINTS[code] ?? 'see messages/README.md';
+        problems.push({ file, key: situation, variant, code: 'syntax', message: `ICU syntax error ${code}${column ? ` at column ${column}` : ''}: ${hint}` });
+        return undefined;
+      }
+      const variables = variablesOf(message.getAst());
+      for (const name of variables.filter((v) => !allowed.includes(v))) {
+        problems.push({ file, key: situation, variant, code: 'unknown-variable', message: `unknown variable {${name}}; ${situation} provides ${allowed.map((v) => `{${v}}`).join(', ')}` });
+      }
+      return { source: trimmed, message, variables };
+    });
+    situations.set(situation, compiled.filter((v): v is MessageVariant => v !== undefined));
+  }
+  if (problems.length > 0) return { problems, keys };
+  return { catalog: { locale, file, situations }, problems, keys };
+}
+
+type Ast = ReturnType<IntlMessageFormat['getAst']>;
+
+function variablesOf(ast: Ast, found = new Set<string>()): string[] {
+  for (const el of ast) {
+    // Literals (0) and `#` inside plurals (7) carry no variable; every other element names one.
+    if (el.type !== 0 && el.type !== 7 && 'value' in el && typeof el.value === 'string') found.add(el.value);
+    if ('options' in el) for (const option of Object.values(el.options)) variablesOf(option.value, found);
+    if ('children' in el) variablesOf(el.children, found);
+  }
+  return [...found];
+}
+
+function situationKeys(raw: unknown): string[] {
+  if (!isRecord(raw)) return [];
+  return Object.entries(raw).flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): CatalogProblem[] {
+  const variantAt = issue.path.findIndex((p) => typeof p === 'number');
+  const keyPath = (variantAt === -1 ? issue.path : issue.path.slice(0, variantAt)).map(String);
+  const variant = variantAt === -1 ? undefined : (issue.path[variantAt] as number);
+  const key = keyPath.join('.') || '(file)';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => ({ file, key: [...keyPath, k].join('.'), code: 'unknown-key' as const, message: 'not a situation herald uses (a typo?)' }));
+  }
+  if (variant === undefined && valueAt(raw, keyPath) === undefined) {
+    return [{ file, key, code: 'missing-key', message: 'missing: every locale needs this situation' }];
+  }
+  return [{ file, key, variant, code: 'invalid', message: issue.message }];
+}
+
+function valueAt(raw: unknown, keyPath: readonly string[]): unknown {
+  let node = raw;
+  for (const k of keyPath) node = isRecord(node) ? node[k] : undefined;
+  return node;
+}
+
+/** Locales with a catalog in `dir`: the `*.yaml` file names, sorted. */
+export function catalogLocales(dir: string = DEFAULT_MESSAGES_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+}
+
+const cache = new Map<string, Map<string, Catalog>>();
+
+/**
+ * The catalog for `locale` (`ko-KR` reads `ko.yaml`) from `dir`, compiled once per directory and
+ * locale. Throws a {@link CatalogError} listing every problem in the file.
+ */
+export function loadCatalog(dir: string, locale: string): Catalog {
+  const root = path.resolve(dir);
+  const language = languageOf(locale);
+  const cached = cache.get(root)?.get(language);
+  if (cached) return cached;
+  const file = path.join(root, `${language}.yaml`);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CatalogError([{ file, key: '(file)', code: 'unreadable', message: `cannot be read: ${(e as Error).message}` }]);
+  }
+  const { catalog, problems } = parseCatalog(source, file, language);
+  if (!catalog) throw new CatalogError(problems);
+  if (!cache.has(root)) cache.set(root, new Map());
+  cache.get(root)!.set(language, catalog);
+  return catalog;
+}

@@ -1,0 +1,147 @@
+/**
+ * `herald lint-messages`: everything the catalog loader checks, plus what needs rendering to see.
+ * Every variant of every situation in every locale is rendered with the longest values herald can
+ * produce (a service name at the cap, two-digit times with a date, a day-long duration), so a
+ * variant that passes here fits in any real outage.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import twitterText from 'twitter-text';
+import { DateTime } from 'luxon';
+import type { CliCommand } from '../cli.ts';
+import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
+import { formatProblem, type CatalogProblem } from './errors.ts';
+import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
+import { SERVICE_NAME_MAX_WEIGHT, findUnsafeEntities } from './sanitize.ts';
+import { MAX_WEIGHTED_LENGTH, isPostable, weightedLength } from './tweet-length.ts';
+
+/** What a status link adds to a tweet: a line break and a link, which X always counts as 23. */
+const STATUS_LINK_WEIGHT = 1 + 23;
+
+export interface LintReport {
+  locales: string[];
+  /** Variants rendered and measured. */
+  checked: number;
+  problems: CatalogProblem[];
+}
+
+const SAMPLE_NAMES: Record<string, string> = { ko: '아주긴메신저서비스이름', ja: 'とても長いメッセンジャー', en: 'Very Long Messenger Service Name ' };
+const SAMPLE_TEXTS: Record<string, string> = {
+  ko: '오늘 밤 앱 업데이트가 있어요. 업데이트 후에는 한 번 다시 로그인해 주세요.',
+  ja: '今夜アプリを更新します。更新後は一度ログインし直してください。',
+  en: 'We are updating the app tonight. Please log in again once after the update, thank you.',
+};
+
+/** A service name of exactly the longest weight compose lets through. */
+export function longServiceName(locale: string): string {
+  const base = SAMPLE_NAMES[languageOf(locale)] ?? SAMPLE_NAMES.en!;
+  let name = '';
+  for (const ch of base.repeat(10)) {
+    if (weightedLength(name + ch) > SERVICE_NAME_MAX_WEIGHT) break;
+    name += ch;
+  }
+  return name;
+}
+
+/** The longest value each variable can take in `locale`, for measuring worst cases. */
+export function sampleValues(locale: string): Record<Variable, string> {
+  const late = DateTime.fromObject({ year: 2025, month: 12, day: 31, hour: 12, minute: 59 }, { zone: 'UTC' });
+  return {
+    service: longServiceName(locale),
+    time: formatDayAndClock(late, locale),
+    duration: formatDuration(23 * 60 + 59, locale),
+    nextUpdate: formatClock(late, locale),
+    date: formatDay(late, locale),
+    endTime: formatDayAndClock(late, locale),
+    text: SAMPLE_TEXTS[languageOf(locale)] ?? SAMPLE_TEXTS.en!,
+  };
+}
+
+/** Checks every `*.yaml` catalog in `dir`. Never throws for content problems: they are returned. */
+export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
+  const locales = catalogLocales(dir);
+  if (locales.length === 0) {
+    return { locales, checked: 0, problems: [{ file: dir, key: '(file)', code: 'unreadable', message: 'no <locale>.yaml catalogs here' }] };
+  }
+  const problems: CatalogProblem[] = [];
+  const parsed = locales.map((locale) => {
+    const file = path.join(dir, `${locale}.yaml`);
+    return { locale, file, ...parseCatalog(readFileSync(file, 'utf8'), file, locale) };
+  });
+
+  // Say which other locales have a key, which is what a translator needs to fix it.
+  const everywhere = new Set(parsed.flatMap((p) => p.keys));
+  for (const p of parsed) {
+    const present = new Set(p.keys);
+    const missingHere = [...everywhere].filter((k) => !present.has(k) && p.problems.every((q) => q.code !== 'yaml'));
+    const others = (key: string) => parsed.filter((o) => o !== p && o.keys.includes(key)).map((o) => path.basename(o.file));
+    problems.push(...p.problems.filter((q) => !(q.code === 'missing-key' && missingHere.includes(q.key))));
+    for (const key of missingHere) problems.push({ file: p.file, key, code: 'missing-key', message: `missing here, present in ${others(key).join(', ')}` });
+  }
+
+  let checked = 0;
+  for (const { catalog } of parsed) {
+    if (!catalog) continue;
+    const found = lintCatalog(catalog);
+    checked += found.checked;
+    problems.push(...found.problems);
+  }
+  return { locales, checked, problems };
+}
+
+function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProblem[] } {
+  const { file } = catalog;
+  const values = sampleValues(catalog.locale);
+  const problems: CatalogProblem[] = [];
+  let checked = 0;
+  for (const key of SITUATIONS) {
+    const variants = catalog.situations.get(key) ?? [];
+    let roomForLink = false;
+    variants.forEach((variant, index) => {
+      checked += 1;
+      const problem = (code: CatalogProblem['code'], message: string) => problems.push({ file, key, variant: index, code, message });
+      let text: string;
+      try {
+        const out = variant.message.format(values);
+        text = (Array.isArray(out) ? out.join('') : String(out)).trim();
+      } catch (e) {
+        problem('render', `cannot be rendered: ${(e as Error).message}`);
+        return;
+      }
+      const weight = weightedLength(text);
+      if (weight > MAX_WEIGHTED_LENGTH) problem('too-long', `${weight}/${MAX_WEIGHTED_LENGTH} with the longest values (a ${SERVICE_NAME_MAX_WEIGHT}-weight service name); shorten it by ${weight - MAX_WEIGHTED_LENGTH}`);
+      if (weight + STATUS_LINK_WEIGHT <= MAX_WEIGHTED_LENGTH) roomForLink = true;
+      if (!variant.variables.includes('service')) problem('style', 'does not name the service: every tweet says which service it is about ({service})');
+      if (/[{}]/.test(text)) problem('style', "shows a literal { or }: an apostrophe (') right before { quotes it, write ’ instead");
+      const unsafe = findUnsafeEntities(text, twitterText.extractUrls(values.text));
+      if (unsafe.length > 0) problem('style', `would carry ${unsafe.join(', ')}: no hashtags, mentions or links (the status link is added for you)`);
+      if (weight <= MAX_WEIGHTED_LENGTH && !isPostable(text)) problem('style', 'X would refuse this text (blank, or characters X does not accept)');
+    });
+    if (variants.length > 0 && !roomForLink) {
+      problems.push({ file, key, code: 'too-long', message: `no variant leaves room for the status link (${MAX_WEIGHTED_LENGTH - STATUS_LINK_WEIGHT} at most with the longest values): add a short one` });
+    }
+    const optional = SITUATION_VARIABLES[key].filter((v) => OPTIONAL_VARIABLES.includes(v));
+    if (optional.length > 0 && variants.length > 0 && variants.every((v) => v.variables.some((name) => optional.includes(name as Variable)))) {
+      problems.push({ file, key, code: 'invalid', message: `every variant uses {${optional.join('}, {')}}: herald does not always know it, add a variant without` });
+    }
+  }
+  return { checked, problems };
+}
+
+/** `herald lint-messages [--messages <dir>]`: exit 1 listing every problem, 0 when clean. */
+export const lintMessagesCommand: CliCommand = {
+  summary: 'check every message in every locale (syntax, keys, variables, length)',
+  usage: 'herald lint-messages [--messages <dir>]',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { messages: { type: 'string' } }, strict: true, allowPositionals: false });
+    const dir = path.resolve(io.cwd, values.messages ?? (io.env.HERALD_MESSAGES_DIR || DEFAULT_MESSAGES_DIR));
+    const report = lintMessages(dir);
+    if (report.problems.length === 0) {
+      io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} with the longest values\n`);
+      return 0;
+    }
+    io.err(`${report.problems.map(formatProblem).join('\n')}\n\n${report.problems.length} problem(s) in ${dir}\n`);
+    return 1;
+  },
+};

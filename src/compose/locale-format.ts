@@ -1,0 +1,93 @@
+/**
+ * Times and durations as followers say them. Korean, English and Japanese are spelled out here
+ * rather than left to Intl: the ICU data bundled with Node differs between builds (some print
+ * "PM 4:54" for Korean), and a golden test or a tweet must not change with the machine.
+ * Other languages fall back to luxon's Intl formatting.
+ */
+import { DateTime, Duration } from 'luxon';
+
+/** `ko`, `en`, `ja`, ... from a tag such as `ko-KR`. */
+export function languageOf(locale: string): string {
+  try {
+    return new Intl.Locale(locale).language;
+  } catch {
+    return locale.toLowerCase().split(/[-_]/)[0] ?? locale;
+  }
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+const hour12 = (hour: number): number => (hour % 12 === 0 ? 12 : hour % 12);
+
+/** Clock time in `dt`'s zone: "오후 4시 54분", "4:54 PM", "16時54分". On the hour: "오후 4시", "16時". */
+export function formatClock(dt: DateTime, locale: string): string {
+  const { hour, minute } = dt;
+  switch (languageOf(locale)) {
+    case 'ko':
+      return `${hour < 12 ? '오전' : '오후'} ${hour12(hour)}시${minute ? ` ${minute}분` : ''}`;
+    case 'en':
+      return `${hour12(hour)}:${pad2(minute)} ${hour < 12 ? 'AM' : 'PM'}`;
+    case 'ja':
+      return `${hour}時${minute ? `${minute}分` : ''}`;
+    default:
+      return dt.setLocale(locale).toLocaleString(DateTime.TIME_SIMPLE);
+  }
+}
+
+/** Calendar day in `dt`'s zone: "3월 14일", "Mar 14", "3月14日". */
+export function formatDay(dt: DateTime, locale: string): string {
+  switch (languageOf(locale)) {
+    case 'ko':
+      return `${dt.month}월 ${dt.day}일`;
+    case 'en':
+      return dt.setLocale('en').toFormat('LLL d');
+    case 'ja':
+      return `${dt.month}月${dt.day}日`;
+    default:
+      return dt.setLocale(locale).toLocaleString({ month: 'short', day: 'numeric' });
+  }
+}
+
+/** Day and time: "3월 14일 오후 4시 54분", "Mar 14, 4:54 PM", "3月14日 16時54分". */
+export function formatDayAndClock(dt: DateTime, locale: string): string {
+  const separator = languageOf(locale) === 'en' ? ', ' : ' ';
+  return `${formatDay(dt, locale)}${separator}${formatClock(dt, locale)}`;
+}
+
+/**
+ * `dt`'s clock time, with the day in front when `reference` falls on another local day, so an
+ * outage that crosses midnight never reads as if it started later than it ended.
+ */
+export function formatClockNear(dt: DateTime, reference: DateTime | undefined, locale: string): string {
+  return reference && !reference.hasSame(dt, 'day') ? formatDayAndClock(dt, locale) : formatClock(dt, locale);
+}
+
+/**
+ * How long something lasted, rounded to the minute and never below one:
+ * "54분", "1시간 12분", "1일 3시간"; "54 minutes", "1 hour and 12 minutes"; "54分", "1時間12分".
+ * From a day on, minutes are dropped: nobody needs them after a day-long outage.
+ */
+export function formatDuration(totalMinutes: number, locale: string): string {
+  const minutesTotal = Math.max(1, Math.round(totalMinutes));
+  const days = Math.floor(minutesTotal / 1440);
+  const hours = Math.floor((minutesTotal % 1440) / 60);
+  const minutes = days > 0 ? 0 : minutesTotal % 60;
+  const parts: Array<[number, 'day' | 'hour' | 'minute']> = (
+    [[days, 'day'], [hours, 'hour'], [minutes, 'minute']] as Array<[number, 'day' | 'hour' | 'minute']>
+  ).filter(([n]) => n > 0);
+  switch (languageOf(locale)) {
+    case 'ko': {
+      const unit = { day: '일', hour: '시간', minute: '분' };
+      return parts.map(([n, u]) => `${n}${unit[u]}`).join(' ');
+    }
+    case 'ja': {
+      const unit = { day: '日', hour: '時間', minute: '分' };
+      return parts.map(([n, u]) => `${n}${unit[u]}`).join('');
+    }
+    case 'en':
+      return parts.map(([n, u]) => `${n} ${u}${n === 1 ? '' : 's'}`).join(' and ');
+    default:
+      return Duration.fromObject(Object.fromEntries(parts.map(([n, u]) => [`${u}s`, n])))
+        .reconfigure({ locale })
+        .toHuman({ unitDisplay: 'short' });
+  }
+}

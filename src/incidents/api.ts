@@ -1,0 +1,49 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { Incident, Post } from './model.ts';
+import type { IncidentStore } from './store.ts';
+
+/** The public shape of a tweet in the API: `kind` is open, update or resolved (a reopening is an update). */
+export function tweetView(post: Post) {
+  return {
+    id: post.tweetId!,
+    text: post.text ?? '',
+    inReplyTo: post.inReplyTo ?? null,
+    postedAt: post.postedAt ?? null,
+    kind: post.kind === 'reopened' ? 'update' : post.kind,
+  };
+}
+
+export function incidentView(incident: Incident) {
+  return {
+    key: incident.key,
+    state: incident.state,
+    service: incident.service,
+    feature: incident.feature,
+    severity: incident.severity,
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt ?? null,
+    events: incident.events,
+    tweets: incident.posts.filter((p) => p.status === 'posted').map(tweetView),
+    posts: incident.posts.map(({ id, kind, status, dueAt, attempts, note }) => ({ id, kind, status, dueAt, attempts, note: note ?? null })),
+  };
+}
+
+export async function incidentRoutes(app: FastifyInstance, deps: { store: IncidentStore; authorized: (headers: IncomingHttpHeaders) => boolean }) {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!deps.authorized(request.headers)) {
+      return reply.code(401).send({ error: 'missing or wrong API token', details: [] });
+    }
+  });
+  app.get<{ Params: { key: string } }>('/api/incidents/:key', async (request, reply) => {
+    const incident = await deps.store.get(request.params.key);
+    if (!incident) return reply.code(404).send({ error: `no incident with key ${request.params.key}`, details: [] });
+    return incidentView(incident);
+  });
+  app.get<{ Querystring: { limit?: string } }>('/api/incidents', async (request) => {
+    const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50) || 50));
+    const keys = await deps.store.recentKeys(limit);
+    const incidents = await Promise.all(keys.map((k) => deps.store.get(k)));
+    return incidents.filter((i): i is Incident => i !== null).map(incidentView);
+  });
+}

@@ -1,0 +1,80 @@
+import type { Redis } from 'ioredis';
+import type { Incident } from './model.ts';
+import { hasPendingPosts } from './rules.ts';
+import { ConcurrentUpdateError, type IncidentStore } from './store.ts';
+
+// Compare-and-set on the whole stored JSON, plus the indexes, in one step. A single connection can
+// serve many concurrent updates this way, which WATCH/MULTI (connection state) cannot.
+const CAS_SCRIPT = `
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
+if ARGV[5] == '1' then redis.call('SADD', KEYS[3], ARGV[4]) else redis.call('SREM', KEYS[3], ARGV[4]) end
+return 1
+`;
+
+const MAX_TRIES = 100;
+
+type CasCommand = (...args: string[]) => Promise<number>;
+
+export class RedisIncidentStore implements IncidentStore {
+  private readonly cas: CasCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    if (!('heraldIncidentCas' in redis)) redis.defineCommand('heraldIncidentCas', { numberOfKeys: 3, lua: CAS_SCRIPT });
+    const command = (redis as unknown as { heraldIncidentCas: CasCommand }).heraldIncidentCas;
+    this.cas = command.bind(redis);
+  }
+
+  private incidentKey(key: string): string {
+    return `${this.prefix}:incident:${key}`;
+  }
+
+  private get indexKey(): string {
+    return `${this.prefix}:incidents`;
+  }
+
+  private get activeKey(): string {
+    return `${this.prefix}:active`;
+  }
+
+  async get(key: string): Promise<Incident | null> {
+    const raw = await this.redis.get(this.incidentKey(key));
+    return raw ? (JSON.parse(raw) as Incident) : null;
+  }
+
+  async update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T> {
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      const raw = await this.redis.get(this.incidentKey(key));
+      const { next, result } = change(raw ? (JSON.parse(raw) as Incident) : null);
+      if (!next) return result;
+      const serialized = JSON.stringify(next);
+      if (serialized === raw) return result;
+      const active = next.state === 'open' || hasPendingPosts(next) ? '1' : '0';
+      const ok = await this.cas(
+        this.incidentKey(key),
+        this.indexKey,
+        this.activeKey,
+        raw ?? '',
+        serialized,
+        String(Date.parse(next.firstSeenAt)),
+        key,
+        active,
+      );
+      if (ok === 1) return result;
+    }
+    throw new ConcurrentUpdateError(`incident ${key} kept changing under ${MAX_TRIES} attempts to update it`);
+  }
+
+  async activeKeys(): Promise<string[]> {
+    return this.redis.smembers(this.activeKey);
+  }
+
+  async recentKeys(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.indexKey, 0, limit - 1);
+  }
+}

@@ -1,0 +1,126 @@
+import type { AlertEvent, Incident, Post, PostKind, Severity } from './model.ts';
+
+/**
+ * How an incident reacts to events: pure functions over plain data. Time comes in through the
+ * events (`receivedAt`) and arguments, never from a clock, so tests state it.
+ */
+export interface IncidentRules {
+  /** An open waits this long before it is announced; a resolve within it cancels the announcement. */
+  graceMs: number;
+  /** A resolved incident that opens again within this window continues its old thread. */
+  reopenWindowMs: number;
+}
+
+export interface Applied {
+  incident: Incident;
+  /** False when the event changed nothing that matters (a repeat, an open for an open incident). */
+  changed: boolean;
+  /** Posts this event scheduled: each needs a delivery job. */
+  scheduled: Post[];
+  /** Posts this event cancelled: their delivery jobs may be dropped. */
+  cancelled: Post[];
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { minor: 0, major: 1, critical: 2 };
+
+const ms = (iso: string): number => Date.parse(iso);
+const addMs = (iso: string, delta: number): string => new Date(ms(iso) + delta).toISOString();
+
+/** Posts that are, or may already be, visible on the account. */
+export const isLive = (post: Post): boolean => post.status === 'posted' || post.status === 'sending';
+
+/** A scheduled post whose grace period has not run out at `at` can still be taken back silently. */
+const withinGrace = (post: Post, at: string): boolean => post.status === 'scheduled' && ms(at) < ms(post.dueAt);
+
+/** The tweet every later post of the incident replies to. */
+export function threadRoot(incident: Incident): Post | undefined {
+  return incident.posts.find((p) => (p.kind === 'open' || p.root === true) && p.status === 'posted' && p.tweetId);
+}
+
+function newPost(incident: Incident, kind: PostKind, dueAt: string): Post {
+  const n = incident.posts.filter((p) => p.kind === kind).length + 1;
+  return { id: `${kind}-${n}`, kind, status: 'scheduled', dueAt, attempts: 0 };
+}
+
+function fresh(event: AlertEvent): Incident {
+  return {
+    key: event.key,
+    service: event.service,
+    feature: event.feature,
+    severity: event.severity,
+    state: 'open',
+    openedAt: event.at,
+    firstSeenAt: event.receivedAt,
+    events: 0,
+    posts: [],
+  };
+}
+
+function schedule(incident: Incident, kind: PostKind, dueAt: string): Applied {
+  const post = newPost(incident, kind, dueAt);
+  return { incident: { ...incident, posts: [...incident.posts, post] }, changed: true, scheduled: [post], cancelled: [] };
+}
+
+const unchanged = (incident: Incident): Applied => ({ incident, changed: false, scheduled: [], cancelled: [] });
+
+function open(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
+  const graceEnds = addMs(event.receivedAt, rules.graceMs);
+  if (!current) return schedule(fresh(event), 'open', graceEnds);
+  if (current.state === 'open') return escalate(current, event);
+
+  const hasThread = threadRoot(current) !== undefined || current.posts.some(isLive);
+  const sinceResolved = ms(event.receivedAt) - ms(current.resolvedAt ?? current.firstSeenAt);
+  const reopened: Incident = { ...current, state: 'open', resolvedAt: undefined, severity: event.severity };
+  if (hasThread && sinceResolved <= rules.reopenWindowMs) return schedule(reopened, 'reopened', graceEnds);
+  // Nothing was ever said, or it was long ago: this is a new outage with its own root tweet.
+  return schedule({ ...reopened, openedAt: event.at }, 'open', graceEnds);
+}
+
+function escalate(current: Incident, event: AlertEvent): Applied {
+  if (SEVERITY_RANK[event.severity] <= SEVERITY_RANK[current.severity]) return unchanged(current);
+  return { ...unchanged({ ...current, severity: event.severity }), changed: true };
+}
+
+function update(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
+  // An update for an outage herald never heard open is still an outage: announce it.
+  if (!current || current.state === 'resolved') return open(current, event, rules);
+  const escalated = escalate(current, event);
+  const incident = escalated.incident;
+  const announced = incident.posts.some((p) => (p.kind === 'open' || p.kind === 'reopened') && !withinGrace(p, event.receivedAt) && p.status !== 'cancelled');
+  const updatePending = incident.posts.some((p) => p.kind === 'update' && p.status === 'scheduled');
+  // Followers get one "still on it" at a time, and none before the announcement itself.
+  if (!announced || updatePending) return escalated;
+  return schedule(incident, 'update', event.receivedAt);
+}
+
+function resolve(current: Incident | null, event: AlertEvent): Applied {
+  if (!current) {
+    const recorded: Incident = { ...fresh(event), state: 'resolved', resolvedAt: event.at };
+    return { incident: recorded, changed: true, scheduled: [], cancelled: [] };
+  }
+  if (current.state === 'resolved') return unchanged(current);
+
+  const cancelled: Post[] = [];
+  const posts = current.posts.map((p) => {
+    const drop = p.status === 'scheduled' && (p.kind === 'update' || withinGrace(p, event.receivedAt));
+    if (!drop) return p;
+    const c: Post = { ...p, status: 'cancelled', note: p.kind === 'update' ? 'resolved before the update went out' : 'resolved within the grace period' };
+    cancelled.push(c);
+    return c;
+  });
+  const incident: Incident = { ...current, state: 'resolved', resolvedAt: event.at, posts };
+  const somethingSaid = posts.some((p) => p.status !== 'cancelled' && p.status !== 'failed' && p.kind !== 'resolved');
+  if (!somethingSaid) return { incident, changed: true, scheduled: [], cancelled };
+  const withReply = schedule(incident, 'resolved', event.receivedAt);
+  return { ...withReply, cancelled };
+}
+
+/** Applies one monitoring event to the incident it belongs to (null when herald has not seen it). */
+export function applyEvent(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
+  const result =
+    event.status === 'open' ? open(current, event, rules) : event.status === 'update' ? update(current, event, rules) : resolve(current, event);
+  return { ...result, incident: { ...result.incident, events: (current?.events ?? 0) + 1 } };
+}
+
+/** True while some post of the incident still needs the delivery worker. */
+export const hasPendingPosts = (incident: Incident): boolean => incident.posts.some((p) => p.status === 'scheduled' || p.status === 'sending');

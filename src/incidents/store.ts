@@ -1,0 +1,19 @@
+import type { Incident } from './model.ts';
+
+/**
+ * Where incidents live. `update` is atomic per incident across every herald process: `change`
+ * sees the current value and returns the next one (or null to write nothing), and may be called
+ * again if another process changed the incident meanwhile, so it must be pure.
+ */
+export interface IncidentStore {
+  get(key: string): Promise<Incident | null>;
+  update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T>;
+  /** Keys of incidents that are open or still have posts to deliver. */
+  activeKeys(): Promise<string[]>;
+  /** Most recently seen incidents first. */
+  recentKeys(limit: number): Promise<string[]>;
+}
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}

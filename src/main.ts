@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
+import { pino } from 'pino';
+import { startHerald, type Role } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { ensureRedis, RedisUnavailableError } from './ops/redis-bootstrap.ts';
+
+// The one place that reads the process environment (see the README's design notes).
+loadDotenv({ quiet: true });
+
+const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, allowPositionals: true });
+const role = values.role as Role;
+const bootLogger = pino({ base: { app: 'herald' } });
+
+if (!['api', 'worker', 'all'].includes(role)) {
+  bootLogger.fatal(`--role must be api, worker or all, not "${role}"`);
+  process.exit(2);
+}
+
+const env = { ...process.env };
+let generatedToken: string | undefined;
+const dryRun = !env.X_APP_KEY && !env.X_APP_SECRET && !env.X_ACCESS_TOKEN && !env.X_ACCESS_SECRET;
+if (dryRun && !env.WEBHOOK_TOKEN) {
+  // A newcomer can try herald at once; a real deployment sets its own token.
+  generatedToken = randomBytes(12).toString('hex');
+  env.WEBHOOK_TOKEN = generatedToken;
+}
+
+let config;
+try {
+  config = loadConfig(env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  bootLogger.fatal(err.message);
+  process.exit(2);
+}
+
+const logger = pino({ level: config.logLevel, base: { app: 'herald', role } });
+logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
+if (generatedToken) {
+  logger.warn(
+    `WEBHOOK_TOKEN is not set, so this dry-run uses a token made up for this run: ${generatedToken}. ` +
+      `Try: curl -H 'Authorization: Bearer ${generatedToken}' -H 'Content-Type: application/json' ` +
+      `-d '{"key":"demo-1","status":"open","service":"KakaoTalk","feature":"messaging","severity":"major"}' http://127.0.0.1:${config.port}/webhooks/generic`,
+  );
+}
+
+let privateRedis: { stop(): Promise<void> };
+try {
+  privateRedis = await ensureRedis(config.redisUrl, config.dataDir, logger);
+} catch (err) {
+  if (!(err instanceof RedisUnavailableError)) throw err;
+  logger.fatal(err.message);
+  process.exit(1);
+}
+
+const herald = await startHerald(config, { role, logger });
+logger.info({ url: herald.url, role, locale: config.locale, timezone: config.timezone, graceSeconds: config.graceMs / 1000 }, 'herald is running');
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping: closing the HTTP port, letting posts in flight finish, then closing Redis');
+  const force = setTimeout(() => {
+    logger.error('did not stop within 30 s; exiting anyway (a post in flight is reconciled at the next start)');
+    process.exit(1);
+  }, 30_000);
+  force.unref();
+  await herald.close();
+  await privateRedis.stop();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

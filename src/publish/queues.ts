@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { AlertEvent } from '../incidents/model.ts';
+
+/** Monitoring events, in arrival order; the incident worker folds them into incidents. */
+export const EVENTS_QUEUE = 'events';
+/** One job per planned tweet; the delivery worker posts it. */
+export const POSTS_QUEUE = 'posts';
+
+export interface DeliveryJob {
+  key: string;
+  postId: string;
+}
+
+// BullMQ job ids may not contain ':' nor be all digits; incident keys come from monitoring and
+// may contain anything, so ids are derived from a hash.
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 24);
+
+export const deliveryJobId = (key: string, postId: string): string => `post-${digest(key)}-${postId}`;
+
+/** Identical deliveries of one event share an id, so a sender's retry is not queued twice. */
+export const eventJobId = (event: AlertEvent): string =>
+  `evt-${digest([event.source, event.key, event.status, event.at, event.service, event.feature, event.severity].join('\u0000'))}`;
+
+export const EVENT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 200 },
+  // Kept an hour so a retried delivery of the same event is recognised and dropped.
+  removeOnComplete: { age: 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const DELIVERY_JOB_OPTIONS: JobsOptions = {
+  // A post is never given up on by the queue: herald's own record decides when it is done.
+  attempts: 1000,
+  backoff: { type: 'herald' },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export interface Queues {
+  events: Queue<AlertEvent>;
+  posts: Queue<DeliveryJob>;
+  close(): Promise<void>;
+}
+
+export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const events = new Queue<AlertEvent>(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: EVENT_JOB_OPTIONS });
+  const posts = new Queue<DeliveryJob>(POSTS_QUEUE, { connection, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS });
+  return {
+    events,
+    posts,
+    async close() {
+      await Promise.all([events.close(), posts.close()]);
+    },
+  };
+}
+
+/** Exponential from one second, capped at a minute, with jitter so workers do not retry in step. */
+export function deliveryBackoff(attemptsMade: number): number {
+  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(base * (0.5 + Math.random() / 2));
+}
+
+export async function scheduleDelivery(posts: Queue<DeliveryJob>, job: DeliveryJob, dueAt: string, nowMs = Date.now()): Promise<void> {
+  const delay = Math.max(0, Date.parse(dueAt) - nowMs);
+  await posts.add('deliver', job, { jobId: deliveryJobId(job.key, job.postId), delay });
+}

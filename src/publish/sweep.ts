@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { IncidentStore } from '../incidents/store.ts';
+import { deliveryJobId, scheduleDelivery, type Queues } from './queues.ts';
+
+/**
+ * Makes sure every post that still has to go out has a live delivery job: after a crash between
+ * recording an incident and queueing its post, or after a job ran out of attempts. The incident
+ * record is the truth; jobs are only the means. Returns how many jobs it (re)started.
+ */
+export async function sweepDeliveries(store: IncidentStore, queues: Queues, logger: Logger): Promise<number> {
+  let restarted = 0;
+  for (const key of await store.activeKeys()) {
+    const incident = await store.get(key);
+    for (const post of incident?.posts ?? []) {
+      if (post.status !== 'scheduled' && post.status !== 'sending') continue;
+      const job = await queues.posts.getJob(deliveryJobId(key, post.id));
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'missing' || state === 'unknown') {
+        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt);
+      } else if (state === 'failed') {
+        await job!.retry('failed');
+      } else {
+        continue;
+      }
+      restarted++;
+      logger.warn({ incident: key, post: post.id, was: state }, 'restarted the delivery of a post that had no live job');
+    }
+  }
+  return restarted;
+}
+
+/** Runs the sweep now and then every `intervalMs` until the returned function is called. */
+export function startSweeper(run: () => Promise<unknown>, intervalMs: number, logger: Logger): () => Promise<void> {
+  let current: Promise<unknown> = run().catch((err) => logger.error({ err }, 'delivery sweep failed'));
+  const timer = setInterval(() => {
+    current = run().catch((err) => logger.error({ err }, 'delivery sweep failed'));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
+}

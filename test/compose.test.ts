@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import twitterText from 'twitter-text';
+import { parse, stringify } from 'yaml';
+import { DEFAULT_MESSAGES_DIR, loadCatalog, parseCatalog, type Catalog } from '../src/compose/catalog.ts';
+import { ComposeError, composeNotice, composeTweet, type ComposeInput, type ComposeOptions } from '../src/compose/compose.ts';
+import { formatDuration } from '../src/compose/locale-format.ts';
+import { isPostable, weightedLength } from '../src/compose/tweet-length.ts';
+
+const OPENED = '2025-03-14T16:54:00+09:00';
+const RESOLVED = '2025-03-14T18:06:00+09:00'; // 1 h 12 min later
+const SERVICE: Record<string, string> = { ko: '카카오톡', en: 'KakaoTalk', ja: 'カカオトーク' };
+
+function input(locale: string, over: Partial<ComposeInput> = {}): ComposeInput {
+  return { kind: 'open', incidentKey: 'msg-2025-03-14', service: SERVICE[locale]!, feature: 'messaging', severity: 'major', openedAt: OPENED, ...over };
+}
+const options = (locale: string, over: Partial<ComposeOptions> = {}): ComposeOptions => ({ locale, timezone: 'Asia/Seoul', ...over });
+const shipped = (locale: string): Catalog => loadCatalog(DEFAULT_MESSAGES_DIR, locale);
+
+/** The shipped Korean catalog with `open.messaging` and `resolved` replaced where given. */
+function koCatalogWith(changes: { messaging?: string[]; resolved?: string[] }): Catalog {
+  const raw = parse(readFileSync(path.join(DEFAULT_MESSAGES_DIR, 'ko.yaml'), 'utf8')) as { open: Record<string, string[]>; resolved: string[] };
+  if (changes.messaging) raw.open.messaging = changes.messaging;
+  if (changes.resolved) raw.resolved = changes.resolved;
+  const { catalog, problems } = parseCatalog(stringify(raw), 'fixture-ko.yaml', 'ko');
+  assert.deepEqual(problems, []);
+  return catalog!;
+}
+
+const GOLDEN: Record<string, { open: string; resolved: string }> = {
+  ko: {
+    open: '지금 카카오톡 메시지 전송이 원활하지 않아요. 오후 4시 54분부터 생긴 저희 쪽 문제라서, 앱은 지우거나 다시 설치하지 말고 그대로 두셔도 돼요. 대화 내용도 안전해요. 기다리게 해서 죄송해요.',
+    resolved: '카카오톡 문제가 해결됐어요. 오후 4시 54분부터 1시간 12분 동안 불편을 드려 정말 죄송해요. 기다려 주셔서 고마워요.',
+  },
+  en: {
+    open: "Message delivery on KakaoTalk has been having trouble since 4:54 PM. It's a problem on our end, so please don't delete or reinstall the app. Your chats are safe. Sorry for the trouble, we'll update you soon.",
+    resolved: "KakaoTalk is working normally again. The problem started at 4:54 PM and lasted 1 hour and 12 minutes. We're sorry for the disruption, and thank you for your patience.",
+  },
+  ja: {
+    open: 'カカオトークのメッセージが送れない・届かない状態になっています（16時54分ごろから）。こちら側の問題なので、アプリは削除せずそのままでお待ちください。会話の内容も安全です。すみません、復旧を急いでいます。',
+    resolved: 'カカオトークが元どおり使えるようになりました。16時54分ごろから1時間12分、ご不便をおかけして本当にすみませんでした。お待ちいただきありがとうございました。',
+  },
+};
+
+for (const [locale, golden] of Object.entries(GOLDEN)) {
+  test(`the ${locale} tweet for a messaging outage reads as written`, () => {
+    const tweet = composeTweet(shipped(locale), input(locale), options(locale));
+    assert.equal(tweet.text, golden.open);
+    assert.equal(tweet.weightedLength, weightedLength(golden.open));
+  });
+
+  test(`the ${locale} resolved tweet says when it started and how long it lasted`, () => {
+    const tweet = composeTweet(shipped(locale), input(locale, { kind: 'resolved', resolvedAt: RESOLVED }), options(locale));
+    assert.equal(tweet.text, golden.resolved);
+  });
+}
+
+test('the same incident and kind always get the same variant', () => {
+  const first = composeTweet(shipped('ko'), input('ko'), options('ko'));
+  const again = composeTweet(shipped('ko'), input('ko'), options('ko'));
+  assert.deepEqual(again, first);
+});
+
+test('different incidents do not all get the same wording', () => {
+  const variants = new Set(Array.from({ length: 20 }, (_, i) => composeTweet(shipped('ko'), input('ko', { incidentKey: `incident-${i}` }), options('ko')).variant));
+  assert.ok(variants.size > 1);
+});
+
+test('a variant offset gives a different text', () => {
+  const first = composeTweet(shipped('ko'), input('ko'), options('ko'));
+  const next = composeTweet(shipped('ko'), input('ko', { variantOffset: 1 }), options('ko'));
+  assert.notEqual(next.text, first.text);
+  assert.notEqual(next.variant, first.variant);
+});
+
+test('successive offsets go through every variant before one repeats', () => {
+  const texts = [0, 1, 2].map((variantOffset) => composeTweet(shipped('ko'), input('ko', { variantOffset }), options('ko')).text);
+  assert.equal(new Set(texts).size, 3);
+  assert.equal(composeTweet(shipped('ko'), input('ko', { variantOffset: 3 }), options('ko')).text, texts[0]);
+});
+
+test('a status link goes on its own line with the incident key encoded', () => {
+  const tweet = composeTweet(shipped('ko'), input('ko', { incidentKey: 'a b/c' }), options('ko', { statusUrl: 'https://status.example.com/i/{key}' }));
+  assert.ok(tweet.text.endsWith('\nhttps://status.example.com/i/a%20b%2Fc'));
+  assert.equal(tweet.weightedLength, weightedLength(tweet.text));
+});
+
+test('a very long service name falls back to a shorter variant that fits', () => {
+  const catalog = koCatalogWith({ messaging: [`{service} ${'가'.repeat(120)}`, '{service} 메시지가 늦게 가고 있어요. 죄송해요.'] });
+  const short = composeTweet(catalog, input('ko', { incidentKey: 'outage-1', service: '톡' }), options('ko'));
+  assert.equal(short.variant, 0, 'with a short name the long variant is the deterministic pick');
+  const long = composeTweet(catalog, input('ko', { incidentKey: 'outage-1', service: '아주 긴 이름'.repeat(10) }), options('ko'));
+  assert.equal(long.variant, 1);
+  assert.ok(long.weightedLength <= 280);
+});
+
+test('the status link is left out when no variant fits with it', () => {
+  const catalog = koCatalogWith({ messaging: [`{service} ${'가'.repeat(125)}`] });
+  const tweet = composeTweet(catalog, input('ko'), options('ko', { statusUrl: 'https://status.example.com/' }));
+  assert.ok(!tweet.text.includes('https://'));
+  assert.ok(tweet.weightedLength <= 280);
+});
+
+test('when no variant fits, composing fails instead of returning a tweet X would refuse', () => {
+  const catalog = koCatalogWith({ messaging: [`{service} ${'가'.repeat(140)}`] });
+  assert.throws(() => composeTweet(catalog, input('ko'), options('ko')), (e: unknown) => e instanceof ComposeError && e.code === 'too-long');
+});
+
+test('an @ in the service name does not become a mention', () => {
+  const tweet = composeTweet(shipped('en'), input('en', { service: '@support Kakao＠Talk' }), options('en'));
+  assert.deepEqual(twitterText.extractMentions(tweet.text), []);
+  assert.ok(!/[@＠]/.test(tweet.text));
+});
+
+test('a # or $ in the service name does not become a hashtag or cashtag', () => {
+  const tweet = composeTweet(shipped('en'), input('en', { service: '#KakaoTalk ＃outage $KAKAO' }), options('en'));
+  assert.deepEqual([...twitterText.extractHashtags(tweet.text), ...twitterText.extractCashtags(tweet.text)], []);
+});
+
+test('a link in the service name does not become a link', () => {
+  const tweet = composeTweet(shipped('en'), input('en', { service: 'Talk https://evil.example.com/x talk.example.com' }), options('en'));
+  assert.deepEqual(twitterText.extractUrls(tweet.text), []);
+  assert.ok(!tweet.text.includes('://'));
+});
+
+test('line breaks and invisible characters in the service name are removed', () => {
+  const tweet = composeTweet(shipped('en'), input('en', { service: 'Kakao\nTalk\u202E\u200B\r\n' }), options('en'));
+  assert.ok(tweet.text.includes('Kakao Talk'));
+  assert.ok(!/[\n\r\u202E\u200B]/.test(tweet.text));
+});
+
+test('a service name with nothing printable is an invalid input', () => {
+  assert.throws(() => composeTweet(shipped('ko'), input('ko', { service: ' @#$\n' }), options('ko')), (e: unknown) => e instanceof ComposeError && e.code === 'invalid-input');
+});
+
+test('a resolved tweet without resolvedAt is a missing-variable error', () => {
+  assert.throws(() => composeTweet(shipped('ko'), input('ko', { kind: 'resolved' }), options('ko')), (e: unknown) => e instanceof ComposeError && e.code === 'missing-variable' && /resolvedAt/.test(e.message));
+});
+
+test('an update with nextUpdateAt may promise when the next one comes', () => {
+  const texts = [0, 1, 2, 3, 4, 5].map((variantOffset) => composeTweet(shipped('ko'), input('ko', { kind: 'update', nextUpdateAt: '2025-03-14T17:54:00+09:00', variantOffset }), options('ko')).text);
+  assert.ok(texts.some((t) => t.includes('오후 5시 54분까지')));
+});
+
+test('an update without nextUpdateAt never promises a time', () => {
+  const texts = [0, 1, 2, 3, 4, 5].map((variantOffset) => composeTweet(shipped('ko'), input('ko', { kind: 'update', variantOffset }), options('ko')).text);
+  assert.ok(texts.every((t) => !t.includes('까지') && isPostable(t)));
+});
+
+test('a start on another day than the resolve is written with its date', () => {
+  const catalog = koCatalogWith({ resolved: ['{service}: {time}부터 {duration}'] });
+  const tweet = composeTweet(catalog, input('ko', { kind: 'resolved', openedAt: '2025-03-14T23:30:00+09:00', resolvedAt: '2025-03-15T01:00:00+09:00' }), options('ko'));
+  assert.equal(tweet.text, '카카오톡: 3월 14일 오후 11시 30분부터 1시간 30분');
+});
+
+test('times are given in the configured time zone', () => {
+  const tweet = composeTweet(shipped('en'), input('en', { openedAt: '2025-03-14T07:54:00Z', kind: 'resolved', resolvedAt: '2025-03-14T09:06:00Z' }), options('en'));
+  assert.match(tweet.text, /4:54 PM/);
+});
+
+test('durations read naturally in each locale', () => {
+  assert.deepEqual(['ko', 'en', 'ja'].map((l) => formatDuration(72, l)), ['1시간 12분', '1 hour and 12 minutes', '1時間12分']);
+  assert.deepEqual(['ko', 'en', 'ja'].map((l) => formatDuration(54, l)), ['54분', '54 minutes', '54分']);
+});
+
+test('a catalog of another locale than asked for is refused', () => {
+  assert.throws(() => composeTweet(shipped('ko'), input('ko'), options('en')), (e: unknown) => e instanceof ComposeError && e.code === 'locale-mismatch');
+});
+
+test('a maintenance notice gives the window in the audience time zone', () => {
+  const tweet = composeNotice(shipped('ko'), { kind: 'maintenance-ahead', key: 'mt-1', service: '카카오톡', startsAt: '2025-03-19T17:00:00Z', endsAt: '2025-03-19T19:00:00Z' }, options('ko'));
+  assert.match(tweet.text, /3월 20일 오전 2시/);
+  assert.match(tweet.text, /오전 4시/);
+});
+
+test('an announcement keeps the staff text and names the service', () => {
+  const tweet = composeNotice(shipped('en'), { kind: 'announcement', key: 'a-1', service: 'KakaoTalk', text: 'We are updating the app tonight.' }, options('en'));
+  assert.ok(tweet.text.includes('We are updating the app tonight.') && tweet.text.includes('KakaoTalk'));
+});
+
+test('Hangul weighs two and a link weighs 23', () => {
+  assert.equal(weightedLength('장애'), 4);
+  assert.equal(weightedLength('https://status.example.com/a/very/long/path/indeed'), 23);
+});

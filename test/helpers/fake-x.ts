@@ -1,0 +1,283 @@
+/**
+ * A stand-in for the X API over real HTTP, for tests, the fault harness and benchmarks. It keeps
+ * the rules that shape herald's design (duplicate text and replies to unknown tweets are refused
+ * with X's own bodies) and lets a test queue the failures X is known for.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * What the next `POST /2/tweets` suffers; queued faults are consumed one per request, in order.
+ * `drop-after-create` records the tweet and then hangs up (the post is live, the answer is lost);
+ * `drop-before-create` hangs up and records nothing; `delay:<ms>` records at once and answers late;
+ * `429-daily` is a 24-hour cap (the 15-minute window still has room).
+ */
+export type Fault =
+  | '429' | '429-daily' | '500' | '503' | '401' | '402' | 'reply-refused'
+  | 'drop-after-create' | 'drop-before-create' | `delay:${number}`;
+
+export interface FakePost {
+  id: string;
+  text: string;
+  inReplyTo?: string;
+  at: Date;
+}
+
+export interface FakeXOptions {
+  /** Seconds until the window a `429` fault reports as exhausted resets. Default 900. */
+  rateLimitResetSeconds?: number;
+  /** Seconds until the 24-hour window of a `429-daily` fault resets. Default 6 hours. */
+  dailyResetSeconds?: number;
+  /** The account everything is posted as. */
+  user?: { id: string; name: string; username: string };
+}
+
+export interface FakeX {
+  /** Base URL without trailing slash, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly user: { id: string; name: string; username: string };
+  /** Every tweet created, oldest first. Cleared in place by `reset()`. */
+  readonly posts: FakePost[];
+  /** Requests by route (`POST /2/tweets`) and by route and outcome (`POST /2/tweets 201`, `... dropped`, `... abandoned`). */
+  readonly requests: { byRoute: Record<string, number>; byStatus: Record<string, number> };
+  readonly pendingFaults: readonly Fault[];
+  failNext(...faults: Fault[]): void;
+  /** Calls `listener` for each tweet created; returns the unsubscribe function. */
+  onPost(listener: (post: FakePost) => void): () => void;
+  /** Resolves with the posts once at least `n` exist; rejects listing what arrived on timeout. */
+  waitForPosts(n: number, timeoutMs?: number): Promise<FakePost[]>;
+  /** Forgets posts, faults, counters and rate-limit windows; listeners stay. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** X's real refusal texts: herald's error mapping matches on them, so keep them verbatim. */
+export const X_TEXT = {
+  duplicate: 'You are not allowed to create a Tweet with duplicate content.',
+  parentMissing: 'You attempted to reply to a Tweet that is deleted or not visible to you.',
+  replyRefused:
+    'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.',
+} as const;
+
+const WINDOW_SECONDS = 15 * 60;
+const LIMITS: Record<string, number> = { 'POST /2/tweets': 100, 'GET /2/users/me': 75, 'GET /2/users/:id/tweets': 900 };
+const TWEPOCH = 1288834974657n; // X's snowflake epoch, so ids look and sort like real ones
+
+type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** X HTML-escapes these three in the tweet text it returns. */
+const escapeText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+const problem = (status: number, title: string, detail: string, type = 'about:blank'): Reply => ({
+  status,
+  body: { title, detail, type, status },
+});
+
+/** Starts the fake on 127.0.0.1 with a free port. */
+export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
+  const user = options.user ?? { id: '1500000000000000001', name: 'Herald Status', username: 'herald_status' };
+  const posts: FakePost[] = [];
+  const faults: Fault[] = [];
+  const listeners = new Set<(post: FakePost) => void>();
+  const requests = { byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
+  const windows = new Map<string, { used: number; reset: number }>();
+  const timers = new Set<NodeJS.Timeout>();
+  let lastId = 0n;
+
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  const bump = (table: Record<string, number>, key: string) => (table[key] = (table[key] ?? 0) + 1);
+
+  function nextId(): string {
+    const candidate = (BigInt(Date.now()) - TWEPOCH) << 22n;
+    lastId = candidate > lastId ? candidate : lastId + 1n;
+    return lastId.toString();
+  }
+
+  /** Counts the request against its 15-minute window and returns X's headers for it. Reported, not enforced. */
+  function rateHeaders(route: string): Record<string, string> {
+    const limit = LIMITS[route] ?? 300;
+    let window = windows.get(route);
+    if (!window || window.reset <= nowSeconds()) window = { used: 0, reset: nowSeconds() + WINDOW_SECONDS };
+    window.used += 1;
+    windows.set(route, window);
+    return {
+      'x-rate-limit-limit': String(limit),
+      'x-rate-limit-remaining': String(Math.max(0, limit - window.used)),
+      'x-rate-limit-reset': String(window.reset),
+    };
+  }
+
+  function faultReply(fault: Fault): Reply | undefined {
+    const now = nowSeconds();
+    switch (fault) {
+      case '429': {
+        const reset = String(now + (options.rateLimitResetSeconds ?? WINDOW_SECONDS));
+        const headers = { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset };
+        return { ...problem(429, 'Too Many Requests', 'Too Many Requests'), headers };
+      }
+      case '429-daily': {
+        const daily = String(now + (options.dailyResetSeconds ?? 6 * 3600));
+        const headers = {
+          'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '57', 'x-rate-limit-reset': String(now + WINDOW_SECONDS),
+          'x-user-limit-24hour-limit': '100', 'x-user-limit-24hour-remaining': '0', 'x-user-limit-24hour-reset': daily,
+        };
+        return { ...problem(429, 'Too Many Requests', 'Too Many Requests'), headers };
+      }
+      case '500': return problem(500, 'Internal Server Error', 'Internal Server Error');
+      case '503': return problem(503, 'Service Unavailable', 'Service Unavailable');
+      case '401': return problem(401, 'Unauthorized', 'Unauthorized');
+      // The exact 402 body is not documented; X has been seen to answer 402 when credits run out.
+      case '402': return problem(402, 'Payment Required', 'Your enrolled account does not have any credits to fulfill this request.');
+      case 'reply-refused': return problem(403, 'Forbidden', X_TEXT.replyRefused);
+      default: return undefined;
+    }
+  }
+
+  function createTweet(raw: string): Reply {
+    let body: { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown } };
+    try {
+      body = JSON.parse(raw) ?? {};
+    } catch {
+      return problem(400, 'Invalid Request', 'Request body is not valid JSON.', 'https://api.twitter.com/2/problems/invalid-request');
+    }
+    const inReplyTo = body.reply?.in_reply_to_tweet_id;
+    if (typeof body.text !== 'string' || body.text.length === 0 || (inReplyTo !== undefined && typeof inReplyTo !== 'string')) {
+      return problem(400, 'Invalid Request', 'One or more parameters to your request was invalid.', 'https://api.twitter.com/2/problems/invalid-request');
+    }
+    const text = body.text;
+    if (posts.some((p) => p.text === text)) return problem(403, 'Forbidden', X_TEXT.duplicate);
+    if (inReplyTo !== undefined && !posts.some((p) => p.id === inReplyTo)) return problem(403, 'Forbidden', X_TEXT.parentMissing);
+    const post: FakePost = { id: nextId(), text, at: new Date(), ...(inReplyTo !== undefined && { inReplyTo }) };
+    posts.push(post);
+    for (const listener of listeners) listener(post);
+    return { status: 201, body: { data: { id: post.id, text: escapeText(post.text), edit_history_tweet_ids: [post.id] } } };
+  }
+
+  function timeline(url: URL): Reply {
+    const max = Number(url.searchParams.get('max_results') ?? 10);
+    if (!Number.isInteger(max) || max < 5 || max > 100) {
+      return {
+        status: 400,
+        body: {
+          errors: [{ parameters: { max_results: [String(max)] }, message: `The \`max_results\` query parameter value [${max}] is not between 5 and 100` }],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        },
+      };
+    }
+    const fields = new Set((url.searchParams.get('tweet.fields') ?? '').split(','));
+    const page = posts.slice(-max).reverse();
+    if (page.length === 0) return { status: 200, body: { meta: { result_count: 0 } } };
+    const data = page.map((p) => ({
+      id: p.id,
+      text: escapeText(p.text),
+      edit_history_tweet_ids: [p.id],
+      ...(fields.has('created_at') && { created_at: p.at.toISOString() }),
+      ...(fields.has('referenced_tweets') && p.inReplyTo && { referenced_tweets: [{ type: 'replied_to', id: p.inReplyTo }] }),
+    }));
+    return { status: 200, body: { data, meta: { result_count: data.length, newest_id: data[0]!.id, oldest_id: data.at(-1)!.id } } };
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake-x');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const tweetsOf = /^\/2\/users\/([^/]+)\/tweets$/.exec(url.pathname);
+    const route = `${req.method} ${tweetsOf ? '/2/users/:id/tweets' : url.pathname}`;
+    bump(requests.byRoute, route);
+
+    let drop = false;
+    let delayMs = 0;
+    let reply: Reply;
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('OAuth ') || !auth.includes('oauth_signature=')) {
+      reply = problem(401, 'Unauthorized', 'Unauthorized');
+    } else if (route === 'POST /2/tweets') {
+      const fault = faults.shift();
+      if (fault === 'drop-before-create') {
+        bump(requests.byStatus, `${route} dropped`);
+        req.socket.destroy();
+        return;
+      }
+      drop = fault === 'drop-after-create';
+      delayMs = fault?.startsWith('delay:') ? Number(fault.slice('delay:'.length)) : 0;
+      reply = (fault && faultReply(fault)) || createTweet(Buffer.concat(chunks).toString('utf8'));
+    } else if (route === 'GET /2/users/me') {
+      reply = { status: 200, body: { data: user } };
+    } else if (tweetsOf && req.method === 'GET') {
+      reply = tweetsOf[1] === user.id ? timeline(url)
+        : problem(404, 'Not Found Error', `Could not find user with id: [${tweetsOf[1]}].`, 'https://api.twitter.com/2/problems/resource-not-found');
+    } else {
+      reply = problem(404, 'Not Found', `No route ${route} in the fake X.`);
+    }
+
+    const headers = { 'content-type': 'application/json; charset=utf-8', ...rateHeaders(route), ...reply.headers };
+    const answer = () => {
+      timers.delete(timer);
+      if (drop) {
+        bump(requests.byStatus, `${route} dropped`);
+        req.socket.destroy();
+      } else if (res.destroyed) {
+        bump(requests.byStatus, `${route} abandoned`); // the client gave up before a delayed answer
+      } else {
+        bump(requests.byStatus, `${route} ${reply.status}`);
+        res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
+      }
+    };
+    const timer = setTimeout(answer, delayMs);
+    timers.add(timer);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(err));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const onPost = (listener: (post: FakePost) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    user,
+    posts,
+    requests,
+    get pendingFaults() {
+      return [...faults];
+    },
+    failNext: (...more) => void faults.push(...more),
+    onPost,
+    waitForPosts(n, timeoutMs = 2000) {
+      if (posts.length >= n) return Promise.resolve([...posts]);
+      return new Promise((resolve, reject) => {
+        const off = onPost(() => {
+          if (posts.length < n) return;
+          clearTimeout(timer);
+          off();
+          resolve([...posts]);
+        });
+        const timer = setTimeout(() => {
+          off();
+          const seen = posts.map((p) => `${p.id}${p.inReplyTo ? ` (reply to ${p.inReplyTo})` : ''}: ${JSON.stringify(p.text)}`);
+          reject(new Error(`fake X: expected ${n} post(s) within ${timeoutMs} ms, got ${posts.length}${seen.length ? `:\n  ${seen.join('\n  ')}` : ''}`));
+        }, timeoutMs);
+      });
+    },
+    reset() {
+      posts.length = 0;
+      faults.length = 0;
+      windows.clear();
+      for (const table of [requests.byRoute, requests.byStatus]) for (const key of Object.keys(table)) delete table[key];
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { startHerald, type Herald, type Role } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { startFakeX, type FakeX } from './fake-x.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TOKEN = 'test-webhook-token';
+
+export interface TestHerald {
+  herald: Herald;
+  config: Readonly<Config>;
+  fakeX: FakeX;
+  url: string;
+  redis: Redis;
+  /** POSTs JSON (or a raw string) to a webhook route with the test token unless headers say otherwise. */
+  send(body: unknown, options?: { path?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** Jobs waiting, delayed or running in the events queue. */
+  queuedEvents(): Promise<number>;
+  waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real herald (Redis, BullMQ, HTTP) in this process, posting through twitter-api-v2 to a fake X
+ * over real HTTP, with its own Redis prefix so test files never see each other's data.
+ */
+export async function startTestHerald(env: Record<string, string> = {}, options: { role?: Role; fakeX?: FakeX } = {}): Promise<TestHerald> {
+  const fakeX = options.fakeX ?? (await startFakeX());
+  const prefix = `herald-test-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    PORT: '0',
+    REDIS_URL,
+    HERALD_REDIS_PREFIX: prefix,
+    X_APP_KEY: 'app-key',
+    X_APP_SECRET: 'app-secret',
+    X_ACCESS_TOKEN: 'access-token',
+    X_ACCESS_SECRET: 'access-secret',
+    X_API_BASE_URL: fakeX.url,
+    X_TIMEOUT_MS: '2000',
+    WEBHOOK_TOKEN: TOKEN,
+    HERALD_GRACE_SECONDS: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const logger = pino({ level: config.logLevel });
+  const herald = await startHerald(config, { role: options.role ?? 'all', logger, sweepIntervalMs: 1000 });
+  const redis = new Redis(REDIS_URL);
+  const url = herald.url!;
+
+  async function request(method: string, path: string, body: unknown, headers: Record<string, string>) {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  return {
+    herald,
+    config,
+    fakeX,
+    url,
+    redis,
+    send: (body, o = {}) => request('POST', o.path ?? '/webhooks/generic', body, o.headers ?? {}),
+    get: (path, headers = {}) => request('GET', path, undefined, headers),
+    async queuedEvents() {
+      const counts = await herald.queues.events.getJobCounts('wait', 'delayed', 'active', 'completed', 'failed', 'prioritized');
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    async waitFor(probe, what, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined && value !== false) return value as never;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      await herald.close();
+      if (!options.fakeX) await fakeX.close();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+export const event = (overrides: Record<string, unknown> = {}) => ({
+  key: `talk-messaging-${randomUUID().slice(0, 8)}`,
+  status: 'open',
+  service: 'KakaoTalk',
+  feature: 'messaging',
+  severity: 'major',
+  at: '2026-05-20T00:00:00+09:00',
+  ...overrides,
+});
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once neither queue has work left: events applied, posts delivered or given up. */
+export async function settled(t: TestHerald, timeoutMs = 15_000): Promise<void> {
+  await t.waitFor(
+    async () => {
+      const [events, posts] = await Promise.all([
+        t.herald.queues.events.getJobCounts('wait', 'active', 'delayed', 'prioritized'),
+        t.herald.queues.posts.getJobCounts('wait', 'active', 'delayed', 'prioritized'),
+      ]);
+      return Object.values(events).every((n) => n === 0) && Object.values(posts).every((n) => n === 0);
+    },
+    'the queues to drain',
+    timeoutMs,
+  );
+}
+
+/** Removes every key a test herald wrote under its prefix. */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}

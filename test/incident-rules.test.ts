@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { claimPost, recordPosted, releasePost, sameTweetText, type Composer } from '../src/incidents/delivery-rules.ts';
+import type { AlertEvent, Incident } from '../src/incidents/model.ts';
+import { applyEvent, threadRoot } from '../src/incidents/rules.ts';
+
+const rules = { graceMs: 120_000, reopenWindowMs: 3_600_000 };
+const T0 = Date.parse('2026-05-20T00:00:00Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+const ev = (status: AlertEvent['status'], receivedSec: number, extra: Partial<AlertEvent> = {}): AlertEvent => ({
+  key: 'k',
+  status,
+  service: 'KakaoTalk',
+  feature: 'messaging',
+  severity: 'major',
+  at: at(receivedSec),
+  source: 'generic',
+  receivedAt: at(receivedSec),
+  ...extra,
+});
+const compose: Composer = (_incident, post) => ({ text: `${post.kind} text`, variant: 0 });
+
+function run(events: AlertEvent[], start: Incident | null = null): Incident {
+  return events.reduce<Incident | null>((inc, e) => applyEvent(inc, e, rules).incident, start)!;
+}
+
+/** Claims and records a post as the delivery worker would, at `nowSec`. */
+function deliver(incident: Incident, postId: string, nowSec: number, tweetId: string): Incident {
+  const { incident: claimed, claim } = claimPost(incident, postId, T0 + nowSec * 1000, compose);
+  assert.equal(claim.action, 'send', `expected to send ${postId}, got ${JSON.stringify(claim)}`);
+  return recordPosted(claimed, postId, { id: tweetId, postedAt: at(nowSec) })!;
+}
+
+describe('incident rules', () => {
+  it('schedules the open post at the end of the grace period', () => {
+    const applied = applyEvent(null, ev('open', 0), rules);
+    assert.equal(applied.scheduled.length, 1);
+    assert.equal(applied.scheduled[0]!.dueAt, at(120));
+  });
+
+  it('cancels the open post when the incident resolves within the grace period', () => {
+    const applied = applyEvent(run([ev('open', 0)]), ev('resolved', 60), rules);
+    assert.deepEqual(applied.scheduled, []);
+    assert.deepEqual(applied.cancelled.map((p) => p.id), ['open-1']);
+    assert.equal(applied.incident.state, 'resolved');
+  });
+
+  it('keeps the open post and adds a reply when the resolve comes after the grace period', () => {
+    const applied = applyEvent(run([ev('open', 0)]), ev('resolved', 130), rules);
+    assert.deepEqual(applied.scheduled.map((p) => p.kind), ['resolved']);
+    assert.deepEqual(applied.cancelled, []);
+  });
+
+  it('ignores an open for an incident that is already open', () => {
+    const applied = applyEvent(run([ev('open', 0)]), ev('open', 10), rules);
+    assert.equal(applied.changed, false);
+    assert.equal(applied.incident.events, 2);
+  });
+
+  it('records a resolve for an unknown incident without planning any post', () => {
+    const applied = applyEvent(null, ev('resolved', 0), rules);
+    assert.equal(applied.incident.state, 'resolved');
+    assert.deepEqual(applied.incident.posts, []);
+  });
+
+  it('does not post an update before the announcement is out of its grace period', () => {
+    const applied = applyEvent(run([ev('open', 0)]), ev('update', 30), rules);
+    assert.deepEqual(applied.scheduled, []);
+  });
+
+  it('keeps at most one update waiting', () => {
+    const inc = run([ev('open', 0), ev('update', 200)]);
+    assert.deepEqual(applyEvent(inc, ev('update', 201), rules).scheduled, []);
+  });
+
+  it('continues the old thread when an incident reopens within the window', () => {
+    let inc = run([ev('open', 0)]);
+    inc = deliver(inc, 'open-1', 120, '100');
+    inc = run([ev('resolved', 600)], inc);
+    inc = deliver(inc, 'resolved-1', 600, '101');
+    const applied = applyEvent(inc, ev('open', 900), rules);
+    assert.deepEqual(applied.scheduled.map((p) => p.kind), ['reopened']);
+    assert.equal(threadRoot(applied.incident)!.tweetId, '100');
+  });
+
+  it('starts a new thread when it reopens after the window', () => {
+    let inc = run([ev('open', 0)]);
+    inc = deliver(inc, 'open-1', 120, '100');
+    inc = run([ev('resolved', 600)], inc);
+    const applied = applyEvent(inc, ev('open', 600 + 7200), rules);
+    assert.deepEqual(applied.scheduled.map((p) => p.id), ['open-2']);
+  });
+});
+
+describe('delivery rules', () => {
+  it('waits until the post is due', () => {
+    const { claim } = claimPost(run([ev('open', 0)]), 'open-1', T0 + 1000, compose);
+    assert.equal(claim.action, 'wait');
+  });
+
+  it('makes a reply wait while the open post is still going out', () => {
+    const inc = run([ev('open', 0), ev('resolved', 130)]);
+    const claimed = claimPost(inc, 'open-1', T0 + 130_000, compose).incident!;
+    const { claim } = claimPost(claimed, 'resolved-1', T0 + 130_000, compose);
+    assert.equal(claim.action, 'wait');
+  });
+
+  it('replies under the open tweet once it is posted', () => {
+    let inc = run([ev('open', 0), ev('resolved', 130)]);
+    inc = deliver(inc, 'open-1', 130, '555');
+    const { claim } = claimPost(inc, 'resolved-1', T0 + 131_000, compose);
+    assert.equal(claim.action, 'send');
+    assert.equal(claim.action === 'send' && claim.post.inReplyTo, '555');
+  });
+
+  it('asks for reconciliation when it finds a post it had already claimed', () => {
+    const claimed = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose).incident!;
+    assert.equal(claimPost(claimed, 'open-1', T0 + 121_000, compose).claim.action, 'reconcile');
+  });
+
+  it('moves to the next variant after a duplicate refusal', () => {
+    const claimed = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose).incident!;
+    const released = releasePost(claimed, 'open-1', { note: 'dup', nextVariant: true })!;
+    assert.equal(released.posts[0]!.status, 'scheduled');
+    assert.equal(released.posts[0]!.variantOffset, 1);
+  });
+
+  it('matches a tweet as X returns it: escaped and with links shortened', () => {
+    assert.ok(sameTweetText('Tom & Jerry <3\nhttps://status.example.com/x', 'Tom &amp; Jerry &lt;3\nhttps://t.co/abc'));
+    assert.ok(!sameTweetText('a', 'b'));
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { main, type CliIo } from '../src/cli.ts';
+import { DEFAULT_MESSAGES_DIR, catalogLocales, loadCatalog } from '../src/compose/catalog.ts';
+import { CatalogError, type CatalogProblem } from '../src/compose/errors.ts';
+import { lintMessages, longServiceName } from '../src/compose/lint-messages.ts';
+import { weightedLength } from '../src/compose/tweet-length.ts';
+
+/** A copy of the shipped catalogs in a fresh directory, with `edits[locale]` replacing one text. */
+function catalogsWith(edits: Record<string, [string, string]>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'herald-messages-'));
+  for (const locale of catalogLocales(DEFAULT_MESSAGES_DIR)) {
+    let text = readFileSync(path.join(DEFAULT_MESSAGES_DIR, `${locale}.yaml`), 'utf8');
+    const edit = edits[locale];
+    if (edit) {
+      assert.ok(text.includes(edit[0]), `fixture: ${locale}.yaml contains ${edit[0]}`);
+      text = text.replace(edit[0], edit[1]);
+    }
+    writeFileSync(path.join(dir, `${locale}.yaml`), text);
+  }
+  return dir;
+}
+
+const where = (p: CatalogProblem) => ({ file: path.basename(p.file), key: p.key, variant: p.variant, code: p.code });
+
+test('the shipped catalogs pass lint', () => {
+  const report = lintMessages(DEFAULT_MESSAGES_DIR);
+  assert.deepEqual(report.problems, []);
+  assert.deepEqual(report.locales, ['en', 'ja', 'ko']);
+  assert.ok(report.checked > 100);
+});
+
+test('lint measures with a service name at the longest weight allowed', () => {
+  assert.deepEqual(['ko', 'en', 'ja'].map((l) => weightedLength(longServiceName(l))), [40, 40, 40]);
+});
+
+test('an ICU syntax error is reported with its key and variant', () => {
+  const dir = catalogsWith({ ko: ['"{service} 로그인에 문제가 있어요.', '"{service 로그인에 문제가 있어요.'] });
+  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'open.login', variant: 2, code: 'syntax' }]);
+});
+
+test('a key missing in one locale is reported with the locales that have it', () => {
+  const dir = catalogsWith({ en: ['  pc:\n', '  pc_typo:\n'] });
+  const problems = lintMessages(dir).problems;
+  const missing = problems.find((p) => p.code === 'missing-key');
+  assert.deepEqual(missing && where(missing), { file: 'en.yaml', key: 'open.pc', variant: undefined, code: 'missing-key' });
+  assert.match(missing!.message, /ja\.yaml, ko\.yaml/);
+  assert.ok(problems.some((p) => p.code === 'unknown-key' && p.key === 'open.pc_typo'));
+});
+
+test('a variable the situation does not provide is reported', () => {
+  const dir = catalogsWith({ ja: ['{duration}のあいだ', '{minutes}のあいだ'] });
+  const [problem] = lintMessages(dir).problems;
+  assert.deepEqual(problem && where(problem), { file: 'ja.yaml', key: 'resolved', variant: 2, code: 'unknown-variable' });
+  assert.match(problem!.message, /\{minutes\}/);
+});
+
+test('a variant that overflows with the longest values is reported', () => {
+  const dir = catalogsWith({ ko: ['"{service} 문제가 해결됐어요. {duration} 동안', `"{service} 문제가 해결됐어요. ${'정말 '.repeat(40)}{duration} 동안`] });
+  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'resolved', variant: 2, code: 'too-long' }]);
+});
+
+test('a variant that does not name the service is reported', () => {
+  const dir = catalogsWith({ en: ['"{service} login is having problems.', '"Login is having problems.'] });
+  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'en.yaml', key: 'open.login', variant: 2, code: 'style' }]);
+});
+
+test('a hashtag written into a message is reported', () => {
+  const dir = catalogsWith({ en: ['"{service} login is having problems.', '"{service} login is having problems. #outage'] });
+  const [problem] = lintMessages(dir).problems;
+  assert.equal(problem?.code, 'style');
+  assert.match(problem!.message, /hashtag #outage/);
+});
+
+test('loading a broken catalog throws a CatalogError naming file, key and variant', () => {
+  const dir = catalogsWith({ ko: ['"{service} 로그인에 문제가 있어요.', '"{service 로그인에 문제가 있어요.'] });
+  assert.throws(() => loadCatalog(dir, 'ko'), (e: unknown) => e instanceof CatalogError && /ko\.yaml: open\.login, variant 3: ICU syntax error/.test(e.message));
+});
+
+test('lint-messages lists every problem and exits 1', async () => {
+  const dir = catalogsWith({ ko: ['"{service} 로그인에 문제가 있어요.', '"{service 로그인에 문제가 있어요.'], ja: ['{duration}のあいだ', '{minutes}のあいだ'] });
+  let err = '';
+  const io: CliIo = { out: () => {}, err: (t) => void (err += t), env: {}, cwd: process.cwd() };
+  assert.equal(await main(['lint-messages', '--messages', dir], io), 1);
+  assert.match(err, /ko\.yaml: open\.login, variant 3/);
+  assert.match(err, /ja\.yaml: resolved, variant 3/);
+  assert.match(err, /2 problem\(s\)/);
+});
