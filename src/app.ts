@@ -11,6 +11,10 @@ import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
 import { healthRoutes } from './ops/health.ts';
+import { tokenAdminAuth } from './ops/admin-auth.ts';
+import { countPosts, observeDeliveries } from './ops/instrument.ts';
+import { HeraldMetrics } from './ops/metrics.ts';
+import { registerObservability, startMetricsServer } from './ops/observability.ts';
 import { startDeliveryWorker } from './publish/delivery-worker.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
@@ -26,6 +30,8 @@ export interface HeraldOptions {
   logger: Logger;
   /** How often the delivery sweep looks for posts without a live job. */
   sweepIntervalMs?: number;
+  /** Adds Node's process metrics (memory, CPU, event loop) to `/metrics`. */
+  processMetrics?: boolean;
 }
 
 export interface Herald {
@@ -34,6 +40,7 @@ export interface Herald {
   publisher: Publisher;
   store: RedisIncidentStore;
   queues: Queues;
+  metrics: HeraldMetrics;
   close(): Promise<void>;
 }
 
@@ -75,7 +82,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const workQueues = works ? openQueues(patient, prefix) : undefined;
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const queues = (workQueues ?? apiQueues)!;
-  const publisher = createPublisher(config, logger);
+  const metrics = new HeraldMetrics({ defaultMetrics: options.processMetrics });
+  const publisher = countPosts(createPublisher(config, logger), metrics);
   const workers: Worker[] = [];
   let stopSweeper: () => Promise<void> = async () => undefined;
 
@@ -84,7 +92,9 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
     workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger }));
     const compose = incidentComposer(config);
-    workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger }));
+    const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
+    observeDeliveries(delivery, store, metrics, logger);
+    workers.push(delivery);
     stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
   }
 
@@ -95,12 +105,18 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const sources = [genericSource(config.webhookToken)];
     const apiTokens = [config.webhookToken];
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
+    const adminAuth = tokenAdminAuth(apiTokens);
+    await registerObservability(server, { metrics, queues: [apiQueues!.events, apiQueues!.posts], adminAuth, metricsToken: config.metricsToken });
     await server.register(ingestRoutes, { sources, events: apiQueues!.events });
     await server.register(incidentRoutes, {
       store: new RedisIncidentStore(fast, prefix),
       authorized: (headers) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t)),
     });
     url = await server.listen({ port: config.port, host: config.host });
+  } else if (config.metricsPort !== undefined) {
+    const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });
+    server = metricsServer.server;
+    url = metricsServer.url;
   }
 
   return {
@@ -108,6 +124,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     publisher,
     store,
     queues,
+    metrics,
     async close() {
       await server?.close();
       await stopSweeper();

@@ -37,6 +37,8 @@ const schema = z.object({
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
   HERALD_MESSAGES_DIR: z.string().default('messages'),
+  HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HERALD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -69,6 +71,10 @@ export interface Config {
   outboxPath: string;
   messagesDir: string;
   logLevel: string;
+  /** Where a worker-only process serves `/metrics` and health; unset: it serves no HTTP. */
+  metricsPort?: number;
+  /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -121,5 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.HERALD_METRICS_PORT,
+    metricsToken: e.HERALD_METRICS_TOKEN,
   });
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AlertEvent } from './model.ts';
 import { applyEvent, type IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
+import { withLogContext } from '../ops/log-context.ts';
 import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
 
 export interface IncidentWorkerDeps {
@@ -42,10 +43,11 @@ export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 
 export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent> {
   const worker = new Worker<AlertEvent>(
     EVENTS_QUEUE,
-    async (job: Job<AlertEvent>) => {
-      const applied = await applyAndSchedule(deps, job.data);
-      return { state: applied.incident.state, scheduled: applied.scheduled.map((p) => p.id) };
-    },
+    (job: Job<AlertEvent>) =>
+      withLogContext({ incident: job.data.key }, async () => {
+        const applied = await applyAndSchedule(deps, job.data);
+        return { state: applied.incident.state, scheduled: applied.scheduled.map((p) => p.id) };
+      }),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8 },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));

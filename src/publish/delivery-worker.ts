@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { claimPost, failPost, recordPosted, releasePost, sameTweetText, type Claim, type Composer } from '../incidents/delivery-rules.ts';
 import type { Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
+import { withLogContext } from '../ops/log-context.ts';
 import { PublishError, type Publisher } from './publisher.ts';
 import { deliveryBackoff, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
 
@@ -125,7 +126,7 @@ export class Delivery {
 
 export function startDeliveryWorker(deps: DeliveryDeps): Worker<DeliveryJob> {
   const delivery = new Delivery(deps);
-  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => delivery.run(job, token), {
+  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => withLogContext({ incident: job.data.key, post: job.data.postId }, () => delivery.run(job, token)), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,
