@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +11,9 @@ import { incidentRoutes } from './incidents/api.ts';
 import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
+import { xTweetLink } from './journal/journal.ts';
+import { journalRoutes } from './journal/routes.ts';
+import { RedisJournalStore } from './journal/store.ts';
 import { healthRoutes } from './ops/health.ts';
 import { tokenAdminAuth } from './ops/admin-auth.ts';
 import { countPosts, observeDeliveries } from './ops/instrument.ts';
@@ -108,10 +112,10 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const adminAuth = tokenAdminAuth(apiTokens);
     await registerObservability(server, { metrics, queues: [apiQueues!.events, apiQueues!.posts], adminAuth, metricsToken: config.metricsToken });
     await server.register(ingestRoutes, { sources, events: apiQueues!.events });
-    await server.register(incidentRoutes, {
-      store: new RedisIncidentStore(fast, prefix),
-      authorized: (headers) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t)),
-    });
+    const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
+    const apiStore = new RedisIncidentStore(fast, prefix);
+    await server.register(incidentRoutes, { store: apiStore, authorized });
+    await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: xTweetLink(config.xUsername), timezone: config.timezone, authorized });
     url = await server.listen({ port: config.port, host: config.host });
   } else if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });

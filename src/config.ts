@@ -37,6 +37,7 @@ const schema = z.object({
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
   HERALD_MESSAGES_DIR: z.string().default('messages'),
+  HERALD_X_USERNAME: z.string().regex(/^@?\w{1,15}$/, 'an X username such as kakaotalk_status').optional().transform((v) => v?.replace(/^@/, '')),
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -71,6 +72,8 @@ export interface Config {
   outboxPath: string;
   messagesDir: string;
   logLevel: string;
+  /** The account's X username, for links to its tweets; unset: X's username-free links. */
+  xUsername?: string;
   /** Where a worker-only process serves `/metrics` and health; unset: it serves no HTTP. */
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
@@ -127,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
+    xUsername: e.HERALD_X_USERNAME,
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
   });
