@@ -9,6 +9,7 @@ import { genericSource } from './ingest/generic.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { incidentRoutes } from './incidents/api.ts';
 import { startIncidentWorker } from './incidents/incident-worker.ts';
+import { openFollowUpQueue, startFollowUpWorker } from './incidents/follow-ups.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
 import { xTweetLink } from './journal/journal.ts';
@@ -90,16 +91,24 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const publisher = countPosts(createPublisher(config, logger), metrics);
   const workers: Worker[] = [];
   let stopSweeper: () => Promise<void> = async () => undefined;
+  const followUpQueue = config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined;
+  let stopFollowUpSweeper: () => Promise<void> = async () => undefined;
 
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger }));
+    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, logger });
+    workers.push(incidentWorker);
     const compose = incidentComposer(config);
     const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
     observeDeliveries(delivery, store, metrics, logger);
     workers.push(delivery);
     stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
+    if (followUpQueue) {
+      const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker });
+      workers.push(followUp.worker);
+      stopFollowUpSweeper = startSweeper(() => followUp.followUps.sweep(), options.sweepIntervalMs ?? 30_000, logger);
+    }
   }
 
   let server: FastifyInstance | undefined;
@@ -110,7 +119,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const apiTokens = [config.webhookToken];
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
     const adminAuth = tokenAdminAuth(apiTokens);
-    await registerObservability(server, { metrics, queues: [apiQueues!.events, apiQueues!.posts], adminAuth, metricsToken: config.metricsToken });
+    await registerObservability(server, { metrics, queues: [apiQueues!.events, apiQueues!.posts, ...(followUpQueue ? [followUpQueue] : [])], adminAuth, metricsToken: config.metricsToken });
     await server.register(ingestRoutes, { sources, events: apiQueues!.events });
     const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
     const apiStore = new RedisIncidentStore(fast, prefix);
@@ -132,8 +141,9 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     async close() {
       await server?.close();
       await stopSweeper();
+      await stopFollowUpSweeper();
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([workQueues?.close(), apiQueues?.close()]);
+      await Promise.all([workQueues?.close(), apiQueues?.close(), followUpQueue?.close()]);
       fast.disconnect();
       await patient.quit().catch(() => undefined);
     },

@@ -38,6 +38,7 @@ const schema = z.object({
   HERALD_OUTBOX: optionalText,
   HERALD_MESSAGES_DIR: z.string().default('messages'),
   HERALD_X_USERNAME: z.string().regex(/^@?\w{1,15}$/, 'an X username such as kakaotalk_status').optional().transform((v) => v?.replace(/^@/, '')),
+  HERALD_FOLLOWUP_MINUTES: z.coerce.number().min(0).default(30),
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,6 +73,8 @@ export interface Config {
   outboxPath: string;
   messagesDir: string;
   logLevel: string;
+  /** While an incident is open, a threaded update this long after the latest post; 0: none. */
+  followUpMs: number;
   /** The account's X username, for links to its tweets; unset: X's username-free links. */
   xUsername?: string;
   /** Where a worker-only process serves `/metrics` and health; unset: it serves no HTTP. */
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
+    followUpMs: Math.round(e.HERALD_FOLLOWUP_MINUTES * 60_000),
     xUsername: e.HERALD_X_USERNAME,
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,

@@ -126,7 +126,7 @@ describe('Bull Board', () => {
     const res = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { queues: { name: string }[] };
-    assert.deepEqual(body.queues.map((q) => q.name).sort(), ['events', 'posts']);
+    assert.deepEqual(body.queues.map((q) => q.name).sort(), ['events', 'followups', 'posts']);
   });
 
   it('refuses a wrong basic-auth password', async () => {

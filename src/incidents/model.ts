@@ -56,6 +56,8 @@ export interface Post {
   /** Posted as a new top-level tweet although it continues a thread (X refused the reply). */
   root?: boolean;
   postedAt?: string;
+  /** When herald promised its next update in this post (a follow-up), for `{nextUpdate}` (ISO). */
+  nextUpdateAt?: string;
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */
   note?: string;
