@@ -16,6 +16,7 @@ import { xTweetLink } from './journal/journal.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { RedisJournalStore } from './journal/store.ts';
 import { healthRoutes } from './ops/health.ts';
+import { statusRoutes } from './status/routes.ts';
 import { tokenAdminAuth } from './ops/admin-auth.ts';
 import { countPosts, observeDeliveries } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
@@ -125,6 +126,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const apiStore = new RedisIncidentStore(fast, prefix);
     await server.register(incidentRoutes, { store: apiStore, authorized });
     await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: xTweetLink(config.xUsername), timezone: config.timezone, authorized });
+    await server.register(statusRoutes, { store: apiStore, locale: config.locale, timezone: config.timezone, link: xTweetLink(config.xUsername), dryRun: publisher.mode === 'dry-run' });
     url = await server.listen({ port: config.port, host: config.host });
   } else if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });
