@@ -4,7 +4,7 @@ import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { incidentComposer } from './compose/for-incident.ts';
+import { accountComposer, accountIds, statusPages, tweetLinks, withAccounts } from './accounts/wiring.ts';
 import { genericSource } from './ingest/generic.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { incidentRoutes } from './incidents/api.ts';
@@ -12,7 +12,6 @@ import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { openFollowUpQueue, startFollowUpWorker } from './incidents/follow-ups.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
-import { xTweetLink } from './journal/journal.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { RedisJournalStore } from './journal/store.ts';
 import { healthRoutes } from './ops/health.ts';
@@ -89,7 +88,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const queues = (workQueues ?? apiQueues)!;
   const metrics = new HeraldMetrics({ defaultMetrics: options.processMetrics });
-  const publisher = countPosts(createPublisher(config, logger), metrics);
+  const publisher = countPosts(withAccounts(createPublisher(config, logger), config, logger), metrics);
   const workers: Worker[] = [];
   let stopSweeper: () => Promise<void> = async () => undefined;
   const followUpQueue = config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined;
@@ -98,9 +97,9 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, logger });
+    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger });
     workers.push(incidentWorker);
-    const compose = incidentComposer(config);
+    const compose = accountComposer(config);
     const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
     observeDeliveries(delivery, store, metrics, logger);
     workers.push(delivery);
@@ -125,8 +124,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
     const apiStore = new RedisIncidentStore(fast, prefix);
     await server.register(incidentRoutes, { store: apiStore, authorized });
-    await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: xTweetLink(config.xUsername), timezone: config.timezone, authorized });
-    await server.register(statusRoutes, { store: apiStore, locale: config.locale, timezone: config.timezone, link: xTweetLink(config.xUsername), dryRun: publisher.mode === 'dry-run' });
+    await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: tweetLinks(config), timezone: config.timezone, authorized });
+    await server.register(statusRoutes, { store: apiStore, link: tweetLinks(config), pages: statusPages(config) });
     url = await server.listen({ port: config.port, host: config.host });
   } else if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });

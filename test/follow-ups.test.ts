@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { FOLLOW_UPS_QUEUE } from '../src/incidents/follow-ups.ts';
-import { followUpDue, planFollowUp } from '../src/incidents/follow-up-rules.ts';
+import { followUpDue, followUpsDue, planFollowUp } from '../src/incidents/follow-up-rules.ts';
 import type { Incident, Post } from '../src/incidents/model.ts';
 import { event, REDIS_URL, settled, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
@@ -61,6 +61,14 @@ describe('the follow-up rule', () => {
     const update: Post = { ...announced, id: 'update-1', kind: 'update', tweetId: '101', postedAt: '2026-05-20T00:20:00.000Z' };
     const { decision } = planFollowUp(incident([announced, update]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:33:00.000Z'), cadenceMs: 30 * MINUTE });
     assert.equal(decision.action, 'skip');
+  });
+
+  it('follows up each account\'s thread on its own, naming the new post after its account', () => {
+    const ja: Post = { ...announced, id: 'ja.open-1', account: 'ja', tweetId: '900', postedAt: '2026-05-20T00:03:00.000Z' };
+    const both = incident([announced, ja]);
+    assert.deepEqual(followUpsDue(both, 30 * MINUTE).map((t) => t.afterPostId), ['open-1', 'ja.open-1']);
+    const { decision } = planFollowUp(both, { afterPostId: 'ja.open-1', nowMs: at('2026-05-20T00:33:00.000Z'), cadenceMs: 30 * MINUTE });
+    assert.deepEqual(decision.action === 'schedule' && [decision.post.id, decision.post.account], ['ja.update-1', 'ja']);
   });
 
   it('stops after a follow-up X refused for good, until something else is posted', () => {

@@ -1,3 +1,4 @@
+import { accountsIn, mergeProjection, postIdFor, projection } from './accounts.ts';
 import type { Incident, Post } from './model.ts';
 import { newPost, threadRoot } from './rules.ts';
 
@@ -5,7 +6,8 @@ import { newPost, threadRoot } from './rules.ts';
  * When herald posts a "still on it" under an open incident's thread by itself, so followers know
  * it is being worked on. Pure, like `rules.ts`: a follow-up is due a cadence after the latest post
  * of the thread (or when that post promised the next one), only while the incident is open, its
- * thread exists and nothing else of it is waiting to go out.
+ * thread exists and nothing else of it is waiting to go out. Each account's thread has its own
+ * follow-ups (see accounts.ts).
  */
 
 export interface FollowUpTimer {
@@ -39,12 +41,23 @@ function blocked(incident: Incident | null, cadenceMs: number): string | undefin
   return undefined;
 }
 
-/** The follow-up the incident waits for now, if any: what to arm after a post went out. */
-export function followUpDue(incident: Incident | null, cadenceMs: number): FollowUpTimer | undefined {
+/** The follow-up one account's thread waits for now, if any. */
+function dueInThread(incident: Incident, cadenceMs: number): FollowUpTimer | undefined {
   if (blocked(incident, cadenceMs)) return undefined;
-  const last = latestPosted(incident!)!;
+  const last = latestPosted(incident)!;
   const dueMs = last.nextUpdateAt ? Date.parse(last.nextUpdateAt) : Date.parse(last.postedAt!) + cadenceMs;
   return { afterPostId: last.id, dueAt: new Date(dueMs).toISOString() };
+}
+
+/** The follow-up of the default account's thread, if one is due (see `followUpsDue` for all). */
+export function followUpDue(incident: Incident | null, cadenceMs: number): FollowUpTimer | undefined {
+  return incident ? dueInThread(projection(incident, undefined), cadenceMs) : undefined;
+}
+
+/** The follow-ups the incident waits for now, one per account thread: what to arm after a post went out. */
+export function followUpsDue(incident: Incident | null, cadenceMs: number): FollowUpTimer[] {
+  if (!incident) return [];
+  return accountsIn(incident).flatMap((account) => dueInThread(projection(incident, account), cadenceMs) ?? []);
 }
 
 /** Decides, when a timer fires, whether to schedule the follow-up now; the new post promises the next one. */
@@ -52,13 +65,17 @@ export function planFollowUp(
   incident: Incident | null,
   timer: { afterPostId: string; nowMs: number; cadenceMs: number },
 ): { incident: Incident | null; decision: FollowUpDecision } {
-  const reason = blocked(incident, timer.cadenceMs);
+  const after = incident?.posts.find((p) => p.id === timer.afterPostId);
+  const account = after?.account;
+  const thread = incident && projection(incident, account);
+  const reason = blocked(thread, timer.cadenceMs);
   if (reason) return { incident, decision: { action: 'skip', reason } };
-  const due = followUpDue(incident, timer.cadenceMs)!;
+  const due = dueInThread(thread!, timer.cadenceMs)!;
   if (due.afterPostId !== timer.afterPostId) return { incident, decision: { action: 'skip', reason: 'a later post is live; its own timer follows it' } };
   const dueMs = Date.parse(due.dueAt);
   if (timer.nowMs < dueMs) return { incident, decision: { action: 'wait', untilMs: dueMs } };
   const now = new Date(timer.nowMs).toISOString();
-  const post: Post = { ...newPost(incident!, 'update', now), nextUpdateAt: new Date(timer.nowMs + timer.cadenceMs).toISOString() };
-  return { incident: { ...incident!, posts: [...incident!.posts, post] }, decision: { action: 'schedule', post } };
+  const planned = newPost(thread!, 'update', now);
+  const post: Post = { ...planned, id: postIdFor(account, planned.id), ...(account !== undefined && { account }), nextUpdateAt: new Date(timer.nowMs + timer.cadenceMs).toISOString() };
+  return { incident: mergeProjection(incident!, { ...thread!, posts: [...thread!.posts, post] }, account), decision: { action: 'schedule', post } };
 }

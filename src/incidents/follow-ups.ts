@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { HeraldMetrics } from '../ops/metrics.ts';
 import { withLogContext } from '../ops/log-context.ts';
 import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../publish/queues.ts';
-import { followUpDue, planFollowUp } from './follow-up-rules.ts';
+import { followUpsDue, planFollowUp } from './follow-up-rules.ts';
 import type { AlertEvent } from './model.ts';
 import type { IncidentStore } from './store.ts';
 
@@ -42,19 +42,19 @@ export interface FollowUpDeps {
 export class FollowUps {
   constructor(private readonly deps: FollowUpDeps) {}
 
-  /** Arms the follow-up the incident now waits for, if any. Idempotent. */
+  /** Arms the follow-ups the incident now waits for (one per account thread), if any. Idempotent. */
   async arm(key: string): Promise<void> {
-    const timer = followUpDue(await this.deps.store.get(key), this.deps.cadenceMs);
-    if (!timer) return;
-    const delay = Math.max(0, Date.parse(timer.dueAt) - Date.now());
-    await this.deps.queue.add('follow-up', { key, afterPostId: timer.afterPostId }, { jobId: followUpJobId(key, timer.afterPostId), delay });
+    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.cadenceMs)) {
+      const delay = Math.max(0, Date.parse(timer.dueAt) - Date.now());
+      await this.deps.queue.add('follow-up', { key, afterPostId: timer.afterPostId }, { jobId: followUpJobId(key, timer.afterPostId), delay });
+    }
   }
 
-  /** Drops the waiting follow-up of a resolved incident (the rule would refuse it anyway). */
+  /** Drops the waiting follow-ups of a resolved incident (the rule would refuse them anyway). */
   async disarm(key: string): Promise<void> {
-    const incident = await this.deps.store.get(key);
-    const last = incident?.posts.filter((p) => p.status === 'posted').at(-1);
-    if (last) await this.deps.queue.remove(followUpJobId(key, last.id)).catch(() => 0);
+    const posted = (await this.deps.store.get(key))?.posts.filter((p) => p.status === 'posted') ?? [];
+    const lastOfEachAccount = new Map(posted.map((p) => [p.account, p.id]));
+    for (const postId of lastOfEachAccount.values()) await this.deps.queue.remove(followUpJobId(key, postId)).catch(() => 0);
   }
 
   async run(job: Job<FollowUpJob>, token?: string): Promise<string> {

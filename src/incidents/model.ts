@@ -41,6 +41,8 @@ export type PostStatus = 'scheduled' | 'sending' | 'posted' | 'cancelled' | 'fai
 export interface Post {
   /** Stable within the incident: `open`, `update-1`, `resolved-1`, ... */
   id: string;
+  /** The account it is posted on; undefined is the default account (see incidents/accounts.ts). */
+  account?: string;
   kind: PostKind;
   status: PostStatus;
   /** Not before this time (ISO). The open post waits out the grace period. */

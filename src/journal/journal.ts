@@ -44,6 +44,8 @@ export interface TimelineEntry {
   tweetId?: string;
   url?: string;
   by?: string;
+  /** The account a post belongs to, when it is not the default one. */
+  account?: string;
 }
 
 export interface ThreadTweet {
@@ -53,6 +55,8 @@ export interface ThreadTweet {
   postedAt: string;
   inReplyTo: string | null;
   url: string | null;
+  /** null: the default account. */
+  account: string | null;
 }
 
 export interface Journal {
@@ -73,8 +77,8 @@ export interface Journal {
   edits: JournalEdit[];
 }
 
-/** Builds the link to a tweet; undefined for posts that never reached X (dry-run). */
-export type TweetLink = (tweetId: string) => string | undefined;
+/** Builds the link to a tweet of an account; undefined for posts that never reached X (dry-run). */
+export type TweetLink = (tweetId: string, account?: string) => string | undefined;
 
 /**
  * `https://x.com/<username>/status/<id>`, or X's username-free form when the username is not
@@ -94,11 +98,25 @@ const POSTED_KIND: Record<Post['kind'], TimelineKind> = {
   resolved: 'resolution-posted',
 };
 
-/** Posts that are live, in thread order. */
-export function postedTweets(incident: Incident, link: TweetLink): ThreadTweet[] {
+/** Links for several accounts: each account's tweets under its own username. */
+export function accountTweetLinks(defaultUsername: string | undefined, usernames: ReadonlyMap<string, string | undefined>): TweetLink {
+  return (id, account) => xTweetLink(account === undefined ? defaultUsername : usernames.get(account))(id);
+}
+
+/** Posts that are live, in thread order; all accounts', or only `account`'s when given. */
+export function postedTweets(incident: Incident, link: TweetLink, only?: { account: string | undefined }): ThreadTweet[] {
   return incident.posts
     .filter((p): p is Post & { tweetId: string; postedAt: string } => p.status === 'posted' && !!p.tweetId && !!p.postedAt)
-    .map((p) => ({ id: p.tweetId, kind: p.kind, text: p.text ?? '', postedAt: p.postedAt, inReplyTo: p.inReplyTo ?? null, url: link(p.tweetId) ?? null }));
+    .filter((p) => !only || p.account === only.account)
+    .map((p) => ({
+      id: p.tweetId,
+      kind: p.kind,
+      text: p.text ?? '',
+      postedAt: p.postedAt,
+      inReplyTo: p.inReplyTo ?? null,
+      url: link(p.tweetId, p.account) ?? null,
+      account: p.account ?? null,
+    }));
 }
 
 /** Every moment of the incident, oldest first. Posts not sent are shown at the time they were due. */
@@ -109,10 +127,11 @@ export function timeline(incident: Incident, stored: StoredJournal, link: TweetL
   ];
   for (const post of incident.posts) {
     if (post.status === 'posted' && post.tweetId && post.postedAt) {
-      const url = link(post.tweetId);
-      entries.push({ at: post.postedAt, kind: POSTED_KIND[post.kind], detail: post.text, tweetId: post.tweetId, ...(url && { url }) });
+      const url = link(post.tweetId, post.account);
+      entries.push({ at: post.postedAt, kind: POSTED_KIND[post.kind], detail: post.text, tweetId: post.tweetId, ...(url && { url }), ...(post.account && { account: post.account }) });
     } else if (post.status === 'cancelled' || post.status === 'failed') {
-      entries.push({ at: post.dueAt, kind: post.status === 'cancelled' ? 'post-cancelled' : 'post-failed', detail: `${post.id}: ${post.note ?? 'no reason recorded'}` });
+      const kind = post.status === 'cancelled' ? 'post-cancelled' : 'post-failed';
+      entries.push({ at: post.dueAt, kind, detail: `${post.id}: ${post.note ?? 'no reason recorded'}`, ...(post.account && { account: post.account }) });
     }
   }
   if (incident.state === 'resolved' && incident.resolvedAt) entries.push({ at: incident.resolvedAt, kind: 'resolved' });
@@ -126,7 +145,7 @@ const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.roun
 
 export function journalOf(incident: Incident, stored: StoredJournal, link: TweetLink): Journal {
   const thread = postedTweets(incident, link);
-  const root = thread.find((t) => t.inReplyTo === null);
+  const root = thread.find((t) => t.inReplyTo === null && t.account === null) ?? thread.find((t) => t.inReplyTo === null);
   return {
     key: incident.key,
     service: incident.service,

@@ -42,12 +42,13 @@ export function journalMarkdown(journal: Journal, timezone: string): string {
   ];
   if (journal.thread.length === 0) lines.push('_Nothing was posted._', '');
   journal.thread.forEach((tweet, i) => {
-    lines.push(`${i + 1}. ${time(tweet.postedAt)}, ${tweet.kind}${tweet.url ? ` ([on X](${tweet.url}))` : ''}`, '');
+    const account = tweet.account ? ` on account ${tweet.account}` : '';
+    lines.push(`${i + 1}. ${time(tweet.postedAt)}, ${tweet.kind}${account}${tweet.url ? ` ([on X](${tweet.url}))` : ''}`, '');
     lines.push(...tweet.text.split('\n').map((l) => `   > ${l}`), '');
   });
   lines.push('## Timeline', '', '| time | what | details |', '| --- | --- | --- |');
   for (const entry of journal.timeline) {
-    const details = [entry.detail, entry.by && `by ${entry.by}`, entry.url].filter(Boolean).join(' · ');
+    const details = [entry.account && `[${entry.account}]`, entry.detail, entry.by && `by ${entry.by}`, entry.url].filter(Boolean).join(' · ');
     lines.push(`| ${time(entry.at)} | ${KIND_WORDS[entry.kind]} | ${cell(details)} |`);
   }
   for (const [field, title] of Object.entries(NOTE_TITLES) as [NoteField, string][]) {

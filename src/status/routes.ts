@@ -8,12 +8,18 @@ import { STATUS_LABELS } from './labels.ts';
 import { renderStatusPage } from './page.ts';
 import { statusView } from './view.ts';
 
-export interface StatusDeps {
-  store: IncidentStore;
+/** One public page: the default account's at `/status`, another's at `/status/<id>`. */
+export interface StatusPageConfig {
+  account?: string;
   locale: 'ko' | 'en' | 'ja';
   timezone: string;
-  link: TweetLink;
   dryRun: boolean;
+}
+
+export interface StatusDeps {
+  store: IncidentStore;
+  link: TweetLink;
+  pages: readonly StatusPageConfig[];
   now?: () => number;
 }
 
@@ -23,29 +29,31 @@ const LOOK_BACK = 200;
 const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
 
 /**
- * `GET /status` and `GET /status/feed.xml`: public, no sign-in, cacheable (ETag and
- * Cache-Control; a matching If-None-Match gets 304).
+ * `GET /status` and `GET /status/feed.xml` (and `/status/<account>[/feed.xml]` for each further
+ * account): public, no sign-in, cacheable (ETag and Cache-Control; a matching If-None-Match gets 304).
  */
 export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
   await app.register(etag, { weak: true });
-  const labels = STATUS_LABELS[deps.locale];
   const now = deps.now ?? Date.now;
-
-  async function view() {
-    const keys = await deps.store.recentKeys(LOOK_BACK);
-    const incidents = (await Promise.all(keys.map((k) => deps.store.get(k)))).filter((i): i is Incident => i !== null);
-    return statusView(incidents, now(), deps.link);
-  }
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
-  app.get('/status', async (_request, reply) => {
-    const html = renderStatusPage(await view(), { locale: deps.locale, timezone: deps.timezone, labels, dryRun: deps.dryRun, feedPath: '/status/feed.xml' });
-    return reply.type('text/html; charset=utf-8').header('cache-control', CACHE_CONTROL).send(html);
-  });
+  async function view(account: string | undefined) {
+    const keys = await deps.store.recentKeys(LOOK_BACK);
+    const incidents = (await Promise.all(keys.map((k) => deps.store.get(k)))).filter((i): i is Incident => i !== null);
+    return statusView(incidents, now(), deps.link, account);
+  }
 
-  app.get('/status/feed.xml', async (request, reply) => {
-    const base = origin(request);
-    const xml = renderAtom(await view(), { pageUrl: `${base}/status`, feedUrl: `${base}/status/feed.xml`, locale: deps.locale, labels });
-    return reply.type('application/atom+xml; charset=utf-8').header('cache-control', CACHE_CONTROL).send(xml);
-  });
+  for (const page of deps.pages) {
+    const path = page.account === undefined ? '/status' : `/status/${page.account}`;
+    const labels = STATUS_LABELS[page.locale];
+    app.get(path, async (_request, reply) => {
+      const html = renderStatusPage(await view(page.account), { locale: page.locale, timezone: page.timezone, labels, dryRun: page.dryRun, feedPath: `${path}/feed.xml` });
+      return reply.type('text/html; charset=utf-8').header('cache-control', CACHE_CONTROL).send(html);
+    });
+    app.get(`${path}/feed.xml`, async (request, reply) => {
+      const base = origin(request);
+      const xml = renderAtom(await view(page.account), { pageUrl: `${base}${path}`, feedUrl: `${base}${path}/feed.xml`, locale: page.locale, labels });
+      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', CACHE_CONTROL).send(xml);
+    });
+  }
 }

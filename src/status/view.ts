@@ -25,9 +25,10 @@ export interface StatusView {
 export const RECENT_DAYS = 14;
 const MAX_RECENT = 20;
 
-export function statusView(incidents: readonly Incident[], nowMs: number, link: TweetLink): StatusView {
+/** The page of one account (undefined: the default one): only its own tweets. */
+export function statusView(incidents: readonly Incident[], nowMs: number, link: TweetLink, account?: string): StatusView {
   const shown = incidents.flatMap((incident): PublicIncident[] => {
-    const tweets = postedTweets(incident, link);
+    const tweets = postedTweets(incident, link, { account });
     if (tweets.length === 0) return []; // nothing was said publicly, so nothing is shown
     return [{ id: tweets[0]!.id, ongoing: incident.state === 'open', tweets, updatedAt: tweets.at(-1)!.postedAt }];
   });
