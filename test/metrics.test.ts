@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { event, settled, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
 import { parsePrometheus, sampleValue, scrape } from './helpers/prometheus.ts';
 
@@ -9,10 +9,6 @@ describe('/metrics', () => {
     t = await startTestHerald();
   });
   after(async () => t.close());
-  beforeEach(async () => {
-    await settled(t);
-    t.fakeX.reset();
-  });
 
   it('answers in the Prometheus text format', async () => {
     const res = await fetch(`${t.url}/metrics`);
@@ -36,6 +32,8 @@ describe('/metrics', () => {
   });
 
   it('measures the time from the first alert to the announcement being live', async () => {
+    await settled(t);
+    t.fakeX.reset();
     const before = sampleValue(await scrape(t.url), 'herald_time_to_announce_seconds_count') ?? 0;
     await t.send(event());
     await t.fakeX.waitForPosts(1);
@@ -49,6 +47,8 @@ describe('/metrics', () => {
   it('counts posts by outcome, including the reason X refused one', async () => {
     const before = await scrape(t.url);
     const count = (samples: typeof before, outcome: string) => sampleValue(samples, 'herald_posts_total', { outcome }) ?? 0;
+    await settled(t);
+    t.fakeX.reset();
     t.fakeX.failNext('500');
     await t.send(event());
     await t.fakeX.waitForPosts(1);

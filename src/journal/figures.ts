@@ -21,3 +21,32 @@ export function durationMs(incident: Incident): number | undefined {
   if (incident.state !== 'resolved' || !incident.resolvedAt) return undefined;
   return Math.max(0, Date.parse(incident.resolvedAt) - Date.parse(incident.openedAt));
 }
+
+/** What every listing of an incident states: who, what, when, how long, how fast it was announced. */
+export interface IncidentSummary {
+  key: string;
+  service: string;
+  feature: string;
+  severity: string;
+  state: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  durationMinutes: number | null;
+  timeToAnnounceSeconds: number | null;
+}
+
+const rounded = (ms: number | undefined, unit: number) => (ms === undefined ? null : Math.round(ms / unit));
+
+export function summarize(incident: Incident): IncidentSummary {
+  return {
+    key: incident.key,
+    service: incident.service,
+    feature: incident.feature,
+    severity: incident.severity,
+    state: incident.state,
+    openedAt: incident.openedAt,
+    resolvedAt: incident.resolvedAt ?? null,
+    durationMinutes: rounded(durationMs(incident), 60_000),
+    timeToAnnounceSeconds: rounded(timeToAnnounceMs(incident), 1000),
+  };
+}

@@ -4,7 +4,7 @@
  * keeps only the staff's notes and their edit log.
  */
 import type { Incident, Post } from '../incidents/model.ts';
-import { durationMs, timeToAnnounceMs } from './figures.ts';
+import { summarize, type IncidentSummary } from './figures.ts';
 
 export const NOTE_FIELDS = ['cause', 'actionsTaken', 'retrospective', 'prevention'] as const;
 export type NoteField = (typeof NOTE_FIELDS)[number];
@@ -59,17 +59,8 @@ export interface ThreadTweet {
   account: string | null;
 }
 
-export interface Journal {
-  key: string;
-  service: string;
-  feature: string;
-  severity: string;
-  state: string;
-  openedAt: string;
+export interface Journal extends IncidentSummary {
   firstSeenAt: string;
-  resolvedAt: string | null;
-  durationMinutes: number | null;
-  timeToAnnounceSeconds: number | null;
   threadUrl: string | null;
   thread: ThreadTweet[];
   timeline: TimelineEntry[];
@@ -140,23 +131,12 @@ export function timeline(incident: Incident, stored: StoredJournal, link: TweetL
   return entries.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e);
 }
 
-const minutes = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 60_000));
-const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 1000));
-
 export function journalOf(incident: Incident, stored: StoredJournal, link: TweetLink): Journal {
   const thread = postedTweets(incident, link);
   const root = thread.find((t) => t.inReplyTo === null && t.account === null) ?? thread.find((t) => t.inReplyTo === null);
   return {
-    key: incident.key,
-    service: incident.service,
-    feature: incident.feature,
-    severity: incident.severity,
-    state: incident.state,
-    openedAt: incident.openedAt,
+    ...summarize(incident),
     firstSeenAt: incident.firstSeenAt,
-    resolvedAt: incident.resolvedAt ?? null,
-    durationMinutes: minutes(durationMs(incident)),
-    timeToAnnounceSeconds: seconds(timeToAnnounceMs(incident)),
     threadUrl: root?.url ?? null,
     thread,
     timeline: timeline(incident, stored, link),

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Incident } from '../incidents/model.ts';
-import { announcement, durationMs, timeToAnnounceMs } from './figures.ts';
+import { announcement, summarize, type IncidentSummary } from './figures.ts';
 
 export const MAX_PERIOD_DAYS = 400;
 
@@ -33,16 +33,7 @@ export function periodSchema(timezone: string) {
     .refine((p) => p.to.diff(p.from, 'days').days <= MAX_PERIOD_DAYS, { message: `a period of at most ${MAX_PERIOD_DAYS} days`, path: ['to'] });
 }
 
-export interface ReportRow {
-  key: string;
-  service: string;
-  feature: string;
-  severity: string;
-  state: string;
-  openedAt: string;
-  resolvedAt: string | null;
-  durationMinutes: number | null;
-  timeToAnnounceSeconds: number | null;
+export interface ReportRow extends IncidentSummary {
   announced: boolean;
   tweets: number;
 }
@@ -71,21 +62,11 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 }
 
-const rounded = (ms: number | undefined, unit: number) => (ms === undefined ? null : Math.round(ms / unit));
-
 export function periodReport(incidents: readonly Incident[], period: Period): PeriodReport {
   const rows: ReportRow[] = [...incidents]
     .sort((a, b) => Date.parse(a.firstSeenAt) - Date.parse(b.firstSeenAt))
     .map((i) => ({
-      key: i.key,
-      service: i.service,
-      feature: i.feature,
-      severity: i.severity,
-      state: i.state,
-      openedAt: i.openedAt,
-      resolvedAt: i.resolvedAt ?? null,
-      durationMinutes: rounded(durationMs(i), 60_000),
-      timeToAnnounceSeconds: rounded(timeToAnnounceMs(i), 1000),
+      ...summarize(i),
       announced: announcement(i) !== undefined,
       tweets: i.posts.filter((p) => p.status === 'posted').length,
     }));
