@@ -1,16 +1,25 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { incidentComposer } from './compose/for-incident.ts';
+import { accountComposer, accountIds, statusPages, tweetLinks, withAccounts } from './accounts/wiring.ts';
 import { genericSource } from './ingest/generic.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { incidentRoutes } from './incidents/api.ts';
 import { startIncidentWorker } from './incidents/incident-worker.ts';
+import { openFollowUpQueue, startFollowUpWorker } from './incidents/follow-ups.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
+import { journalRoutes } from './journal/routes.ts';
+import { RedisJournalStore } from './journal/store.ts';
 import { healthRoutes } from './ops/health.ts';
+import { statusRoutes } from './status/routes.ts';
+import { tokenAdminAuth } from './ops/admin-auth.ts';
+import { countPosts, observeDeliveries } from './ops/instrument.ts';
+import { HeraldMetrics } from './ops/metrics.ts';
+import { registerObservability, startMetricsServer } from './ops/observability.ts';
 import { startDeliveryWorker } from './publish/delivery-worker.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
@@ -26,6 +35,8 @@ export interface HeraldOptions {
   logger: Logger;
   /** How often the delivery sweep looks for posts without a live job. */
   sweepIntervalMs?: number;
+  /** Adds Node's process metrics (memory, CPU, event loop) to `/metrics`. */
+  processMetrics?: boolean;
 }
 
 export interface Herald {
@@ -34,6 +45,7 @@ export interface Herald {
   publisher: Publisher;
   store: RedisIncidentStore;
   queues: Queues;
+  metrics: HeraldMetrics;
   close(): Promise<void>;
 }
 
@@ -75,17 +87,28 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const workQueues = works ? openQueues(patient, prefix) : undefined;
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const queues = (workQueues ?? apiQueues)!;
-  const publisher = createPublisher(config, logger);
+  const metrics = new HeraldMetrics({ defaultMetrics: options.processMetrics });
+  const publisher = countPosts(withAccounts(createPublisher(config, logger), config, logger), metrics);
   const workers: Worker[] = [];
   let stopSweeper: () => Promise<void> = async () => undefined;
+  const followUpQueue = config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined;
+  let stopFollowUpSweeper: () => Promise<void> = async () => undefined;
 
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger }));
-    const compose = incidentComposer(config);
-    workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger }));
+    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger });
+    workers.push(incidentWorker);
+    const compose = accountComposer(config);
+    const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
+    observeDeliveries(delivery, store, metrics, logger);
+    workers.push(delivery);
     stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
+    if (followUpQueue) {
+      const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker });
+      workers.push(followUp.worker);
+      stopFollowUpSweeper = startSweeper(() => followUp.followUps.sweep(), options.sweepIntervalMs ?? 30_000, logger);
+    }
   }
 
   let server: FastifyInstance | undefined;
@@ -95,12 +118,19 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const sources = [genericSource(config.webhookToken)];
     const apiTokens = [config.webhookToken];
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
+    const adminAuth = tokenAdminAuth(apiTokens);
+    await registerObservability(server, { metrics, queues: [apiQueues!.events, apiQueues!.posts, ...(followUpQueue ? [followUpQueue] : [])], adminAuth, metricsToken: config.metricsToken });
     await server.register(ingestRoutes, { sources, events: apiQueues!.events });
-    await server.register(incidentRoutes, {
-      store: new RedisIncidentStore(fast, prefix),
-      authorized: (headers) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t)),
-    });
+    const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
+    const apiStore = new RedisIncidentStore(fast, prefix);
+    await server.register(incidentRoutes, { store: apiStore, authorized });
+    await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: tweetLinks(config), timezone: config.timezone, authorized });
+    await server.register(statusRoutes, { store: apiStore, link: tweetLinks(config), pages: statusPages(config) });
     url = await server.listen({ port: config.port, host: config.host });
+  } else if (config.metricsPort !== undefined) {
+    const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });
+    server = metricsServer.server;
+    url = metricsServer.url;
   }
 
   return {
@@ -108,11 +138,13 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     publisher,
     store,
     queues,
+    metrics,
     async close() {
       await server?.close();
       await stopSweeper();
+      await stopFollowUpSweeper();
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([workQueues?.close(), apiQueues?.close()]);
+      await Promise.all([workQueues?.close(), apiQueues?.close(), followUpQueue?.close()]);
       fast.disconnect();
       await patient.quit().catch(() => undefined);
     },

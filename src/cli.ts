@@ -6,6 +6,7 @@
 import { CatalogError, ComposeError } from './compose/errors.ts';
 import { lintMessagesCommand } from './compose/lint-messages.ts';
 import { previewCommand } from './compose/preview.ts';
+import { reportCommand } from './journal/report-command.ts';
 
 /** What a command may touch: its output streams, the environment and the directory it runs in. */
 export interface CliIo {
@@ -26,6 +27,7 @@ export interface CliCommand {
 const commands: Record<string, CliCommand> = {
   preview: previewCommand,
   'lint-messages': lintMessagesCommand,
+  report: reportCommand,
 };
 
 function help(): string {

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
 
 /**
  * Everything herald can be told, parsed once at start from an environment-like record. Only
@@ -37,6 +38,11 @@ const schema = z.object({
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
   HERALD_MESSAGES_DIR: z.string().default('messages'),
+  HERALD_X_USERNAME: z.string().regex(/^@?\w{1,15}$/, 'an X username such as kakaotalk_status').optional().transform((v) => v?.replace(/^@/, '')),
+  HERALD_FOLLOWUP_MINUTES: z.coerce.number().min(0).default(30),
+  HERALD_ACCOUNTS_FILE: optionalText,
+  HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HERALD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -69,6 +75,16 @@ export interface Config {
   outboxPath: string;
   messagesDir: string;
   logLevel: string;
+  /** While an incident is open, a threaded update this long after the latest post; 0: none. */
+  followUpMs: number;
+  /** The account's X username, for links to its tweets; unset: X's username-free links. */
+  xUsername?: string;
+  /** Accounts besides the default one, from HERALD_ACCOUNTS_FILE (see accounts/config.ts). */
+  accounts: readonly AccountConfig[];
+  /** Where a worker-only process serves `/metrics` and health; unset: it serves no HTTP. */
+  metricsPort?: number;
+  /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +117,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
         }
       : undefined;
   const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
+  const extra = e.HERALD_ACCOUNTS_FILE
+    ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
+    : { accounts: [], problems: [] };
+  if (extra.problems.length > 0) throw new ConfigError(extra.problems);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -121,5 +141,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
+    followUpMs: Math.round(e.HERALD_FOLLOWUP_MINUTES * 60_000),
+    xUsername: e.HERALD_X_USERNAME,
+    accounts: Object.freeze(extra.accounts),
+    metricsPort: e.HERALD_METRICS_PORT,
+    metricsToken: e.HERALD_METRICS_TOKEN,
   });
 }

@@ -4,6 +4,7 @@ import { config as loadDotenv } from 'dotenv';
 import { pino } from 'pino';
 import { startHerald, type Role } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { logMixin } from './ops/log-context.ts';
 import { ensureRedis, RedisUnavailableError } from './ops/redis-bootstrap.ts';
 
 // The one place that reads the process environment (see the README's design notes).
@@ -36,7 +37,7 @@ try {
   process.exit(2);
 }
 
-const logger = pino({ level: config.logLevel, base: { app: 'herald', role } });
+const logger = pino({ level: config.logLevel, base: { app: 'herald', role }, mixin: logMixin });
 logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
 if (generatedToken) {
   logger.warn(
@@ -55,7 +56,7 @@ try {
   process.exit(1);
 }
 
-const herald = await startHerald(config, { role, logger });
+const herald = await startHerald(config, { role, logger, processMetrics: true });
 logger.info({ url: herald.url, role, locale: config.locale, timezone: config.timezone, graceSeconds: config.graceMs / 1000 }, 'herald is running');
 
 let stopping = false;

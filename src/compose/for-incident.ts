@@ -18,6 +18,7 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
         severity: incident.severity,
         openedAt: incident.openedAt,
         resolvedAt: incident.resolvedAt,
+        nextUpdateAt: post.nextUpdateAt,
         variantOffset: post.variantOffset ?? 0,
         postId: post.id,
       },

@@ -1,8 +1,10 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AlertEvent } from './model.ts';
-import { applyEvent, type IncidentRules } from './rules.ts';
+import { applyEventToAccounts, type AccountIds } from './accounts.ts';
+import type { IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
+import { withLogContext } from '../ops/log-context.ts';
 import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
 
 export interface IncidentWorkerDeps {
@@ -11,6 +13,8 @@ export interface IncidentWorkerDeps {
   store: IncidentStore;
   queues: Queues;
   rules: IncidentRules;
+  /** Accounts that announce each incident, default first; absent: the default account only. */
+  accounts?: AccountIds;
   logger: Logger;
   concurrency?: number;
 }
@@ -20,9 +24,9 @@ export interface IncidentWorkerDeps {
  * event scheduled. If the process dies between the two, the sweep (publish/sweep.ts) queues the
  * missing jobs from the incident record, so nothing planned is lost.
  */
-export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger'>, event: AlertEvent) {
+export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts'>, event: AlertEvent) {
   const applied = await deps.store.update(event.key, (current) => {
-    const result = applyEvent(current, event, deps.rules);
+    const result = applyEventToAccounts(current, event, deps.rules, deps.accounts ?? [undefined]);
     return { next: result.incident, result };
   });
   const log = deps.logger.child({ incident: event.key });
@@ -42,10 +46,11 @@ export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 
 export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent> {
   const worker = new Worker<AlertEvent>(
     EVENTS_QUEUE,
-    async (job: Job<AlertEvent>) => {
-      const applied = await applyAndSchedule(deps, job.data);
-      return { state: applied.incident.state, scheduled: applied.scheduled.map((p) => p.id) };
-    },
+    (job: Job<AlertEvent>) =>
+      withLogContext({ incident: job.data.key }, async () => {
+        const applied = await applyAndSchedule(deps, job.data);
+        return { state: applied.incident.state, scheduled: applied.scheduled.map((p) => p.id) };
+      }),
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8 },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));

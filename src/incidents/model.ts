@@ -41,6 +41,8 @@ export type PostStatus = 'scheduled' | 'sending' | 'posted' | 'cancelled' | 'fai
 export interface Post {
   /** Stable within the incident: `open`, `update-1`, `resolved-1`, ... */
   id: string;
+  /** The account it is posted on; undefined is the default account (see incidents/accounts.ts). */
+  account?: string;
   kind: PostKind;
   status: PostStatus;
   /** Not before this time (ISO). The open post waits out the grace period. */
@@ -56,6 +58,8 @@ export interface Post {
   /** Posted as a new top-level tweet although it continues a thread (X refused the reply). */
   root?: boolean;
   postedAt?: string;
+  /** When herald promised its next update in this post (a follow-up), for `{nextUpdate}` (ISO). */
+  nextUpdateAt?: string;
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */
   note?: string;

@@ -77,4 +77,9 @@ export class RedisIncidentStore implements IncidentStore {
   async recentKeys(limit: number): Promise<string[]> {
     return this.redis.zrevrange(this.indexKey, 0, limit - 1);
   }
+
+  /** Keys of incidents first seen in [fromMs, toMs), oldest first. */
+  async keysSeenBetween(fromMs: number, toMs: number, limit = 10_000): Promise<string[]> {
+    return this.redis.zrangebyscore(this.indexKey, fromMs, `(${toMs}`, 'LIMIT', 0, limit);
+  }
 }

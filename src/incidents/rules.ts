@@ -37,7 +37,8 @@ export function threadRoot(incident: Incident): Post | undefined {
   return incident.posts.find((p) => (p.kind === 'open' || p.root === true) && p.status === 'posted' && p.tweetId);
 }
 
-function newPost(incident: Incident, kind: PostKind, dueAt: string): Post {
+/** The next post of `kind`, numbered after those the incident already has (`update-2`). */
+export function newPost(incident: Incident, kind: PostKind, dueAt: string): Post {
   const n = incident.posts.filter((p) => p.kind === kind).length + 1;
   return { id: `${kind}-${n}`, kind, status: 'scheduled', dueAt, attempts: 0 };
 }

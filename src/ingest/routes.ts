@@ -47,7 +47,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           throw err;
         }
         await deps.events.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
-        request.log.info({ source: source.name, events: events.length, incidents: [...new Set(events.map((e) => e.key))].slice(0, 10) }, 'webhook accepted');
+        request.log.info({ source: source.name, events: events.length, ...(events.length === 1 && { incident: events[0]!.key }), incidents: [...new Set(events.map((e) => e.key))].slice(0, 10) }, 'webhook accepted');
         const first = events[0];
         return reply.code(202).send(
           events.length === 1 && first

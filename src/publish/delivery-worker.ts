@@ -1,8 +1,10 @@
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { claimPost, failPost, recordPosted, releasePost, sameTweetText, type Claim, type Composer } from '../incidents/delivery-rules.ts';
+import { claimPostInAccount } from '../incidents/accounts.ts';
+import { failPost, recordPosted, releasePost, sameTweetText, type Claim, type Composer } from '../incidents/delivery-rules.ts';
 import type { Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
+import { withLogContext } from '../ops/log-context.ts';
 import { PublishError, type Publisher } from './publisher.ts';
 import { deliveryBackoff, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
 
@@ -47,7 +49,7 @@ export class Delivery {
   private async claim(key: string, postId: string, ctx: Ctx): Promise<Claim> {
     try {
       return await this.deps.store.update(key, (current) => {
-        const { incident, claim } = claimPost(current, postId, Date.now(), this.deps.compose);
+        const { incident, claim } = claimPostInAccount(current, postId, Date.now(), this.deps.compose);
         return { next: incident, result: claim };
       });
     } catch (err) {
@@ -61,7 +63,7 @@ export class Delivery {
 
   /** A post found `sending` may be live already: look before posting again. */
   private async adoptIfPosted(key: string, post: Post, ctx: Ctx): Promise<string | undefined> {
-    const recent = await this.deps.publisher.recentPosts(RECONCILE_WINDOW);
+    const recent = await this.deps.publisher.recentPosts(RECONCILE_WINDOW, post.account);
     const match = recent.find((r) => sameTweetText(post.text ?? '', r.text) && (r.inReplyTo ?? undefined) === post.inReplyTo);
     if (!match) {
       ctx.log.warn('outcome of an earlier attempt was unknown and the post is not on the account: sending it again');
@@ -74,7 +76,7 @@ export class Delivery {
 
   private async send(key: string, post: Post, ctx: Ctx): Promise<string> {
     try {
-      const tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo });
+      const tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account });
       await this.deps.store.update(key, (current) => ({ next: recordPosted(current, post.id, tweet), result: null }));
       ctx.log.info({ tweet: tweet.id, inReplyTo: post.inReplyTo, mode: this.deps.publisher.mode }, 'posted');
       return `posted ${tweet.id}`;
@@ -125,7 +127,7 @@ export class Delivery {
 
 export function startDeliveryWorker(deps: DeliveryDeps): Worker<DeliveryJob> {
   const delivery = new Delivery(deps);
-  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => delivery.run(job, token), {
+  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => withLogContext({ incident: job.data.key, post: job.data.postId }, () => delivery.run(job, token)), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,

@@ -7,6 +7,8 @@ export interface PublishRequest {
   text: string;
   /** Tweet id to reply under; absent for a thread's root. */
   inReplyTo?: string;
+  /** The account to post on, when herald runs several (see accounts/); absent: the default one. */
+  account?: string;
 }
 
 export interface PublishedPost {
@@ -27,7 +29,7 @@ export interface Publisher {
   readonly mode: string;
   post(request: PublishRequest): Promise<PublishedPost>;
   /** The account's latest posts, newest first, to reconcile a post whose outcome is unknown. */
-  recentPosts(limit: number): Promise<RecentPost[]>;
+  recentPosts(limit: number, account?: string): Promise<RecentPost[]>;
 }
 
 /**

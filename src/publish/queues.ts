@@ -14,7 +14,7 @@ export interface DeliveryJob {
 
 // BullMQ job ids may not contain ':' nor be all digits; incident keys come from monitoring and
 // may contain anything, so ids are derived from a hash.
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 24);
+export const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 24);
 
 export const deliveryJobId = (key: string, postId: string): string => `post-${digest(key)}-${postId}`;
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startHerald, type Herald, type Role } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { logMixin } from '../../src/ops/log-context.ts';
 import { startFakeX, type FakeX } from './fake-x.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,7 +28,7 @@ export interface TestHerald {
  * A real herald (Redis, BullMQ, HTTP) in this process, posting through twitter-api-v2 to a fake X
  * over real HTTP, with its own Redis prefix so test files never see each other's data.
  */
-export async function startTestHerald(env: Record<string, string> = {}, options: { role?: Role; fakeX?: FakeX } = {}): Promise<TestHerald> {
+export async function startTestHerald(env: Record<string, string> = {}, options: { role?: Role; fakeX?: FakeX; logger?: Logger } = {}): Promise<TestHerald> {
   const fakeX = options.fakeX ?? (await startFakeX());
   const prefix = `herald-test-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
@@ -45,7 +46,7 @@ export async function startTestHerald(env: Record<string, string> = {}, options:
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const logger = pino({ level: config.logLevel });
+  const logger = options.logger ?? pino({ level: config.logLevel, mixin: logMixin });
   const herald = await startHerald(config, { role: options.role ?? 'all', logger, sweepIntervalMs: 1000 });
   const redis = new Redis(REDIS_URL);
   const url = herald.url!;

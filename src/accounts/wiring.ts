@@ -1,0 +1,86 @@
+/**
+ * Gives each configured account its own publisher (credentials, or its own dry-run outbox) and
+ * composer (locale, time zone, status link), behind the single `Publisher` and `Composer` the
+ * delivery worker knows: a post's `account` picks which. With no extra account, nothing is wrapped.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { incidentComposer } from '../compose/for-incident.ts';
+import { ComposeError } from '../compose/errors.ts';
+import type { AccountIds } from '../incidents/accounts.ts';
+import { accountTweetLinks, type TweetLink } from '../journal/journal.ts';
+import type { StatusPageConfig } from '../status/routes.ts';
+import type { Composer } from '../incidents/delivery-rules.ts';
+import { OutboxPublisher } from '../publish/outbox-publisher.ts';
+import { PublishError, type Publisher, type PublishRequest } from '../publish/publisher.ts';
+import { XPublisher } from '../publish/x-publisher.ts';
+import type { AccountConfig } from './config.ts';
+
+/** Every account's id, the default (undefined) first. */
+export const accountIds = (config: Pick<Config, 'accounts'>): AccountIds => [undefined, ...config.accounts.map((a) => a.id)];
+
+function publisherOf(account: AccountConfig, logger: Logger): Publisher {
+  const log = logger.child({ account: account.id });
+  return account.x ? new XPublisher({ ...account.x, logger: log }) : new OutboxPublisher({ path: account.outboxPath, logger: log });
+}
+
+/** Routes each post to its account's publisher. */
+export class AccountPublishers implements Publisher {
+  readonly mode: string;
+  private readonly byAccount: Map<string | undefined, Publisher>;
+
+  constructor(defaultPublisher: Publisher, accounts: readonly AccountConfig[], logger: Logger) {
+    this.mode = defaultPublisher.mode;
+    this.byAccount = new Map<string | undefined, Publisher>([[undefined, defaultPublisher], ...accounts.map((a) => [a.id, publisherOf(a, logger)] as const)]);
+  }
+
+  /** The publisher of one account, e.g. for its status page or metrics. */
+  of(account: string | undefined): Publisher | undefined {
+    return this.byAccount.get(account);
+  }
+
+  post(request: PublishRequest) {
+    return this.pick(request.account).post(request);
+  }
+
+  recentPosts(limit: number, account?: string) {
+    return this.pick(account).recentPosts(limit);
+  }
+
+  private pick(account: string | undefined): Publisher {
+    const publisher = this.byAccount.get(account);
+    // A post planned for an account that was removed from the configuration since.
+    if (!publisher) throw new PublishError('invalid', `account ${account} is not configured any more (HERALD_ACCOUNTS_FILE); its post cannot be sent`);
+    return publisher;
+  }
+}
+
+export function withAccounts(defaultPublisher: Publisher, config: Pick<Config, 'accounts'>, logger: Logger): Publisher {
+  return config.accounts.length === 0 ? defaultPublisher : new AccountPublishers(defaultPublisher, config.accounts, logger);
+}
+
+/** Composes each post in its account's language and zone. */
+export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'>): Composer {
+  const byAccount = new Map<string | undefined, Composer>([
+    [undefined, incidentComposer(config)],
+    ...config.accounts.map((a) => [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl })] as const),
+  ]);
+  return (incident, post) => {
+    const compose = byAccount.get(post.account);
+    if (!compose) throw new ComposeError('invalid-input', `account ${post.account} is not configured any more (HERALD_ACCOUNTS_FILE)`);
+    return compose(incident, post);
+  };
+}
+
+/** Links to each account's tweets under its own username. */
+export function tweetLinks(config: Pick<Config, 'xUsername' | 'accounts'>): TweetLink {
+  return accountTweetLinks(config.xUsername, new Map(config.accounts.map((a) => [a.id, a.username])));
+}
+
+/** One status page per account, each in its account's language and zone. */
+export function statusPages(config: Pick<Config, 'locale' | 'timezone' | 'accounts' | 'x'>): StatusPageConfig[] {
+  return [
+    { locale: config.locale, timezone: config.timezone, dryRun: !config.x },
+    ...config.accounts.map((a) => ({ account: a.id, locale: a.locale, timezone: a.timezone, dryRun: !a.x })),
+  ];
+}

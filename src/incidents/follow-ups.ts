@@ -1,0 +1,110 @@
+/**
+ * Runs the follow-up rule (`follow-up-rules.ts`): after each post of an open incident goes out, a
+ * delayed job waits one cadence, then asks the rule whether to schedule a threaded update. The job
+ * is named after the post it follows, so arming twice is harmless, and a sweep re-arms what a
+ * crash dropped. Resolving stops it: the rule refuses and the waiting job is removed.
+ */
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { HeraldMetrics } from '../ops/metrics.ts';
+import { withLogContext } from '../ops/log-context.ts';
+import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../publish/queues.ts';
+import { followUpsDue, planFollowUp } from './follow-up-rules.ts';
+import type { AlertEvent } from './model.ts';
+import type { IncidentStore } from './store.ts';
+
+export const FOLLOW_UPS_QUEUE = 'followups';
+
+export interface FollowUpJob {
+  key: string;
+  afterPostId: string;
+}
+
+export const followUpJobId = (key: string, afterPostId: string): string => `followup-${digest(key)}-${afterPostId}`;
+
+export function openFollowUpQueue(connection: ConnectionOptions, prefix: string): Queue<FollowUpJob> {
+  return new Queue<FollowUpJob>(FOLLOW_UPS_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
+}
+
+export interface FollowUpDeps {
+  queue: Queue<FollowUpJob>;
+  store: IncidentStore;
+  queues: Pick<Queues, 'posts'>;
+  cadenceMs: number;
+  logger: Logger;
+  metrics?: HeraldMetrics;
+}
+
+export class FollowUps {
+  constructor(private readonly deps: FollowUpDeps) {}
+
+  /** Arms the follow-ups the incident now waits for (one per account thread), if any. Idempotent. */
+  async arm(key: string): Promise<void> {
+    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.cadenceMs)) {
+      const delay = Math.max(0, Date.parse(timer.dueAt) - Date.now());
+      await this.deps.queue.add('follow-up', { key, afterPostId: timer.afterPostId }, { jobId: followUpJobId(key, timer.afterPostId), delay });
+    }
+  }
+
+  /** Drops the waiting follow-ups of a resolved incident (the rule would refuse them anyway). */
+  async disarm(key: string): Promise<void> {
+    const posted = (await this.deps.store.get(key))?.posts.filter((p) => p.status === 'posted') ?? [];
+    const lastOfEachAccount = new Map(posted.map((p) => [p.account, p.id]));
+    for (const postId of lastOfEachAccount.values()) await this.deps.queue.remove(followUpJobId(key, postId)).catch(() => 0);
+  }
+
+  async run(job: Job<FollowUpJob>, token?: string): Promise<string> {
+    const { key, afterPostId } = job.data;
+    const decision = await this.deps.store.update(key, (current) => {
+      const planned = planFollowUp(current, { afterPostId, nowMs: Date.now(), cadenceMs: this.deps.cadenceMs });
+      return { next: planned.incident, result: planned.decision };
+    });
+    const log = this.deps.logger.child({ incident: key });
+    switch (decision.action) {
+      case 'skip':
+        this.deps.metrics?.followUps.inc({ outcome: 'skipped' });
+        log.debug({ after: afterPostId, why: decision.reason }, 'no follow-up');
+        return `skipped: ${decision.reason}`;
+      case 'wait':
+        this.deps.metrics?.followUps.inc({ outcome: 'waited' });
+        await job.moveToDelayed(decision.untilMs, token);
+        throw new DelayedError('the follow-up is not due yet');
+      case 'schedule':
+        await scheduleDelivery(this.deps.queues.posts, { key, postId: decision.post.id }, decision.post.dueAt);
+        this.deps.metrics?.followUps.inc({ outcome: 'scheduled' });
+        log.info({ post: decision.post.id, nextUpdateAt: decision.post.nextUpdateAt }, 'follow-up scheduled');
+        return `scheduled ${decision.post.id}`;
+    }
+  }
+
+  /** Re-arms every open incident's follow-up, in case a crash lost one. */
+  async sweep(): Promise<void> {
+    for (const key of await this.deps.store.activeKeys()) await this.arm(key);
+  }
+}
+
+/**
+ * Starts the follow-up worker and ties it to the other workers: each finished delivery arms the
+ * next follow-up, each event that resolves an incident disarms it.
+ */
+export function startFollowUpWorker(
+  deps: FollowUpDeps & { connection: ConnectionOptions; prefix: string; deliveryWorker: Worker<DeliveryJob>; incidentWorker: Worker<AlertEvent> },
+): { worker: Worker<FollowUpJob>; followUps: FollowUps } {
+  const followUps = new FollowUps(deps);
+  const warn = (key: string, what: string) => (err: unknown) => deps.logger.warn({ incident: key, err: (err as Error).message }, what);
+  const worker = new Worker<FollowUpJob>(
+    FOLLOW_UPS_QUEUE,
+    (job, token) => withLogContext({ incident: job.data.key }, () => followUps.run(job, token)),
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
+  );
+  worker.on('error', (err) => deps.logger.error({ err }, 'follow-up worker error'));
+  deps.deliveryWorker.on('completed', (job) => void followUps.arm(job.data.key).catch(warn(job.data.key, 'could not arm the next follow-up')));
+  deps.incidentWorker.on('completed', (job, result: { state?: string } | undefined) => {
+    if (result?.state === 'resolved') void followUps.disarm(job.data.key).catch(warn(job.data.key, 'could not drop the follow-up'));
+  });
+  return { worker, followUps };
+}

@@ -1,0 +1,85 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { IncidentStore } from '../incidents/store.ts';
+import { invalidPayload } from '../ingest/validation.ts';
+import { editJournal, journalOf, NOTE_FIELDS, type TweetLink } from './journal.ts';
+import { journalMarkdown } from './markdown.ts';
+import { loadPeriod, periodSchema, type ReportSource } from './report.ts';
+import type { JournalStore } from './store.ts';
+
+export interface JournalDeps {
+  incidents: IncidentStore & ReportSource;
+  journals: JournalStore;
+  link: TweetLink;
+  timezone: string;
+  authorized: (headers: IncomingHttpHeaders) => boolean;
+  now?: () => Date;
+}
+
+const NOTE_MAX = 20_000;
+
+export const journalPatchSchema = z
+  .object({
+    cause: z.string().max(NOTE_MAX).optional(),
+    actionsTaken: z.string().max(NOTE_MAX).optional(),
+    retrospective: z.string().max(NOTE_MAX).optional(),
+    prevention: z.string().max(NOTE_MAX).optional(),
+    editor: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .refine((body) => NOTE_FIELDS.some((f) => body[f] !== undefined), { message: `give at least one of ${NOTE_FIELDS.join(', ')}` });
+
+/**
+ * The journal of each incident (`/api/incidents/:key/journal[.md|.json]`) and the period report
+ * (`/api/reports`), behind the API token.
+ */
+export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
+  const now = deps.now ?? (() => new Date());
+  app.addHook('onRequest', async (request, reply) => {
+    if (!deps.authorized(request.headers)) return reply.code(401).send({ error: 'missing or wrong API token', details: [] });
+  });
+
+  async function load(key: string) {
+    const incident = await deps.incidents.get(key);
+    return incident ? journalOf(incident, await deps.journals.get(key), deps.link) : undefined;
+  }
+  const notFound = (key: string) => ({ error: `no incident with key ${key}`, details: [] });
+
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.json', async (request, reply) => {
+    const journal = await load(request.params.key);
+    return journal ?? reply.code(404).send(notFound(request.params.key));
+  });
+
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.md', async (request, reply) => {
+    const journal = await load(request.params.key);
+    if (!journal) return reply.code(404).send(notFound(request.params.key));
+    return reply
+      .type('text/markdown; charset=utf-8')
+      .header('content-disposition', `inline; filename="${request.params.key.replace(/[^\w.-]/g, '_')}-journal.md"`)
+      .send(journalMarkdown(journal, deps.timezone));
+  });
+
+  app.patch<{ Params: { key: string } }>('/api/incidents/:key/journal', async (request, reply) => {
+    const parsed = journalPatchSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const problem = invalidPayload(parsed.error, 'the journal edit');
+      return reply.code(400).send({ error: problem.message, details: problem.details });
+    }
+    const { key } = request.params;
+    if (!(await deps.incidents.get(key))) return reply.code(404).send(notFound(key));
+    const patch = parsed.data;
+    await deps.journals.update(key, (current) => editJournal(current, patch, now().toISOString(), patch.editor));
+    request.log.info({ incident: key, editor: patch.editor, fields: NOTE_FIELDS.filter((f) => patch[f] !== undefined) }, 'journal edited');
+    return load(key);
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/api/reports', async (request, reply) => {
+    const parsed = periodSchema(deps.timezone).safeParse(request.query);
+    if (!parsed.success) {
+      const problem = invalidPayload(parsed.error, 'the period');
+      return reply.code(400).send({ error: problem.message, details: problem.details });
+    }
+    return loadPeriod(deps.incidents, parsed.data);
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * herald's Prometheus metrics: one registry per running herald (tests start several in one
+ * process), typed so that every part of herald records the same names with the same labels.
+ * Parts built elsewhere (approval, delivery budgets) get this object through their deps and call
+ * it; gauges whose truth lives in Redis are read at scrape time through the `set...Source` hooks.
+ */
+import type { Queue } from 'bullmq';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PublishFailureReason } from '../publish/publisher.ts';
+
+/** What became of one attempt to publish: posted, adopted after a lost answer, or X's refusal. */
+export type PostOutcome = 'posted' | 'adopted' | PublishFailureReason;
+
+/** How a webhook request ended, from its HTTP status (see `webhookOutcome`). */
+export type WebhookOutcome = 'accepted' | 'invalid' | 'unauthorized' | 'disabled' | 'too-large' | 'throttled' | 'unavailable' | 'error';
+
+/** What a person decided about a draft, for the approval latency histogram. */
+export type ApprovalDecision = 'approved' | 'edited' | 'rejected' | 'expired';
+
+/** One window of the X posting budget: `15min`, `24h-user`, `24h-app`, ... */
+export interface RateBudget {
+  window: string;
+  remaining: number;
+}
+
+/**
+ * The hook the delivery side fills in when it keeps a budget of X calls: read at every scrape.
+ * Until one is set, `herald_rate_limit_remaining` has no series.
+ */
+export type RateBudgetSource = () => Promise<readonly RateBudget[]> | readonly RateBudget[];
+
+/** Reads how many drafts wait for a person, at every scrape (the approval work sets it). */
+export type DraftsWaitingSource = () => Promise<number> | number;
+
+const QUEUE_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'failed'] as const;
+
+export class HeraldMetrics {
+  readonly registry = new Registry();
+
+  /** First alert received to the announcement live on X (or in the dry-run outbox). */
+  readonly timeToAnnounce = new Histogram({
+    name: 'herald_time_to_announce_seconds',
+    help: 'Seconds from the first alert of an incident to its announcement being live',
+    // The default grace period is 120 s, so the interesting part sits between one and thirty minutes.
+    buckets: [15, 30, 60, 90, 120, 150, 180, 240, 300, 600, 900, 1800, 3600],
+    registers: [this.registry],
+  });
+
+  readonly webhooks = new Counter<'source' | 'outcome'>({
+    name: 'herald_webhooks_total',
+    help: 'Webhook requests by source and outcome',
+    labelNames: ['source', 'outcome'],
+    registers: [this.registry],
+  });
+
+  readonly posts = new Counter<'outcome'>({
+    name: 'herald_posts_total',
+    help: 'Attempts to publish a post, by outcome (posted, adopted, or the reason X refused)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly followUps = new Counter<'outcome'>({
+    name: 'herald_follow_ups_total',
+    help: 'Follow-up checks of open incidents, by outcome (scheduled, waited, skipped)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly approvalLatency = new Histogram<'decision'>({
+    name: 'herald_approval_latency_seconds',
+    help: 'Seconds from a draft being ready to a person deciding on it',
+    labelNames: ['decision'],
+    buckets: [10, 30, 60, 120, 300, 600, 900, 1800, 3600],
+    registers: [this.registry],
+  });
+
+  private queues: Queue[] = [];
+  private rateBudgetSource: RateBudgetSource | undefined;
+  private draftsWaitingSource: DraftsWaitingSource | undefined;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const self = this;
+    new Gauge<'queue' | 'state'>({
+      name: 'herald_queue_jobs',
+      help: 'Jobs in each BullMQ queue by state, read at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const queue of self.queues) {
+          const counts = await queue.getJobCounts(...QUEUE_STATES);
+          for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+        }
+      },
+    });
+    new Gauge<'window'>({
+      name: 'herald_rate_limit_remaining',
+      help: 'Posts X still allows in each rate-limit window, as the delivery side last saw it',
+      labelNames: ['window'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const budget of (await self.rateBudgetSource?.()) ?? []) this.set({ window: budget.window }, budget.remaining);
+      },
+    });
+    new Gauge({
+      name: 'herald_drafts_waiting',
+      help: 'Drafts waiting for a person to approve, edit or reject them',
+      registers: [this.registry],
+      async collect() {
+        if (self.draftsWaitingSource) this.set(await self.draftsWaitingSource());
+      },
+    });
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
+  }
+
+  /** Reports these queues' depth at every scrape. Only one process of a deployment should. */
+  watchQueues(queues: readonly Queue[]): void {
+    this.queues = [...queues];
+  }
+
+  setRateBudgetSource(source: RateBudgetSource): void {
+    this.rateBudgetSource = source;
+  }
+
+  setDraftsWaitingSource(source: DraftsWaitingSource): void {
+    this.draftsWaitingSource = source;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/** Maps a webhook answer's HTTP status to the outcome label. */
+export function webhookOutcome(status: number): WebhookOutcome {
+  if (status >= 200 && status < 300) return 'accepted';
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 404) return 'disabled';
+  if (status === 413) return 'too-large';
+  if (status === 429) return 'throttled';
+  if (status === 503) return 'unavailable';
+  if (status >= 400 && status < 500) return 'invalid';
+  return 'error';
+}

@@ -1,0 +1,47 @@
+/**
+ * Everything herald adds to an HTTP server so that people can watch it run: `/metrics`, webhook
+ * counting, and Bull Board under `/admin/queues`. A worker-only process gets a small server of its
+ * own with health and metrics, so Prometheus can scrape every process.
+ */
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { buildServer } from '../server.ts';
+import { tokenAdminAuth, type AdminAuth } from './admin-auth.ts';
+import { adminRoutes, metricsRoutes } from './admin-routes.ts';
+import { healthRoutes } from './health.ts';
+import { countWebhooks } from './instrument.ts';
+import type { HeraldMetrics } from './metrics.ts';
+
+export interface ObservabilityDeps {
+  metrics: HeraldMetrics;
+  /** Shown in Bull Board and measured for `herald_queue_jobs`. */
+  queues: readonly Queue[];
+  /** Who may open Bull Board; replace it with the console's sign-in when there is one. */
+  adminAuth: AdminAuth;
+  /** When set, `/metrics` asks for this bearer token. */
+  metricsToken?: string;
+}
+
+/** Call on the API server before the webhook routes are registered. */
+export async function registerObservability(server: FastifyInstance, deps: ObservabilityDeps): Promise<void> {
+  countWebhooks(server, deps.metrics);
+  deps.metrics.watchQueues(deps.queues);
+  await server.register(metricsRoutes, { metrics: deps.metrics, auth: metricsAuth(deps.metricsToken) });
+  await server.register(adminRoutes, { queues: deps.queues, auth: deps.adminAuth });
+}
+
+/** `/metrics`, `/healthz` and `/readyz` for a process that serves no other HTTP. Resolves to its URL. */
+export async function startMetricsServer(
+  deps: { metrics: HeraldMetrics; metricsToken?: string; redis: Redis; mode: string; logger: Logger },
+  listen: { port: number; host: string },
+): Promise<{ server: FastifyInstance; url: string }> {
+  const server = buildServer(deps.logger);
+  await server.register(healthRoutes, { redis: deps.redis, mode: deps.mode });
+  await server.register(metricsRoutes, { metrics: deps.metrics, auth: metricsAuth(deps.metricsToken) });
+  const url = await server.listen(listen);
+  return { server, url };
+}
+
+const metricsAuth = (token: string | undefined): AdminAuth | undefined => (token ? tokenAdminAuth([token]) : undefined);

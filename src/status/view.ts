@@ -1,0 +1,41 @@
+/**
+ * What the public may see of incidents: only the tweets herald posted, in thread order, with their
+ * times and links. Never the incident key, the service name as monitoring sent it, or any other
+ * alert field: those are raw data, the tweets went through the templates. Pure.
+ */
+import type { Incident } from '../incidents/model.ts';
+import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
+
+export interface PublicIncident {
+  /** Anchor on the page and id in the feed: the first tweet's id, never the incident key. */
+  id: string;
+  ongoing: boolean;
+  tweets: ThreadTweet[];
+  /** The latest tweet's time. */
+  updatedAt: string;
+}
+
+export interface StatusView {
+  current: PublicIncident[];
+  recent: PublicIncident[];
+  /** The latest tweet's time across the page; absent when nothing was ever posted. */
+  updatedAt?: string;
+}
+
+export const RECENT_DAYS = 14;
+const MAX_RECENT = 20;
+
+/** The page of one account (undefined: the default one): only its own tweets. */
+export function statusView(incidents: readonly Incident[], nowMs: number, link: TweetLink, account?: string): StatusView {
+  const shown = incidents.flatMap((incident): PublicIncident[] => {
+    const tweets = postedTweets(incident, link, { account });
+    if (tweets.length === 0) return []; // nothing was said publicly, so nothing is shown
+    return [{ id: tweets[0]!.id, ongoing: incident.state === 'open', tweets, updatedAt: tweets.at(-1)!.postedAt }];
+  });
+  const newestFirst = (a: PublicIncident, b: PublicIncident) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
+  const since = nowMs - RECENT_DAYS * 24 * 3600_000;
+  const current = shown.filter((i) => i.ongoing).sort(newestFirst);
+  const recent = shown.filter((i) => !i.ongoing && Date.parse(i.updatedAt) >= since).sort(newestFirst).slice(0, MAX_RECENT);
+  const updatedAt = [...current, ...recent].map((i) => i.updatedAt).sort().at(-1);
+  return { current, recent, ...(updatedAt && { updatedAt }) };
+}

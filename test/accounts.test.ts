@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { applyEventToAccounts, claimPostInAccount } from '../src/incidents/accounts.ts';
+import type { AlertEvent, Incident, Post } from '../src/incidents/model.ts';
+import { startFakeX, type FakeX } from './helpers/fake-x.ts';
+import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+
+const RULES = { graceMs: 0, reopenWindowMs: 3600_000 };
+const alert = (status: AlertEvent['status'], receivedAt: string): AlertEvent => ({
+  key: 'k', status, service: 'KakaoTalk', feature: 'messaging', severity: 'major', at: receivedAt, source: 'generic', receivedAt,
+});
+const compose = () => ({ text: 'composed', variant: 0 });
+
+describe('several accounts, as pure rules', () => {
+  it('plans one announcement per account, each named after its account', () => {
+    const applied = applyEventToAccounts(null, alert('open', '2026-05-20T00:00:00.000Z'), RULES, [undefined, 'ja']);
+    assert.deepEqual(applied.scheduled.map((p) => [p.id, p.account]), [['open-1', undefined], ['ja.open-1', 'ja']]);
+  });
+
+  it('threads a reply under its own account\'s announcement, not waiting for the other account', () => {
+    const posts: Post[] = [
+      { id: 'open-1', kind: 'open', status: 'scheduled', dueAt: '2026-05-20T00:00:00.000Z', attempts: 3 },
+      { id: 'ja.open-1', account: 'ja', kind: 'open', status: 'posted', dueAt: '2026-05-20T00:00:00.000Z', attempts: 1, tweetId: '900', postedAt: '2026-05-20T00:00:01.000Z' },
+      { id: 'ja.resolved-1', account: 'ja', kind: 'resolved', status: 'scheduled', dueAt: '2026-05-20T00:30:00.000Z', attempts: 0 },
+    ];
+    const incident: Incident = { key: 'k', service: 'KakaoTalk', feature: 'messaging', severity: 'major', state: 'resolved', openedAt: '2026-05-20T00:00:00.000Z', resolvedAt: '2026-05-20T00:30:00.000Z', firstSeenAt: '2026-05-20T00:00:00.000Z', events: 2, posts };
+    const { claim, incident: next } = claimPostInAccount(incident, 'ja.resolved-1', Date.parse('2026-05-20T00:30:00.000Z'), compose);
+    assert.equal(claim.action, 'send');
+    assert.equal(claim.action === 'send' && claim.post.inReplyTo, '900');
+    assert.deepEqual(next!.posts.map((p) => p.id), ['open-1', 'ja.open-1', 'ja.resolved-1'], 'posts keep their places');
+  });
+
+  it('applies the rules exactly as before with only the default account', () => {
+    const applied = applyEventToAccounts(null, alert('open', '2026-05-20T00:00:00.000Z'), RULES, [undefined]);
+    assert.deepEqual(applied.scheduled.map((p) => p.id), ['open-1']);
+    assert.equal(applied.scheduled[0]!.account, undefined);
+  });
+});
+
+describe('the accounts file', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'herald-accounts-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  const load = async (yaml: string, env: Record<string, string> = {}) => {
+    const file = join(dir, `accounts-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(file, yaml);
+    return loadConfig({ HERALD_ACCOUNTS_FILE: file, HERALD_DATA_DIR: dir, ...env });
+  };
+
+  it('gives an account without secrets its own dry-run outbox', async () => {
+    const config = await load('accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n');
+    assert.equal(config.accounts[0]!.x, undefined);
+    assert.equal(config.accounts[0]!.outboxPath, join(dir, 'outbox-ja.jsonl'));
+  });
+
+  it('names every problem: a bad locale, a bad zone, and secrets half set', async () => {
+    const yaml = 'accounts:\n  - id: ja\n    locale: fr\n    timezone: Mars/Olympus\n  - id: en\n    locale: en\n    timezone: UTC\n';
+    await assert.rejects(load(yaml), (err: ConfigError) => err.problems.some((p) => p.includes('accounts.0.locale')) && err.problems.some((p) => p.includes('accounts.0.timezone')));
+    await assert.rejects(load('accounts:\n  - id: en\n    locale: en\n    timezone: UTC\n', { X_EN_APP_KEY: 'k' }), (err: ConfigError) =>
+      err.problems.some((p) => p.includes('X_EN_ACCESS_SECRET')),
+    );
+  });
+});
+
+describe('one incident announced on two accounts', () => {
+  let t: TestHerald;
+  let fakeJa: FakeX;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'herald-accounts-'));
+    fakeJa = await startFakeX({ user: { id: '1500000000000000099', name: 'Herald JP', username: 'herald_jp' } });
+    const file = join(dir, 'accounts.yaml');
+    await writeFile(file, 'accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n    username: herald_jp\n');
+    t = await startTestHerald({
+      HERALD_ACCOUNTS_FILE: file,
+      HERALD_LOCALE: 'ko',
+      HERALD_FOLLOWUP_MINUTES: '0',
+      X_JA_APP_KEY: 'ja-key', X_JA_APP_SECRET: 'ja-secret', X_JA_ACCESS_TOKEN: 'ja-token', X_JA_ACCESS_SECRET: 'ja-token-secret',
+      X_JA_API_BASE_URL: fakeJa.url,
+    });
+  });
+  after(async () => {
+    await t.close();
+    await fakeJa.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('posts the announcement and the resolution on each account, each threaded under its own', async () => {
+    const e = event();
+    await t.send(e);
+    await t.fakeX.waitForPosts(1);
+    await fakeJa.waitForPosts(1);
+    await t.send({ ...e, status: 'resolved', at: '2026-05-20T00:40:00+09:00' });
+    const [koOpen, koReply] = await t.fakeX.waitForPosts(2);
+    const [jaOpen, jaReply] = await fakeJa.waitForPosts(2);
+    assert.equal(koReply!.inReplyTo, koOpen!.id);
+    assert.equal(jaReply!.inReplyTo, jaOpen!.id);
+    assert.match(koOpen!.text, /[\uac00-\ud7a3]/, 'Korean on the default account');
+    assert.match(jaOpen!.text, /[\u3040-\u30ff]/, 'Japanese on the ja account');
+    await settled(t);
+  });
+
+  it('shows each account its own status page in its own language', async () => {
+    const ja = await (await fetch(`${t.url}/status/ja`)).text();
+    const ko = await (await fetch(`${t.url}/status`)).text();
+    assert.match(ja, /<html lang="ja">/);
+    assert.ok(ja.includes(fakeJa.posts[0]!.id) && !ja.includes(t.fakeX.posts[0]!.id));
+    assert.ok(ko.includes(t.fakeX.posts[0]!.id) && !ko.includes(fakeJa.posts[0]!.id));
+    assert.ok(ja.includes(`https://x.com/herald_jp/status/${fakeJa.posts[0]!.id}`));
+  });
+
+  it('keeps both threads in one journal, each tweet with its account', async () => {
+    const key = (await t.get('/api/incidents')).body[0].key;
+    const journal = (await t.get(`/api/incidents/${key}/journal.json`)).body;
+    assert.deepEqual(journal.thread.map((tw: any) => [tw.kind, tw.account]).sort(), [['open', null], ['open', 'ja'], ['resolved', null], ['resolved', 'ja']]);
+  });
+});
