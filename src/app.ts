@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { incidentComposer } from './compose/for-incident.ts';
+import { approvalHold, consoleAndApi } from './console/plugin.ts';
 import { genericSource } from './ingest/generic.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { incidentRoutes } from './incidents/api.ts';
@@ -82,7 +83,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger }));
+    workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger, hold: approvalHold(config) }));
     const compose = incidentComposer(config);
     workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger }));
     stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
@@ -93,13 +94,15 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (serves) {
     server = buildServer(logger);
     const sources = [genericSource(config.webhookToken)];
-    const apiTokens = [config.webhookToken];
+    const apiTokens = [config.webhookToken, config.apiToken];
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
     await server.register(ingestRoutes, { sources, events: apiQueues!.events });
     await server.register(incidentRoutes, {
       store: new RedisIncidentStore(fast, prefix),
       authorized: (headers) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t)),
     });
+    const consoleStore = new RedisIncidentStore(fast, prefix);
+    await server.register(consoleAndApi, { config, redis: fast, store: consoleStore, queues: apiQueues!, publisherMode: publisher.mode, logger });
     url = await server.listen({ port: config.port, host: config.host });
   }
 
