@@ -6,6 +6,8 @@
 import { CatalogError, ComposeError } from './compose/errors.ts';
 import { lintMessagesCommand } from './compose/lint-messages.ts';
 import { previewCommand } from './compose/preview.ts';
+import { draftsCommand } from './console/drafts-cli.ts';
+import { hashPasswordCommand } from './console/hash-password-cli.ts';
 
 /** What a command may touch: its output streams, the environment and the directory it runs in. */
 export interface CliIo {
@@ -13,6 +15,8 @@ export interface CliIo {
   err(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Standard input, for commands that read a secret (`hash-password`). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
 }
 
 export interface CliCommand {
@@ -26,6 +30,8 @@ export interface CliCommand {
 const commands: Record<string, CliCommand> = {
   preview: previewCommand,
   'lint-messages': lintMessagesCommand,
+  drafts: draftsCommand,
+  'hash-password': hashPasswordCommand,
 };
 
 function help(): string {
@@ -41,6 +47,7 @@ export function processIo(): CliIo {
     err: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    stdin: process.stdin,
   };
 }
 

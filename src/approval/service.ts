@@ -191,8 +191,9 @@ export class Approvals {
       rules: { ...this.deps.rules, graceMs: 0 },
       hold: (previous: Incident | null, planned: Parameters<typeof holdForApproval>[1], event: AlertEvent) => {
         if (planned.scheduled.length === 0 && event.status !== 'resolved') return { ...planned, incident: previous ?? planned.incident };
-        const held = holdForApproval(previous, planned, { policy, compose, source: BY_HAND, at: event.receivedAt, actor, text });
-        return { ...held, incident: audited(held.incident, { at: event.receivedAt, actor, action: `${event.status === 'resolved' ? 'resolved' : event.status === 'open' ? 'opened' : 'updated'} by hand` }) };
+        const action = `${{ open: 'opened', update: 'updated', resolved: 'resolved' }[event.status]} by hand`;
+        const recorded = { ...planned, incident: audited(planned.incident, { at: event.receivedAt, actor, action }) };
+        return holdForApproval(previous, recorded, { policy, compose, source: BY_HAND, at: event.receivedAt, actor, text });
       },
     };
   }
