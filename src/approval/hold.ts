@@ -67,6 +67,26 @@ function withdrawUnapproved(incident: Incident, applied: Applied, at: string): {
   return { incident: next, cancelled, question: hasThread ? RESOLVED_UNREOPENED : RESOLVED_UNANNOUNCED };
 }
 
+/**
+ * An incident that opens again while its resolution still waits for approval never looked fixed
+ * to followers: the resolution is withdrawn, and so is the "it's back" tweet, which would be news
+ * to nobody. The thread goes on as if it had never closed.
+ */
+function withdrawUnsentResolution(incident: Incident, applied: Applied, at: string): { incident: Incident; cancelled: Post[] } {
+  const reopened = applied.scheduled.find((p) => p.kind === 'reopened');
+  const resolution = incident.posts.find((p) => p.kind === 'resolved' && p.status === 'draft');
+  if (!reopened || !resolution) return { incident, cancelled: [] };
+  const dropped: Post[] = [
+    { ...resolution, status: 'cancelled', note: 'the incident opened again before its resolution was approved' },
+    { ...reopened, status: 'cancelled', note: 'followers were never told it was fixed, so there is nothing new to say' },
+  ];
+  let next = incident;
+  for (const post of dropped) {
+    next = audited(replacePost(next, post), { at, actor: 'herald', action: 'withdrawn', postId: post.id, before: post.text, reason: post.note });
+  }
+  return { incident: next, cancelled: dropped };
+}
+
 function hold(incident: Incident, post: Post, ctx: HoldContext, question: string | undefined): Post {
   const subject = subjectOf(incident, ctx.source);
   const decision = decideApproval(ctx.policy, subject);
@@ -111,8 +131,10 @@ export function holdForApproval(previous: Incident | null, applied: Applied, ctx
     incident = audited(incident, { at: ctx.at, actor: 'herald', action: 'withdrawn', postId: post.id, before: post.text, reason: post.note });
   }
   const withdrawn = withdrawUnapproved(incident, applied, ctx.at);
-  incident = withdrawn.incident;
-  const scheduled = applied.scheduled.map((planned) => {
+  const unsaid = withdrawUnsentResolution(withdrawn.incident, applied, ctx.at);
+  incident = unsaid.incident;
+  const dropped = new Set(unsaid.cancelled.map((p) => p.id));
+  const scheduled = applied.scheduled.filter((p) => !dropped.has(p.id)).map((planned) => {
     const post = hold(incident, incident.posts.find((p) => p.id === planned.id) ?? planned, ctx, planned.kind === 'resolved' ? withdrawn.question : undefined);
     incident = replacePost(incident, post);
     if (post.status === 'draft') {
@@ -121,5 +143,5 @@ export function holdForApproval(previous: Incident | null, applied: Applied, ctx
     return post;
   });
   incident = followEscalation(previous, incident, new Set(scheduled.map((p) => p.id)), ctx);
-  return { ...applied, incident, scheduled, cancelled: [...applied.cancelled, ...withdrawn.cancelled] };
+  return { ...applied, incident, scheduled, cancelled: [...applied.cancelled, ...withdrawn.cancelled, ...unsaid.cancelled] };
 }
