@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiCall, consoleEnv, tempFile } from './helpers/console.ts';
+import { deliveryJobId } from '../src/publish/queues.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 // Short, injectable deadlines: the rules file takes fractions of a second.
 const RULES = `
 rules:
+  - severity: critical
+    feature: pc
+    approval: required
+    timeoutSeconds: 1.5
+    onTimeout: post
   - severity: critical
     approval: required
     timeoutSeconds: 0.3
@@ -65,5 +71,16 @@ describe('approval deadlines from the rules file', () => {
     const record = await incident(e.key);
     assert.equal(record.posts[0]!.approval, undefined);
     assert.equal(record.audit, undefined);
+  });
+
+  it('still keeps the deadline of a draft whose timer job was lost, through the sweep', async () => {
+    t.fakeX.reset();
+    const e = event({ severity: 'critical', feature: 'pc' });
+    await t.send(e);
+    await t.waitFor(async () => (await incident(e.key))?.posts[0]?.status === 'draft', 'the draft');
+    // As after a crash between recording the draft and queueing its job.
+    await t.waitFor(async () => (await t.herald.queues.posts.remove(deliveryJobId(e.key, 'open-1'))) === 1, 'the job to be removed');
+    await t.fakeX.waitForPosts(1, 10_000);
+    assert.equal((await incident(e.key)).audit!.at(-1)!.action, 'posted on timeout');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { apiCall, ConsoleClient, consoleEnv, PEOPLE } from './helpers/console.ts';
-import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { apiCall, ConsoleClient, consoleEnv, newDraft, PEOPLE } from './helpers/console.ts';
+import { startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 /**
  * Every role against every operation, through a signed-in session (cookie plus CSRF token), so
@@ -10,14 +10,6 @@ import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 describe('roles on the JSON API and the console', () => {
   let t: TestHerald;
   const as: Partial<Record<keyof typeof PEOPLE, ConsoleClient>> = {};
-
-  async function newDraft(): Promise<string> {
-    const e = event();
-    await t.send(e);
-    const id = `${e.key}~open-1`;
-    await t.waitFor(async () => (await apiCall(t.url, 'GET', '/api/drafts')).body.some((d: any) => d.id === id), 'the draft');
-    return id;
-  }
 
   before(async () => {
     t = await startTestHerald(await consoleEnv());
@@ -30,9 +22,9 @@ describe('roles on the JSON API and the console', () => {
 
   const operations: Array<{ name: string; needs: 'view' | 'decide' | 'audit'; run: (c: ConsoleClient) => Promise<number>; ok: number }> = [
     { name: 'list drafts', needs: 'view', ok: 200, run: async (c) => (await c.api('GET', '/api/drafts')).status },
-    { name: 'edit a draft', needs: 'decide', ok: 200, run: async (c) => (await c.api('PATCH', `/api/drafts/${await newDraft()}`, { text: 'KakaoTalk is slow. Sorry.' })).status },
-    { name: 'approve a draft', needs: 'decide', ok: 200, run: async (c) => (await c.api('POST', `/api/drafts/${await newDraft()}/approve`)).status },
-    { name: 'reject a draft', needs: 'decide', ok: 200, run: async (c) => (await c.api('POST', `/api/drafts/${await newDraft()}/reject`, { reason: 'test' })).status },
+    { name: 'edit a draft', needs: 'decide', ok: 200, run: async (c) => (await c.api('PATCH', `/api/drafts/${await newDraft(t)}`, { text: 'KakaoTalk is slow. Sorry.' })).status },
+    { name: 'approve a draft', needs: 'decide', ok: 200, run: async (c) => (await c.api('POST', `/api/drafts/${await newDraft(t)}/approve`)).status },
+    { name: 'reject a draft', needs: 'decide', ok: 200, run: async (c) => (await c.api('POST', `/api/drafts/${await newDraft(t)}/reject`, { reason: 'test' })).status },
     {
       name: 'open an incident by hand',
       needs: 'decide',
@@ -59,7 +51,7 @@ describe('roles on the JSON API and the console', () => {
   }
 
   it('refuses a change through a session without the CSRF token, and changes nothing', async () => {
-    const id = await newDraft();
+    const id = await newDraft(t);
     const bare = await as.approver!.request('POST', `/api/drafts/${id}/approve`, { json: {} });
     assert.equal(bare.status, 403);
     const draft = (await apiCall(t.url, 'GET', `/api/drafts/${id}`)).body;
@@ -81,7 +73,7 @@ describe('roles on the JSON API and the console', () => {
   });
 
   it('shows a viewer the drafts without the forms to decide them', async () => {
-    const id = await newDraft();
+    const id = await newDraft(t);
     const viewer = await as.viewer!.get('/console');
     assert.match(viewer.text, new RegExp(`data-id="${id}"`));
     assert.doesNotMatch(viewer.text, /Approve and post/);
@@ -91,7 +83,7 @@ describe('roles on the JSON API and the console', () => {
 
   it('edits and approves through the console forms, recording the person', async () => {
     const approver = as.approver!;
-    const id = await newDraft();
+    const id = await newDraft(t);
     await approver.get('/console');
     const edited = await approver.postForm(`/console/drafts/${encodeURIComponent(id)}/edit`, { text: 'KakaoTalk messages are late. Sorry!' });
     assert.equal(edited.status, 303);
@@ -109,7 +101,7 @@ describe('roles on the JSON API and the console', () => {
 
   it('shows a failed edit on its draft with the problem and the text typed, and keeps the draft', async () => {
     const approver = as.approver!;
-    const id = await newDraft();
+    const id = await newDraft(t);
     await approver.get('/console');
     const res = await approver.postForm(`/console/drafts/${encodeURIComponent(id)}/edit`, { text: 'Down again, ask @support' });
     assert.equal(res.status, 400);

@@ -89,13 +89,13 @@ export class Approvals {
 
   async edit(id: string, actor: string, text: string): Promise<Waiting> {
     const clean = checked(text)!;
-    return this.change(id, 'edited', (current, postId, at) => editDraft(current, postId, { actor, at, text: clean }));
+    return this.change(id, 'edited', actor, (current, postId, at) => editDraft(current, postId, { actor, at, text: clean }));
   }
 
   /** Approves the draft (with an edit made in the same step when `text` is given) and wakes its delivery. */
   async approve(id: string, actor: string, text?: string): Promise<Waiting> {
     const clean = checked(text);
-    const done = await this.change(id, 'approved', (current, postId, at) => approveDraft(current, postId, { actor, at, text: clean }));
+    const done = await this.change(id, 'approved', actor, (current, postId, at) => approveDraft(current, postId, { actor, at, text: clean }));
     await deliverSoon(this.deps.queues.posts, done.incident.key, done.post.id, done.post.dueAt);
     return done;
   }
@@ -103,13 +103,13 @@ export class Approvals {
   async reject(id: string, actor: string, reason: string): Promise<Waiting> {
     const why = reason.trim();
     if (!why) throw new ApprovalError(400, 'say why the draft is rejected', ['reason: required']);
-    const done = await this.change(id, 'rejected', (current, postId, at) => rejectDraft(current, postId, { actor, at, reason: why.slice(0, 500) }));
+    const done = await this.change(id, 'rejected', actor, (current, postId, at) => rejectDraft(current, postId, { actor, at, reason: why.slice(0, 500) }));
     // The delivery job would find the post cancelled and do nothing; removing it keeps the queue tidy.
     await this.deps.queues.posts.remove(deliveryJobId(done.incident.key, done.post.id)).catch(() => 0);
     return done;
   }
 
-  private async change(id: string, what: string, apply: (current: Incident | null, postId: string, at: string) => DraftChange): Promise<Waiting> {
+  private async change(id: string, what: string, actor: string, apply: (current: Incident | null, postId: string, at: string) => DraftChange): Promise<Waiting> {
     const ref = parseDraftId(id);
     if (!ref) throw new ApprovalError(404, `no draft ${id}: a draft id looks like <incident>~<post>`);
     const at = this.now().toISOString();
@@ -119,7 +119,7 @@ export class Approvals {
     });
     const { outcome } = result.change;
     if (!outcome.ok) throw new ApprovalError(REFUSAL_STATUS[outcome.code], outcome.message);
-    this.deps.logger.info({ incident: ref.key, post: ref.postId, draft: id }, `draft ${what}`);
+    this.deps.logger.info({ incident: ref.key, post: ref.postId, actor }, `draft ${what}`);
     return { incident: result.incident!, post: outcome.post };
   }
 

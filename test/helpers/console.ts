@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../../src/console/users.ts';
-import type { TestHerald } from './herald.ts';
+import { event, type TestHerald } from './herald.ts';
 
 export const API_TOKEN = 'test-api-token';
 
@@ -123,4 +123,13 @@ export async function quiet(t: TestHerald, timeoutMs = 15_000): Promise<void> {
     'the queues to have nothing but waiting drafts',
     timeoutMs,
   );
+}
+
+/** Sends an outage webhook and resolves once its announcement waits as a draft; returns the draft id. */
+export async function newDraft(t: TestHerald, overrides: Record<string, unknown> = {}): Promise<string> {
+  const e = event(overrides);
+  await t.send(e);
+  const id = `${e.key}~open-1`;
+  await t.waitFor(async () => (await apiCall(t.url, 'GET', '/api/drafts')).body.some((d: any) => d.id === id), `draft ${id}`);
+  return id;
 }

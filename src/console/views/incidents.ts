@@ -37,10 +37,10 @@ function textField(name: string, label: string, hint: string, required = false):
 
 export function auditTable(entries: readonly (AuditEntry & { incident?: string })[], ctx: ViewContext, withIncident: boolean): Html {
   if (entries.length === 0) return html`<p class="empty">Nothing recorded yet.</p>`;
-  return html`<table class="list audit"><thead><tr><th>When</th><th>Who</th><th>What</th>${withIncident ? html`<th>Incident</th>` : ''}<th>Post</th><th>Before</th><th>After</th><th>Why</th></tr></thead><tbody>
+  return html`<div class="scroll"><table class="list audit"><thead><tr><th>When</th><th>Who</th><th>What</th>${withIncident ? html`<th>Incident</th>` : ''}<th>Post</th><th>Before</th><th>After</th><th>Why</th></tr></thead><tbody>
   ${entries.map(
     (e) => html`<tr><td>${formatTime(e.at, ctx)}</td><td>${e.actor}</td><td>${e.action}</td>${withIncident ? html`<td>${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td>${e.postId ?? ''}</td><td class="text">${e.before ?? ''}</td><td class="text">${e.after ?? ''}</td><td>${e.reason ?? ''}</td></tr>`,
-  )}</tbody></table>`;
+  )}</tbody></table></div>`;
 }
 
 export function incidentPage(incident: Incident, ctx: ViewContext): Html {

@@ -64,7 +64,7 @@ export function layout(ctx: ViewContext, page: Page): string {
 </head>
 <body>
 <header class="top"><a class="brand" href="/console">herald <small>console</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
-<main>
+<main${page.section === 'audit' ? html` class="wide"` : ''}>
 ${page.flash ? html`<p class="flash ${page.flash.kind}" role="status">${page.flash.text}</p>` : ''}
 ${typeof page.body === 'function' ? page.body(ctx) : page.body}
 </main>
