@@ -149,6 +149,11 @@ describe('people and the deadline deciding a draft', () => {
     assert.deepEqual(claim.incident!.audit!.map((a) => a.action), ['drafted', 'approved']);
   });
 
+  it('posts an approved draft at once, without waiting out the grace period', () => {
+    const approved = approveDraft(draft(), 'open-1', { actor: 'mina', at: at(10) }).incident!;
+    assert.equal(claimPost(approved, 'open-1', T0 + 10_000, compose).claim.action, 'send');
+  });
+
   it('records an edit and the approval in one step when approving with new text', () => {
     const result = approveDraft(draft(), 'open-1', { actor: 'mina', at: at(100), text: 'KakaoTalk is slow. Sorry.' });
     assert.equal(result.outcome.ok, true);

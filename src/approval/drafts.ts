@@ -59,7 +59,7 @@ export function editDraft(incident: Incident | null, postId: string, edit: { act
 
 /**
  * Approves the draft as it stands (or with `text`, an edit made in the same step): it goes out
- * at its due time, with exactly the text the person saw.
+ * now, with exactly the text the person saw.
  */
 export function approveDraft(incident: Incident | null, postId: string, approval: { actor: string; at: string; text?: string }): DraftChange {
   let current = incident;
@@ -72,7 +72,9 @@ export function approveDraft(incident: Incident | null, postId: string, approval
   if (!('post' in found)) return refuse(found);
   const { post } = found;
   if (!post.text) return refuse({ code: 'no-text', message: `draft ${postId} has no text (${post.note ?? 'composing failed'}): write one, then approve` });
-  const approved: Post = { ...post, status: 'scheduled', textFixed: true, note: undefined };
+  // A person who approves has judged the outage real: the grace period has nothing left to wait for.
+  const dueAt = Date.parse(approval.at) < Date.parse(post.dueAt) ? approval.at : post.dueAt;
+  const approved: Post = { ...post, status: 'scheduled', dueAt, textFixed: true, note: undefined };
   const next = audited(replacePost(current!, approved), { at: approval.at, actor: approval.actor, action: 'approved', postId, after: post.text });
   return { incident: next, outcome: { ok: true, post: approved } };
 }

@@ -156,8 +156,18 @@ export class Approvals {
       throw new ApprovalError(400, 'the announcement cannot be posted', [(err as Error).message]);
     }
     const post: Post = { id: 'announcement-1', kind: 'announcement', status: 'scheduled', dueAt: at, attempts: 0, root: true, text, textFixed: true };
+    // Not an outage: never open, so status pages and follow-ups leave it alone; minor, so its
+    // draft expires by default when nobody approves it.
     const fresh: Incident = {
-      ...{ key, service: input.service, feature: 'other', severity: 'minor', state: 'resolved', openedAt: at, resolvedAt: at, firstSeenAt: at, events: 0 },
+      key,
+      service: input.service,
+      feature: 'other',
+      severity: 'minor',
+      state: 'resolved',
+      openedAt: at,
+      resolvedAt: at,
+      firstSeenAt: at,
+      events: 0,
       posts: [post],
       topic: 'announcement',
     };

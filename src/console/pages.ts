@@ -30,7 +30,7 @@ type Form = Record<string, string | undefined>;
 const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
 
 const DONE: Record<string, string> = {
-  approved: 'Approved: it goes out now (or when its grace period ends).',
+  approved: 'Approved: it goes out now.',
   edited: 'Saved. It still waits for approval.',
   rejected: 'Rejected: nothing will be posted for it.',
   opened: 'Incident opened: its announcement waits below for approval.',

@@ -74,11 +74,12 @@ export function loadUsers(file: string | undefined): { users: ConsoleUser[]; pro
 export const hashPassword = (password: string): Promise<string> => hash(password);
 
 // Checked when the name is unknown, so a wrong name takes as long as a wrong password.
-const DECOY = hash('herald-decoy-password');
+let decoy: Promise<string> | undefined;
+const decoyHash = (): Promise<string> => (decoy ??= hash('herald-decoy-password'));
 
 /** The user whose name and password these are, or undefined. */
 export async function authenticate(users: readonly ConsoleUser[], name: string, password: string): Promise<ConsoleUser | undefined> {
   const user = users.find((u) => u.name.toLowerCase() === name.trim().toLowerCase());
-  const ok = await verify(user?.passwordHash ?? (await DECOY), password).catch(() => false);
+  const ok = await verify(user?.passwordHash ?? (await decoyHash()), password).catch(() => false);
   return user && ok ? user : undefined;
 }
