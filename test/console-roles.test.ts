@@ -109,4 +109,29 @@ describe('roles on the JSON API and the console', () => {
     assert.match(res.text, /Down again, ask @support<\/textarea>/);
     assert.equal((await apiCall(t.url, 'GET', `/api/drafts/${id}`)).body.editedByPerson, false);
   });
+
+  it('opens an incident and drafts an announcement through the console forms', async () => {
+    const approver = as.approver!;
+    await approver.get('/console/incidents/new');
+    const key = `by-hand-${Date.now().toString(36)}`;
+    const opened = await approver.postForm('/console/incidents', { service: 'KakaoTalk', feature: 'notifications', severity: 'major', key, text: '' });
+    assert.equal(opened.status, 303);
+    assert.equal(opened.headers.get('location'), '/console?done=opened');
+    assert.equal((await apiCall(t.url, 'GET', `/api/drafts/${key}~open-1`)).body.status, 'draft');
+
+    await approver.get('/console/announcements/new');
+    const note = await approver.postForm('/console/announcements', { service: 'KakaoTalk', text: 'Stickers are free this week.' });
+    assert.equal(note.status, 303);
+    const drafts = (await apiCall(t.url, 'GET', '/api/drafts')).body;
+    assert.ok(drafts.some((d: any) => d.kind === 'announcement' && d.text.includes('Stickers are free this week.')));
+  });
+
+  it('answers a bad console form with a page naming the problem', async () => {
+    const approver = as.approver!;
+    await approver.get('/console/incidents/new');
+    const res = await approver.postForm('/console/incidents', { service: 'Kakao@Talk', feature: 'login', severity: 'major' });
+    assert.equal(res.status, 400);
+    assert.match(res.headers.get('content-type')!, /text\/html/);
+    assert.match(res.text, /service: letters, digits/);
+  });
 });

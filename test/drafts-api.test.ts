@@ -160,6 +160,34 @@ describe('drafts through the JSON API, with HERALD_APPROVAL=required', () => {
     ]);
   });
 
+  it('threads an update and a resolution written by hand under an announcement written by hand', async () => {
+    const opened = await api('POST', '/api/incidents', { service: 'KakaoTalk', feature: 'notifications', severity: 'minor', text: 'KakaoTalk notifications are late on some Android phones.' });
+    const key = opened.body.key;
+    await api('POST', `/api/drafts/${opened.body.draft.id}/approve`);
+    const [root] = await t.fakeX.waitForPosts(1);
+    assert.equal(root!.text, 'KakaoTalk notifications are late on some Android phones.');
+
+    const update = await api('POST', `/api/incidents/${key}/updates`, { text: 'We found the cause and are rolling out a fix.' });
+    assert.equal(update.status, 201);
+    const again = await api('POST', `/api/incidents/${key}/updates`, {});
+    assert.equal(again.status, 409, 'one update waits at a time');
+    await api('POST', `/api/drafts/${update.body.draft.id}/approve`);
+    await t.fakeX.waitForPosts(2); // an update still unsent when the incident resolves is dropped as moot
+    const resolved = await api('POST', `/api/incidents/${key}/resolve`, { text: 'Notifications are back to normal. Sorry!' });
+    assert.equal(resolved.body.state, 'resolved');
+    await api('POST', `/api/drafts/${resolved.body.drafts[0].id}/approve`);
+
+    const thread = await t.fakeX.waitForPosts(3);
+    assert.deepEqual(
+      thread.map((p) => [p.text, p.inReplyTo]),
+      [
+        ['KakaoTalk notifications are late on some Android phones.', undefined],
+        ['We found the cause and are rolling out a fix.', root!.id],
+        ['Notifications are back to normal. Sorry!', root!.id],
+      ],
+    );
+  });
+
   it('refuses an incident by hand with a bad field, naming it, and opens nothing', async () => {
     const res = await api('POST', '/api/incidents', { service: 'KakaoTalk', feature: 'teleportation', severity: 'major' });
     assert.equal(res.status, 400);
