@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { accountComposer, accountIds, statusPages, tweetLinks, withAccounts } from './accounts/wiring.ts';
+import { approvalHold, consoleAndApi } from './console/plugin.ts';
 import { genericSource } from './ingest/generic.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { incidentRoutes } from './incidents/api.ts';
@@ -97,7 +98,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger });
+    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: approvalHold(config) });
     workers.push(incidentWorker);
     const compose = accountComposer(config);
     const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
@@ -116,7 +117,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (serves) {
     server = buildServer(logger);
     const sources = [genericSource(config.webhookToken)];
-    const apiTokens = [config.webhookToken];
+    const apiTokens = [config.webhookToken, config.apiToken];
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
     const adminAuth = tokenAdminAuth(apiTokens);
     await registerObservability(server, { metrics, queues: [apiQueues!.events, apiQueues!.posts, ...(followUpQueue ? [followUpQueue] : [])], adminAuth, metricsToken: config.metricsToken });
@@ -126,6 +127,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     await server.register(incidentRoutes, { store: apiStore, authorized });
     await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: tweetLinks(config), timezone: config.timezone, authorized });
     await server.register(statusRoutes, { store: apiStore, link: tweetLinks(config), pages: statusPages(config) });
+    await server.register(consoleAndApi, { config, redis: fast, store: apiStore, queues: apiQueues!, publisherMode: publisher.mode, logger });
     url = await server.listen({ port: config.port, host: config.host });
   } else if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });

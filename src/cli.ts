@@ -7,6 +7,8 @@ import { CatalogError, ComposeError } from './compose/errors.ts';
 import { lintMessagesCommand } from './compose/lint-messages.ts';
 import { previewCommand } from './compose/preview.ts';
 import { reportCommand } from './journal/report-command.ts';
+import { draftsCommand } from './console/drafts-cli.ts';
+import { hashPasswordCommand } from './console/hash-password-cli.ts';
 
 /** What a command may touch: its output streams, the environment and the directory it runs in. */
 export interface CliIo {
@@ -14,6 +16,8 @@ export interface CliIo {
   err(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Standard input, for commands that read a secret (`hash-password`). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
 }
 
 export interface CliCommand {
@@ -28,6 +32,8 @@ const commands: Record<string, CliCommand> = {
   preview: previewCommand,
   'lint-messages': lintMessagesCommand,
   report: reportCommand,
+  drafts: draftsCommand,
+  'hash-password': hashPasswordCommand,
 };
 
 function help(): string {
@@ -43,6 +49,7 @@ export function processIo(): CliIo {
     err: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    stdin: process.stdin,
   };
 }
 

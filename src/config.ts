@@ -1,6 +1,9 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
+import { loadApprovalPolicy } from './approval/policy-file.ts';
+import type { ApprovalPolicy } from './approval/policy.ts';
+import { loadUsers, type ConsoleUser } from './console/users.ts';
 
 /**
  * Everything herald can be told, parsed once at start from an environment-like record. Only
@@ -33,7 +36,11 @@ const schema = z.object({
     .refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone such as Asia/Seoul'),
   HERALD_GRACE_SECONDS: seconds(120),
   HERALD_REOPEN_WINDOW_SECONDS: seconds(3600),
-  HERALD_APPROVAL: z.enum(['auto']).default('auto'),
+  HERALD_APPROVAL: z.enum(['auto', 'required']).default('auto'),
+  HERALD_APPROVAL_RULES: optionalText,
+  HERALD_USERS_FILE: optionalText,
+  HERALD_API_TOKEN: optionalText,
+  HERALD_SESSION_HOURS: z.coerce.number().positive().default(12),
   HERALD_STATUS_URL: optionalText,
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
@@ -69,7 +76,14 @@ export interface Config {
   timezone: string;
   graceMs: number;
   reopenWindowMs: number;
-  approval: 'auto';
+  approval: 'auto' | 'required';
+  /** From HERALD_APPROVAL and the HERALD_APPROVAL_RULES file (approval/policy-file.ts). */
+  approvalPolicy: ApprovalPolicy;
+  /** Console users from HERALD_USERS_FILE; none means only the API token gets in. */
+  users: readonly ConsoleUser[];
+  /** Bearer token that acts as an admin on the API (automation, the CLI). */
+  apiToken?: string;
+  sessionMs: number;
   statusUrl?: string;
   dataDir: string;
   outboxPath: string;
@@ -116,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
           timeoutMs: e.X_TIMEOUT_MS,
         }
       : undefined;
+  const policy = loadApprovalPolicy(e.HERALD_APPROVAL, e.HERALD_APPROVAL_RULES);
+  const users = loadUsers(e.HERALD_USERS_FILE);
+  if (policy.problems.length + users.problems.length > 0) throw new ConfigError([...policy.problems, ...users.problems]);
   const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
   const extra = e.HERALD_ACCOUNTS_FILE
     ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
@@ -136,6 +153,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     graceMs: Math.round(e.HERALD_GRACE_SECONDS * 1000),
     reopenWindowMs: Math.round(e.HERALD_REOPEN_WINDOW_SECONDS * 1000),
     approval: e.HERALD_APPROVAL,
+    approvalPolicy: policy.policy!,
+    users: users.users,
+    apiToken: e.HERALD_API_TOKEN,
+    sessionMs: Math.round(e.HERALD_SESSION_HOURS * 3600_000),
     statusUrl: e.HERALD_STATUS_URL,
     dataDir: e.HERALD_DATA_DIR,
     outboxPath,

@@ -1,3 +1,4 @@
+import { settleDraft } from '../approval/drafts.ts';
 import type { Incident, Post } from './model.ts';
 import { threadRoot } from './rules.ts';
 
@@ -35,15 +36,22 @@ function find(incident: Incident | null, postId: string): Post | undefined {
  * already `sending` was claimed before and its outcome is unknown: it must be reconciled.
  */
 export function claimPost(incident: Incident | null, postId: string, nowMs: number, compose: Composer): { incident: Incident | null; claim: Claim } {
-  const post = find(incident, postId);
+  let post = find(incident, postId);
   if (!incident || !post) return { incident, claim: { action: 'skip', reason: 'no such post' } };
+  if (post.status === 'draft') {
+    // Waits for a person until its deadline; then the approval rule posts it anyway or lets it expire.
+    const settled = settleDraft(incident, post, nowMs);
+    if (settled.action === 'wait') return { incident, claim: { action: 'wait', untilMs: settled.untilMs, reason: 'waiting for approval' } };
+    if (settled.action === 'expired') return { incident: settled.incident, claim: { action: 'skip', reason: settled.post.note! } };
+    ({ incident, post } = settled);
+  }
   if (post.status === 'sending') return { incident, claim: { action: 'reconcile', post } };
   if (post.status !== 'scheduled') return { incident, claim: { action: 'skip', reason: `post is ${post.status}` } };
 
   const due = Date.parse(post.dueAt);
   if (nowMs < due) return { incident, claim: { action: 'wait', untilMs: due, reason: 'not due yet' } };
   const earlier = incident.posts.slice(0, incident.posts.indexOf(post));
-  if (earlier.some((p) => p.status === 'scheduled' || p.status === 'sending')) {
+  if (earlier.some((p) => p.status === 'scheduled' || p.status === 'sending' || p.status === 'draft')) {
     return { incident, claim: { action: 'wait', untilMs: nowMs + RETRY_WAIT_MS, reason: 'an earlier post of this incident is not out yet' } };
   }
 
@@ -53,7 +61,12 @@ export function claimPost(incident: Incident | null, postId: string, nowMs: numb
     const skipped: Post = { ...post, status: 'failed', note: 'the thread it belongs to was never posted' };
     return { incident: replace(incident, skipped), claim: { action: 'skip', reason: skipped.note! } };
   }
-  const draft = compose(incident, post);
+  if (post.textFixed && (post.variantOffset ?? 0) > 0) {
+    // X refused a person's text as a duplicate; herald has no other wording of it to try.
+    const refused: Post = { ...post, status: 'failed', note: 'X refused the text a person approved as a duplicate of an earlier tweet' };
+    return { incident: replace(incident, refused), claim: { action: 'skip', reason: refused.note! } };
+  }
+  const draft = post.textFixed && post.text ? { text: post.text, variant: post.variant ?? 0 } : compose(incident, post);
   const sending: Post = {
     ...post,
     status: 'sending',

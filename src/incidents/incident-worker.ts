@@ -1,8 +1,8 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AlertEvent } from './model.ts';
+import type { AlertEvent, Incident } from './model.ts';
 import { applyEventToAccounts, type AccountIds } from './accounts.ts';
-import type { IncidentRules } from './rules.ts';
+import type { Applied, IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
 import { withLogContext } from '../ops/log-context.ts';
 import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
@@ -17,6 +17,8 @@ export interface IncidentWorkerDeps {
   accounts?: AccountIds;
   logger: Logger;
   concurrency?: number;
+  /** The approval policy (approval/hold.ts): turns what the event planned into drafts where it says so. */
+  hold?: (previous: Incident | null, applied: Applied, event: AlertEvent) => Applied;
 }
 
 /**
@@ -24,16 +26,17 @@ export interface IncidentWorkerDeps {
  * event scheduled. If the process dies between the two, the sweep (publish/sweep.ts) queues the
  * missing jobs from the incident record, so nothing planned is lost.
  */
-export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts'>, event: AlertEvent) {
+export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold'>, event: AlertEvent) {
   const applied = await deps.store.update(event.key, (current) => {
-    const result = applyEventToAccounts(current, event, deps.rules, deps.accounts ?? [undefined]);
+    const planned = applyEventToAccounts(current, event, deps.rules, deps.accounts ?? [undefined]);
+    const result = deps.hold ? deps.hold(current, planned, event) : planned;
     return { next: result.incident, result };
   });
   const log = deps.logger.child({ incident: event.key });
   if (applied.changed) log.info({ status: event.status, source: event.source, state: applied.incident.state }, 'incident updated');
   for (const post of applied.scheduled) {
     await scheduleDelivery(deps.queues.posts, { key: event.key, postId: post.id }, post.dueAt);
-    log.info({ post: post.id, dueAt: post.dueAt }, 'post scheduled');
+    log.info({ post: post.id, dueAt: post.dueAt, deadline: post.approval?.deadline }, post.status === 'draft' ? 'post waits for approval' : 'post scheduled');
   }
   for (const post of applied.cancelled) {
     log.info({ post: post.id, why: post.note }, 'post cancelled');

@@ -29,14 +29,39 @@ export interface AlertEvent {
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
-export type PostKind = 'open' | 'update' | 'reopened' | 'resolved';
+export type PostKind = 'open' | 'update' | 'reopened' | 'resolved' | 'announcement';
 
 /**
  * Life of one planned tweet. `scheduled` waits for its due time (and for earlier posts);
  * `sending` means a worker claimed it and may have called X: if it is found in this state again,
- * the outcome is unknown and must be reconciled by reading, never by posting blindly.
+ * the outcome is unknown and must be reconciled by reading, never by posting blindly. `draft`
+ * waits for a person to approve it (see `approval/`), until `approval.deadline` at the latest.
  */
-export type PostStatus = 'scheduled' | 'sending' | 'posted' | 'cancelled' | 'failed';
+export type PostStatus = 'draft' | 'scheduled' | 'sending' | 'posted' | 'cancelled' | 'failed';
+
+/** Why a post waits for a person, and what happens when nobody answers in time. */
+export interface PostApproval {
+  /** The policy rule that held it, in words (`rule 2 (severity critical)`). */
+  rule: string;
+  heldAt: string;
+  /** ISO. Past it, `onTimeout` decides: post the text anyway, or let the draft expire. */
+  deadline: string;
+  onTimeout: 'post' | 'expire';
+  /** A question the draft puts to the approver, e.g. whether to post anything at all. */
+  question?: string;
+}
+
+/** One thing a person (or herald, for timeouts) did to an incident's posts, kept with the incident. */
+export interface AuditEntry {
+  at: string;
+  /** User name, `api-token`, or `herald` for what the policy and timeouts did. */
+  actor: string;
+  action: string;
+  postId?: string;
+  before?: string;
+  after?: string;
+  reason?: string;
+}
 
 export interface Post {
   /** Stable within the incident: `open`, `update-1`, `resolved-1`, ... */
@@ -63,6 +88,10 @@ export interface Post {
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */
   note?: string;
+  /** Present while, and after, the post waited for approval. */
+  approval?: PostApproval;
+  /** `text` was written or approved by a person: post it as it is, never recompose it. */
+  textFixed?: boolean;
 }
 
 export type IncidentState = 'open' | 'resolved';
@@ -81,4 +110,8 @@ export interface Incident {
   /** Number of events applied, for the API and the journal. */
   events: number;
   posts: Post[];
+  /** `announcement`: a note staff wrote that is not an outage; absent means an outage. */
+  topic?: 'announcement';
+  /** Every approval, edit, rejection and timeout, oldest first (see `approval/`). */
+  audit?: AuditEntry[];
 }

@@ -29,8 +29,11 @@ const addMs = (iso: string, delta: number): string => new Date(ms(iso) + delta).
 /** Posts that are, or may already be, visible on the account. */
 export const isLive = (post: Post): boolean => post.status === 'posted' || post.status === 'sending';
 
-/** A scheduled post whose grace period has not run out at `at` can still be taken back silently. */
-const withinGrace = (post: Post, at: string): boolean => post.status === 'scheduled' && ms(at) < ms(post.dueAt);
+/** Not out yet: due later, or waiting for a person to approve it. */
+const waiting = (post: Post): boolean => post.status === 'scheduled' || post.status === 'draft';
+
+/** A waiting post whose grace period has not run out at `at` can still be taken back silently. */
+const withinGrace = (post: Post, at: string): boolean => waiting(post) && ms(at) < ms(post.dueAt);
 
 /** The tweet every later post of the incident replies to. */
 export function threadRoot(incident: Incident): Post | undefined {
@@ -87,8 +90,11 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
   if (!current || current.state === 'resolved') return open(current, event, rules);
   const escalated = escalate(current, event);
   const incident = escalated.incident;
-  const announced = incident.posts.some((p) => (p.kind === 'open' || p.kind === 'reopened') && !withinGrace(p, event.receivedAt) && p.status !== 'cancelled');
-  const updatePending = incident.posts.some((p) => p.kind === 'update' && p.status === 'scheduled');
+  // An announcement still waiting for approval says the same as an update would.
+  const announced = incident.posts.some(
+    (p) => (p.kind === 'open' || p.kind === 'reopened') && !withinGrace(p, event.receivedAt) && p.status !== 'cancelled' && p.status !== 'draft',
+  );
+  const updatePending = incident.posts.some((p) => p.kind === 'update' && waiting(p));
   // Followers get one "still on it" at a time, and none before the announcement itself.
   if (!announced || updatePending) return escalated;
   return schedule(incident, 'update', event.receivedAt);
@@ -103,7 +109,7 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
 
   const cancelled: Post[] = [];
   const posts = current.posts.map((p) => {
-    const drop = p.status === 'scheduled' && (p.kind === 'update' || withinGrace(p, event.receivedAt));
+    const drop = waiting(p) && (p.kind === 'update' || withinGrace(p, event.receivedAt));
     if (!drop) return p;
     const c: Post = { ...p, status: 'cancelled', note: p.kind === 'update' ? 'resolved before the update went out' : 'resolved within the grace period' };
     cancelled.push(c);
@@ -124,4 +130,4 @@ export function applyEvent(current: Incident | null, event: AlertEvent, rules: I
 }
 
 /** True while some post of the incident still needs the delivery worker. */
-export const hasPendingPosts = (incident: Incident): boolean => incident.posts.some((p) => p.status === 'scheduled' || p.status === 'sending');
+export const hasPendingPosts = (incident: Incident): boolean => incident.posts.some((p) => waiting(p) || p.status === 'sending');

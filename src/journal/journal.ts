@@ -30,6 +30,7 @@ export type TimelineKind =
   | 'announced'
   | 'update-posted'
   | 'reopened-posted'
+  | 'announcement-posted'
   | 'resolution-posted'
   | 'post-cancelled'
   | 'post-failed'
@@ -50,7 +51,7 @@ export interface TimelineEntry {
 
 export interface ThreadTweet {
   id: string;
-  kind: 'open' | 'update' | 'reopened' | 'resolved';
+  kind: Post['kind'];
   text: string;
   postedAt: string;
   inReplyTo: string | null;
@@ -87,6 +88,7 @@ const POSTED_KIND: Record<Post['kind'], TimelineKind> = {
   update: 'update-posted',
   reopened: 'reopened-posted',
   resolved: 'resolution-posted',
+  announcement: 'announcement-posted',
 };
 
 /** Links for several accounts: each account's tweets under its own username. */

@@ -16,6 +16,7 @@ const KIND_WORDS: Record<TimelineKind, string> = {
   'update-posted': 'update posted',
   'reopened-posted': 'reopening posted',
   'resolution-posted': 'resolution posted',
+  'announcement-posted': 'announcement posted',
   'post-cancelled': 'post cancelled',
   'post-failed': 'post failed',
   resolved: 'resolved (as monitoring reported it)',

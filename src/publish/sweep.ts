@@ -12,7 +12,8 @@ export async function sweepDeliveries(store: IncidentStore, queues: Queues, logg
   for (const key of await store.activeKeys()) {
     const incident = await store.get(key);
     for (const post of incident?.posts ?? []) {
-      if (post.status !== 'scheduled' && post.status !== 'sending') continue;
+      // A draft's delivery job is also its approval timer, so it needs a live job too.
+      if (post.status !== 'scheduled' && post.status !== 'sending' && post.status !== 'draft') continue;
       const job = await queues.posts.getJob(deliveryJobId(key, post.id));
       const state = job ? await job.getState() : 'missing';
       if (state === 'missing' || state === 'unknown') {

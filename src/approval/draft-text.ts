@@ -1,0 +1,30 @@
+import twitterText from 'twitter-text';
+import { findUnsafeEntities, sanitizeStaffText } from '../compose/sanitize.ts';
+import { MAX_WEIGHTED_LENGTH, isPostable, weightedLength } from '../compose/tweet-length.ts';
+
+/**
+ * What a person may post in place of a composed tweet. Staff may write freely and link on purpose
+ * (as in an announcement), but the account never mentions, tags or cashtags anyone: a mention in
+ * an outage notice pulls a stranger into it, a hashtag or cashtag ties the brand to a trend.
+ */
+
+export type CheckedText =
+  | { ok: true; text: string; weightedLength: number }
+  | { ok: false; error: string; details: string[]; weightedLength: number };
+
+/** Cleans `raw` as staff text (invisible characters out, line breaks kept) and checks it. */
+export function checkDraftText(raw: string): CheckedText {
+  const text = sanitizeStaffText(raw);
+  const length = weightedLength(text);
+  const details: string[] = [];
+  if (!text) details.push('the text is empty');
+  if (length > MAX_WEIGHTED_LENGTH) {
+    details.push(`it weighs ${length} of ${MAX_WEIGHTED_LENGTH} (Hangul, kana and CJK count 2, every link 23): shorten it by ${length - MAX_WEIGHTED_LENGTH}`);
+  }
+  const links = twitterText.extractUrls(text);
+  const unsafe = findUnsafeEntities(text, links);
+  if (unsafe.length > 0) details.push(`the account does not post mentions, hashtags or cashtags: remove ${unsafe.join(', ')}`);
+  if (text && length <= MAX_WEIGHTED_LENGTH && !isPostable(text)) details.push('X would refuse some of its characters');
+  if (details.length > 0) return { ok: false, error: 'the text is not a tweet herald can post', details, weightedLength: length };
+  return { ok: true, text, weightedLength: length };
+}

@@ -1,0 +1,147 @@
+import type { Composer } from '../incidents/delivery-rules.ts';
+import type { Incident, Post } from '../incidents/model.ts';
+import { threadRoot, type Applied } from '../incidents/rules.ts';
+import { audited, replacePost } from './drafts.ts';
+import { BY_HAND, DEFAULT_TIMEOUTS, decideApproval, type ApprovalPolicy, type ApprovalSubject } from './policy.ts';
+
+/**
+ * Applies the approval policy to what an event planned, inside the same atomic update as the
+ * event itself: posts the policy holds become drafts carrying the text they would go out with.
+ * Pure; `ctx.at` (the event's arrival) is the only time it knows.
+ */
+
+export interface HoldContext {
+  policy: ApprovalPolicy;
+  compose: Composer;
+  /** The ingest route of the event, or `console` for a person's action. */
+  source: string;
+  at: string;
+  /** The person who did this by hand; `herald` otherwise. */
+  actor?: string;
+  /** Text the person wrote for the post this action plans, already checked. */
+  text?: string;
+}
+
+const RESOLVED_UNANNOUNCED =
+  'This outage was never announced, because nobody approved the announcement, and it is over now. Approve to post this as a tweet of its own, or reject to post nothing at all.';
+const RESOLVED_UNREOPENED =
+  'Followers were never told the problem came back, because nobody approved that tweet. Approve to post this reply anyway, or reject to post nothing.';
+
+const ms = (iso: string): number => Date.parse(iso);
+
+function subjectOf(incident: Incident, source: string): ApprovalSubject {
+  // A free announcement is always written by a person.
+  return { severity: incident.severity, feature: incident.feature, source: incident.topic === 'announcement' ? BY_HAND : source };
+}
+
+/** The text the post would go out with now; a composing failure is kept as the draft's note. */
+function draftText(incident: Incident, post: Post, compose: Composer): Pick<Post, 'text' | 'variant' | 'note'> {
+  if (post.textFixed && post.text) return { text: post.text };
+  try {
+    const draft = compose(incident, post);
+    return { text: draft.text, variant: draft.variant };
+  } catch (err) {
+    return { note: `no text could be composed: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * A resolve that finds earlier posts still waiting for approval withdraws them: posting "it's
+ * down" after "it's fixed" would be wrong. The resolution itself then asks whether to post
+ * anything at all, standing alone when there is no thread for it to join.
+ */
+function withdrawUnapproved(incident: Incident, applied: Applied, at: string): { incident: Incident; cancelled: Post[]; question?: string } {
+  const reply = applied.scheduled.find((p) => p.kind === 'resolved');
+  const stale = incident.posts.filter((p) => p.status === 'draft' && p.kind !== 'resolved');
+  if (!reply || stale.length === 0) return { incident, cancelled: [] };
+  let next = incident;
+  const cancelled: Post[] = [];
+  for (const post of stale) {
+    const dropped: Post = { ...post, status: 'cancelled', note: 'the incident was resolved before anyone approved it' };
+    cancelled.push(dropped);
+    next = audited(replacePost(next, dropped), { at, actor: 'herald', action: 'withdrawn', postId: post.id, before: post.text, reason: dropped.note });
+  }
+  const comingRoot = next.posts.some((p) => (p.kind === 'open' || p.root === true) && (p.status === 'scheduled' || p.status === 'sending'));
+  const hasThread = threadRoot(next) !== undefined || comingRoot;
+  if (!hasThread) next = replacePost(next, { ...reply, root: true });
+  return { incident: next, cancelled, question: hasThread ? RESOLVED_UNREOPENED : RESOLVED_UNANNOUNCED };
+}
+
+/**
+ * An incident that opens again while its resolution still waits for approval never looked fixed
+ * to followers: the resolution is withdrawn, and so is the "it's back" tweet, which would be news
+ * to nobody. The thread goes on as if it had never closed.
+ */
+function withdrawUnsentResolution(incident: Incident, applied: Applied, at: string): { incident: Incident; cancelled: Post[] } {
+  const reopened = applied.scheduled.find((p) => p.kind === 'reopened');
+  const resolution = incident.posts.find((p) => p.kind === 'resolved' && p.status === 'draft');
+  if (!reopened || !resolution) return { incident, cancelled: [] };
+  const dropped: Post[] = [
+    { ...resolution, status: 'cancelled', note: 'the incident opened again before its resolution was approved' },
+    { ...reopened, status: 'cancelled', note: 'followers were never told it was fixed, so there is nothing new to say' },
+  ];
+  let next = incident;
+  for (const post of dropped) {
+    next = audited(replacePost(next, post), { at, actor: 'herald', action: 'withdrawn', postId: post.id, before: post.text, reason: post.note });
+  }
+  return { incident: next, cancelled: dropped };
+}
+
+function hold(incident: Incident, post: Post, ctx: HoldContext, question: string | undefined): Post {
+  const subject = subjectOf(incident, ctx.source);
+  const decision = decideApproval(ctx.policy, subject);
+  if (!decision.hold && !question) return post;
+  const { timeoutMs, onTimeout, rule } = decision.hold ? decision : { ...DEFAULT_TIMEOUTS[subject.severity], rule: 'resolved before it was announced' };
+  const byHand = ctx.text !== undefined ? { text: ctx.text, textFixed: true } : {};
+  const written = { ...post, ...byHand };
+  const deadline = new Date(Math.max(ms(post.dueAt), ms(ctx.at)) + timeoutMs).toISOString();
+  return { ...written, ...draftText(incident, written, ctx.compose), status: 'draft', approval: { rule, heldAt: ctx.at, deadline, onTimeout, question } };
+}
+
+/**
+ * When severity rises, drafts that still wait follow the stricter rule: released at once if the
+ * new severity posts without approval (unless a person wrote or asked for them), and never left
+ * to expire when the new rule posts anyway.
+ */
+function followEscalation(previous: Incident | null, incident: Incident, fresh: Set<string>, ctx: HoldContext): Incident {
+  if (!previous || previous.severity === incident.severity) return incident;
+  let next = incident;
+  for (const post of incident.posts) {
+    if (post.status !== 'draft' || fresh.has(post.id) || !post.approval) continue;
+    const decision = decideApproval(ctx.policy, subjectOf(incident, ctx.source));
+    const reason = `severity rose to ${incident.severity}: ${decision.rule}`;
+    if (!decision.hold) {
+      if (post.textFixed || post.approval.question || post.approval.rule === 'made by hand') continue;
+      next = audited(replacePost(next, { ...post, status: 'scheduled' }), { at: ctx.at, actor: 'herald', action: 'released', postId: post.id, after: post.text, reason });
+      continue;
+    }
+    const deadline = new Date(Math.min(ms(post.approval.deadline), ms(post.approval.heldAt) + decision.timeoutMs)).toISOString();
+    const onTimeout = post.approval.onTimeout === 'post' || decision.onTimeout === 'post' ? 'post' : 'expire';
+    if (deadline === post.approval.deadline && onTimeout === post.approval.onTimeout) continue;
+    const stricter: Post = { ...post, approval: { ...post.approval, deadline, onTimeout } };
+    next = audited(replacePost(next, stricter), { at: ctx.at, actor: 'herald', action: 'rule changed', postId: post.id, reason: `${reason}; deadline ${deadline}, then ${onTimeout}` });
+  }
+  return next;
+}
+
+/** Turns the posts `applied` scheduled into drafts where the policy says so, and records it all. */
+export function holdForApproval(previous: Incident | null, applied: Applied, ctx: HoldContext): Applied {
+  let incident = applied.incident;
+  for (const post of applied.cancelled.filter((p) => p.approval)) {
+    incident = audited(incident, { at: ctx.at, actor: 'herald', action: 'withdrawn', postId: post.id, before: post.text, reason: post.note });
+  }
+  const withdrawn = withdrawUnapproved(incident, applied, ctx.at);
+  const unsaid = withdrawUnsentResolution(withdrawn.incident, applied, ctx.at);
+  incident = unsaid.incident;
+  const dropped = new Set(unsaid.cancelled.map((p) => p.id));
+  const scheduled = applied.scheduled.filter((p) => !dropped.has(p.id)).map((planned) => {
+    const post = hold(incident, incident.posts.find((p) => p.id === planned.id) ?? planned, ctx, planned.kind === 'resolved' ? withdrawn.question : undefined);
+    incident = replacePost(incident, post);
+    if (post.status === 'draft') {
+      incident = audited(incident, { at: ctx.at, actor: ctx.actor ?? 'herald', action: 'drafted', postId: post.id, after: post.text, reason: post.approval!.rule });
+    }
+    return post;
+  });
+  incident = followEscalation(previous, incident, new Set(scheduled.map((p) => p.id)), ctx);
+  return { ...applied, incident, scheduled, cancelled: [...applied.cancelled, ...withdrawn.cancelled, ...unsaid.cancelled] };
+}

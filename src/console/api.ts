@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ApprovalError, type Approvals } from '../approval/service.ts';
+import { draftDetail, draftView } from '../approval/views.ts';
+import { incidentView } from '../incidents/api.ts';
+import type { IncidentStore } from '../incidents/store.ts';
+import { genericEventSchema } from '../ingest/generic.ts';
+import { invalidPayload } from '../ingest/validation.ts';
+import { auditLog } from './audit-log.ts';
+import { apiGuard } from './principal.ts';
+import type { SessionStore } from './sessions.ts';
+
+export interface ApiDeps {
+  approvals: Approvals;
+  store: IncidentStore;
+  sessions: SessionStore;
+}
+
+// Long enough for any tweet with room to spare; the real limit is checked by checkDraftText.
+const text = z.string().max(5000);
+export const schemas = {
+  edit: z.object({ text }).strict(),
+  approve: z.object({ text: text.optional() }).strict(),
+  reject: z.object({ reason: z.string().trim().min(1, 'say why').max(500) }).strict(),
+  open: z
+    .object({
+      key: genericEventSchema.shape.key.optional(),
+      service: genericEventSchema.shape.service,
+      feature: genericEventSchema.shape.feature,
+      severity: genericEventSchema.shape.severity,
+      text: text.optional(),
+    })
+    .strict(),
+  byHand: z.object({ text: text.optional() }).strict(),
+  announce: z.object({ service: genericEventSchema.shape.service, text: z.string().trim().min(1).max(2000) }).strict(),
+};
+
+export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw invalidPayload(parsed.error, 'the body');
+  return parsed.data;
+}
+
+/** Refusals a person can act on become `{error, details}` with their status; the rest is a 500. */
+function answerRefusal(err: unknown, reply: FastifyReply) {
+  if (err instanceof ApprovalError) return reply.code(err.status).send({ error: err.message, details: err.details });
+  if (err instanceof Error && err.name === 'InvalidPayload') return reply.code(400).send({ error: err.message, details: (err as Error & { details: string[] }).details });
+  throw err;
+}
+
+/**
+ * The JSON API for drafts and for what people do by hand, with the console's roles. Pinned
+ * routes (checks rely on them): GET /api/drafts, PATCH /api/drafts/:id, POST
+ * /api/drafts/:id/approve, POST /api/drafts/:id/reject, POST /api/incidents.
+ */
+export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
+  const { approvals } = deps;
+  const guard = (permission: 'view' | 'decide' | 'audit') => ({ preHandler: apiGuard(permission, app.csrfProtection.bind(app)) });
+  const actor = (request: { principal: { name: string } | null }) => request.principal!.name;
+  app.setErrorHandler((err, _request, reply) => answerRefusal(err, reply));
+
+  app.get('/api/drafts', guard('view'), async () => (await approvals.waiting()).map(({ incident, post }) => draftView(incident, post)));
+
+  app.get<{ Params: { id: string } }>('/api/drafts/:id', guard('view'), async (request) => {
+    const { incident, post } = await approvals.draft(request.params.id);
+    return draftDetail(incident, post);
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/drafts/:id', guard('decide'), async (request) => {
+    const { incident, post } = await approvals.edit(request.params.id, actor(request), parse(schemas.edit, request.body).text);
+    return draftDetail(incident, post);
+  });
+
+  app.post<{ Params: { id: string } }>('/api/drafts/:id/approve', guard('decide'), async (request) => {
+    const { incident, post } = await approvals.approve(request.params.id, actor(request), parse(schemas.approve, request.body).text);
+    return draftDetail(incident, post);
+  });
+
+  app.post<{ Params: { id: string } }>('/api/drafts/:id/reject', guard('decide'), async (request) => {
+    const { incident, post } = await approvals.reject(request.params.id, actor(request), parse(schemas.reject, request.body).reason);
+    return draftDetail(incident, post);
+  });
+
+  app.post('/api/incidents', guard('decide'), async (request, reply) => {
+    const { incident, post } = await approvals.openByHand(actor(request), parse(schemas.open, request.body));
+    return reply.code(201).send({ ...incidentView(incident), draft: draftDetail(incident, post) });
+  });
+
+  app.post<{ Params: { key: string } }>('/api/incidents/:key/updates', guard('decide'), async (request, reply) => {
+    const { incident, post } = await approvals.updateByHand(actor(request), request.params.key, parse(schemas.byHand, request.body).text);
+    return reply.code(201).send({ ...incidentView(incident), draft: draftDetail(incident, post) });
+  });
+
+  app.post<{ Params: { key: string } }>('/api/incidents/:key/resolve', guard('decide'), async (request) => {
+    const incident = await approvals.resolveByHand(actor(request), request.params.key, parse(schemas.byHand, request.body).text);
+    const drafts = incident.posts.filter((p) => p.status === 'draft').map((p) => draftDetail(incident, p));
+    return { ...incidentView(incident), drafts };
+  });
+
+  app.post('/api/announcements', guard('decide'), async (request, reply) => {
+    const { incident, post } = await approvals.announce(actor(request), parse(schemas.announce, request.body));
+    return reply.code(201).send({ incident: incident.key, draft: draftDetail(incident, post) });
+  });
+
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/audit', guard('audit'), async (request, reply) => {
+    const incident = await deps.store.get(request.params.key);
+    if (!incident) return reply.code(404).send({ error: `no incident with key ${request.params.key}`, details: [] });
+    return incident.audit ?? [];
+  });
+
+  app.get<{ Querystring: { limit?: string } }>('/api/audit', guard('audit'), async (request) => {
+    const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? 200) || 200));
+    return auditLog(deps.store, deps.sessions, limit);
+  });
+}

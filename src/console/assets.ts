@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+
+const DIR = new URL('./assets/', import.meta.url);
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+/** The console's stylesheet and script: two small files, read once, served without a build step. */
+export async function consoleAssets(app: FastifyInstance) {
+  const files = new Map(
+    ['console.css', 'console.js'].map((name) => [name, { body: readFileSync(new URL(name, DIR)), type: TYPES[name.slice(name.lastIndexOf('.'))]! }]),
+  );
+  app.get<{ Params: { file: string } }>('/console/assets/:file', async (request, reply) => {
+    const file = files.get(request.params.file);
+    if (!file) return reply.code(404).send({ error: `no asset ${request.params.file}`, details: [] });
+    return reply.type(file.type).header('cache-control', 'public, max-age=300').send(file.body);
+  });
+}

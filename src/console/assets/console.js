@@ -1,0 +1,81 @@
+// herald console: a live weighted-length counter for every tweet field, and a draft list that
+// follows the server without reloading. Forms work without this file; it only adds liveliness.
+(function () {
+  'use strict';
+
+  // --- counter: X's own weighting (twitter-text) runs on the server, one request per pause in typing
+  var timers = new WeakMap();
+  function meterOf(field) {
+    var next = field.nextElementSibling;
+    while (next && !(next.classList && next.classList.contains('meter'))) next = next.nextElementSibling;
+    return next;
+  }
+  function measure(field) {
+    var meter = meterOf(field);
+    if (!meter) return;
+    fetch('/console/measure?text=' + encodeURIComponent(field.value), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (result) {
+        if (!result) return;
+        var counter = meter.querySelector('[data-counter]');
+        var problems = meter.querySelector('[data-problems]');
+        counter.textContent = result.weightedLength + ' / ' + result.max;
+        counter.classList.toggle('over', result.weightedLength > result.max);
+        var shown = field.value.trim() === '' ? [] : result.details;
+        problems.textContent = shown.join(' · ');
+        field.setAttribute('aria-invalid', shown.length > 0 ? 'true' : 'false');
+      })
+      .catch(function () {});
+  }
+  document.addEventListener('input', function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches('textarea[data-measure]')) return;
+    clearTimeout(timers.get(field));
+    timers.set(field, setTimeout(function () { measure(field); }, 150));
+  });
+
+  // --- live draft list: poll the fragment, swap in what changed, never what a person is editing
+  var list = document.querySelector('[data-live]');
+  if (!list) return;
+  function busy(article) {
+    if (article.contains(document.activeElement)) return true;
+    return Array.prototype.some.call(article.querySelectorAll('textarea, input[name="reason"]'), function (f) { return f.value !== f.defaultValue; });
+  }
+  function drafts(root) {
+    return Array.prototype.slice.call(root.querySelectorAll('article.draft'));
+  }
+  function refresh() {
+    fetch(list.getAttribute('data-live'), { headers: { accept: 'text/html' }, credentials: 'same-origin', redirect: 'manual' })
+      .then(function (res) {
+        if (!res.ok) return;
+        var count = document.getElementById('draft-count');
+        if (count) count.textContent = res.headers.get('x-draft-count') || '';
+        return res.text().then(function (markup) {
+          var template = document.createElement('template');
+          template.innerHTML = markup;
+          var incoming = drafts(template.content);
+          var ids = incoming.map(function (a) { return a.getAttribute('data-id'); });
+          drafts(list).forEach(function (a) {
+            if (ids.indexOf(a.getAttribute('data-id')) < 0 && !busy(a)) a.remove();
+          });
+          var previous = null;
+          incoming.forEach(function (fresh) {
+            var current = drafts(list).filter(function (a) { return a.getAttribute('data-id') === fresh.getAttribute('data-id'); })[0];
+            if (!current) {
+              if (previous) previous.after(fresh); else list.prepend(fresh);
+              current = fresh;
+            } else if (current.getAttribute('data-version') !== fresh.getAttribute('data-version') && !busy(current)) {
+              current.replaceWith(fresh);
+              current = fresh;
+            }
+            previous = current;
+          });
+          var empty = list.querySelector('.empty');
+          if (drafts(list).length > 0 && empty) empty.remove();
+          if (drafts(list).length === 0 && !empty) list.append.apply(list, Array.prototype.slice.call(template.content.childNodes));
+        });
+      })
+      .catch(function () {});
+  }
+  setInterval(refresh, Number(list.getAttribute('data-interval')) || 2500);
+})();
