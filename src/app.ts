@@ -98,7 +98,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: approvalHold(config) });
+    const hold = approvalHold(config);
+    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold });
     workers.push(incidentWorker);
     const compose = accountComposer(config);
     const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
@@ -106,7 +107,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     workers.push(delivery);
     stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
     if (followUpQueue) {
-      const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker });
+      const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
       workers.push(followUp.worker);
       stopFollowUpSweeper = startSweeper(() => followUp.followUps.sweep(), options.sweepIntervalMs ?? 30_000, logger);
     }

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { FOLLOW_UPS_QUEUE } from '../src/incidents/follow-ups.ts';
 import { followUpDue, followUpsDue, planFollowUp } from '../src/incidents/follow-up-rules.ts';
 import type { Incident, Post } from '../src/incidents/model.ts';
+import { apiCall, consoleEnv } from './helpers/console.ts';
 import { event, REDIS_URL, settled, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const MINUTE = 60_000;
@@ -121,5 +122,29 @@ describe('follow-ups on a running herald', () => {
     const api = await t.get(`/api/incidents/${e.key}`);
     assert.equal(api.body.tweets.at(-1).kind, 'resolved', 'the resolution stays the last word');
     assert.equal(await followUps.getDelayedCount(), 0, 'no follow-up waits for a resolved incident');
+  });
+});
+
+describe('follow-ups where every post needs a person', () => {
+  const CADENCE_MS = 600;
+  let t: TestHerald;
+  before(async () => {
+    t = await startTestHerald({ ...(await consoleEnv()), HERALD_FOLLOWUP_MINUTES: String(CADENCE_MS / MINUTE) });
+  });
+  after(async () => t.close());
+
+  it('waits as a draft like every other post instead of going out by itself', async () => {
+    const api = (method: string, path: string) => apiCall(t.url, method, path);
+    const e = event();
+    await t.send(e);
+    const open = await t.waitFor(async () => (await api('GET', '/api/drafts')).body.find((d: any) => d.incident === e.key), 'the announcement draft');
+    assert.equal((await api('POST', `/api/drafts/${open.id}/approve`)).status, 200);
+    await t.fakeX.waitForPosts(1);
+    const update = await t.waitFor(
+      async () => (await api('GET', '/api/drafts')).body.find((d: any) => d.incident === e.key && d.kind === 'update'),
+      'the follow-up draft',
+    );
+    assert.match(update.text, /KakaoTalk/);
+    assert.equal(t.fakeX.posts.length, 1, 'the follow-up was not posted without approval');
   });
 });

@@ -1,3 +1,4 @@
+import type { PostOrigin } from '../incidents/incident-worker.ts';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -34,8 +35,8 @@ export interface ConsoleOptions {
 /** The incident worker's side of the policy: what an event planned, held where the policy says. */
 export function approvalHold(config: Pick<Config, 'approvalPolicy' | 'messagesDir' | 'locale' | 'timezone' | 'statusUrl'>) {
   const compose = incidentComposer(config);
-  return (previous: Incident | null, applied: Applied, event: AlertEvent) =>
-    holdForApproval(previous, applied, { policy: config.approvalPolicy, compose, source: event.source, at: event.receivedAt });
+  return (previous: Incident | null, applied: Applied, origin: PostOrigin) =>
+    holdForApproval(previous, applied, { policy: config.approvalPolicy, compose, source: origin.source, at: origin.receivedAt });
 }
 
 /**

@@ -21,7 +21,7 @@ export type FollowUpDecision =
   | { action: 'wait'; untilMs: number }
   | { action: 'skip'; reason: string };
 
-const pending = (p: Post) => p.status === 'scheduled' || p.status === 'sending';
+const pending = (p: Post) => p.status === 'scheduled' || p.status === 'sending' || p.status === 'draft';
 
 /** The latest live post of the incident (posts go out in the order they were planned). */
 function latestPosted(incident: Incident): Post | undefined {

@@ -12,6 +12,7 @@ import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../publ
 import { followUpsDue, planFollowUp } from './follow-up-rules.ts';
 import type { AlertEvent } from './model.ts';
 import type { IncidentStore } from './store.ts';
+import type { ApprovalHold } from './incident-worker.ts';
 
 export const FOLLOW_UPS_QUEUE = 'followups';
 
@@ -37,6 +38,8 @@ export interface FollowUpDeps {
   cadenceMs: number;
   logger: Logger;
   metrics?: HeraldMetrics;
+  /** The approval policy applies to follow-ups as to every other post. */
+  hold?: ApprovalHold;
 }
 
 export class FollowUps {
@@ -60,8 +63,12 @@ export class FollowUps {
   async run(job: Job<FollowUpJob>, token?: string): Promise<string> {
     const { key, afterPostId } = job.data;
     const decision = await this.deps.store.update(key, (current) => {
-      const planned = planFollowUp(current, { afterPostId, nowMs: Date.now(), cadenceMs: this.deps.cadenceMs });
-      return { next: planned.incident, result: planned.decision };
+      const nowMs = Date.now();
+      const planned = planFollowUp(current, { afterPostId, nowMs, cadenceMs: this.deps.cadenceMs });
+      if (planned.decision.action !== 'schedule' || !this.deps.hold) return { next: planned.incident, result: planned.decision };
+      const applied = { incident: planned.incident!, changed: true, scheduled: [planned.decision.post], cancelled: [] };
+      const held = this.deps.hold(current, applied, { source: 'follow-up', receivedAt: new Date(nowMs).toISOString() });
+      return { next: held.incident, result: { ...planned.decision, post: held.scheduled[0] ?? planned.decision.post } };
     });
     const log = this.deps.logger.child({ incident: key });
     switch (decision.action) {

@@ -7,6 +7,12 @@ import type { IncidentStore } from './store.ts';
 import { withLogContext } from '../ops/log-context.ts';
 import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
 
+/** Where a planned post came from, as the approval policy needs it. */
+export type PostOrigin = Pick<AlertEvent, 'source' | 'receivedAt'>;
+
+/** The approval policy (approval/hold.ts): turns what was planned into drafts where it says so. */
+export type ApprovalHold = (previous: Incident | null, applied: Applied, origin: PostOrigin) => Applied;
+
 export interface IncidentWorkerDeps {
   connection: ConnectionOptions;
   prefix: string;
