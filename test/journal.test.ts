@@ -30,6 +30,26 @@ describe('the journal, as pure functions', () => {
     assert.deepEqual(kinds, ['outage-started', 'first-alert', 'announced', 'post-cancelled', 'resolved', 'resolution-posted']);
   });
 
+  it('shows who edited and approved a post, with the text before and after', () => {
+    const audited: Incident = {
+      ...resolvedIncident,
+      audit: [
+        { at: '2026-05-20T00:02:00.000Z', actor: 'herald', action: 'drafted', postId: 'open', after: 'Login trouble?' },
+        { at: '2026-05-20T00:03:00.000Z', actor: 'mina', action: 'edited', postId: 'open', before: 'Login trouble?', after: 'Login trouble' },
+        { at: '2026-05-20T00:03:20.000Z', actor: 'mina', action: 'approved', postId: 'open' },
+      ],
+    };
+    const approvals = timeline(audited, emptyJournal(), xTweetLink('kakao')).filter((e) => e.kind === 'approval');
+    assert.deepEqual(
+      approvals.map((e) => [e.by, e.detail]),
+      [
+        ['herald', 'drafted (open)'],
+        ['mina', 'edited (open: "Login trouble?" → "Login trouble")'],
+        ['mina', 'approved (open)'],
+      ],
+    );
+  });
+
   it('links each tweet to its page on X under the configured username', () => {
     const journal = journalOf(resolvedIncident, emptyJournal(), xTweetLink('kakao'));
     assert.deepEqual(journal.thread.map((t) => t.url), ['https://x.com/kakao/status/100', 'https://x.com/kakao/status/101']);

@@ -35,7 +35,8 @@ export type TimelineKind =
   | 'post-cancelled'
   | 'post-failed'
   | 'resolved'
-  | 'journal-edited';
+  | 'journal-edited'
+  | 'approval';
 
 export interface TimelineEntry {
   at: string;
@@ -128,6 +129,11 @@ export function timeline(incident: Incident, stored: StoredJournal, link: TweetL
     }
   }
   if (incident.state === 'resolved' && incident.resolvedAt) entries.push({ at: incident.resolvedAt, kind: 'resolved' });
+  // Who drafted, edited, approved or rejected what (the console's audit log).
+  for (const a of incident.audit ?? []) {
+    const words = [a.postId, a.reason, a.after !== undefined && a.before !== undefined && a.after !== a.before ? `"${a.before}" → "${a.after}"` : undefined].filter(Boolean).join(': ');
+    entries.push({ at: a.at, kind: 'approval', detail: words ? `${a.action} (${words})` : a.action, by: a.actor });
+  }
   for (const edit of stored.edits) entries.push({ at: edit.at, kind: 'journal-edited', detail: edit.fields.join(', '), ...(edit.by && { by: edit.by }) });
   // Stable sort: entries at the same moment keep the order above (started before first alert).
   return entries.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e);

@@ -21,6 +21,7 @@ const KIND_WORDS: Record<TimelineKind, string> = {
   'post-failed': 'post failed',
   resolved: 'resolved (as monitoring reported it)',
   'journal-edited': 'journal edited',
+  approval: 'approval',
 };
 
 /** A table cell: one line, pipes escaped. */
