@@ -1,14 +1,17 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { incidentComposer } from './compose/for-incident.ts';
-import { genericSource } from './ingest/generic.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import { webhookSources } from './ingest/sources.ts';
 import { incidentRoutes } from './incidents/api.ts';
 import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
+import { unroutedRoutes } from './incidents/unrouted-api.ts';
+import { RedisUnroutedLog } from './incidents/unrouted-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
 import { healthRoutes } from './ops/health.ts';
 import { startDeliveryWorker } from './publish/delivery-worker.ts';
@@ -92,14 +95,14 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   let url: string | undefined;
   if (serves) {
     server = buildServer(logger);
-    const sources = [genericSource(config.webhookToken)];
+    const sources = webhookSources(config);
     const apiTokens = [config.webhookToken];
+    const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
+    const unrouted = new RedisUnroutedLog(fast, prefix);
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
-    await server.register(ingestRoutes, { sources, events: apiQueues!.events });
-    await server.register(incidentRoutes, {
-      store: new RedisIncidentStore(fast, prefix),
-      authorized: (headers) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t)),
-    });
+    await server.register(ingestRoutes, { sources, events: apiQueues!.events, unrouted });
+    await server.register(incidentRoutes, { store: new RedisIncidentStore(fast, prefix), authorized });
+    await server.register(unroutedRoutes, { log: unrouted, authorized });
     url = await server.listen({ port: config.port, host: config.host });
   }
 

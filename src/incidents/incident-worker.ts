@@ -1,5 +1,6 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { applyAlertEvent } from './alert-rules.ts';
 import type { AlertEvent } from './model.ts';
 import { applyEvent, type IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
@@ -21,12 +22,18 @@ export interface IncidentWorkerDeps {
  * missing jobs from the incident record, so nothing planned is lost.
  */
 export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger'>, event: AlertEvent) {
-  const applied = await deps.store.update(event.key, (current) => {
-    const result = applyEvent(current, event, deps.rules);
-    return { next: result.incident, result };
-  });
+  const { alertId } = event;
+  const applied = alertId
+    ? await deps.store.updateForAlert(event.key, alertId, (current, last) => {
+        const result = applyAlertEvent(current, event, deps.rules, last);
+        return { next: result.incident, result, mark: result.mark };
+      })
+    : await deps.store.update(event.key, (current) => {
+        const result = applyEvent(current, event, deps.rules);
+        return { next: result.incident, result };
+      });
   const log = deps.logger.child({ incident: event.key });
-  if (applied.changed) log.info({ status: event.status, source: event.source, state: applied.incident.state }, 'incident updated');
+  if (applied.changed) log.info({ status: event.status, source: event.source, alert: alertId, state: applied.incident.state, firingAlerts: applied.incident.firingAlerts }, 'incident updated');
   for (const post of applied.scheduled) {
     await scheduleDelivery(deps.queues.posts, { key: event.key, postId: post.id }, post.dueAt);
     log.info({ post: post.id, dueAt: post.dueAt }, 'post scheduled');

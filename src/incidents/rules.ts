@@ -109,7 +109,10 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
     return c;
   });
   const incident: Incident = { ...current, state: 'resolved', resolvedAt: event.at, posts };
-  const somethingSaid = posts.some((p) => p.status !== 'cancelled' && p.status !== 'failed' && p.kind !== 'resolved');
+  // Only what followers heard since the last "resolved" needs a new one: a reopening that flapped
+  // back within its grace period must not make herald say "fixed" twice.
+  const lastResolved = posts.map((p) => p.kind === 'resolved' && p.status !== 'cancelled' && p.status !== 'failed').lastIndexOf(true);
+  const somethingSaid = posts.slice(lastResolved + 1).some((p) => p.status !== 'cancelled' && p.status !== 'failed');
   if (!somethingSaid) return { incident, changed: true, scheduled: [], cancelled };
   const withReply = schedule(incident, 'resolved', event.receivedAt);
   return { ...withReply, cancelled };

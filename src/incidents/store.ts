@@ -1,3 +1,4 @@
+import type { AlertMark } from './alert-rules.ts';
 import type { Incident } from './model.ts';
 
 /**
@@ -8,6 +9,15 @@ import type { Incident } from './model.ts';
 export interface IncidentStore {
   get(key: string): Promise<Incident | null>;
   update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T>;
+  /**
+   * Like `update`, for an event about one monitoring alert: `change` also sees what was last
+   * recorded for `alertId` in this incident, and its `mark` is recorded in the same atomic step.
+   */
+  updateForAlert<T>(
+    key: string,
+    alertId: string,
+    change: (current: Incident | null, last: AlertMark | null) => { next: Incident | null; result: T; mark?: AlertMark },
+  ): Promise<T>;
   /** Keys of incidents that are open or still have posts to deliver. */
   activeKeys(): Promise<string[]>;
   /** Most recently seen incidents first. */
