@@ -75,3 +75,46 @@ function settle(current: Incident | null, event: AlertEvent, rules: IncidentRule
 export function applyAlertEvent(current: Incident | null, event: AlertEvent, rules: IncidentRules, last: AlertMark | null): AppliedAlert {
   return event.status === 'resolved' ? settle(current, event, rules, last) : fire(current, event, rules, last);
 }
+
+export interface AppliedBatch {
+  incident: Incident;
+  changed: boolean;
+  /** Posts the batch scheduled and did not cancel again: each needs a delivery job. */
+  scheduled: Applied['scheduled'];
+  /** Posts planned before this batch that it cancelled: their delivery jobs may be dropped. */
+  cancelled: Applied['cancelled'];
+  /** New marks of the batch's alerts. */
+  marks: Map<string, AlertMark>;
+}
+
+/**
+ * Applies several events of one incident in order, as one change: what a storm needs, so one
+ * write to the store carries many alerts. Events without an `alertId` follow rules.ts as they are.
+ */
+export function applyEvents(current: Incident | null, events: readonly AlertEvent[], rules: IncidentRules, marks: ReadonlyMap<string, AlertMark>): AppliedBatch | null {
+  let incident = current;
+  let changed = false;
+  const scheduled: Applied['scheduled'] = [];
+  const cancelled: Applied['cancelled'] = [];
+  const next = new Map<string, AlertMark>();
+  for (const event of events) {
+    const id = event.alertId;
+    const applied: AppliedAlert = id ? applyAlertEvent(incident, event, rules, next.get(id) ?? marks.get(id) ?? null) : applyEvent(incident, event, rules);
+    if (id && applied.mark) next.set(id, applied.mark);
+    incident = applied.incident;
+    changed ||= applied.changed;
+    scheduled.push(...applied.scheduled);
+    cancelled.push(...applied.cancelled);
+  }
+  if (!incident) return null;
+  const final = incident;
+  const stillScheduled = (id: string) => final.posts.some((p) => p.id === id && p.status === 'scheduled');
+  const plannedHere = new Set(scheduled.map((p) => p.id));
+  return {
+    incident: final,
+    changed,
+    scheduled: scheduled.filter((p) => stillScheduled(p.id)),
+    cancelled: cancelled.filter((p) => !plannedHere.has(p.id)),
+    marks: next,
+  };
+}

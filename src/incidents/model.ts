@@ -77,6 +77,8 @@ export interface Incident {
   /** Start of the outage as monitoring reported it. */
   openedAt: string;
   resolvedAt?: string;
+  /** When herald heard it resolved; the reopen window counts from here. */
+  resolvedSeenAt?: string;
   /** When herald first heard of it. */
   firstSeenAt: string;
   /** Number of events applied, for the API and the journal. */

@@ -12,8 +12,8 @@ if current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
 if ARGV[5] == '1' then redis.call('SADD', KEYS[3], ARGV[4]) else redis.call('SREM', KEYS[3], ARGV[4]) end
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
-if ARGV[5] == '1' then redis.call('PERSIST', KEYS[4]) else redis.call('EXPIRE', KEYS[4], ARGV[8]) end
+for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+if ARGV[5] == '1' then redis.call('PERSIST', KEYS[4]) else redis.call('EXPIRE', KEYS[4], ARGV[6]) end
 return 1
 `;
 
@@ -32,7 +32,9 @@ function decodeMark(raw: string | null): AlertMark | null {
 const MAX_TRIES = 100;
 
 type CasCommand = (...args: string[]) => Promise<number>;
-type Change<T> = (current: Incident | null, last: AlertMark | null) => { next: Incident | null; result: T; mark?: AlertMark };
+type Marks = ReadonlyMap<string, AlertMark>;
+type Change<T> = (current: Incident | null, marks: Marks) => { next: Incident | null; result: T; marks?: Marks };
+const NO_MARKS: Marks = new Map();
 
 export class RedisIncidentStore implements IncidentStore {
   private readonly cas: CasCommand;
@@ -68,27 +70,32 @@ export class RedisIncidentStore implements IncidentStore {
   }
 
   async update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T> {
-    return this.compareAndSet(key, undefined, (current) => change(current));
+    return this.compareAndSet(key, [], (current) => change(current));
   }
 
-  async updateForAlert<T>(key: string, alertId: string, change: Change<T>): Promise<T> {
-    return this.compareAndSet(key, alertId, change);
+  async updateForAlerts<T>(key: string, alertIds: readonly string[], change: Change<T>): Promise<T> {
+    return this.compareAndSet(key, [...new Set(alertIds)], change);
   }
 
-  private async read(key: string, alertId: string | undefined): Promise<[string | null, AlertMark | null]> {
-    if (alertId === undefined) return [await this.redis.get(this.incidentKey(key)), null];
-    const replies = await this.redis.pipeline().get(this.incidentKey(key)).hget(this.alertsKey(key), alertId).exec();
-    const [[getError, raw], [hgetError, mark]] = replies as [[Error | null, string | null], [Error | null, string | null]];
-    if (getError || hgetError) throw getError ?? hgetError;
-    return [raw, decodeMark(mark)];
+  private async read(key: string, alertIds: readonly string[]): Promise<[string | null, Marks]> {
+    if (alertIds.length === 0) return [await this.redis.get(this.incidentKey(key)), NO_MARKS];
+    const replies = await this.redis.pipeline().get(this.incidentKey(key)).hmget(this.alertsKey(key), ...alertIds).exec();
+    const [[getError, raw], [hmgetError, values]] = replies as [[Error | null, string | null], [Error | null, (string | null)[]]];
+    if (getError || hmgetError) throw getError ?? hmgetError;
+    const marks = new Map<string, AlertMark>();
+    alertIds.forEach((id, i) => {
+      const mark = decodeMark(values[i] ?? null);
+      if (mark) marks.set(id, mark);
+    });
+    return [raw, marks];
   }
 
   // Every write of an alert mark comes with a new incident (its event count grows), so comparing
   // the incident alone also proves the mark read beside it is still current.
-  private async compareAndSet<T>(key: string, alertId: string | undefined, change: Change<T>): Promise<T> {
+  private async compareAndSet<T>(key: string, alertIds: readonly string[], change: Change<T>): Promise<T> {
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      const [raw, last] = await this.read(key, alertId);
-      const { next, result, mark } = change(raw ? (JSON.parse(raw) as Incident) : null, last);
+      const [raw, current] = await this.read(key, alertIds);
+      const { next, result, marks } = change(raw ? (JSON.parse(raw) as Incident) : null, current);
       if (!next) return result;
       const serialized = JSON.stringify(next);
       if (serialized === raw) return result;
@@ -103,9 +110,8 @@ export class RedisIncidentStore implements IncidentStore {
         String(Date.parse(next.firstSeenAt)),
         key,
         active,
-        mark && alertId !== undefined ? alertId : '',
-        mark ? encodeMark(mark) : '',
         String(ALERT_MARKS_TTL_SECONDS),
+        ...[...(marks ?? NO_MARKS)].flatMap(([id, mark]) => [id, encodeMark(mark)]),
       );
       if (ok === 1) return result;
     }

@@ -10,13 +10,14 @@ export interface IncidentStore {
   get(key: string): Promise<Incident | null>;
   update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T>;
   /**
-   * Like `update`, for an event about one monitoring alert: `change` also sees what was last
-   * recorded for `alertId` in this incident, and its `mark` is recorded in the same atomic step.
+   * Like `update`, for events about monitoring alerts: `change` also sees what was last recorded
+   * for each of `alertIds` in this incident, and the `marks` it returns are recorded in the same
+   * atomic step.
    */
-  updateForAlert<T>(
+  updateForAlerts<T>(
     key: string,
-    alertId: string,
-    change: (current: Incident | null, last: AlertMark | null) => { next: Incident | null; result: T; mark?: AlertMark },
+    alertIds: readonly string[],
+    change: (current: Incident | null, marks: ReadonlyMap<string, AlertMark>) => { next: Incident | null; result: T; marks?: ReadonlyMap<string, AlertMark> },
   ): Promise<T>;
   /** Keys of incidents that are open or still have posts to deliver. */
   activeKeys(): Promise<string[]>;
