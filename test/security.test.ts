@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { findUnsafeEntities } from '../src/compose/sanitize.ts';
-import { settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
-import { amAlert, amNotification, deliver, fixture, FIXTURES, pdEvent, SECRETS } from './helpers/monitoring.ts';
+import { settled } from './helpers/herald.ts';
+import { amAlert, amNotification, deliver, fixture, FIXTURES, pdEvent, routesFile, SECRETS, suiteHerald } from './helpers/monitoring.ts';
 
 /** Free text an attacker (or a careless rule author) could put in labels, annotations and titles. */
 const HOSTILE = '@everyone FREE https://evil.example/claim #giveaway $SCAM\nDM @support_fake now';
@@ -19,17 +16,10 @@ function assertClean(text: string) {
 const hostileLabels = { instance: HOSTILE, description: HOSTILE, 'team@x': HOSTILE };
 
 describe('no free text from alerts reaches a tweet (pinned label rules)', () => {
-  let t: TestHerald;
-  before(async () => {
-    t = await startTestHerald({ ...SECRETS });
-  });
-  after(async () => t.close());
-  beforeEach(async () => {
-    await settled(t);
-    t.fakeX.reset();
-  });
+  const herald = suiteHerald(() => ({ ...SECRETS }));
 
   it('tweets only the service, feature, severity and times of a hostile Alertmanager alert', async () => {
+    const t = herald();
     const alert = { ...amAlert('sec-am', 'firing', { labels: { ...hostileLabels, service: 'Talk Sec' } }), annotations: { summary: HOSTILE, description: HOSTILE } };
     await deliver(t, 'alertmanager', { ...amNotification([alert]), commonAnnotations: { summary: HOSTILE }, receiver: HOSTILE });
     await deliver(t, 'alertmanager', amNotification([{ ...alert, status: 'resolved', endsAt: '2026-05-20T01:00:00+09:00' }]));
@@ -38,6 +28,7 @@ describe('no free text from alerts reaches a tweet (pinned label rules)', () => 
   });
 
   it('tweets nothing of a hostile Grafana title, message or annotations', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.grafana);
     payload.title = payload.message = HOSTILE;
     payload.alerts[0].annotations = { summary: HOSTILE, description: HOSTILE };
@@ -48,6 +39,7 @@ describe('no free text from alerts reaches a tweet (pinned label rules)', () => 
   });
 
   it('tweets nothing of hostile Datadog tags other than the mapped ones', async () => {
+    const t = herald();
     const payload = { ...fixture(FIXTURES.datadog), tags: `public:true, service:talk-sec-dd, feature:login, severity:major, note:${HOSTILE.replace(/,/g, ' ')}`, scope: `host:${HOSTILE}` };
     await deliver(t, 'datadog', payload);
     const [post] = await t.fakeX.waitForPosts(1);
@@ -55,6 +47,7 @@ describe('no free text from alerts reaches a tweet (pinned label rules)', () => 
   });
 
   it('keeps an alert whose service label is hostile from the public altogether', async () => {
+    const t = herald();
     for (const service of ['@everyone', '#giveaway', 'evil.example', 'Talk\nDM me', 'https://evil.example']) {
       const res = await deliver(t, 'alertmanager', amNotification([amAlert(`sec-svc-${service.length}`, 'firing', { labels: { service } })]));
       assert.equal(res.status, 202);
@@ -67,16 +60,11 @@ describe('no free text from alerts reaches a tweet (pinned label rules)', () => 
 });
 
 describe('no free text from alerts reaches a tweet (routing file)', () => {
-  let t: TestHerald;
-  before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-sec-'));
-    const routes = join(dir, 'routes.yaml');
-    writeFileSync(routes, 'routes:\n  - sources: [pagerduty]\n    match: { pagerduty_service_id: PSEC001 }\n    service: KakaoTalk\n    feature: signup\n    severity: major\n');
-    t = await startTestHerald({ ...SECRETS, HERALD_ROUTES: routes });
-  });
-  after(async () => t.close());
+  const routes = 'routes:\n  - sources: [pagerduty]\n    match: { pagerduty_service_id: PSEC001 }\n    service: KakaoTalk\n    feature: signup\n    severity: major\n';
+  const herald = suiteHerald(() => ({ ...SECRETS, HERALD_ROUTES: routesFile(routes) }));
 
   it('tweets nothing of a hostile PagerDuty title, service name or team', async () => {
+    const t = herald();
     const hostile = { title: HOSTILE, service: { id: 'PSEC001', summary: HOSTILE }, teams: [{ id: 'PT1', summary: HOSTILE }], incident_key: HOSTILE };
     await deliver(t, 'pagerduty', pdEvent('incident.triggered', '2026-05-20T03:10:41Z', hostile));
     await deliver(t, 'pagerduty', pdEvent('incident.resolved', '2026-05-20T04:10:41Z', { ...hostile, status: 'resolved' }));

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { findUnsafeEntities } from '../src/compose/sanitize.ts';
-import { settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
-import { amAlert, amNotification, deliver, fixture, FIXTURES, pdEvent, SECRETS, type MonitoringSource } from './helpers/monitoring.ts';
+import { settled, type TestHerald } from './helpers/herald.ts';
+import { amAlert, amNotification, deliver, fixture, FIXTURES, pdEvent, routesFile, SECRETS, suiteHerald, type MonitoringSource } from './helpers/monitoring.ts';
 
 /** Refusals must leave the queue as it was. */
 async function refused(t: TestHerald, send: () => Promise<{ status: number; body: any }>) {
@@ -23,17 +20,10 @@ async function incident(t: TestHerald, key: string, until: (body: any) => boolea
 }
 
 describe('monitoring sources end to end, with the pinned label rules', () => {
-  let t: TestHerald;
-  before(async () => {
-    t = await startTestHerald({ ...SECRETS });
-  });
-  after(async () => t.close());
-  beforeEach(async () => {
-    await settled(t);
-    t.fakeX.reset();
-  });
+  const herald = suiteHerald(() => ({ ...SECRETS }));
 
   it('turns an Alertmanager notification into a tweet, and its resolve into a reply', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.alertmanager);
     payload.alerts[0].labels.service = 'Talk AM';
     const res = await deliver(t, 'alertmanager', payload);
@@ -53,12 +43,14 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
   });
 
   it('accepts Alertmanager basic auth with the token as password', async () => {
+    const t = herald();
     const basic = Buffer.from(`alertmanager:${SECRETS.ALERTMANAGER_TOKEN}`).toString('base64');
     const res = await deliver(t, 'alertmanager', amNotification([amAlert('basic1', 'resolved')]), { headers: { authorization: `Basic ${basic}` } });
     assert.equal(res.status, 202);
   });
 
   it('turns a Grafana notification into a tweet, and its resolve into a reply', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.grafana);
     payload.alerts[0].labels.service = 'Talk Grafana';
     assert.equal((await deliver(t, 'grafana', payload)).status, 202);
@@ -72,6 +64,7 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
   });
 
   it('accepts a Grafana notification signed with HMAC, with and without a timestamp', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.grafana);
     payload.alerts[0].labels.public = 'false';
     assert.equal((await deliver(t, 'grafana', payload, { grafanaSignature: {} })).status, 202);
@@ -80,6 +73,7 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
   });
 
   it('refuses a Grafana signature that is wrong or too old', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.grafana);
     const body = JSON.stringify(payload);
     const wrong = await refused(t, () => t.send(body, { path: '/webhooks/grafana', headers: { authorization: '', 'x-grafana-alerting-signature': 'ab'.repeat(32) } }));
@@ -89,6 +83,7 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
   });
 
   it('turns a Datadog alert into a tweet, and its recovery into a reply', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.datadog);
     const res = await deliver(t, 'datadog', payload);
     assert.equal(res.status, 202);
@@ -101,12 +96,14 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
   });
 
   it('accepts and ignores a Datadog warning', async () => {
+    const t = herald();
     const res = await refused(t, () => deliver(t, 'datadog', { ...fixture(FIXTURES.datadog), transition: 'Warn' }));
     assert.equal(res.status, 202);
     assert.equal(res.body.accepted, 0);
   });
 
   it('refuses a wrong token on every token-authenticated source', async () => {
+    const t = herald();
     for (const source of ['alertmanager', 'grafana', 'datadog'] as MonitoringSource[]) {
       const res = await refused(t, () => deliver(t, source, fixture(FIXTURES[source]), { headers: { authorization: 'Bearer not-the-token' } }));
       assert.equal(res.status, 401, source);
@@ -114,12 +111,22 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
   });
 
   it('refuses an Alertmanager payload of another version, naming the field', async () => {
+    const t = herald();
     const res = await refused(t, () => deliver(t, 'alertmanager', { ...fixture(FIXTURES.alertmanager), version: '3' }));
     assert.equal(res.status, 400);
     assert.match(res.body.details.join('\n'), /^version: herald reads Alertmanager webhook payload version "4"/m);
   });
 
+  it('refuses an Alertmanager notification over 8 MiB with 413', async () => {
+    const t = herald();
+    const payload = { ...fixture(FIXTURES.alertmanager), padding: 'x'.repeat(8 * 1024 * 1024) };
+    const res = await refused(t, () => deliver(t, 'alertmanager', payload));
+    assert.equal(res.status, 413);
+    assert.match(res.body.error, /larger than 8388608 bytes/);
+  });
+
   it('refuses an unknown alert status, naming the alert', async () => {
+    const t = herald();
     const payload = fixture(FIXTURES.alertmanager);
     payload.alerts[1].status = 'pending';
     const res = await refused(t, () => deliver(t, 'alertmanager', payload));
@@ -129,13 +136,7 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
 });
 
 describe('monitoring sources end to end, with a routing file', () => {
-  let t: TestHerald;
-  before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-routes-'));
-    const routes = join(dir, 'routes.yaml');
-    writeFileSync(
-      routes,
-      `routes:
+  const routes = `routes:
   - name: push
     sources: [pagerduty]
     match: { pagerduty_service_id: PQ7XJ2L }
@@ -154,17 +155,11 @@ describe('monitoring sources end to end, with a routing file', () => {
     service: KakaoTalk
     feature: messaging
     severity: major
-`,
-    );
-    t = await startTestHerald({ ...SECRETS, HERALD_ROUTES: routes });
-  });
-  after(async () => t.close());
-  beforeEach(async () => {
-    await settled(t);
-    t.fakeX.reset();
-  });
+`;
+  const herald = suiteHerald(() => ({ ...SECRETS, HERALD_ROUTES: routesFile(routes) }));
 
   it('turns a PagerDuty incident into a tweet, stays quiet on acknowledge, and replies on resolve', async () => {
+    const t = herald();
     const triggered = fixture(FIXTURES.pagerduty);
     const res = await deliver(t, 'pagerduty', triggered);
     assert.equal(res.status, 202);
@@ -182,6 +177,7 @@ describe('monitoring sources end to end, with a routing file', () => {
   });
 
   it('accepts and ignores PagerDuty events that are not about an incident\'s state', async () => {
+    const t = herald();
     for (const type of ['incident.annotated', 'pagey.ping', 'service.updated']) {
       const res = await refused(t, () => deliver(t, 'pagerduty', pdEvent(type, '2026-05-20T03:12:00Z')));
       assert.equal(res.status, 202, type);
@@ -190,6 +186,7 @@ describe('monitoring sources end to end, with a routing file', () => {
   });
 
   it('refuses a PagerDuty webhook that is unsigned, signed with another secret, or changed after signing', async () => {
+    const t = herald();
     const body = JSON.stringify(fixture(FIXTURES.pagerduty));
     const send = (headers: Record<string, string>, text = body) => refused(t, () => t.send(text, { path: '/webhooks/pagerduty', headers: { authorization: '', ...headers } }));
     assert.equal((await send({})).status, 401);
@@ -199,6 +196,7 @@ describe('monitoring sources end to end, with a routing file', () => {
   });
 
   it('accepts a PagerDuty signature among several during a secret rotation', async () => {
+    const t = herald();
     const { signPagerDuty } = await import('../src/ingest/pagerduty.ts');
     const body = JSON.stringify(pdEvent('incident.annotated', '2026-05-20T03:12:00Z'));
     const header = `${signPagerDuty('old-secret', body)},${signPagerDuty(SECRETS.PAGERDUTY_WEBHOOK_SECRET, body)}`;
@@ -207,6 +205,7 @@ describe('monitoring sources end to end, with a routing file', () => {
   });
 
   it('joins alerts from several sources about the same service and feature into one incident and one thread', async () => {
+    const t = herald();
     await deliver(t, 'alertmanager', amNotification([amAlert('join-am', 'firing')]));
     const [open] = await t.fakeX.waitForPosts(1);
     const dd = { ...fixture(FIXTURES.datadog), tags: 'team:messaging, env:prod', date: '1779235300000' };
@@ -231,13 +230,10 @@ describe('monitoring sources end to end, with a routing file', () => {
 });
 
 describe('monitoring routes whose secret is unset', () => {
-  let t: TestHerald;
-  before(async () => {
-    t = await startTestHerald();
-  });
-  after(async () => t.close());
+  const herald = suiteHerald(() => ({}));
 
   it('answer 404 and enqueue nothing', async () => {
+    const t = herald();
     for (const source of ['alertmanager', 'grafana', 'pagerduty', 'datadog'] as MonitoringSource[]) {
       const res = await refused(t, () => deliver(t, source, fixture(FIXTURES[source])));
       assert.equal(res.status, 404, source);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { settled, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
-import { amAlert, amNotification, deliver, SECRETS } from './helpers/monitoring.ts';
+import { describe, it } from 'node:test';
+import { settled, sleep, type TestHerald } from './helpers/herald.ts';
+import { amAlert, amNotification, deliver, SECRETS, suiteHerald } from './helpers/monitoring.ts';
 
 const STORM = 5000;
 const BATCH = 500;
@@ -11,13 +11,10 @@ async function incident(t: TestHerald, key: string) {
 }
 
 describe('an alert storm', () => {
-  let t: TestHerald;
-  before(async () => {
-    t = await startTestHerald({ ...SECRETS });
-  });
-  after(async () => t.close());
+  const herald = suiteHerald(() => ({ ...SECRETS }));
 
   it(`of ${STORM} Alertmanager alerts for one outage gives exactly one tweet and one reply`, async () => {
+    const t = herald();
     const labels = { service: 'Talk Storm' };
     const ids = Array.from({ length: STORM }, (_, i) => `storm-${i}`);
     for (let i = 0; i < STORM; i += BATCH) {
@@ -52,17 +49,10 @@ describe('an alert storm', () => {
 });
 
 describe('flapping alerts end to end', () => {
-  let t: TestHerald;
-  before(async () => {
-    t = await startTestHerald({ ...SECRETS, HERALD_GRACE_SECONDS: '0.5', HERALD_REOPEN_WINDOW_SECONDS: '3600' });
-  });
-  after(async () => t.close());
-  beforeEach(async () => {
-    await settled(t);
-    t.fakeX.reset();
-  });
+  const herald = suiteHerald(() => ({ ...SECRETS, HERALD_GRACE_SECONDS: '0.5', HERALD_REOPEN_WINDOW_SECONDS: '3600' }));
 
   it('posts nothing when the alerts resolve within the grace period', async () => {
+    const t = herald();
     const labels = { service: 'Talk Flap' };
     await deliver(t, 'alertmanager', amNotification([amAlert('flap-a', 'firing', { labels }), amAlert('flap-b', 'firing', { labels })]));
     await deliver(t, 'alertmanager', amNotification([amAlert('flap-a', 'resolved', { labels }), amAlert('flap-b', 'resolved', { labels })]));
@@ -73,6 +63,7 @@ describe('flapping alerts end to end', () => {
   });
 
   it('continues the old thread with "it\'s back" when an alert fires again within the reopen window', async () => {
+    const t = herald();
     const labels = { service: 'Talk Reopen' };
     await deliver(t, 'alertmanager', amNotification([amAlert('re-a', 'firing', { labels })]));
     const [open] = await t.fakeX.waitForPosts(1);

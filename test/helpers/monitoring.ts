@@ -2,10 +2,13 @@
  * Monitoring payloads for tests, built from the fixtures in test/fixtures (written from each tool's
  * documented webhook format), and a way to deliver them the way each tool authenticates.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import { GRAFANA_SIGNATURE_HEADER, GRAFANA_TIMESTAMP_HEADER, signGrafana } from '../../src/ingest/grafana.ts';
 import { PAGERDUTY_SIGNATURE_HEADER, signPagerDuty } from '../../src/ingest/pagerduty.ts';
-import type { TestHerald } from './herald.ts';
+import { settled, startTestHerald, type TestHerald } from './herald.ts';
 
 export const SECRETS = {
   ALERTMANAGER_TOKEN: 'am-token-3f9a',
@@ -95,4 +98,28 @@ export function toolHeaders(source: MonitoringSource, body: string, options: Del
 export function deliver(t: TestHerald, source: MonitoringSource, payload: unknown, options: DeliverOptions = {}) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   return t.send(body, { path: `/webhooks/${source}`, headers: toolHeaders(source, body, options) });
+}
+
+/** Writes a routing file for `HERALD_ROUTES` and returns its path. */
+export function routesFile(yaml: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'herald-routes-')), 'routes.yaml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+/**
+ * A herald for the enclosing `describe`, started once, with quiet queues and an empty fake X
+ * before each test. Call the returned function inside a test to get it.
+ */
+export function suiteHerald(env: () => Record<string, string>): () => TestHerald {
+  let t: TestHerald | undefined;
+  before(async () => {
+    t = await startTestHerald(env());
+  });
+  after(async () => t?.close());
+  beforeEach(async () => {
+    await settled(t!);
+    t!.fakeX.reset();
+  });
+  return () => t!;
 }
