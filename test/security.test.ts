@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findUnsafeEntities } from '../src/compose/sanitize.ts';
 import { settled } from './helpers/herald.ts';
-import { amAlert, amNotification, deliver, fixture, FIXTURES, pdEvent, routesFile, SECRETS, suiteHerald } from './helpers/monitoring.ts';
+import { amAlert, amNotification, deliver, fixture, FIXTURES, minutesAfterStart, pdEvent, routesFile, SECRETS, suiteHerald } from './helpers/monitoring.ts';
 
 /** Free text an attacker (or a careless rule author) could put in labels, annotations and titles. */
 const HOSTILE = '@everyone FREE https://evil.example/claim #giveaway $SCAM\nDM @support_fake now';
@@ -22,7 +22,7 @@ describe('no free text from alerts reaches a tweet (pinned label rules)', () => 
     const t = herald();
     const alert = { ...amAlert('sec-am', 'firing', { labels: { ...hostileLabels, service: 'Talk Sec' } }), annotations: { summary: HOSTILE, description: HOSTILE } };
     await deliver(t, 'alertmanager', { ...amNotification([alert]), commonAnnotations: { summary: HOSTILE }, receiver: HOSTILE });
-    await deliver(t, 'alertmanager', amNotification([{ ...alert, status: 'resolved', endsAt: '2026-05-20T01:00:00+09:00' }]));
+    await deliver(t, 'alertmanager', amNotification([{ ...alert, status: 'resolved', endsAt: minutesAfterStart(30) }]));
     const posts = await t.fakeX.waitForPosts(2);
     for (const post of posts) assertClean(post.text);
   });

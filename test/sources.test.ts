@@ -42,6 +42,17 @@ describe('monitoring sources end to end, with the pinned label rules', () => {
     assert.equal(api.firingAlerts, 0);
   });
 
+  it('takes its own arrival time for an alert whose start is not a real time', async () => {
+    const t = herald();
+    const before = Date.now();
+    for (const startsAt of ['0001-01-01T00:00:00Z', '2999-01-01T00:00:00Z']) {
+      const service = `Talk Time ${startsAt.slice(0, 4)}`;
+      const res = await deliver(t, 'alertmanager', amNotification([amAlert(`time-${startsAt}`, 'firing', { startsAt, labels: { service } })]));
+      const api = await incident(t, res.body.incident, () => true);
+      assert.ok(Date.parse(api.openedAt) >= before - 1000, `${startsAt} became ${api.openedAt}`);
+    }
+  });
+
   it('accepts Alertmanager basic auth with the token as password', async () => {
     const t = herald();
     const basic = Buffer.from(`alertmanager:${SECRETS.ALERTMANAGER_TOKEN}`).toString('base64');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { settled, sleep, type TestHerald } from './helpers/herald.ts';
-import { amAlert, amNotification, deliver, SECRETS, suiteHerald } from './helpers/monitoring.ts';
+import { amAlert, amNotification, deliver, minutesAfterStart, SECRETS, suiteHerald } from './helpers/monitoring.ts';
 
 const STORM = 5000;
 const BATCH = 500;
@@ -69,7 +69,7 @@ describe('flapping alerts end to end', () => {
     const [open] = await t.fakeX.waitForPosts(1);
     await deliver(t, 'alertmanager', amNotification([amAlert('re-a', 'resolved', { labels })]));
     await t.fakeX.waitForPosts(2);
-    await deliver(t, 'alertmanager', amNotification([amAlert('re-a', 'firing', { labels, startsAt: '2026-05-20T01:10:00+09:00' })]));
+    await deliver(t, 'alertmanager', amNotification([amAlert('re-a', 'firing', { labels, startsAt: minutesAfterStart(50) })]));
     const posts = await t.fakeX.waitForPosts(3);
     assert.equal(posts[2]!.inReplyTo, open!.id);
     assert.match(posts[2]!.text, /다시|again|back/i);

@@ -31,7 +31,8 @@ export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefine
     verifyBody: verifyBody && ((headers, rawBody, nowMs) => verifyBody(headers, rawBody, nowMs, secret)),
     normalize(body, receivedAt) {
       const { alerts, truncated } = spec.parse(body, receivedAt);
-      return { ...routeAlerts(routes, alerts, receivedAt), truncated };
+      const timed = alerts.map((a) => ({ ...a, at: plausibleTime(a.at, receivedAt) }));
+      return { ...routeAlerts(routes, timed, receivedAt), truncated };
     },
   };
 }
@@ -66,7 +67,14 @@ export function compactId(id: string): string {
   return id.length <= 128 ? id : createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
 
-/** Alertmanager's "no end yet" time: a resolve without a real end is taken as ending on arrival. */
-export function endOrArrival(endsAt: string, receivedAt: string): string {
-  return Date.parse(endsAt) > 0 ? endsAt : receivedAt;
+/** How far ahead of herald's clock a monitoring time may be before it is taken as wrong. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Tweets say "since <time>" and "lasted <duration>": a time before 1970 (Go's zero time) or far in
+ * the future is a tool's mistake, and herald's own arrival time is the better guess.
+ */
+export function plausibleTime(at: string, receivedAt: string): string {
+  const ms = Date.parse(at);
+  return ms > 0 && ms <= Date.parse(receivedAt) + CLOCK_SKEW_MS ? at : receivedAt;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RawAlert, RouteTable } from '../incidents/routing.ts';
-import { alertSource, compactId, endOrArrival, labelMap, labelsFingerprint, monitoringTime } from './alert-source.ts';
+import { alertSource, compactId, labelMap, labelsFingerprint, monitoringTime } from './alert-source.ts';
 import { tokenMatches } from './auth.ts';
 import type { Source } from './source.ts';
 import { invalidPayload } from './validation.ts';
@@ -36,14 +36,14 @@ const alertmanagerSchema = z.object({
   ...promGroupFields,
 });
 
-/** Firing alerts count from `startsAt`, resolved ones from `endsAt`. */
+/** Firing alerts count from `startsAt`, resolved ones from `endsAt` (a zero end is fixed by `plausibleTime`). */
 export function promAlerts(source: RawAlert['source'], alerts: z.infer<typeof promAlertSchema>[], receivedAt: string): RawAlert[] {
   return alerts.map((a) => ({
     source,
     id: compactId(a.fingerprint ?? labelsFingerprint(a.labels)),
     status: a.status,
     labels: a.labels,
-    at: a.status === 'firing' ? a.startsAt : endOrArrival(a.endsAt ?? '', receivedAt),
+    at: a.status === 'firing' ? a.startsAt : (a.endsAt ?? receivedAt),
   }));
 }
 

@@ -54,12 +54,16 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         if (source.verifyBody && !source.verifyBody(request.headers, raw, now().getTime())) {
           return problem(reply, 401, 'the signature does not match the body, or its timestamp is too old');
         }
+        let body: unknown;
+        try {
+          body = raw.length === 0 ? undefined : JSON.parse(raw);
+        } catch (err) {
+          return problem(reply, 400, `the body is not valid JSON: ${(err as Error).message}`);
+        }
         let intake: Intake;
         try {
-          const body: unknown = raw.length === 0 ? undefined : JSON.parse(raw);
           intake = source.normalize(body, now().toISOString());
         } catch (err) {
-          if (err instanceof SyntaxError) return problem(reply, 400, `the body is not valid JSON: ${err.message}`);
           if (err instanceof InvalidPayload) return problem(reply, 400, err.message, err.details);
           throw err;
         }

@@ -34,15 +34,19 @@ export const FIXTURES: Record<MonitoringSource, string> = {
 
 const PUBLIC_LABELS = { public: 'true', service: 'KakaoTalk', feature: 'messaging', severity: 'major' };
 
+/** Monitoring times in the recent past, fixed for the run so repeated notifications are identical. */
+const HOUR_AGO = Date.now() - 3600_000;
+export const minutesAfterStart = (minutes: number): string => new Date(HOUR_AGO + minutes * 60_000).toISOString();
+
 /** One Alertmanager alert shaped like the fixture's first, with its own fingerprint. */
 export function amAlert(fingerprint: string, status: 'firing' | 'resolved', options: { labels?: Record<string, string>; startsAt?: string; endsAt?: string } = {}) {
-  const startsAt = options.startsAt ?? '2026-05-20T00:02:00+09:00';
+  const startsAt = options.startsAt ?? minutesAfterStart(0);
   return {
     status,
     labels: { alertname: 'MessageDeliveryErrorBudgetBurn', instance: `gw-${fingerprint}`, ...PUBLIC_LABELS, ...options.labels },
     annotations: { summary: `errors on gw-${fingerprint}` },
     startsAt,
-    endsAt: status === 'resolved' ? (options.endsAt ?? '2026-05-20T00:40:00+09:00') : '0001-01-01T00:00:00Z',
+    endsAt: status === 'resolved' ? (options.endsAt ?? minutesAfterStart(38)) : '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus.talk.internal:9090/graph',
     fingerprint,
   };
