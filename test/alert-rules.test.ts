@@ -31,6 +31,18 @@ class Fold {
   scheduled: string[] = [];
   cancelled: string[] = [];
 
+  static of(...events: AlertEvent[]): Fold {
+    const f = new Fold();
+    for (const e of events) f.apply(e);
+    return f;
+  }
+
+  /** The incident's state and how many of its alerts still fire. */
+  expect(state: Incident['state'], firing: number) {
+    assert.equal(this.incident!.state, state);
+    assert.equal(this.incident!.firingAlerts, firing);
+  }
+
   apply(event: AlertEvent) {
     const applied = applyAlertEvent(this.incident, event, rules, this.marks.get(event.alertId!) ?? null);
     this.incident = applied.incident;
@@ -61,8 +73,7 @@ describe('an incident joined by many alerts', () => {
     for (let i = 0; i < 100; i++) f.apply(alertEvent(`a${i}`, 'open', 0, 1));
     f.deliver('open-1', 130, '100');
     for (let i = 0; i < 99; i++) f.apply(alertEvent(`a${i}`, 'resolved', 600, 600));
-    assert.equal(f.incident!.state, 'open');
-    assert.equal(f.incident!.firingAlerts, 1);
+    f.expect('open', 1);
     f.apply(alertEvent('a99', 'resolved', 700, 700));
     assert.equal(f.incident!.state, 'resolved');
     assert.deepEqual(f.scheduled, ['open-1', 'resolved-1']);
@@ -77,40 +88,43 @@ describe('an incident joined by many alerts', () => {
   });
 
   it('ignores a resolve for an alert it never heard firing while others fire', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
-    f.apply(alertEvent('stranger', 'resolved', 60, 60));
-    assert.equal(f.incident!.state, 'open');
-    assert.equal(f.incident!.firingAlerts, 1);
+    const f = Fold.of(
+      alertEvent('a', 'open', 0),
+      alertEvent('stranger', 'resolved', 60, 60),
+    );
+    f.expect('open', 1);
   });
 
   it('does not let a firing that arrives after its own resolve reopen the incident', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0, 0));
-    f.apply(alertEvent('b', 'resolved', 300, 310)); // b's firing (at 100) is still in the queue
-    f.apply(alertEvent('b', 'open', 100, 320));
-    f.apply(alertEvent('a', 'resolved', 400, 400));
-    assert.equal(f.incident!.state, 'resolved');
-    assert.equal(f.incident!.firingAlerts, 0);
+    const f = Fold.of(
+      alertEvent('a', 'open', 0, 0),
+      alertEvent('b', 'resolved', 300, 310), // b's firing (at 100) is still in the queue
+      alertEvent('b', 'open', 100, 320),
+      alertEvent('a', 'resolved', 400, 400),
+    );
+    f.expect('resolved', 0);
   });
 
   it('ignores a resolve of an older firing cycle than the one recorded', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 500, 500));
-    f.apply(alertEvent('a', 'resolved', 400, 510));
+    const f = Fold.of(
+      alertEvent('a', 'open', 500, 500),
+      alertEvent('a', 'resolved', 400, 510),
+    );
     assert.equal(f.incident!.state, 'open');
   });
 
   it('raises the severity when a more severe alert joins', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
-    f.apply(alertEvent('b', 'open', 10, 10, { severity: 'critical' }));
+    const f = Fold.of(
+      alertEvent('a', 'open', 0),
+      alertEvent('b', 'open', 10, 10, { severity: 'critical' }),
+    );
     assert.equal(f.incident!.severity, 'critical');
   });
 
   it('records a resolve for an incident it never saw, without planning a post', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'resolved', 0));
+    const f = Fold.of(
+      alertEvent('a', 'resolved', 0),
+    );
     assert.equal(f.incident!.state, 'resolved');
     assert.deepEqual(f.scheduled, []);
     f.apply(alertEvent('a', 'open', -60, 5)); // its firing, delivered late
@@ -118,32 +132,39 @@ describe('an incident joined by many alerts', () => {
   });
 
   it('keeps an incident a person resolved by hand resolved while monitoring repeats its alerts', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
+    const f = Fold.of(
+      alertEvent('a', 'open', 0),
+    );
     f.incident = applyEvent(f.incident, alertEvent('a', 'resolved', 200, 200, { alertId: undefined, source: 'generic' }), rules).incident;
     f.apply(alertEvent('a', 'open', 0, 300));
     assert.equal(f.incident!.state, 'resolved');
   });
 });
 
+/** Alert `a` fired at 0, was announced, resolved at 600 and the reply went out; `clock` shifts monitoring's times. */
+function announcedAndResolved(clock = 0): Fold {
+  const f = Fold.of(alertEvent('a', 'open', clock, 0));
+  f.deliver('open-1', 120, '100');
+  f.apply(alertEvent('a', 'resolved', clock + 600, 600));
+  f.deliver('resolved-1', 600, '101');
+  return f;
+}
+
 describe('flapping alerts', () => {
   it('posts nothing when every alert resolves within the grace period', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
-    f.apply(alertEvent('b', 'open', 5, 5));
-    f.apply(alertEvent('a', 'resolved', 30, 30));
-    f.apply(alertEvent('b', 'resolved', 60, 60));
+    const f = Fold.of(
+      alertEvent('a', 'open', 0),
+      alertEvent('b', 'open', 5, 5),
+      alertEvent('a', 'resolved', 30, 30),
+      alertEvent('b', 'resolved', 60, 60),
+    );
     assert.equal(f.incident!.state, 'resolved');
     assert.deepEqual(f.scheduled, ['open-1']);
     assert.deepEqual(f.cancelled, ['open-1']);
   });
 
   it('continues the old thread with a reopened post when an alert fires again within the window', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
-    f.deliver('open-1', 120, '100');
-    f.apply(alertEvent('a', 'resolved', 600, 600));
-    f.deliver('resolved-1', 600, '101');
+    const f = announcedAndResolved();
     f.apply(alertEvent('a', 'open', 900, 900));
     assert.deepEqual(f.scheduled, ['open-1', 'resolved-1', 'reopened-1']);
     const { claim } = claimPost(f.incident, 'reopened-1', T0 + 1020_000, compose);
@@ -151,11 +172,7 @@ describe('flapping alerts', () => {
   });
 
   it('says "resolved" only once when a reopening flaps back within its grace period', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
-    f.deliver('open-1', 120, '100');
-    f.apply(alertEvent('a', 'resolved', 600, 600));
-    f.deliver('resolved-1', 600, '101');
+    const f = announcedAndResolved();
     f.apply(alertEvent('a', 'open', 900, 900));
     f.apply(alertEvent('a', 'resolved', 930, 930));
     assert.deepEqual(f.scheduled, ['open-1', 'resolved-1', 'reopened-1']);
@@ -164,22 +181,14 @@ describe('flapping alerts', () => {
   });
 
   it('measures the reopen window on herald\'s clock, not on the times monitoring reports', () => {
-    const f = new Fold();
     const dayBehind = -86_400; // monitoring's clock
-    f.apply(alertEvent('a', 'open', dayBehind, 0));
-    f.deliver('open-1', 120, '100');
-    f.apply(alertEvent('a', 'resolved', dayBehind + 600, 600));
-    f.deliver('resolved-1', 600, '101');
+    const f = announcedAndResolved(dayBehind);
     f.apply(alertEvent('a', 'open', dayBehind + 900, 900));
     assert.deepEqual(f.scheduled, ['open-1', 'resolved-1', 'reopened-1']);
   });
 
   it('starts a new thread when an alert fires again after the window', () => {
-    const f = new Fold();
-    f.apply(alertEvent('a', 'open', 0));
-    f.deliver('open-1', 120, '100');
-    f.apply(alertEvent('a', 'resolved', 600, 600));
-    f.deliver('resolved-1', 600, '101');
+    const f = announcedAndResolved();
     f.apply(alertEvent('a', 'open', 600 + 7200, 600 + 7200));
     assert.deepEqual(f.scheduled, ['open-1', 'resolved-1', 'open-2']);
   });
