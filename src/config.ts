@@ -4,6 +4,8 @@ import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './console/users.ts';
+import { loadRouteTable } from './incidents/routes-file.ts';
+import type { RouteTable } from './incidents/routing.ts';
 
 /**
  * Everything herald can be told, parsed once at start from an environment-like record. Only
@@ -29,6 +31,12 @@ const schema = z.object({
   X_API_BASE_URL: z.string().url().default('https://api.x.com'),
   X_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_TOKEN: optionalText,
+  ALERTMANAGER_TOKEN: optionalText,
+  GRAFANA_TOKEN: optionalText,
+  PAGERDUTY_WEBHOOK_SECRET: optionalText,
+  DATADOG_TOKEN: optionalText,
+  WEBHOOK_HMAC_SECRET: optionalText,
+  HERALD_ROUTES: optionalText,
   HERALD_LOCALE: z.enum(['ko', 'en', 'ja']).default('ko'),
   HERALD_TIMEZONE: z
     .string()
@@ -72,6 +80,10 @@ export interface Config {
   /** Why herald runs in the mode it does, for the first log lines. */
   modeReason: string;
   webhookToken?: string;
+  /** Secrets of the monitoring webhooks; an unset one turns its route off (404). */
+  sourceSecrets: { alertmanager?: string; grafana?: string; pagerduty?: string; datadog?: string; webhookHmac?: string };
+  /** The parsed `HERALD_ROUTES` file; absent, the pinned label rules decide what is public. */
+  routes?: RouteTable;
   locale: 'ko' | 'en' | 'ja';
   timezone: string;
   graceMs: number;
@@ -130,14 +142,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
           timeoutMs: e.X_TIMEOUT_MS,
         }
       : undefined;
+  // Every file named in the environment is read and checked, and all their problems told at once.
   const policy = loadApprovalPolicy(e.HERALD_APPROVAL, e.HERALD_APPROVAL_RULES);
   const users = loadUsers(e.HERALD_USERS_FILE);
-  if (policy.problems.length + users.problems.length > 0) throw new ConfigError([...policy.problems, ...users.problems]);
-  const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
+  const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES) : undefined;
   const extra = e.HERALD_ACCOUNTS_FILE
     ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
     : { accounts: [], problems: [] };
-  if (extra.problems.length > 0) throw new ConfigError(extra.problems);
+  const problems = [...policy.problems, ...users.problems, ...(routes?.problems ?? []), ...extra.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -148,6 +162,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       ? `posting to X at ${x.baseUrl} with the credentials in X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET`
       : `dry-run: no X credentials are set (X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET), so tweets go to ${outboxPath}`,
     webhookToken: e.WEBHOOK_TOKEN,
+    sourceSecrets: {
+      alertmanager: e.ALERTMANAGER_TOKEN,
+      grafana: e.GRAFANA_TOKEN,
+      pagerduty: e.PAGERDUTY_WEBHOOK_SECRET,
+      datadog: e.DATADOG_TOKEN,
+      webhookHmac: e.WEBHOOK_HMAC_SECRET,
+    },
+    routes: routes?.table,
     locale: e.HERALD_LOCALE,
     timezone: e.HERALD_TIMEZONE,
     graceMs: Math.round(e.HERALD_GRACE_SECONDS * 1000),

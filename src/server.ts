@@ -31,7 +31,8 @@ export function buildServer(logger: Logger): FastifyInstance {
         .code(unavailable ? 503 : 500)
         .send({ error: unavailable ? 'Redis is not reachable; nothing was accepted, please retry' : 'internal error; nothing was accepted', details: [] });
     }
-    const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${BODY_LIMIT_BYTES} bytes` : error.message;
+    const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES;
+    const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${limit} bytes` : error.message;
     return reply.code(status).send({ error: message, details: error.code ? [error.code] : [] });
   });
 

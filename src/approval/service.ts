@@ -140,7 +140,8 @@ export class Approvals {
     const incident = await this.existing(key);
     if (incident.state !== 'open') throw new ApprovalError(409, `incident ${key} is resolved already`);
     const event = this.event(key, 'resolved', incident);
-    const applied = await applyAndSchedule(this.byHandDeps(actor, checked(text)), event);
+    const applied = await applyAndSchedule(this.byHandDeps(actor, checked(text)), event.key, [event]);
+    if (!applied) throw new ApprovalError(409, `incident ${key} could not be resolved`);
     return applied.incident;
   }
 
@@ -209,9 +210,9 @@ export class Approvals {
   }
 
   private async byHand(actor: string, event: AlertEvent, text: string | undefined, nothingPlanned: string): Promise<Waiting> {
-    const applied = await applyAndSchedule(this.byHandDeps(actor, text), event);
-    const post = applied.scheduled[0];
-    if (!post) throw new ApprovalError(409, nothingPlanned);
+    const applied = await applyAndSchedule(this.byHandDeps(actor, text), event.key, [event]);
+    const post = applied?.scheduled[0];
+    if (!applied || !post) throw new ApprovalError(409, nothingPlanned);
     return { incident: applied.incident, post };
   }
 }

@@ -24,6 +24,7 @@ export function incidentView(incident: Incident) {
     openedAt: incident.openedAt,
     resolvedAt: incident.resolvedAt ?? null,
     events: incident.events,
+    firingAlerts: incident.firingAlerts ?? null,
     tweets: incident.posts.filter((p) => p.status === 'posted').map(tweetView),
     posts: incident.posts.map(({ id, kind, status, dueAt, attempts, note }) => ({ id, kind, status, dueAt, attempts, note: note ?? null })),
   };

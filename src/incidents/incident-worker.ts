@@ -1,7 +1,9 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AlertEvent, Incident } from './model.ts';
 import { applyEventToAccounts, type AccountIds } from './accounts.ts';
+import { applyEvents, type ApplyOne } from './alert-rules.ts';
+import { Coalescer } from './coalesce.ts';
+import type { AlertEvent, Incident } from './model.ts';
 import type { Applied, IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
 import { withLogContext } from '../ops/log-context.ts';
@@ -12,6 +14,12 @@ export type PostOrigin = Pick<AlertEvent, 'source' | 'receivedAt'>;
 
 /** The approval policy (approval/hold.ts): turns what was planned into drafts where it says so. */
 export type ApprovalHold = (previous: Incident | null, applied: Applied, origin: PostOrigin) => Applied;
+
+/**
+ * Jobs run at once. Jobs of the same incident are applied together rather than racing (see
+ * coalesce.ts), so a storm gains from many: one store write carries up to this many alerts.
+ */
+const DEFAULT_CONCURRENCY = 64;
 
 export interface IncidentWorkerDeps {
   connection: ConnectionOptions;
@@ -28,39 +36,58 @@ export interface IncidentWorkerDeps {
 }
 
 /**
- * Folds each monitoring event into its incident, then queues a delivery job for every post the
- * event scheduled. If the process dies between the two, the sweep (publish/sweep.ts) queues the
- * missing jobs from the incident record, so nothing planned is lost.
+ * Folds monitoring events of one incident into it (one atomic write for all of them), then queues
+ * a delivery job for every post they scheduled. If the process dies between the two, the sweep
+ * (publish/sweep.ts) queues the missing jobs from the incident record, so nothing planned is lost.
  */
-export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold'>, event: AlertEvent) {
-  const applied = await deps.store.update(event.key, (current) => {
-    const planned = applyEventToAccounts(current, event, deps.rules, deps.accounts ?? [undefined]);
-    const result = deps.hold ? deps.hold(current, planned, event) : planned;
-    return { next: result.incident, result };
+/** One event through every account's thread, then through the approval policy. */
+function applyOneWith(deps: Pick<IncidentWorkerDeps, 'accounts' | 'hold'>): ApplyOne {
+  return (current, event, rules) => {
+    const planned = applyEventToAccounts(current, event, rules, deps.accounts ?? [undefined]);
+    return deps.hold ? deps.hold(current, planned, event) : planned;
+  };
+}
+
+export async function applyAndSchedule(
+  deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold'>,
+  key: string,
+  events: readonly AlertEvent[],
+) {
+  const alertIds = events.flatMap((e) => (e.alertId ? [e.alertId] : []));
+  const applyOne = applyOneWith(deps);
+  const applied = await deps.store.updateForAlerts(key, alertIds, (current, marks) => {
+    const result = applyEvents(current, events, deps.rules, marks, applyOne);
+    return { next: result?.incident ?? null, result, marks: result?.marks };
   });
-  const log = deps.logger.child({ incident: event.key });
-  if (applied.changed) log.info({ status: event.status, source: event.source, state: applied.incident.state }, 'incident updated');
+  if (!applied) return null;
+  const log = deps.logger.child({ incident: key });
+  const last = events[events.length - 1]!;
+  if (applied.changed) {
+    log.info({ status: last.status, source: last.source, events: events.length, state: applied.incident.state, firingAlerts: applied.incident.firingAlerts }, 'incident updated');
+  }
   for (const post of applied.scheduled) {
-    await scheduleDelivery(deps.queues.posts, { key: event.key, postId: post.id }, post.dueAt);
+    await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt);
     log.info({ post: post.id, dueAt: post.dueAt, deadline: post.approval?.deadline }, post.status === 'draft' ? 'post waits for approval' : 'post scheduled');
   }
   for (const post of applied.cancelled) {
     log.info({ post: post.id, why: post.note }, 'post cancelled');
     // The delivery job would find the post cancelled and do nothing; removing it keeps the queue tidy.
-    await deps.queues.posts.remove(deliveryJobId(event.key, post.id)).catch(() => 0);
+    await deps.queues.posts.remove(deliveryJobId(key, post.id)).catch(() => 0);
   }
   return applied;
 }
 
 export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent> {
+  // Jobs of one incident that run at the same time are applied together (see coalesce.ts).
+  const coalescer = new Coalescer((key: string, events: AlertEvent[]) => applyAndSchedule(deps, key, events));
   const worker = new Worker<AlertEvent>(
     EVENTS_QUEUE,
     (job: Job<AlertEvent>) =>
       withLogContext({ incident: job.data.key }, async () => {
-        const applied = await applyAndSchedule(deps, job.data);
-        return { state: applied.incident.state, scheduled: applied.scheduled.map((p) => p.id) };
+        const applied = await coalescer.submit(job.data.key, job.data);
+        return { state: applied?.incident.state, scheduled: applied?.scheduled.map((p) => p.id) ?? [] };
       }),
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8 },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));
   worker.on('error', (err) => deps.logger.error({ err }, 'incident worker error'));

@@ -26,6 +26,11 @@ export interface AlertEvent {
   source: string;
   /** When herald accepted it (ISO-8601, UTC). Grace periods count from here, not from `at`. */
   receivedAt: string;
+  /**
+   * The one monitoring alert this event is about (`alertmanager:<fingerprint>`), when it came from a
+   * monitoring tool: the incident stays open while any of its alerts fires (see alert-rules.ts).
+   */
+  alertId?: string;
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
@@ -105,10 +110,14 @@ export interface Incident {
   /** Start of the outage as monitoring reported it. */
   openedAt: string;
   resolvedAt?: string;
+  /** When herald heard it resolved; the reopen window counts from here. */
+  resolvedSeenAt?: string;
   /** When herald first heard of it. */
   firstSeenAt: string;
   /** Number of events applied, for the API and the journal. */
   events: number;
+  /** Monitoring alerts of this incident still firing; their ids live beside the incident in the store. */
+  firingAlerts?: number;
   posts: Post[];
   /** `announcement`: a note staff wrote that is not an outage; absent means an outage. */
   topic?: 'announcement';

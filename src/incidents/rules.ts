@@ -73,8 +73,9 @@ function open(current: Incident | null, event: AlertEvent, rules: IncidentRules)
   if (current.state === 'open') return escalate(current, event);
 
   const hasThread = threadRoot(current) !== undefined || current.posts.some(isLive);
-  const sinceResolved = ms(event.receivedAt) - ms(current.resolvedAt ?? current.firstSeenAt);
-  const reopened: Incident = { ...current, state: 'open', resolvedAt: undefined, severity: event.severity };
+  // Herald's clock on both sides: monitoring's own times may be late or skewed.
+  const sinceResolved = ms(event.receivedAt) - ms(current.resolvedSeenAt ?? current.resolvedAt ?? current.firstSeenAt);
+  const reopened: Incident = { ...current, state: 'open', resolvedAt: undefined, resolvedSeenAt: undefined, severity: event.severity };
   if (hasThread && sinceResolved <= rules.reopenWindowMs) return schedule(reopened, 'reopened', graceEnds);
   // Nothing was ever said, or it was long ago: this is a new outage with its own root tweet.
   return schedule({ ...reopened, openedAt: event.at }, 'open', graceEnds);
@@ -102,7 +103,7 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
 
 function resolve(current: Incident | null, event: AlertEvent): Applied {
   if (!current) {
-    const recorded: Incident = { ...fresh(event), state: 'resolved', resolvedAt: event.at };
+    const recorded: Incident = { ...fresh(event), state: 'resolved', resolvedAt: event.at, resolvedSeenAt: event.receivedAt };
     return { incident: recorded, changed: true, scheduled: [], cancelled: [] };
   }
   if (current.state === 'resolved') return unchanged(current);
@@ -115,8 +116,11 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
     cancelled.push(c);
     return c;
   });
-  const incident: Incident = { ...current, state: 'resolved', resolvedAt: event.at, posts };
-  const somethingSaid = posts.some((p) => p.status !== 'cancelled' && p.status !== 'failed' && p.kind !== 'resolved');
+  const incident: Incident = { ...current, state: 'resolved', resolvedAt: event.at, resolvedSeenAt: event.receivedAt, posts };
+  // Only what followers heard since the last "resolved" needs a new one: a reopening that flapped
+  // back within its grace period must not make herald say "fixed" twice.
+  const lastResolved = posts.map((p) => p.kind === 'resolved' && p.status !== 'cancelled' && p.status !== 'failed').lastIndexOf(true);
+  const somethingSaid = posts.slice(lastResolved + 1).some((p) => p.status !== 'cancelled' && p.status !== 'failed');
   if (!somethingSaid) return { incident, changed: true, scheduled: [], cancelled };
   const withReply = schedule(incident, 'resolved', event.receivedAt);
   return { ...withReply, cancelled };

@@ -1,3 +1,4 @@
+import type { AlertMark } from './alert-rules.ts';
 import type { Incident } from './model.ts';
 
 /**
@@ -8,6 +9,16 @@ import type { Incident } from './model.ts';
 export interface IncidentStore {
   get(key: string): Promise<Incident | null>;
   update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T>;
+  /**
+   * Like `update`, for events about monitoring alerts: `change` also sees what was last recorded
+   * for each of `alertIds` in this incident, and the `marks` it returns are recorded in the same
+   * atomic step.
+   */
+  updateForAlerts<T>(
+    key: string,
+    alertIds: readonly string[],
+    change: (current: Incident | null, marks: ReadonlyMap<string, AlertMark>) => { next: Incident | null; result: T; marks?: ReadonlyMap<string, AlertMark> },
+  ): Promise<T>;
   /** Keys of incidents that are open or still have posts to deliver. */
   activeKeys(): Promise<string[]>;
   /** Most recently seen incidents first. */

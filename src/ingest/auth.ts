@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Constant-time comparison; hashing first makes inputs of any length comparable. */
@@ -13,4 +13,40 @@ export function secretsMatch(given: string | undefined, expected: string | undef
 export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
   return match?.[1]?.trim();
+}
+
+/** The password of an `Authorization: Basic` header (the user name is not checked). */
+export function basicPassword(headers: IncomingHttpHeaders): string | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(headers.authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
+}
+
+/** A bearer token or a basic-auth password equal to `secret`: what monitoring tools' HTTP settings send. */
+export function tokenMatches(headers: IncomingHttpHeaders, secret: string | undefined): boolean {
+  return secretsMatch(bearerToken(headers), secret) || secretsMatch(basicPassword(headers), secret);
+}
+
+/** Hex HMAC-SHA256 of `data` under `secret`. */
+export function hmacHex(secret: string, data: string): string {
+  return createHmac('sha256', secret).update(data, 'utf8').digest('hex');
+}
+
+/** One header's value, or undefined when absent or sent more than once. */
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** How old (or how far ahead) a signed timestamp may be: the replay window. */
+export const REPLAY_WINDOW_MS = 5 * 60 * 1000;
+
+/** A Unix timestamp header (seconds; milliseconds accepted) within the replay window of `nowMs`. */
+export function timestampFresh(value: string, nowMs: number): boolean {
+  if (!/^\d{1,16}$/.test(value)) return false;
+  const n = Number(value);
+  const ms = n > 1e11 ? n : n * 1000;
+  return Math.abs(nowMs - ms) <= REPLAY_WINDOW_MS;
 }

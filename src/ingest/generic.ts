@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent } from '../incidents/model.ts';
-import { bearerToken, secretsMatch } from './auth.ts';
+import { EVENT_STATUSES, FEATURES, SEVERITIES } from '../incidents/model.ts';
+import { publicServiceName } from '../incidents/service-name.ts';
+import { bearerToken, header, hmacHex, secretsMatch, timestampFresh } from './auth.ts';
 import { invalidPayload } from './validation.ts';
 import type { Source } from './source.ts';
 
@@ -14,13 +15,7 @@ export const genericEventSchema = z
       .max(200)
       .regex(/^[\w.~-]+$/, 'letters, digits and . _ ~ - only'),
     status: z.enum(EVENT_STATUSES),
-    service: z
-      .string()
-      .trim()
-      .min(1)
-      .max(60)
-      // Shown in public tweets: no @, #, dots or slashes that X would turn into mentions, tags or links.
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} _&'()·-]*$/u, "letters, digits, spaces and _ & ' ( ) · - only"),
+    service: publicServiceName,
     feature: z.enum(FEATURES),
     severity: z.enum(SEVERITIES),
     at: z
@@ -30,17 +25,38 @@ export const genericEventSchema = z
   })
   .strict();
 
-export function genericSource(token: string | undefined): Source {
+/** Optional request signing for the generic webhook (README: "Generic webhook"). */
+export const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
+export const GENERIC_TIMESTAMP_HEADER = 'x-herald-timestamp';
+
+/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the value of the signature header. */
+export const signGeneric = (secret: string, timestamp: string, body: string): string => `sha256=${hmacHex(secret, `${timestamp}.${body}`)}`;
+
+/**
+ * The spine's format. A sender proves itself with the bearer token, or (when `hmacSecret` is set)
+ * with a signature over the timestamp and the body; a signature that is sent must be right and at
+ * most five minutes old, so a captured request cannot be replayed later.
+ */
+export function genericSource(token: string | undefined, hmacSecret?: string): Source {
   return {
     name: 'generic',
-    enabled: token !== undefined,
-    authenticate: (headers) => secretsMatch(bearerToken(headers), token),
-    normalize(body, receivedAt): AlertEvent[] {
+    enabled: token !== undefined || hmacSecret !== undefined,
+    authenticate: (headers) =>
+      secretsMatch(bearerToken(headers), token) || (hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined),
+    verifyBody(headers, rawBody, nowMs) {
+      const signature = header(headers, GENERIC_SIGNATURE_HEADER);
+      // No secret: the bearer token already let it in and a signature means nothing here.
+      if (signature === undefined || hmacSecret === undefined) return true;
+      const timestamp = header(headers, GENERIC_TIMESTAMP_HEADER);
+      if (timestamp === undefined || !timestampFresh(timestamp, nowMs)) return false;
+      return secretsMatch(signature, signGeneric(hmacSecret, timestamp, rawBody));
+    },
+    normalize(body, receivedAt) {
       const parsed = genericEventSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error);
       const e = parsed.data;
       const at = e.at ? DateTime.fromISO(e.at, { setZone: true }).toISO()! : receivedAt;
-      return [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at, source: 'generic', receivedAt }];
+      return { events: [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at, source: 'generic', receivedAt }], unrouted: [] };
     },
   };
 }

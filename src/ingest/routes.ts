@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Queue } from 'bullmq';
 import type { AlertEvent } from '../incidents/model.ts';
+import type { UnroutedLog } from '../incidents/unrouted-store.ts';
 import { eventJobId } from '../publish/queues.ts';
-import { InvalidPayload, type Source } from './source.ts';
+import { InvalidPayload, type Intake, type Source } from './source.ts';
 
 export interface IngestDeps {
   sources: Source[];
   events: Queue<AlertEvent>;
+  /** Where alerts kept from the public are recorded; without it they are only counted in the answer. */
+  unrouted?: UnroutedLog;
   now?: () => Date;
 }
 
@@ -21,38 +24,64 @@ function problem(reply: FastifyReply, status: number, error: string, details: st
 }
 
 /**
- * `POST /webhooks/<source>`: verify, normalize, then enqueue every event before answering 202, so
- * an accepted event is already durable in Redis. Any refusal enqueues nothing.
+ * `POST /webhooks/<source>`: verify, normalize, then enqueue every event (and record the alerts
+ * kept from the public) before answering 202, so an accepted event is already durable in Redis.
+ * Any refusal writes nothing.
  */
 export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Promise<void> {
   const now = deps.now ?? (() => new Date());
+  // Bodies are kept as text and parsed in the handler, after a signature over the exact bytes is
+  // checked: a forged request gets 401 whatever it contains. Any content type is read as JSON,
+  // since monitoring tools label it in different ways. (Encapsulated: other routes keep theirs.)
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    done(null, body);
+  });
+
   for (const source of deps.sources) {
     app.post(
       `/webhooks/${source.name}`,
       {
+        bodyLimit: source.bodyLimit,
         onRequest: async (request, reply) => {
           if (!source.enabled) return problem(reply, 404, `the ${source.name} webhook is not configured on this herald`);
           if (!source.authenticate(request.headers)) return problem(reply, 401, 'missing or wrong credentials for this webhook');
         },
       },
       async (request, reply) => {
-        if (source.verifyBody && !source.verifyBody(request.headers, request.rawBody ?? '', now().getTime())) {
+        const raw = request.rawBody ?? '';
+        if (source.verifyBody && !source.verifyBody(request.headers, raw, now().getTime())) {
           return problem(reply, 401, 'the signature does not match the body, or its timestamp is too old');
         }
-        let events: AlertEvent[];
+        let body: unknown;
         try {
-          events = source.normalize(request.body, now().toISOString());
+          body = raw.length === 0 ? undefined : JSON.parse(raw);
+        } catch (err) {
+          return problem(reply, 400, `the body is not valid JSON: ${(err as Error).message}`);
+        }
+        let intake: Intake;
+        try {
+          intake = source.normalize(body, now().toISOString());
         } catch (err) {
           if (err instanceof InvalidPayload) return problem(reply, 400, err.message, err.details);
           throw err;
         }
-        await deps.events.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
-        request.log.info({ source: source.name, events: events.length, ...(events.length === 1 && { incident: events[0]!.key }), incidents: [...new Set(events.map((e) => e.key))].slice(0, 10) }, 'webhook accepted');
+        const { events, unrouted } = intake;
+        await Promise.all([
+          events.length > 0 ? deps.events.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } }))) : undefined,
+          deps.unrouted?.record(unrouted),
+        ]);
+        const incidents = [...new Set(events.map((e) => e.key))];
+        request.log.info(
+          { source: source.name, events: events.length, ...(incidents.length === 1 && { incident: incidents[0] }), unrouted: unrouted.length, truncated: intake.truncated, incidents: incidents.slice(0, 10) },
+          'webhook accepted',
+        );
         const first = events[0];
         return reply.code(202).send(
-          events.length === 1 && first
+          events.length === 1 && first && unrouted.length === 0
             ? { incident: first.key, status: first.status }
-            : { accepted: events.length, incidents: [...new Set(events.map((e) => e.key))] },
+            : { accepted: events.length, incidents, unrouted: unrouted.length, ...(intake.truncated ? { truncated: intake.truncated } : {}) },
         );
       },
     );

@@ -1,5 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AlertEvent } from '../incidents/model.ts';
+import type { UnroutedAlert } from '../incidents/routing.ts';
+
+/** What one webhook delivered, once verified and normalized. */
+export interface Intake {
+  /** Events for incidents, enqueued together. */
+  events: AlertEvent[];
+  /** Alerts that are not public (see incidents/routing.ts): recorded for people, never tweeted. */
+  unrouted: UnroutedAlert[];
+  /** Alerts the sender says it left out of this payload (Alertmanager's `truncatedAlerts`). */
+  truncated?: number;
+}
 
 /**
  * One monitoring tool's webhook. Each source file does three things and nothing else: verify the
@@ -10,12 +21,18 @@ export interface Source {
   name: string;
   /** False when its secret is unset: the route then answers 404 rather than accept unsigned input. */
   enabled: boolean;
-  /** Checked before the body is read, so an unauthenticated sender learns nothing about parsing. */
+  /**
+   * Checked before the body is read, so an unauthenticated sender learns nothing about parsing. A
+   * source signed over its body passes here when the signature header is present; `verifyBody`
+   * then decides.
+   */
   authenticate(headers: IncomingHttpHeaders): boolean;
   /** Checks that need the exact bytes (HMAC signatures); absent when the token suffices. */
   verifyBody?(headers: IncomingHttpHeaders, rawBody: string, nowMs: number): boolean;
   /** Throws `InvalidPayload` naming every bad field. May return no events (an ignored event type). */
-  normalize(body: unknown, receivedAt: string): AlertEvent[];
+  normalize(body: unknown, receivedAt: string): Intake;
+  /** Largest body accepted, in bytes, when a tool's payloads are larger than the server default. */
+  bodyLimit?: number;
 }
 
 export class InvalidPayload extends Error {

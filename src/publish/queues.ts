@@ -20,7 +20,7 @@ export const deliveryJobId = (key: string, postId: string): string => `post-${di
 
 /** Identical deliveries of one event share an id, so a sender's retry is not queued twice. */
 export const eventJobId = (event: AlertEvent): string =>
-  `evt-${digest([event.source, event.key, event.status, event.at, event.service, event.feature, event.severity].join('\u0000'))}`;
+  `evt-${digest([event.source, event.key, event.status, event.at, event.service, event.feature, event.severity, ...(event.alertId ? [event.alertId] : [])].join('\u0000'))}`;
 
 export const EVENT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,

@@ -1,0 +1,146 @@
+import { FEATURES, SEVERITIES, type AlertEvent, type Feature, type Severity } from './model.ts';
+import { publicServiceName } from './service-name.ts';
+
+/**
+ * Which monitoring alerts become public incidents, and as what: pure functions over the alert's
+ * labels and the routing table (`HERALD_ROUTES`, parsed by routes-file.ts). Nothing an alert says
+ * in free text (annotations, titles, other labels) ever leaves this module: an event carries only
+ * the mapped service, feature and severity.
+ */
+
+/** One alert as a monitoring source reports it, before routing. */
+export interface RawAlert {
+  /** Route it came through: `alertmanager`, `grafana`, `pagerduty`, `datadog`. */
+  source: string;
+  /** Stable for the alert across notifications (Alertmanager's fingerprint, PagerDuty's incident id...). */
+  id: string;
+  status: 'firing' | 'resolved';
+  /** Labels or tags, as strings. Untrusted text: used to match routes, never shown publicly. */
+  labels: Readonly<Record<string, string>>;
+  /** When monitoring says the alert started (firing) or ended (resolved), ISO-8601 with offset. */
+  at: string;
+}
+
+export interface Route {
+  /** Shown in the API and logs, so a person can tell which route took an alert. */
+  name: string;
+  /** Only alerts from these sources; absent: any. */
+  sources?: readonly string[];
+  /** Every label named must hold exactly this value. */
+  match: Readonly<Record<string, string>>;
+  /** Every label named must match the whole expression. */
+  matchRe: Readonly<Record<string, RegExp>>;
+  /** False: a known alert that must never reach followers (recorded as unrouted, with this route's name). */
+  public: boolean;
+  service?: string;
+  feature?: Feature;
+  /** The severity, or the fallback when `severityFrom` finds no mapped value. */
+  severity?: Severity;
+  severityFrom?: { label: string; map: Readonly<Record<string, Severity>> };
+}
+
+export interface RouteTable {
+  routes: readonly Route[];
+}
+
+export type Routing =
+  | { public: true; service: string; feature: Feature; severity: Severity; route: string }
+  | { public: false; reason: string; route?: string };
+
+/** An alert that reached herald but not the public: kept for a person to look at (GET /api/alerts/unrouted). */
+export interface UnroutedAlert {
+  source: string;
+  alertId: string;
+  status: RawAlert['status'];
+  at: string;
+  receivedAt: string;
+  labels: Readonly<Record<string, string>>;
+  reason: string;
+  route?: string;
+}
+
+const shown = (value: string): string => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+
+function matches(route: Route, alert: RawAlert): boolean {
+  if (route.sources && !route.sources.includes(alert.source)) return false;
+  for (const [label, value] of Object.entries(route.match)) if (alert.labels[label] !== value) return false;
+  for (const [label, re] of Object.entries(route.matchRe)) {
+    const value = alert.labels[label];
+    if (value === undefined || !re.test(value)) return false;
+  }
+  return true;
+}
+
+function severityOf(route: Route, alert: RawAlert): Severity {
+  const from = route.severityFrom;
+  const mapped = from ? from.map[alert.labels[from.label] ?? ''] : undefined;
+  return mapped ?? route.severity!;
+}
+
+/**
+ * Without a routing file (pinned): public only with the label `public` = `true`, and then its
+ * `service`, `feature` and `severity` labels are taken as they are, or the alert is not public.
+ */
+function routeByLabels(alert: RawAlert): Routing {
+  const { labels } = alert;
+  if (labels.public !== 'true') return { public: false, reason: 'no label public="true" (without HERALD_ROUTES only such alerts are public)' };
+  const service = publicServiceName.safeParse(labels.service ?? '');
+  if (!service.success || service.data !== labels.service) {
+    return { public: false, reason: `label service ${shown(labels.service ?? '')} cannot name a service in a tweet: letters, digits, spaces and _ & ' ( ) · - only` };
+  }
+  const feature = labels.feature as Feature;
+  if (!FEATURES.includes(feature)) return { public: false, reason: `label feature ${shown(labels.feature ?? '')} is not one of ${FEATURES.join(', ')}` };
+  const severity = labels.severity as Severity;
+  if (!SEVERITIES.includes(severity)) return { public: false, reason: `label severity ${shown(labels.severity ?? '')} is not one of ${SEVERITIES.join(', ')}` };
+  return { public: true, service: service.data, feature, severity, route: 'labels' };
+}
+
+/** Decides whether `alert` is public and as which service, feature and severity. First matching route wins. */
+export function routeAlert(table: RouteTable | undefined, alert: RawAlert): Routing {
+  if (!table) return routeByLabels(alert);
+  const route = table.routes.find((r) => matches(r, alert));
+  if (!route) return { public: false, reason: 'no route in HERALD_ROUTES matches its labels' };
+  if (!route.public) return { public: false, reason: `route ${shown(route.name)} keeps it from the public`, route: route.name };
+  return { public: true, service: route.service!, feature: route.feature!, severity: severityOf(route, alert), route: route.name };
+}
+
+/**
+ * The incident a public alert joins: one per service and feature, so alerts from several sources
+ * about the same loss join one incident (and one thread) while it is open.
+ */
+export function incidentKeyFor(service: string, feature: Feature): string {
+  const slug = service
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${slug || 'service'}-${feature}`;
+}
+
+/** Splits a webhook's alerts into incident events and the alerts the public never hears of. */
+export function routeAlerts(table: RouteTable | undefined, alerts: readonly RawAlert[], receivedAt: string): { events: AlertEvent[]; unrouted: UnroutedAlert[] } {
+  const events: AlertEvent[] = [];
+  const unrouted: UnroutedAlert[] = [];
+  for (const alert of alerts) {
+    const routing = routeAlert(table, alert);
+    const alertId = `${alert.source}:${alert.id}`;
+    if (!routing.public) {
+      const { source, status, at, labels } = alert;
+      unrouted.push({ source, alertId, status, at, receivedAt, labels, reason: routing.reason, route: routing.route });
+      continue;
+    }
+    const { service, feature, severity } = routing;
+    events.push({
+      key: incidentKeyFor(service, feature),
+      status: alert.status === 'firing' ? 'open' : 'resolved',
+      service,
+      feature,
+      severity,
+      at: alert.at,
+      source: alert.source,
+      receivedAt,
+      alertId,
+    });
+  }
+  return { events, unrouted };
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/**
+ * A service name as it may appear in a public tweet: no `@`, `#`, dots or slashes that X would turn
+ * into mentions, tags or links. Checked where a name enters herald (the generic webhook, the routing
+ * file, the labels of an alert); compose/sanitize.ts cleans it once more before posting.
+ */
+export const publicServiceName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _&'()·-]*$/u, "letters, digits, spaces and _ & ' ( ) · - only");

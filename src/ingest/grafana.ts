@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { RouteTable } from '../incidents/routing.ts';
+import { promAlerts, promGroupFields, PROM_BODY_LIMIT_BYTES } from './alertmanager.ts';
+import { alertSource } from './alert-source.ts';
+import { header, hmacHex, secretsMatch, timestampFresh, tokenMatches } from './auth.ts';
+import type { Source } from './source.ts';
+import { invalidPayload } from './validation.ts';
+
+/**
+ * Grafana unified alerting's webhook contact point: Alertmanager's group notification plus
+ * `orgId`, `state`, `title`, `message`, and a fingerprint on every alert. Grafana proves itself
+ * with `GRAFANA_TOKEN` as a bearer token or basic-auth password, or by signing the body with it
+ * (the contact point's "HMAC signature" setting, hex HMAC-SHA256 in `X-Grafana-Alerting-Signature`,
+ * over `<timestamp>:<body>` when a timestamp header is configured).
+ */
+
+export const GRAFANA_SIGNATURE_HEADER = 'x-grafana-alerting-signature';
+/** The timestamp header the README tells people to configure (Grafana has no default name). */
+export const GRAFANA_TIMESTAMP_HEADER = 'x-grafana-alerting-timestamp';
+
+const grafanaSchema = z.object({
+  ...promGroupFields,
+  orgId: z.number().int().optional(),
+  alerts: z.array(promGroupFields.alerts.element.extend({ fingerprint: z.string().min(1).max(512) })),
+});
+
+export function signGrafana(secret: string, body: string, timestamp?: string): string {
+  return hmacHex(secret, timestamp === undefined ? body : `${timestamp}:${body}`);
+}
+
+export function grafanaSource(token: string | undefined, routes: RouteTable | undefined): Source {
+  return alertSource(
+    {
+      name: 'grafana',
+      secret: token,
+      bodyLimit: PROM_BODY_LIMIT_BYTES,
+      authenticate: (headers, secret) => tokenMatches(headers, secret) || header(headers, GRAFANA_SIGNATURE_HEADER) !== undefined,
+      verifyBody(headers, rawBody, nowMs, secret) {
+        const signature = header(headers, GRAFANA_SIGNATURE_HEADER);
+        if (signature === undefined) return true; // the token let it in
+        const timestamp = header(headers, GRAFANA_TIMESTAMP_HEADER);
+        if (timestamp !== undefined && !timestampFresh(timestamp, nowMs)) return false;
+        return secretsMatch(signature.toLowerCase(), signGrafana(secret, rawBody, timestamp));
+      },
+      parse(body, receivedAt) {
+        const parsed = grafanaSchema.safeParse(body);
+        if (!parsed.success) throw invalidPayload(parsed.error);
+        return { alerts: promAlerts('grafana', parsed.data.alerts, receivedAt), truncated: parsed.data.truncatedAlerts };
+      },
+    },
+    routes,
+  );
+}

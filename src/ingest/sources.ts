@@ -1,0 +1,19 @@
+import type { Config } from '../config.ts';
+import { alertmanagerSource } from './alertmanager.ts';
+import { datadogSource } from './datadog.ts';
+import { genericSource } from './generic.ts';
+import { grafanaSource } from './grafana.ts';
+import { pagerdutySource } from './pagerduty.ts';
+import type { Source } from './source.ts';
+
+/** Every webhook route herald serves; a source whose secret is unset answers 404. */
+export function webhookSources(config: Pick<Config, 'webhookToken' | 'sourceSecrets' | 'routes'>): Source[] {
+  const { sourceSecrets: secrets, routes } = config;
+  return [
+    genericSource(config.webhookToken, secrets.webhookHmac),
+    alertmanagerSource(secrets.alertmanager, routes),
+    grafanaSource(secrets.grafana, routes),
+    pagerdutySource(secrets.pagerduty, routes),
+    datadogSource(secrets.datadog, routes),
+  ];
+}
