@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -11,6 +11,10 @@ import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
 import { healthRoutes } from './ops/health.ts';
+import { connectRedis, redisReady, workerConnection, type RedisClient } from './ops/redis-connect.ts';
+import { openDeliveryGuards } from './publish/delivery-guards.ts';
+import { deliveryRoutes } from './publish/delivery-routes.ts';
+import { startAccountProbe } from './publish/x-account.ts';
 import { startDeliveryWorker } from './publish/delivery-worker.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
@@ -42,18 +46,10 @@ export function createPublisher(config: Config, logger: Logger): Publisher {
   return new OutboxPublisher({ path: config.outboxPath, logger });
 }
 
-function connect(url: string, options: RedisOptions, logger: Logger): Redis {
-  const redis = new Redis(url, options);
+function connect(config: Config, options: RedisOptions, logger: Logger): RedisClient {
+  const redis = connectRedis(config.redis, options);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   return redis;
-}
-
-async function ready(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    redis.once('ready', resolve);
-    redis.once('end', () => reject(new Error('redis connection ended before it was ready')));
-  });
 }
 
 /**
@@ -66,9 +62,9 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const serves = role === 'api' || role === 'all';
   const works = role === 'worker' || role === 'all';
   // The webhook path fails fast (503) while Redis is away; workers wait for it to come back.
-  const fast = connect(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, logger);
-  const patient = connect(config.redisUrl, { maxRetriesPerRequest: null }, logger);
-  await Promise.all([ready(fast), ready(patient)]);
+  const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, logger);
+  const patient = connect(config, { maxRetriesPerRequest: null }, logger);
+  await Promise.all([redisReady(fast), redisReady(patient)]);
 
   const prefix = config.redisPrefix;
   const store = new RedisIncidentStore(patient, prefix);
@@ -78,14 +74,18 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const publisher = createPublisher(config, logger);
   const workers: Worker[] = [];
   let stopSweeper: () => Promise<void> = async () => undefined;
+  let stopProbe: () => Promise<void> = async () => undefined;
+  const timeoutMs = config.x?.timeoutMs ?? 10_000;
 
   if (works) {
-    const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
+    const connection = workerConnection(config.redis, patient);
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
     workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger }));
     const compose = incidentComposer(config);
-    workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger }));
-    stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
+    const guards = openDeliveryGuards(patient, prefix, queues.posts, config.delivery, timeoutMs);
+    workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, guards, logger }));
+    stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? config.sweepMs, logger);
+    stopProbe = startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs), logger);
   }
 
   let server: FastifyInstance | undefined;
@@ -96,10 +96,10 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const apiTokens = [config.webhookToken];
     await server.register(healthRoutes, { redis: fast, mode: publisher.mode });
     await server.register(ingestRoutes, { sources, events: apiQueues!.events });
-    await server.register(incidentRoutes, {
-      store: new RedisIncidentStore(fast, prefix),
-      authorized: (headers) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t)),
-    });
+    const authorized = (headers: Parameters<typeof bearerToken>[0]) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
+    await server.register(incidentRoutes, { store: new RedisIncidentStore(fast, prefix), authorized });
+    const guards = openDeliveryGuards(fast, prefix, apiQueues!.posts, config.delivery, timeoutMs);
+    await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
     url = await server.listen({ port: config.port, host: config.host });
   }
 
@@ -111,6 +111,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     async close() {
       await server?.close();
       await stopSweeper();
+      await stopProbe();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([workQueues?.close(), apiQueues?.close()]);
       fast.disconnect();

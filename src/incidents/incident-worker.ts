@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AlertEvent } from './model.ts';
+import { deliveryPriority } from './delivery-priority.ts';
 import { applyEvent, type IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
 import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
@@ -28,7 +29,7 @@ export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 
   const log = deps.logger.child({ incident: event.key });
   if (applied.changed) log.info({ status: event.status, source: event.source, state: applied.incident.state }, 'incident updated');
   for (const post of applied.scheduled) {
-    await scheduleDelivery(deps.queues.posts, { key: event.key, postId: post.id }, post.dueAt);
+    await scheduleDelivery(deps.queues.posts, { key: event.key, postId: post.id }, post.dueAt, { priority: deliveryPriority(applied.incident, post) });
     log.info({ post: post.id, dueAt: post.dueAt }, 'post scheduled');
   }
   for (const post of applied.cancelled) {

@@ -59,6 +59,14 @@ export interface Post {
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */
   note?: string;
+  /** Token of the attempt holding the post `sending`; only that attempt may put it back or fail it. */
+  claim?: string;
+  /** While `sending`: no other worker takes the post over before this time (ISO), as the attempt may still be talking to X. */
+  leaseUntil?: string;
+  /** When the first attempt with the current `text` began (ISO): an older tweet on the account cannot be this post. */
+  attemptedAt?: string;
+  /** An attempt with the current text may have gone out (no answer, 5xx, crash): look on X before trusting a refusal. */
+  uncertain?: boolean;
 }
 
 export type IncidentState = 'open' | 'resolved';

@@ -1,0 +1,132 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { RedisClient } from '../ops/redis-connect.ts';
+import { PublishError, type Publisher } from './publisher.ts';
+import type { DeliveryJob } from './queues.ts';
+
+/**
+ * Whether herald may post to the account now, shared by every process through Redis. X refusing
+ * the credentials or the access tier (401, 403) or running out of credits (402) blocks the account:
+ * the posts queue is paused, so nothing is dropped and nothing hammers X; a cheap probe
+ * (`GET /2/users/me`) or a person (`POST /api/x/resume`) lifts it. A 429 only pauses it until X's
+ * reset, through BullMQ's queue-wide rate limit.
+ */
+
+export type AccountStatus = 'posting' | 'rate-limited' | 'blocked';
+
+export interface AccountView {
+  account: string;
+  status: AccountStatus;
+  /** Why posting stopped, as X said it, with what a person can do. */
+  reason: string | null;
+  /** `unauthorized` or `payment-required` while blocked. */
+  code: string | null;
+  since: string | null;
+  nextProbeAt: string | null;
+  lastProbe: string | null;
+  rateLimitedUntil: string | null;
+}
+
+type Fields = Partial<Record<'blocked' | 'code' | 'reason' | 'since' | 'nextProbeAt' | 'lastProbe' | 'rateLimitedUntil' | 'rateLimitReason', string>>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class XAccount {
+  private readonly key: string;
+  private readonly probeLockKey: string;
+
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+    private readonly posts: Queue<DeliveryJob>,
+    private readonly options: { id?: string; probeMs: number },
+  ) {
+    const id = options.id ?? 'x';
+    this.key = `${prefix}:account:${id}`;
+    this.probeLockKey = `${prefix}:account:${id}:probe`;
+  }
+
+  get id(): string {
+    return this.options.id ?? 'x';
+  }
+
+  async view(nowMs = Date.now()): Promise<AccountView> {
+    const f = (await this.redis.hgetall(this.key)) as Fields;
+    const limitedUntil = f.rateLimitedUntil && Date.parse(f.rateLimitedUntil) > nowMs ? f.rateLimitedUntil : null;
+    const status: AccountStatus = f.blocked ? 'blocked' : limitedUntil ? 'rate-limited' : 'posting';
+    return {
+      account: this.id,
+      status,
+      reason: f.blocked ? (f.reason ?? null) : limitedUntil ? (f.rateLimitReason ?? null) : null,
+      code: f.blocked ? (f.code ?? null) : null,
+      since: f.blocked ? (f.since ?? null) : null,
+      nextProbeAt: f.blocked ? (f.nextProbeAt ?? null) : null,
+      lastProbe: f.lastProbe ?? null,
+      rateLimitedUntil: limitedUntil,
+    };
+  }
+
+  /** Stops posting until X accepts the account again. True when this call blocked it (log it once, loudly). */
+  async block(err: PublishError, nowMs = Date.now()): Promise<boolean> {
+    const fresh = (await this.redis.hsetnx(this.key, 'since', iso(nowMs))) === 1;
+    await this.redis.hset(this.key, { blocked: '1', code: err.reason, reason: err.message, nextProbeAt: iso(nowMs + this.options.probeMs) });
+    // Recorded before pausing: a crash in between is repaired by the probe loop.
+    await this.posts.pause();
+    return fresh;
+  }
+
+  /** Lets posting go on: resumes the queue first, so a crash in between leaves it blocked, not stuck. */
+  async unblock(how: string, nowMs = Date.now()): Promise<void> {
+    await this.posts.resume();
+    await this.redis.hdel(this.key, 'blocked', 'code', 'reason', 'since', 'nextProbeAt');
+    await this.redis.hset(this.key, { lastProbe: `${iso(nowMs)}: resumed (${how})` });
+  }
+
+  /** X answered 429: no worker takes a post until `untilMs`, and the attempt is not used up. */
+  async rateLimited(untilMs: number, reason: string, nowMs = Date.now()): Promise<void> {
+    await this.redis.hset(this.key, { rateLimitedUntil: iso(untilMs), rateLimitReason: reason });
+    await this.posts.rateLimit(Math.max(1, untilMs - nowMs));
+  }
+
+  /** One probe per interval across all processes: true for the process that should probe now. */
+  private async claimProbe(nowMs: number): Promise<boolean> {
+    const next = await this.redis.hget(this.key, 'nextProbeAt');
+    if (next && Date.parse(next) > nowMs) return false;
+    return (await this.redis.set(this.probeLockKey, '1', 'PX', Math.max(1000, this.options.probeMs), 'NX')) === 'OK';
+  }
+
+  /**
+   * One step of the probe loop: while blocked, asks X whether the credentials work again and
+   * resumes posting if so. Also re-pauses a queue left running by a crash inside `block`.
+   */
+  async probe(publisher: Publisher, logger: Logger, nowMs = Date.now()): Promise<AccountStatus> {
+    const blocked = (await this.redis.hget(this.key, 'blocked')) === '1';
+    if (!blocked) return 'posting';
+    if (!(await this.posts.isPaused())) await this.posts.pause();
+    if (!(await this.claimProbe(nowMs))) return 'blocked';
+    try {
+      await publisher.verify?.();
+    } catch (err) {
+      const message = err instanceof PublishError ? err.message : String(err);
+      await this.redis.hset(this.key, { lastProbe: `${iso(nowMs)}: ${message}`, nextProbeAt: iso(nowMs + this.options.probeMs) });
+      logger.error({ account: this.id, err: message }, 'X still refuses herald; posting stays stopped, every post is kept');
+      return 'blocked';
+    }
+    await this.unblock('X accepted the credentials again', nowMs);
+    logger.warn({ account: this.id }, 'X accepts herald again: posting resumes');
+    return 'posting';
+  }
+}
+
+/** Runs `account.probe` every `tickMs` until the returned function is called. */
+export function startAccountProbe(account: XAccount, publisher: Publisher, tickMs: number, logger: Logger): () => Promise<void> {
+  let current: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    current = account.probe(publisher, logger).catch((err) => logger.warn({ err }, 'could not check the X account state'));
+  }, tickMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
+}
