@@ -188,12 +188,13 @@ export class Delivery {
       }
       case 'reply-refused':
         await this.refund(ctx);
-        await release({ note: 'X refused the reply; it will be posted as a new tweet that says what it follows up', asRoot: true });
-        throw err;
+        await release({ note: 'X refused the reply; it goes out as a new tweet that says what it follows up', asRoot: true });
+        return this.park(ctx, Date.now(), 'posting it as a new tweet');
       case 'parent-missing':
+        // X may not show a tweet this fresh yet: look again after the settle time, a few times.
         await this.refund(ctx);
         await release({ note: err.message, asRoot: post.attempts >= PARENT_MISSING_TRIES });
-        throw err;
+        return this.park(ctx, Date.now() + this.guards.settleMs, err.message);
       case 'invalid':
         await this.refund(ctx);
         await this.change(key, (current) => failPost(current, post.id, err.message, ctx.attempt.claim));

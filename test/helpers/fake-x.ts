@@ -10,10 +10,12 @@ import type { AddressInfo } from 'node:net';
  * What the next `POST /2/tweets` suffers; queued faults are consumed one per request, in order.
  * `drop-after-create` records the tweet and then hangs up (the post is live, the answer is lost);
  * `drop-before-create` hangs up and records nothing; `delay:<ms>` records at once and answers late;
- * `429-daily` is a 24-hour cap (the 15-minute window still has room).
+ * `429-daily` is a 24-hour cap (the 15-minute window still has room); after either, every post is
+ * refused the same way until the reset, as X does. `500-after-create` records the tweet and then
+ * answers 500; `403` is X's refusal of an app without the needed access tier.
  */
 export type Fault =
-  | '429' | '429-daily' | '500' | '503' | '401' | '402' | '403' | 'reply-refused'
+  | '429' | '429-daily' | '500' | '500-after-create' | '503' | '401' | '402' | '403' | 'reply-refused'
   | 'drop-after-create' | 'drop-before-create' | `delay:${number}`;
 
 /** What the next read (`GET /2/users/me`, `GET /2/users/:id/tweets`) suffers; `drop` hangs up. */
@@ -115,6 +117,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const injected: Record<string, number> = {};
   let chaos: Chaos | undefined;
   let refusedAs: 401 | 402 | 403 | undefined;
+  let limited: { untilSeconds: number; reply: Reply } | undefined;
   const listeners = new Set<(post: FakePost) => void>();
   const requests = { byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
   const windows = new Map<string, { used: number; reset: number }>();
@@ -258,7 +261,13 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       }
       drop = fault === 'drop-after-create';
       delayMs = fault?.startsWith('delay:') ? Number(fault.slice('delay:'.length)) : 0;
-      reply = (fault && faultReply(fault)) || createTweet(Buffer.concat(chunks).toString('utf8'));
+      if (limited && limited.untilSeconds > nowSeconds()) {
+        reply = limited.reply;
+      } else {
+        reply = (fault && faultReply(fault)) || createTweet(Buffer.concat(chunks).toString('utf8'));
+        if (reply.status === 429) limited = { untilSeconds: Number(reply.headers?.['x-user-limit-24hour-reset'] ?? reply.headers?.['x-rate-limit-reset']), reply };
+        if (fault === '500-after-create' && reply.status === 201) reply = faultReply('500')!;
+      }
     } else if (route === 'GET /2/users/me') {
       reply = { status: 200, body: { data: user } };
     } else if (tweetsOf && req.method === 'GET') {
@@ -342,6 +351,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       readFaults.length = 0;
       chaos = undefined;
       refusedAs = undefined;
+      limited = undefined;
       windows.clear();
       for (const table of [requests.byRoute, requests.byStatus, injected]) for (const key of Object.keys(table)) delete table[key];
     },
