@@ -25,7 +25,7 @@ export interface DeliveryDeps {
 /** A reply to a tweet X does not show yet is retried this often before it becomes a new root. */
 const PARENT_MISSING_TRIES = 3;
 /** A 429 whose reset is missing or already past still pauses this long, so nothing spins. */
-const MIN_RATE_LIMIT_PAUSE_MS = 5_000;
+const MIN_RATE_LIMIT_PAUSE_MS = 1_000;
 
 type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; attempt: Attempt; ticket?: string };
 
