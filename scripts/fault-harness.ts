@@ -144,8 +144,10 @@ try {
   fakeX.failNext('429', 'drop-after-create', '500', 'drop-before-create', '500-after-create');
   fakeX.failNextRead('500');
   fakeX.setChaos(CHAOS);
-  await Promise.all([Promise.all(Array.from({ length: INCIDENTS }, (_, i) => incident(i))), chaos(started + DRIVE_MS)]);
+  const driving = Date.now();
+  await Promise.all([Promise.all(Array.from({ length: INCIDENTS }, (_, i) => incident(i))), chaos(driving + DRIVE_MS)]);
   fakeX.setChaos(undefined);
+  const drained = Date.now();
 
   // Quiet now: every incident must settle with both its tweets.
   const drainUntil = Date.now() + DRAIN_MS;
@@ -158,7 +160,7 @@ try {
   const verdict = judge(keys, fakeX.posts, recorded, incidentOf);
   const faults = Object.entries(fakeX.injected).sort().map(([k, n]) => `${k}: ${n}`).join(', ');
   const errors = pool.linesAtLeast(50).filter((l) => !/redis connection problem/.test(String(l.msg)));
-  console.log(`  took         ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`  took         ${Math.round((Date.now() - started) / 1000)} s (${Math.round((drained - driving) / 1000)} s of faults, ${Math.round((Date.now() - drained) / 1000)} s to settle after them)`);
   console.log(`  incidents    ${verdict.incidents} (open and resolved; ${webhookRetries} webhook retries while Redis was away)`);
   console.log(`  kills        ${pool.kills.SIGKILL + pool.kills.SIGTERM} (${pool.kills.SIGKILL} SIGKILL, ${pool.kills.SIGTERM} SIGTERM), ${pool.restarts} worker restarts`);
   console.log(`  redis        ${redisRestarts} crash (SIGKILL) and restart from the append-only file`);

@@ -80,7 +80,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   if (works) {
     const connection = workerConnection(config.redis, patient);
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
-    workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger }));
+    workers.push(startIncidentWorker({ connection, prefix, store, queues, rules, logger, lockMs: config.delivery.jobLockMs }));
     const compose = incidentComposer(config);
     const guards = openDeliveryGuards(patient, prefix, queues.posts, config.delivery, timeoutMs);
     workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, guards, logger }));

@@ -8,8 +8,8 @@ describe('a 429 from X', () => {
   let t: TestHerald;
   let second: TestHerald;
   before(async () => {
-    // X's window resets two seconds after the 429; until then it refuses every post, as X does.
-    fakeX = await startFakeX({ rateLimitResetSeconds: 2 });
+    // X's window resets a second after the 429; until then it refuses every post, as X does.
+    fakeX = await startFakeX({ rateLimitResetSeconds: 1 });
     t = await startTestHerald({}, { fakeX });
     // A second herald on the same Redis prefix: another worker process, as far as BullMQ can tell.
     second = await startTestHerald({ HERALD_REDIS_PREFIX: t.config.redisPrefix }, { fakeX, role: 'worker' });

@@ -61,7 +61,7 @@ describe('a post whose outcome is unknown', () => {
 
   it('waits, posting nothing, while X cannot be read, then adopts the tweet', async () => {
     t.fakeX.failNext('drop-after-create');
-    t.fakeX.failNextRead('500', 'drop');
+    t.fakeX.failNextRead('drop');
     const e = event();
     await t.send(e);
     await delivered(t, e.key, 1);

@@ -28,7 +28,10 @@ export interface Attempt {
   leaseMs: number;
 }
 
-const RETRY_WAIT_MS = 500;
+// A post waiting for an earlier one is woken when that one is recorded; these bound the wait
+// otherwise: short while the earlier one is being sent, long while it waits itself.
+const WAIT_FOR_SENDING_MS = 1_000;
+const WAIT_FOR_SCHEDULED_MS = 30_000;
 const DEFAULT_ATTEMPT: Attempt = { claim: 'claim', leaseMs: 60_000 };
 
 function replace(incident: Incident, post: Post): Incident {
@@ -68,7 +71,8 @@ export function claimPost(
   if (nowMs < due) return { incident, claim: { action: 'wait', untilMs: due, reason: 'not due yet' } };
   const earlier = incident.posts.slice(0, incident.posts.indexOf(post));
   if (earlier.some((p) => p.status === 'scheduled' || p.status === 'sending')) {
-    return { incident, claim: { action: 'wait', untilMs: nowMs + RETRY_WAIT_MS, reason: 'an earlier post of this incident is not out yet' } };
+    const waitMs = earlier.some((p) => p.status === 'sending') ? WAIT_FOR_SENDING_MS : WAIT_FOR_SCHEDULED_MS;
+    return { incident, claim: { action: 'wait', untilMs: nowMs + waitMs, reason: 'an earlier post of this incident is not out yet' } };
   }
 
   const root = threadRoot(incident);

@@ -14,6 +14,8 @@ export interface IncidentWorkerDeps {
   rules: IncidentRules;
   logger: Logger;
   concurrency?: number;
+  /** BullMQ lock: how soon an event held by a killed worker (or lost in a Redis restart) runs again. */
+  lockMs?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
       const applied = await applyAndSchedule(deps, job.data);
       return { state: applied.incident.state, scheduled: applied.scheduled.map((p) => p.id) };
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8 },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 8, ...(deps.lockMs && { lockDuration: deps.lockMs, stalledInterval: deps.lockMs }) },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));
   worker.on('error', (err) => deps.logger.error({ err }, 'incident worker error'));

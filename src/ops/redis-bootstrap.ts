@@ -43,7 +43,7 @@ export async function ensureRedis(url: string, dataDir: string, logger: Logger):
   const port = parsed.port || '6379';
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''],
+    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--save', ''],
     { stdio: 'ignore' },
   );
   logger.warn({ port, dir }, 'nothing answered at REDIS_URL, so herald started its own redis-server; it stops when herald stops');

@@ -7,7 +7,7 @@ import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
-import { deliveryBackoff, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
+import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
 import { findOnX, ownerOf, ReadBudgetSpent } from './reconcile.ts';
 
 export interface DeliveryDeps {
@@ -24,8 +24,6 @@ export interface DeliveryDeps {
 
 /** A reply to a tweet X does not show yet is retried this often before it becomes a new root. */
 const PARENT_MISSING_TRIES = 3;
-/** A 429 whose reset is missing or already past still pauses this long, so nothing spins. */
-const MIN_RATE_LIMIT_PAUSE_MS = 1_000;
 
 type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; attempt: Attempt; ticket?: string };
 
@@ -130,7 +128,7 @@ export class Delivery {
     ctx.log.warn({ reason: err.reason, status: err.details.status }, `could not read X to reconcile: ${err.message}`);
     if (err.reason === 'unauthorized' || err.reason === 'payment-required') return this.blockAccount(err, ctx);
     // A read limit is the timeline's own: posting goes on, this post waits for the reset.
-    if (err.reason === 'rate-limited') return this.park(ctx, err.details.retryAt?.getTime() ?? Date.now() + MIN_RATE_LIMIT_PAUSE_MS, err.message);
+    if (err.reason === 'rate-limited') return this.park(ctx, Math.max(err.details.retryAt?.getTime() ?? 0, Date.now() + 1000), err.message);
     throw err;
   }
 
@@ -145,16 +143,28 @@ export class Delivery {
     await this.guards.owners.claim(tweet.id, ownerOf(key, post.id));
     await this.record(key, post, tweet, ctx);
     ctx.log.info({ tweet: tweet.id, inReplyTo: post.inReplyTo, mode: this.deps.publisher.mode }, 'posted');
+    await this.guards.account.posted();
     return `posted ${tweet.id}`;
   }
 
   private async record(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<void> {
-    const stored = await this.deps.store.update(key, (current) => {
+    const incident = await this.deps.store.update(key, (current) => {
       const next = recordPosted(current, post.id, tweet);
-      return { next, result: next?.posts.find((p) => p.id === post.id)?.tweetId };
+      return { next, result: next };
     });
+    const stored = incident?.posts.find((p) => p.id === post.id)?.tweetId;
     // Only an attempt that outlived its lease can get here; say so loudly, it is a duplicate on X.
     if (stored !== tweet.id) ctx.log.error({ tweet: tweet.id, recorded: stored }, 'this post is on X twice: another attempt recorded a different tweet');
+    await this.wakeLaterPosts(incident, post.id);
+  }
+
+  /** Posts of the incident that waited for this one (a reply for its parent) need not sleep on. */
+  private async wakeLaterPosts(incident: Incident | null, postId: string): Promise<void> {
+    const later = incident?.posts.slice(incident.posts.findIndex((p) => p.id === postId) + 1).filter((p) => p.status === 'scheduled') ?? [];
+    for (const p of later) {
+      const job = await this.deps.queues.posts.getJob(deliveryJobId(incident!.key, p.id));
+      if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    }
   }
 
   /** The one place where an answer from X becomes queue behaviour (see the README's design notes). */
@@ -170,13 +180,11 @@ export class Delivery {
         // Rarely, X created the tweet anyway: the same text goes again, and a duplicate refusal then looks on X.
         await release({ note: err.message, uncertain: true });
         throw err;
-      case 'rate-limited': {
+      case 'rate-limited':
         await this.refund(ctx);
         await release({ note: err.message });
-        const until = Math.max(err.details.retryAt?.getTime() ?? 0, Date.now() + MIN_RATE_LIMIT_PAUSE_MS);
-        await this.guards.account.rateLimited(until, err.message);
+        await this.guards.account.rateLimited(err.details.retryAt?.getTime() ?? 0, err.message);
         throw Worker.RateLimitError();
-      }
       case 'duplicate': {
         await this.refund(ctx);
         if (post.uncertain) {

@@ -31,6 +31,17 @@ type Fields = Partial<Record<'blocked' | 'code' | 'reason' | 'since' | 'nextProb
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Consecutive 429s without a post in between double the pause, up to X's 15-minute window. */
+const LONGEST_STREAK_PAUSE_MS = 15 * 60_000;
+
+// Clears the block only if no new block came in since it was read (blocks is a counter).
+const UNBLOCK_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'blocks') ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'blocked', 'code', 'reason', 'since', 'nextProbeAt')
+redis.call('HSET', KEYS[1], 'lastProbe', ARGV[2])
+return 1
+`;
+
 export class XAccount {
   private readonly key: string;
   private readonly probeLockKey: string;
@@ -70,22 +81,38 @@ export class XAccount {
   async block(err: PublishError, nowMs = Date.now()): Promise<boolean> {
     const fresh = (await this.redis.hsetnx(this.key, 'since', iso(nowMs))) === 1;
     await this.redis.hset(this.key, { blocked: '1', code: err.reason, reason: err.message, nextProbeAt: iso(nowMs + this.options.probeMs) });
+    await this.redis.hincrby(this.key, 'blocks', 1);
     // Recorded before pausing: a crash in between is repaired by the probe loop.
     await this.posts.pause();
     return fresh;
   }
 
-  /** Lets posting go on: resumes the queue first, so a crash in between leaves it blocked, not stuck. */
+  /**
+   * Lets posting go on. The queue is resumed first, so a crash in between leaves the account
+   * blocked (and the probe repairs the pause) rather than stuck; a block that came in meanwhile
+   * from another process is kept.
+   */
   async unblock(how: string, nowMs = Date.now()): Promise<void> {
+    const blocks = (await this.redis.hget(this.key, 'blocks')) ?? '';
     await this.posts.resume();
-    await this.redis.hdel(this.key, 'blocked', 'code', 'reason', 'since', 'nextProbeAt');
-    await this.redis.hset(this.key, { lastProbe: `${iso(nowMs)}: resumed (${how})` });
+    await this.redis.eval(UNBLOCK_SCRIPT, 1, this.key, blocks, `${iso(nowMs)}: resumed (${how})`);
   }
 
-  /** X answered 429: no worker takes a post until `untilMs`, and the attempt is not used up. */
-  async rateLimited(untilMs: number, reason: string, nowMs = Date.now()): Promise<void> {
-    await this.redis.hset(this.key, { rateLimitedUntil: iso(untilMs), rateLimitReason: reason });
-    await this.posts.rateLimit(Math.max(1, untilMs - nowMs));
+  /**
+   * X answered 429: no worker takes a post until `untilMs` (the attempt is not used up). If X keeps
+   * answering 429 with a reset already past, each one in a row pauses twice as long as the last.
+   */
+  async rateLimited(untilMs: number, reason: string, nowMs = Date.now()): Promise<number> {
+    const streak = await this.redis.hincrby(this.key, 'rateLimitStreak', 1);
+    const until = Math.max(untilMs, nowMs + Math.min(LONGEST_STREAK_PAUSE_MS, 1000 * 2 ** (streak - 1)));
+    await this.redis.hset(this.key, { rateLimitedUntil: iso(until), rateLimitReason: reason });
+    await this.posts.rateLimit(Math.max(1, until - nowMs));
+    return until;
+  }
+
+  /** A post went out: the next 429 starts a new streak. */
+  async posted(): Promise<void> {
+    await this.redis.hdel(this.key, 'rateLimitStreak');
   }
 
   /** One probe per interval across all processes: true for the process that should probe now. */
