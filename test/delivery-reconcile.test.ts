@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Fault } from './helpers/fake-x.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 /** The incident as the API shows it once all its posts are out. */
@@ -25,12 +26,18 @@ describe('a post whose outcome is unknown', () => {
     t.fakeX.reset();
   });
 
-  it('is adopted, not posted again, when X created it but the answer was lost', async () => {
-    t.fakeX.failNext('drop-after-create');
+  /** Sends an open whose first post meets `fault`, and waits until it is recorded and all is quiet. */
+  async function openThrough(fault: Fault) {
+    t.fakeX.failNext(fault);
     const e = event();
     await t.send(e);
     const incident = await delivered(t, e.key, 1);
     await settled(t);
+    return incident;
+  }
+
+  it('is adopted, not posted again, when X created it but the answer was lost', async () => {
+    const incident = await openThrough('drop-after-create');
 
     assert.equal(t.fakeX.posts.length, 1);
     assert.equal(incident.tweets[0].id, t.fakeX.posts[0]!.id);
@@ -38,45 +45,29 @@ describe('a post whose outcome is unknown', () => {
   });
 
   it('is posted again when the connection dropped before X created anything', async () => {
-    t.fakeX.failNext('drop-before-create');
-    const e = event();
-    await t.send(e);
-    await delivered(t, e.key, 1);
-    await settled(t);
+    await openThrough('drop-before-create');
 
     assert.equal(t.fakeX.posts.length, 1);
     assert.equal(t.fakeX.requests.byRoute['POST /2/tweets'], 2);
   });
 
   it('is adopted when X answered after herald stopped waiting', async () => {
-    t.fakeX.failNext('delay:1500');
-    const e = event();
-    await t.send(e);
-    const incident = await delivered(t, e.key, 1);
-    await settled(t);
+    const incident = await openThrough('delay:1500');
 
     assert.equal(t.fakeX.posts.length, 1);
     assert.equal(incident.tweets[0].id, t.fakeX.posts[0]!.id);
   });
 
   it('waits, posting nothing, while X cannot be read, then adopts the tweet', async () => {
-    t.fakeX.failNext('drop-after-create');
     t.fakeX.failNextRead('drop');
-    const e = event();
-    await t.send(e);
-    await delivered(t, e.key, 1);
-    await settled(t);
+    await openThrough('drop-after-create');
 
     assert.equal(t.fakeX.posts.length, 1);
     assert.equal(t.fakeX.requests.byRoute['POST /2/tweets'], 1, 'no post while the timeline was unreadable');
   });
 
   it('is found through the duplicate rule after a 5xx that had created the tweet after all', async () => {
-    t.fakeX.failNext('500-after-create');
-    const e = event();
-    await t.send(e);
-    const incident = await delivered(t, e.key, 1);
-    await settled(t);
+    const incident = await openThrough('500-after-create');
 
     assert.equal(t.fakeX.posts.length, 1);
     assert.equal(incident.tweets[0].id, t.fakeX.posts[0]!.id);
@@ -93,5 +84,34 @@ describe('a post whose outcome is unknown', () => {
 
     assert.equal(incident.tweets[1].inReplyTo, incident.tweets[0].id);
     assert.equal(t.fakeX.posts.length, 2);
+  });
+});
+
+describe('reconciling when the budget for reading X is spent', () => {
+  let t: TestHerald;
+  before(async () => {
+    t = await startTestHerald({ X_TIMEOUT_MS: '500', HERALD_X_READ_BUDGET_15MIN: '1' });
+  });
+  after(async () => t.close());
+
+  it('leaves the post unknown, posts nothing, and shows the spent budget', async () => {
+    t.fakeX.failNext('drop-after-create');
+    const first = event();
+    await t.send(first);
+    await delivered(t, first.key, 1);
+
+    t.fakeX.failNext('drop-after-create');
+    const second = event({ service: 'Second Service' });
+    await t.send(second);
+    await t.waitFor(async () => {
+      const c = await t.herald.queues.posts.getJobCounts('active', 'wait', 'prioritized', 'delayed');
+      const post = (await t.get(`/api/incidents/${second.key}`)).body?.posts?.[0];
+      return c.delayed === 1 && !c.active && !c.wait && !c.prioritized && post?.status === 'sending';
+    }, 'the second post to wait for the reading budget');
+
+    assert.equal(t.fakeX.posts.length, 2, 'each tweet once: the second is on X but not yet adopted');
+    assert.equal(t.fakeX.requests.byRoute['POST /2/tweets'], 2);
+    const reads = (await t.get('/api/budget')).body.reads.windows[0];
+    assert.deepEqual([reads.limit, reads.remaining], [1, 0]);
   });
 });

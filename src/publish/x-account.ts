@@ -136,7 +136,7 @@ export class XAccount {
     } catch (err) {
       const message = err instanceof PublishError ? err.message : String(err);
       await this.redis.hset(this.key, { lastProbe: `${iso(nowMs)}: ${message}`, nextProbeAt: iso(nowMs + this.options.probeMs) });
-      logger.error({ account: this.id, err: message }, 'X still refuses herald; posting stays stopped, every post is kept');
+      logger.error({ account: this.id, err: message }, 'X did not accept the probe; posting stays stopped, every post is kept');
       return 'blocked';
     }
     await this.unblock('X accepted the credentials again', nowMs);

@@ -19,9 +19,9 @@ export interface HeraldProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts herald with exactly `env` (plus PATH); `logFile` also receives every line. */
-export function spawnHerald(role: 'api' | 'worker' | 'all', env: Record<string, string>, options: { logFile?: string } = {}): HeraldProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', role], {
+/** Starts herald with exactly `env` (plus PATH), as `npm start` does when `role` is undefined; `logFile` also receives every line. */
+export function spawnHerald(role: 'api' | 'worker' | 'all' | undefined, env: Record<string, string>, options: { logFile?: string } = {}): HeraldProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...(role ? ['--role', role] : [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
