@@ -2,9 +2,12 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AlertEvent } from './model.ts';
 import { deliveryPriority } from './delivery-priority.ts';
-import { applyEvent, type IncidentRules } from './rules.ts';
+import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
-import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
+import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
+
+/** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */
+const APPLIED_EVENTS_KEPT = 20;
 
 export interface IncidentWorkerDeps {
   connection: ConnectionOptions;
@@ -24,9 +27,14 @@ export interface IncidentWorkerDeps {
  * missing jobs from the incident record, so nothing planned is lost.
  */
 export async function applyAndSchedule(deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger'>, event: AlertEvent) {
-  const applied = await deps.store.update(event.key, (current) => {
+  const eventId = eventJobId(event);
+  const applied = await deps.store.update<Applied>(event.key, (current) => {
+    // A job run again after a worker died once it had applied the event: applying it twice could
+    // turn an old open into a reopening. What it scheduled is queued by the sweep if need be.
+    if (current?.appliedEvents?.includes(eventId)) return { next: null, result: { incident: current, changed: false, scheduled: [], cancelled: [] } };
     const result = applyEvent(current, event, deps.rules);
-    return { next: result.incident, result };
+    const incident = { ...result.incident, appliedEvents: [...(current?.appliedEvents ?? []), eventId].slice(-APPLIED_EVENTS_KEPT) };
+    return { next: incident, result: { ...result, incident } };
   });
   const log = deps.logger.child({ incident: event.key });
   if (applied.changed) log.info({ status: event.status, source: event.source, state: applied.incident.state }, 'incident updated');

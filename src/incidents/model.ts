@@ -84,5 +84,7 @@ export interface Incident {
   firstSeenAt: string;
   /** Number of events applied, for the API and the journal. */
   events: number;
+  /** Ids of the latest events applied: BullMQ may run an event's job again after a crash. */
+  appliedEvents?: string[];
   posts: Post[];
 }

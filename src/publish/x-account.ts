@@ -31,7 +31,7 @@ type Fields = Partial<Record<'blocked' | 'code' | 'reason' | 'since' | 'nextProb
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Consecutive 429s without a post in between double the pause, up to X's 15-minute window. */
+/** Consecutive 429s without a usable reset double the pause, up to X's 15-minute window. */
 const LONGEST_STREAK_PAUSE_MS = 15 * 60_000;
 
 // Clears the block only if no new block came in since it was read (blocks is a counter).
@@ -99,12 +99,16 @@ export class XAccount {
   }
 
   /**
-   * X answered 429: no worker takes a post until `untilMs` (the attempt is not used up). If X keeps
-   * answering 429 with a reset already past, each one in a row pauses twice as long as the last.
+   * X answered 429: no worker takes a post until X's reset `resetMs` (the attempt is not used up).
+   * A reset that is missing or already past would mean retrying at once: then each such 429 in a
+   * row, with no post in between, pauses twice as long as the last, so nothing spins.
    */
-  async rateLimited(untilMs: number, reason: string, nowMs = Date.now()): Promise<number> {
-    const streak = await this.redis.hincrby(this.key, 'rateLimitStreak', 1);
-    const until = Math.max(untilMs, nowMs + Math.min(LONGEST_STREAK_PAUSE_MS, 1000 * 2 ** (streak - 1)));
+  async rateLimited(resetMs: number, reason: string, nowMs = Date.now()): Promise<number> {
+    let until = resetMs;
+    if (resetMs <= nowMs + 1000) {
+      const streak = await this.redis.hincrby(this.key, 'rateLimitStreak', 1);
+      until = nowMs + Math.min(LONGEST_STREAK_PAUSE_MS, 1000 * 2 ** (streak - 1));
+    }
     await this.redis.hset(this.key, { rateLimitedUntil: iso(until), rateLimitReason: reason });
     await this.posts.rateLimit(Math.max(1, until - nowMs));
     return until;
