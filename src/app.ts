@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -23,6 +23,10 @@ import { tokenAdminAuth } from './ops/admin-auth.ts';
 import { countPosts, observeDeliveries } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
 import { registerObservability, startMetricsServer } from './ops/observability.ts';
+import { connectRedis, redisReady, workerConnection, type RedisClient } from './ops/redis-connect.ts';
+import { openDeliveryGuards } from './publish/delivery-guards.ts';
+import { deliveryRoutes } from './publish/delivery-routes.ts';
+import { startAccountProbe } from './publish/x-account.ts';
 import { startDeliveryWorker } from './publish/delivery-worker.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
@@ -57,18 +61,10 @@ export function createPublisher(config: Config, logger: Logger): Publisher {
   return new OutboxPublisher({ path: config.outboxPath, logger });
 }
 
-function connect(url: string, options: RedisOptions, logger: Logger): Redis {
-  const redis = new Redis(url, options);
+function connect(config: Config, options: RedisOptions, logger: Logger): RedisClient {
+  const redis = connectRedis(config.redis, options);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
   return redis;
-}
-
-async function ready(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    redis.once('ready', resolve);
-    redis.once('end', () => reject(new Error('redis connection ended before it was ready')));
-  });
 }
 
 /**
@@ -81,9 +77,9 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const serves = role === 'api' || role === 'all';
   const works = role === 'worker' || role === 'all';
   // The webhook path fails fast (503) while Redis is away; workers wait for it to come back.
-  const fast = connect(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, logger);
-  const patient = connect(config.redisUrl, { maxRetriesPerRequest: null }, logger);
-  await Promise.all([ready(fast), ready(patient)]);
+  const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, logger);
+  const patient = connect(config, { maxRetriesPerRequest: null }, logger);
+  await Promise.all([redisReady(fast), redisReady(patient)]);
 
   const prefix = config.redisPrefix;
   const store = new RedisIncidentStore(patient, prefix);
@@ -96,22 +92,27 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   let stopSweeper: () => Promise<void> = async () => undefined;
   const followUpQueue = config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined;
   let stopFollowUpSweeper: () => Promise<void> = async () => undefined;
+  let stopProbe: () => Promise<void> = async () => undefined;
+  const timeoutMs = config.x?.timeoutMs ?? 10_000;
 
   if (works) {
-    const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
+    const connection = workerConnection(config.redis, patient);
     const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
     const hold = approvalHold(config);
-    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold });
+    const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold, lockMs: config.delivery.jobLockMs });
     workers.push(incidentWorker);
     const compose = accountComposer(config);
-    const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger });
+    const guards = openDeliveryGuards(patient, prefix, queues.posts, config.delivery, timeoutMs);
+    const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, guards, logger });
     observeDeliveries(delivery, store, metrics, logger);
     workers.push(delivery);
-    stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
+    const sweepMs = options.sweepIntervalMs ?? config.sweepMs;
+    stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger);
+    stopProbe = startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs), logger);
     if (followUpQueue) {
       const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
       workers.push(followUp.worker);
-      stopFollowUpSweeper = startSweeper(() => followUp.followUps.sweep(), options.sweepIntervalMs ?? 30_000, logger);
+      stopFollowUpSweeper = startSweeper(() => followUp.followUps.sweep(), sweepMs, logger);
     }
   }
 
@@ -133,6 +134,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     await server.register(journalRoutes, { incidents: apiStore, journals: new RedisJournalStore(fast, prefix), link: tweetLinks(config), timezone: config.timezone, authorized });
     await server.register(statusRoutes, { store: apiStore, link: tweetLinks(config), pages: statusPages(config) });
     await server.register(consoleAndApi, { config, redis: fast, store: apiStore, queues: apiQueues!, publisherMode: publisher.mode, logger });
+    const guards = openDeliveryGuards(fast, prefix, apiQueues!.posts, config.delivery, timeoutMs);
+    await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
     url = await server.listen({ port: config.port, host: config.host });
   } else if (config.metricsPort !== undefined) {
     const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: publisher.mode, logger }, { port: config.metricsPort, host: config.host });
@@ -150,6 +153,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
       await server?.close();
       await stopSweeper();
       await stopFollowUpSweeper();
+      await stopProbe();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([workQueues?.close(), apiQueues?.close(), followUpQueue?.close()]);
       fast.disconnect();

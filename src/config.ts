@@ -6,6 +6,8 @@ import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './console/users.ts';
 import { loadRouteTable } from './incidents/routes-file.ts';
 import type { RouteTable } from './incidents/routing.ts';
+import type { RedisTarget } from './ops/redis-connect.ts';
+import type { DeliverySettings } from './publish/delivery-guards.ts';
 
 /**
  * Everything herald can be told, parsed once at start from an environment-like record. Only
@@ -18,11 +20,30 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
+const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+// `host:port,host:port`, for Redis Cluster seed nodes and Sentinels.
+const hostPorts = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const text = raw?.trim();
+    if (!text) return undefined;
+    const nodes = text.split(',').map((node) => /^([^\s:]+):(\d{1,5})$/.exec(node.trim()));
+    if (nodes.some((m) => m === null)) {
+      ctx.addIssue({ code: 'custom', message: 'a comma-separated list of host:port, such as 10.0.0.1:6379,10.0.0.2:6379' });
+      return z.NEVER;
+    }
+    return nodes.map((m) => ({ host: m![1]!, port: Number(m![2]) }));
+  });
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: hostPorts,
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_NAME: z.string().default('mymaster'),
   HERALD_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _ - { } only').default('herald'),
   X_APP_KEY: optionalText,
   X_APP_SECRET: optionalText,
@@ -49,6 +70,14 @@ const schema = z.object({
   HERALD_USERS_FILE: optionalText,
   HERALD_API_TOKEN: optionalText,
   HERALD_SESSION_HOURS: z.coerce.number().positive().default(12),
+  HERALD_X_BUDGET_15MIN: count(25),
+  HERALD_X_BUDGET_24H: count(100),
+  HERALD_X_BUDGET_RESERVE: count(5, 0),
+  HERALD_X_READ_BUDGET_15MIN: count(30),
+  HERALD_X_PROBE_SECONDS: seconds(300),
+  HERALD_X_SETTLE_SECONDS: seconds(5),
+  HERALD_JOB_LOCK_SECONDS: z.coerce.number().min(1).default(30),
+  HERALD_SWEEP_SECONDS: z.coerce.number().min(0.1).default(30),
   HERALD_STATUS_URL: optionalText,
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
@@ -74,6 +103,8 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string;
+  /** Where Redis is: `redisUrl`, or a Cluster, or a master found through Sentinels. */
+  redis: RedisTarget;
   redisPrefix: string;
   /** Absent in dry-run. */
   x?: XCredentials & { baseUrl: string; timeoutMs: number };
@@ -96,6 +127,10 @@ export interface Config {
   /** Bearer token that acts as an admin on the API (automation, the CLI). */
   apiToken?: string;
   sessionMs: number;
+  /** Posting budget, reconcile and recovery timings (see publish/delivery-guards.ts). */
+  delivery: DeliverySettings;
+  /** How often the sweep looks for posts without a live delivery job. */
+  sweepMs: number;
   statusUrl?: string;
   dataDir: string;
   outboxPath: string;
@@ -149,13 +184,18 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const extra = e.HERALD_ACCOUNTS_FILE
     ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
     : { accounts: [], problems: [] };
-  const problems = [...policy.problems, ...users.problems, ...(routes?.problems ?? []), ...extra.problems];
+  const problems = [...policy.problems, ...users.problems, ...(routes?.problems ?? []), ...extra.problems, ...deliveryProblems(e)];
   if (problems.length > 0) throw new ConfigError(problems);
   const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    redis: {
+      url: e.REDIS_URL,
+      ...(e.REDIS_CLUSTER_NODES && { clusterNodes: e.REDIS_CLUSTER_NODES }),
+      ...(e.REDIS_SENTINELS && { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME }),
+    },
     redisPrefix: e.HERALD_REDIS_PREFIX,
     x,
     modeReason: x
@@ -179,6 +219,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     users: users.users,
     apiToken: e.HERALD_API_TOKEN,
     sessionMs: Math.round(e.HERALD_SESSION_HOURS * 3600_000),
+    delivery: {
+      postsPer15Min: e.HERALD_X_BUDGET_15MIN,
+      postsPer24H: e.HERALD_X_BUDGET_24H,
+      reserve: e.HERALD_X_BUDGET_RESERVE,
+      readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
+      probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
+      settleMs: Math.round(e.HERALD_X_SETTLE_SECONDS * 1000),
+      jobLockMs: Math.round(e.HERALD_JOB_LOCK_SECONDS * 1000),
+    },
+    sweepMs: Math.round(e.HERALD_SWEEP_SECONDS * 1000),
     statusUrl: e.HERALD_STATUS_URL,
     dataDir: e.HERALD_DATA_DIR,
     outboxPath,
@@ -190,4 +240,18 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
   });
+}
+
+/** Settings that are valid one by one but not together. */
+function deliveryProblems(e: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (e.REDIS_CLUSTER_NODES && e.REDIS_SENTINELS) problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS: set one of them, not both');
+  if (e.REDIS_CLUSTER_NODES && !/\{[^{}]+\}/.test(e.HERALD_REDIS_PREFIX)) {
+    problems.push(`HERALD_REDIS_PREFIX: with REDIS_CLUSTER_NODES it needs a hash tag such as {herald}, so every key herald and BullMQ touch together lives in one slot (got ${e.HERALD_REDIS_PREFIX})`);
+  }
+  const smallest = Math.min(e.HERALD_X_BUDGET_15MIN, e.HERALD_X_BUDGET_24H);
+  if (e.HERALD_X_BUDGET_RESERVE >= smallest) {
+    problems.push(`HERALD_X_BUDGET_RESERVE: ${e.HERALD_X_BUDGET_RESERVE} would leave updates and minor incidents no budget at all; keep it below ${smallest}`);
+  }
+  return problems;
 }

@@ -49,7 +49,8 @@ if (generatedToken) {
 
 let privateRedis: { stop(): Promise<void> };
 try {
-  privateRedis = await ensureRedis(config.redisUrl, config.dataDir, logger);
+  const elsewhere = config.redis.clusterNodes !== undefined || config.redis.sentinels !== undefined;
+  privateRedis = elsewhere ? { stop: async () => undefined } : await ensureRedis(config.redisUrl, config.dataDir, logger);
 } catch (err) {
   if (!(err instanceof RedisUnavailableError)) throw err;
   logger.fatal(err.message);

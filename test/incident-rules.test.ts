@@ -113,9 +113,33 @@ describe('delivery rules', () => {
     assert.equal(claim.action === 'send' && claim.post.inReplyTo, '555');
   });
 
-  it('asks for reconciliation when it finds a post it had already claimed', () => {
-    const claimed = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose).incident!;
-    assert.equal(claimPost(claimed, 'open-1', T0 + 121_000, compose).claim.action, 'reconcile');
+  it('asks for reconciliation when it finds a post claimed by an attempt whose lease ran out', () => {
+    const claimed = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose, { claim: 'a', leaseMs: 10_000 }).incident!;
+    const { incident, claim } = claimPost(claimed, 'open-1', T0 + 131_000, compose, { claim: 'b', leaseMs: 10_000 });
+    assert.equal(claim.action, 'reconcile');
+    assert.equal(incident!.posts[0]!.claim, 'b', 'the reconciling attempt now holds the post');
+  });
+
+  it('leaves a post alone while the attempt that claimed it may still be talking to X', () => {
+    const claimed = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose, { claim: 'a', leaseMs: 10_000 }).incident!;
+    const { claim } = claimPost(claimed, 'open-1', T0 + 125_000, compose, { claim: 'b', leaseMs: 10_000 });
+    assert.deepEqual(claim.action === 'wait' && claim.untilMs, T0 + 130_000);
+  });
+
+  it('lets only the attempt holding a post put it back', () => {
+    const taken = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose, { claim: 'a', leaseMs: 10_000 }).incident!;
+    assert.equal(releasePost(taken, 'open-1', { claim: 'stale', note: 'late answer' }), taken);
+    assert.equal(releasePost(taken, 'open-1', { claim: 'a', note: '5xx' })!.posts[0]!.status, 'scheduled');
+  });
+
+  it('sends the same text again after an attempt that may have gone out, and a new one after a duplicate', () => {
+    const first = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose, { claim: 'a', leaseMs: 10_000 }).incident!;
+    const kept = releasePost({ ...first, posts: [{ ...first.posts[0]!, text: 'as sent' }] }, 'open-1', { claim: 'a', note: '503', uncertain: true })!;
+    assert.deepEqual([kept.posts[0]!.text, kept.posts[0]!.uncertain], ['as sent', true]);
+    const again = claimPost(kept, 'open-1', T0 + 121_000, compose, { claim: 'b', leaseMs: 10_000 });
+    assert.equal(again.claim.action === 'send' && again.claim.post.text, 'as sent');
+    const next = releasePost(again.incident, 'open-1', { claim: 'b', note: 'dup', nextVariant: true })!;
+    assert.deepEqual([next.posts[0]!.text, next.posts[0]!.uncertain, next.posts[0]!.variantOffset], [undefined, undefined, 1]);
   });
 
   it('moves to the next variant after a duplicate refusal', () => {

@@ -48,8 +48,8 @@ test('recentPosts reads the file back newest first, up to the limit', async () =
   const third = await outbox.post({ text: 'three' });
 
   assert.deepEqual(await outbox.recentPosts(2), [
-    { id: third.id, text: 'three' },
-    { id: reply.id, text: 'two', inReplyTo: root.id },
+    { id: third.id, text: 'three', createdAt: third.postedAt },
+    { id: reply.id, text: 'two', inReplyTo: root.id, createdAt: reply.postedAt },
   ]);
 });
 

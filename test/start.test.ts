@@ -1,67 +1,31 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { spawnHerald, type HeraldProcess } from './helpers/herald-process.ts';
 import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
 
 type Line = Record<string, any>;
 
 /** `npm start` as a newcomer runs it: no X credentials, no token, nothing configured. */
 describe('npm start without X credentials', () => {
-  let child: ChildProcessWithoutNullStreams;
-  const lines: Line[] = [];
+  let herald: HeraldProcess;
+  let lines: Line[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-start-'));
   const prefix = `herald-start-${randomUUID().slice(0, 8)}`;
   let url = '';
 
-  const waitForLine = (predicate: (l: Line) => boolean, timeoutMs = 20_000) =>
-    new Promise<Line>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const found = lines.find(predicate);
-        if (found) {
-          clearInterval(timer);
-          resolve(found);
-        } else if ((timeoutMs -= 50) <= 0) {
-          clearInterval(timer);
-          reject(new Error(`no such log line; got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`));
-        }
-      }, 50);
-    });
-
   before(async () => {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      REDIS_URL,
-      HERALD_REDIS_PREFIX: prefix,
-      HERALD_DATA_DIR: dataDir,
-      HERALD_GRACE_SECONDS: '0',
-    };
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, cwd: process.cwd() });
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const raw = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          lines.push(JSON.parse(raw));
-        } catch {
-          lines.push({ msg: raw });
-        }
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => lines.push({ stderr: chunk.toString() }));
-    url = (await waitForLine((l) => l.msg === 'herald is running')).url;
+    herald = spawnHerald(undefined, { PORT: '0', REDIS_URL, HERALD_REDIS_PREFIX: prefix, HERALD_DATA_DIR: dataDir, HERALD_GRACE_SECONDS: '0' });
+    lines = herald.lines;
+    url = (await herald.waitForLine((l) => l.msg === 'herald is running')).url as string;
   });
 
   after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    herald.kill('SIGKILL');
     const redis = new Redis(REDIS_URL);
     await deletePrefix(redis, prefix);
     redis.disconnect();
@@ -93,9 +57,8 @@ describe('npm start without X credentials', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    herald.kill('SIGTERM');
+    assert.equal((await herald.exited).code, 0);
   });
 });
 

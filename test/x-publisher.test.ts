@@ -168,9 +168,18 @@ describe('XPublisher recentPosts', () => {
     const reply = await x.post({ text: 'Login works again.', inReplyTo: root.id });
 
     assert.deepEqual(await x.recentPosts(10), [
-      { id: reply.id, text: 'Login works again.', inReplyTo: root.id },
-      { id: root.id, text: 'Login is failing.' },
+      { id: reply.id, text: 'Login works again.', inReplyTo: root.id, createdAt: fake.posts[1]!.at.toISOString() },
+      { id: root.id, text: 'Login is failing.', createdAt: fake.posts[0]!.at.toISOString() },
     ]);
+  });
+
+  test('verify asks X who herald is, and reports refused credentials as unauthorized', async (t) => {
+    const x = publisher(t);
+    await x.verify();
+    assert.equal(fake.requests.byRoute['GET /2/users/me'], 1);
+
+    fake.failNextRead('401');
+    assert.equal((await failure(x.verify())).reason, 'unauthorized');
   });
 
   test('text with &, < and > reads back as written, though X escapes it', async (t) => {

@@ -47,6 +47,11 @@ export class AccountPublishers implements Publisher {
     return this.pick(account).recentPosts(limit);
   }
 
+  /** The account probe (publish/x-account.ts) watches the default account's credentials. */
+  async verify(): Promise<void> {
+    await this.pick(undefined).verify?.();
+  }
+
   private pick(account: string | undefined): Publisher {
     const publisher = this.byAccount.get(account);
     // A post planned for an account that was removed from the configuration since.

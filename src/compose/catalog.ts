@@ -18,7 +18,7 @@ import { languageOf } from './locale-format.ts';
 export const DEFAULT_MESSAGES_DIR = fileURLToPath(new URL('../../messages/', import.meta.url));
 
 /** A value a template may use as `{name}`. See messages/README.md for what each one holds. */
-export type Variable = 'service' | 'time' | 'duration' | 'nextUpdate' | 'date' | 'endTime' | 'text';
+export type Variable = 'service' | 'time' | 'duration' | 'nextUpdate' | 'date' | 'endTime' | 'text' | 'firstPost';
 
 /** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
 export type Situation =
@@ -28,6 +28,9 @@ export type Situation =
   | 'monitoring'
   | 'resolved'
   | 'reopened'
+  | 'standalone.update'
+  | 'standalone.resolved'
+  | 'standalone.reopened'
   | 'maintenance.ahead'
   | 'maintenance.starting'
   | 'maintenance.done'
@@ -47,6 +50,10 @@ export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]
   monitoring: ['service', 'time', 'nextUpdate'],
   resolved: ['service', 'time', 'duration'],
   reopened: ['service', 'time'],
+  // A follow-up X would not let herald thread, posted on its own: it names the first tweet's time.
+  'standalone.update': ['service', 'time', 'firstPost', 'nextUpdate'],
+  'standalone.resolved': ['service', 'time', 'duration', 'firstPost'],
+  'standalone.reopened': ['service', 'time', 'firstPost'],
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],
   'maintenance.done': ['service'],

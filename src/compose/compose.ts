@@ -32,6 +32,13 @@ export interface ComposeInput {
   postId?: string;
   /** Added to the deterministic variant choice, e.g. after a duplicate-content refusal. */
   variantOffset?: number;
+  /**
+   * A follow-up posted as a tweet of its own because X would not thread it (the reply was refused or
+   * the first tweet is gone): it then says which earlier tweet it follows up (`standalone.*`).
+   */
+  standalone?: boolean;
+  /** When the tweet it follows up was posted (ISO); needed when `standalone`. */
+  firstPostAt?: string;
 }
 
 export interface ComposeOptions {
@@ -82,11 +89,16 @@ const SOURCE_OF: Record<string, string> = {
   date: 'startsAt',
   endTime: 'endsAt',
   text: 'text',
+  firstPost: 'firstPostAt',
 };
 
-/** The catalog key for an incident post: `open.<feature>`, `update` (or its phase), `resolved`, `reopened`. */
-export function situationFor(input: Pick<ComposeInput, 'kind' | 'feature' | 'phase'>): Situation {
+/**
+ * The catalog key for an incident post: `open.<feature>`, `update` (or its phase), `resolved`,
+ * `reopened`; a standalone follow-up uses `standalone.<kind>` (phases included in `update`).
+ */
+export function situationFor(input: Pick<ComposeInput, 'kind' | 'feature' | 'phase' | 'standalone'>): Situation {
   if (input.kind === 'open') return `open.${input.feature}`;
+  if (input.standalone && input.kind !== 'announcement') return `standalone.${input.kind}`;
   if (input.kind === 'update') return input.phase ?? 'update';
   return input.kind;
 }
@@ -110,6 +122,9 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
   // A resolve reported a little before the open (clocks of two monitors) still lasted a moment.
   if (resolved) values.duration = formatDuration(resolved.diff(opened, 'minutes').minutes, locale);
   if (next) values.nextUpdate = formatClock(next, locale);
+  if (input.firstPostAt !== undefined) {
+    values.firstPost = formatClockNear(parseTime(input.firstPostAt, 'firstPostAt', options.timezone), resolved ?? opened, locale);
+  }
 
   return choose(catalog, situation, values, {
     seed: [input.incidentKey, input.kind, input.postId ?? ''].join('\u0000'),

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
+import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog } from './catalog.ts';
 import { composeTweet } from './compose.ts';
 
@@ -21,6 +22,8 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
         nextUpdateAt: post.nextUpdateAt,
         variantOffset: post.variantOffset ?? 0,
         postId: post.id,
+        // X would not thread it: say which tweet it follows up.
+        ...(post.root === true && post.kind !== 'open' && { standalone: true, firstPostAt: threadRoot(incident)?.postedAt }),
       },
       options,
     );

@@ -55,6 +55,7 @@ export function sampleValues(locale: string): Record<Variable, string> {
     date: formatDay(late, locale),
     endTime: formatDayAndClock(late, locale),
     text: SAMPLE_TEXTS[languageOf(locale)] ?? SAMPLE_TEXTS.en!,
+    firstPost: formatDayAndClock(late, locale),
   };
 }
 

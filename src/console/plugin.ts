@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../ops/redis-connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
 import { Approvals } from '../approval/service.ts';

@@ -7,7 +7,7 @@
  * Post ids stay unique across accounts: the default account's are as before (`open-1`), another
  * account's carry its id (`ja.open-1`).
  */
-import { claimPost, type Claim, type Composer } from './delivery-rules.ts';
+import { claimPost, type Attempt, type Claim, type Composer } from './delivery-rules.ts';
 import type { AlertEvent, Incident, Post } from './model.ts';
 import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
 
@@ -65,10 +65,16 @@ export function mergeProjection(whole: Incident, changed: Incident, account: str
 }
 
 /** `claimPost` within the post's own account: its thread, and only its own earlier posts to wait for. */
-export function claimPostInAccount(incident: Incident | null, postId: string, nowMs: number, compose: Composer): { incident: Incident | null; claim: Claim } {
+export function claimPostInAccount(
+  incident: Incident | null,
+  postId: string,
+  nowMs: number,
+  compose: Composer,
+  attempt?: Attempt,
+): { incident: Incident | null; claim: Claim } {
   const post = incident?.posts.find((p) => p.id === postId);
-  if (!incident || !post) return claimPost(incident, postId, nowMs, compose);
-  const claimed = claimPost(projection(incident, post.account), postId, nowMs, compose);
+  if (!incident || !post) return claimPost(incident, postId, nowMs, compose, attempt);
+  const claimed = claimPost(projection(incident, post.account), postId, nowMs, compose, attempt);
   return { incident: claimed.incident && mergeProjection(incident, claimed.incident, post.account), claim: claimed.claim };
 }
 

@@ -21,7 +21,19 @@ export type Claim =
   | { action: 'send'; post: Post }
   | { action: 'reconcile'; post: Post };
 
-const RETRY_WAIT_MS = 500;
+/** Who claims and for how long others must keep off (see the README's "Never twice, never lost"). */
+export interface Attempt {
+  /** Unique per attempt; later changes to the post name it so a stale attempt cannot undo a newer one. */
+  claim: string;
+  /** How long the attempt may take at most (X's timeout plus a margin) before another may take over. */
+  leaseMs: number;
+}
+
+// A post waiting for an earlier one is woken when that one is recorded; these bound the wait
+// otherwise: short while the earlier one is being sent, long while it waits itself.
+const WAIT_FOR_SENDING_MS = 1_000;
+const WAIT_FOR_SCHEDULED_MS = 30_000;
+const DEFAULT_ATTEMPT: Attempt = { claim: 'claim', leaseMs: 60_000 };
 
 function replace(incident: Incident, post: Post): Incident {
   return { ...incident, posts: incident.posts.map((p) => (p.id === post.id ? post : p)) };
@@ -31,11 +43,21 @@ function find(incident: Incident | null, postId: string): Post | undefined {
   return incident?.posts.find((p) => p.id === postId);
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /**
- * Decides whether `postId` goes out now and, if so, marks it `sending` with its text. A post found
- * already `sending` was claimed before and its outcome is unknown: it must be reconciled.
+ * Decides whether `postId` goes out now and, if so, marks it `sending` with its text under a
+ * lease. A post found `sending` was claimed before: while its lease runs the attempt may still be
+ * talking to X, so this one waits; after it, the outcome is unknown and must be reconciled, and
+ * this attempt takes the post over (a new claim and lease, so only one worker reconciles).
  */
-export function claimPost(incident: Incident | null, postId: string, nowMs: number, compose: Composer): { incident: Incident | null; claim: Claim } {
+export function claimPost(
+  incident: Incident | null,
+  postId: string,
+  nowMs: number,
+  compose: Composer,
+  attempt: Attempt = DEFAULT_ATTEMPT,
+): { incident: Incident | null; claim: Claim } {
   let post = find(incident, postId);
   if (!incident || !post) return { incident, claim: { action: 'skip', reason: 'no such post' } };
   if (post.status === 'draft') {
@@ -45,14 +67,20 @@ export function claimPost(incident: Incident | null, postId: string, nowMs: numb
     if (settled.action === 'expired') return { incident: settled.incident, claim: { action: 'skip', reason: settled.post.note! } };
     ({ incident, post } = settled);
   }
-  if (post.status === 'sending') return { incident, claim: { action: 'reconcile', post } };
+  if (post.status === 'sending') {
+    const leaseEnds = post.leaseUntil ? Date.parse(post.leaseUntil) : 0;
+    if (nowMs < leaseEnds) return { incident, claim: { action: 'wait', untilMs: leaseEnds, reason: 'an earlier attempt may still be talking to X' } };
+    const taken: Post = { ...post, claim: attempt.claim, leaseUntil: iso(nowMs + attempt.leaseMs), uncertain: true };
+    return { incident: replace(incident, taken), claim: { action: 'reconcile', post: taken } };
+  }
   if (post.status !== 'scheduled') return { incident, claim: { action: 'skip', reason: `post is ${post.status}` } };
 
   const due = Date.parse(post.dueAt);
   if (nowMs < due) return { incident, claim: { action: 'wait', untilMs: due, reason: 'not due yet' } };
   const earlier = incident.posts.slice(0, incident.posts.indexOf(post));
   if (earlier.some((p) => p.status === 'scheduled' || p.status === 'sending' || p.status === 'draft')) {
-    return { incident, claim: { action: 'wait', untilMs: nowMs + RETRY_WAIT_MS, reason: 'an earlier post of this incident is not out yet' } };
+    const waitMs = earlier.some((p) => p.status === 'sending') ? WAIT_FOR_SENDING_MS : WAIT_FOR_SCHEDULED_MS;
+    return { incident, claim: { action: 'wait', untilMs: nowMs + waitMs, reason: 'an earlier post of this incident is not out yet' } };
   }
 
   const root = threadRoot(incident);
@@ -66,7 +94,9 @@ export function claimPost(incident: Incident | null, postId: string, nowMs: numb
     const refused: Post = { ...post, status: 'failed', note: 'X refused the text a person approved as a duplicate of an earlier tweet' };
     return { incident: replace(incident, refused), claim: { action: 'skip', reason: refused.note! } };
   }
-  const draft = post.textFixed && post.text ? { text: post.text, variant: post.variant ?? 0 } : compose(incident, post);
+  // A text kept from an attempt that may have gone out, or one a person approved, is sent as is
+  // (so X's duplicate rule can tell us it went out); a new text is composed only when there is none.
+  const draft = post.text === undefined ? compose(incident, post) : { text: post.text, variant: post.variant ?? 0 };
   const sending: Post = {
     ...post,
     status: 'sending',
@@ -74,38 +104,72 @@ export function claimPost(incident: Incident | null, postId: string, nowMs: numb
     text: draft.text,
     variant: draft.variant,
     inReplyTo: startsThread ? undefined : root!.tweetId,
+    claim: attempt.claim,
+    leaseUntil: iso(nowMs + attempt.leaseMs),
+    attemptedAt: post.attemptedAt ?? iso(nowMs),
   };
   return { incident: replace(incident, sending), claim: { action: 'send', post: sending } };
 }
 
-/** Records the tweet that now stands for the post; a no-op if it was recorded already. */
+/**
+ * Records the tweet that now stands for the post, from whichever attempt learnt it; a no-op if it
+ * was recorded already (the caller compares ids: a different one there means X has the post twice).
+ */
 export function recordPosted(incident: Incident | null, postId: string, tweet: { id: string; postedAt: string }): Incident | null {
   const post = find(incident, postId);
   if (!incident || !post || post.status === 'posted') return incident;
-  return replace(incident, { ...post, status: 'posted', tweetId: tweet.id, postedAt: tweet.postedAt, note: undefined });
+  const { claim: _claim, leaseUntil: _lease, uncertain: _uncertain, ...rest } = post;
+  return replace(incident, { ...rest, status: 'posted', tweetId: tweet.id, postedAt: tweet.postedAt, note: undefined });
+}
+
+/** How a claimed post goes back in line. */
+export interface Release {
+  note: string;
+  /** The attempt putting it back: a no-op when another attempt holds the post by now. */
+  claim?: string;
+  /** X refused the text as a duplicate: compose the next variant. */
+  nextVariant?: boolean;
+  /** X refused the reply: post it as a new tweet that says what it follows up. */
+  asRoot?: boolean;
+  /** The attempt may have gone out (5xx): keep the text, so a repeat is caught by X's duplicate rule. */
+  uncertain?: boolean;
 }
 
 /** Puts a claimed post back in line, optionally changing how it will be sent next time. */
-export function releasePost(
-  incident: Incident | null,
-  postId: string,
-  change: { note: string; nextVariant?: boolean; asRoot?: boolean },
-): Incident | null {
+export function releasePost(incident: Incident | null, postId: string, change: Release): Incident | null {
   const post = find(incident, postId);
-  if (!incident || !post || post.status !== 'sending') return incident;
+  if (!incident || !post || post.status !== 'sending' || (change.claim !== undefined && post.claim !== change.claim)) return incident;
+  const { claim: _claim, leaseUntil: _lease, ...rest } = post;
+  const newText = change.nextVariant === true || change.asRoot === true;
   return replace(incident, {
-    ...post,
+    ...rest,
     status: 'scheduled',
     note: change.note,
     variantOffset: (post.variantOffset ?? 0) + (change.nextVariant ? 1 : 0),
     root: change.asRoot ? true : post.root,
+    // Only a known text can be matched on X; a new one starts its own history.
+    text: newText ? undefined : post.text,
+    variant: newText ? undefined : post.variant,
+    attemptedAt: newText ? undefined : post.attemptedAt,
+    uncertain: newText ? undefined : post.uncertain || change.uncertain || undefined,
   });
 }
 
-/** Gives up on a post for good, saying why. */
-export function failPost(incident: Incident | null, postId: string, note: string): Incident | null {
+/**
+ * The attempt by `claim` ended without knowing whether X created the tweet. The post stays
+ * `sending`; another attempt may take it over (and reconcile) once `settleMs` has passed, giving
+ * X's timeline time to show a tweet that went out late.
+ */
+export function markOutcomeUnknown(incident: Incident | null, postId: string, claim: string, nowMs: number, settleMs: number): Incident | null {
   const post = find(incident, postId);
-  if (!incident || !post || post.status === 'posted') return incident;
+  if (!incident || !post || post.status !== 'sending' || post.claim !== claim) return incident;
+  return replace(incident, { ...post, uncertain: true, leaseUntil: iso(nowMs + settleMs) });
+}
+
+/** Gives up on a post for good, saying why; with `claim`, only if that attempt still holds it. */
+export function failPost(incident: Incident | null, postId: string, note: string, claim?: string): Incident | null {
+  const post = find(incident, postId);
+  if (!incident || !post || post.status === 'posted' || (claim !== undefined && post.claim !== claim)) return incident;
   return replace(incident, { ...post, status: 'failed', note });
 }
 

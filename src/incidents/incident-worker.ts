@@ -1,13 +1,17 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { applyEventToAccounts, type AccountIds } from './accounts.ts';
-import { applyEvents, type ApplyOne } from './alert-rules.ts';
+import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from './alert-rules.ts';
 import { Coalescer } from './coalesce.ts';
+import { deliveryPriority } from './delivery-priority.ts';
 import type { AlertEvent, Incident } from './model.ts';
 import type { Applied, IncidentRules } from './rules.ts';
 import type { IncidentStore } from './store.ts';
 import { withLogContext } from '../ops/log-context.ts';
-import { deliveryJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
+import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
+
+/** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */
+const APPLIED_EVENTS_KEPT = 20;
 
 /** Where a planned post came from, as the approval policy needs it. */
 export type PostOrigin = Pick<AlertEvent, 'source' | 'receivedAt'>;
@@ -33,6 +37,8 @@ export interface IncidentWorkerDeps {
   concurrency?: number;
   /** The approval policy (approval/hold.ts): turns what the event planned into drafts where it says so. */
   hold?: (previous: Incident | null, applied: Applied, event: AlertEvent) => Applied;
+  /** BullMQ lock: how soon an event held by a killed worker (or lost in a Redis restart) runs again. */
+  lockMs?: number;
 }
 
 /**
@@ -55,9 +61,16 @@ export async function applyAndSchedule(
 ) {
   const alertIds = events.flatMap((e) => (e.alertId ? [e.alertId] : []));
   const applyOne = applyOneWith(deps);
-  const applied = await deps.store.updateForAlerts(key, alertIds, (current, marks) => {
-    const result = applyEvents(current, events, deps.rules, marks, applyOne);
-    return { next: result?.incident ?? null, result, marks: result?.marks };
+  const applied = await deps.store.updateForAlerts<AppliedBatch | null>(key, alertIds, (current, marks) => {
+    // A job run again after a worker died once it had applied the event: applying it twice could
+    // turn an old open into a reopening. What it scheduled is queued by the sweep if need be.
+    const fresh = events.filter((e) => !current?.appliedEvents?.includes(eventJobId(e)));
+    if (fresh.length === 0) return { next: null, result: current && { incident: current, changed: false, scheduled: [], cancelled: [], marks: new Map<string, AlertMark>() } };
+    const result = applyEvents(current, fresh, deps.rules, marks, applyOne);
+    if (!result) return { next: null, result };
+    const appliedEvents = [...(current?.appliedEvents ?? []), ...fresh.map(eventJobId)].slice(-APPLIED_EVENTS_KEPT);
+    const incident = { ...result.incident, appliedEvents };
+    return { next: incident, result: { ...result, incident }, marks: result.marks };
   });
   if (!applied) return null;
   const log = deps.logger.child({ incident: key });
@@ -66,7 +79,7 @@ export async function applyAndSchedule(
     log.info({ status: last.status, source: last.source, events: events.length, state: applied.incident.state, firingAlerts: applied.incident.firingAlerts }, 'incident updated');
   }
   for (const post of applied.scheduled) {
-    await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt);
+    await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(applied.incident, post) });
     log.info({ post: post.id, dueAt: post.dueAt, deadline: post.approval?.deadline }, post.status === 'draft' ? 'post waits for approval' : 'post scheduled');
   }
   for (const post of applied.cancelled) {
@@ -87,7 +100,12 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
         const applied = await coalescer.submit(job.data.key, job.data);
         return { state: applied?.incident.state, scheduled: applied?.scheduled.map((p) => p.id) ?? [] };
       }),
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
+      ...(deps.lockMs && { lockDuration: deps.lockMs, stalledInterval: deps.lockMs }),
+    },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));
   worker.on('error', (err) => deps.logger.error({ err }, 'incident worker error'));

@@ -97,6 +97,14 @@ export interface Post {
   approval?: PostApproval;
   /** `text` was written or approved by a person: post it as it is, never recompose it. */
   textFixed?: boolean;
+  /** Token of the attempt holding the post `sending`; only that attempt may put it back or fail it. */
+  claim?: string;
+  /** While `sending`: no other worker takes the post over before this time (ISO), as the attempt may still be talking to X. */
+  leaseUntil?: string;
+  /** When the first attempt with the current `text` began (ISO): an older tweet on the account cannot be this post. */
+  attemptedAt?: string;
+  /** An attempt with the current text may have gone out (no answer, 5xx, crash): look on X before trusting a refusal. */
+  uncertain?: boolean;
 }
 
 export type IncidentState = 'open' | 'resolved';
@@ -118,6 +126,8 @@ export interface Incident {
   events: number;
   /** Monitoring alerts of this incident still firing; their ids live beside the incident in the store. */
   firingAlerts?: number;
+  /** Ids of the latest events applied: BullMQ may run an event's job again after a crash. */
+  appliedEvents?: string[];
   posts: Post[];
   /** `announcement`: a note staff wrote that is not an outage; absent means an outage. */
   topic?: 'announcement';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../ops/redis-connect.ts';
 import type { AlertMark } from './alert-rules.ts';
 import type { Incident } from './model.ts';
 import { hasPendingPosts } from './rules.ts';
@@ -40,7 +40,7 @@ export class RedisIncidentStore implements IncidentStore {
   private readonly cas: CasCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     if (!('heraldIncidentCas' in redis)) redis.defineCommand('heraldIncidentCas', { numberOfKeys: 4, lua: CAS_SCRIPT });

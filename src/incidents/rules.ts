@@ -35,9 +35,12 @@ const waiting = (post: Post): boolean => post.status === 'scheduled' || post.sta
 /** A waiting post whose grace period has not run out at `at` can still be taken back silently. */
 const withinGrace = (post: Post, at: string): boolean => waiting(post) && ms(at) < ms(post.dueAt);
 
-/** The tweet every later post of the incident replies to. */
+/**
+ * The tweet every later post of the incident replies to: the latest root posted, so a thread
+ * restarted (a reopening after the window, a reply X refused) continues from its newest start.
+ */
 export function threadRoot(incident: Incident): Post | undefined {
-  return incident.posts.find((p) => (p.kind === 'open' || p.root === true) && p.status === 'posted' && p.tweetId);
+  return [...incident.posts].reverse().find((p) => (p.kind === 'open' || p.root === true) && p.status === 'posted' && p.tweetId);
 }
 
 /** The next post of `kind`, numbered after those the incident already has (`update-2`). */

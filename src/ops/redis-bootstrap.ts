@@ -11,7 +11,8 @@ export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
-async function answers(url: string): Promise<boolean> {
+/** True when a Redis at `url` answers PING within a moment; never throws. */
+export async function redisAnswers(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
   probe.on('error', () => undefined);
   try {
@@ -32,7 +33,7 @@ const isLocal = (host: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].inc
  */
 export async function ensureRedis(url: string, dataDir: string, logger: Logger): Promise<{ stop(): Promise<void> }> {
   const none = { stop: async () => undefined };
-  if (await answers(url)) return none;
+  if (await redisAnswers(url)) return none;
   const parsed = new URL(url);
   const hasServer = spawnSync('redis-server', ['--version']).status === 0;
   if (!isLocal(parsed.hostname) || !hasServer) {
@@ -43,12 +44,12 @@ export async function ensureRedis(url: string, dataDir: string, logger: Logger):
   const port = parsed.port || '6379';
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''],
+    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--save', ''],
     { stdio: 'ignore' },
   );
   logger.warn({ port, dir }, 'nothing answered at REDIS_URL, so herald started its own redis-server; it stops when herald stops');
   for (let i = 0; i < 50; i++) {
-    if (await answers(url)) {
+    if (await redisAnswers(url)) {
       return {
         stop: async () => {
           if (child.exitCode !== null) return;

@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { claimPostInAccount } from '../incidents/accounts.ts';
-import { failPost, recordPosted, releasePost, sameTweetText, type Claim, type Composer } from '../incidents/delivery-rules.ts';
-import type { Post } from '../incidents/model.ts';
+import { budgetClass } from '../incidents/delivery-priority.ts';
+import { failPost, markOutcomeUnknown, recordPosted, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
+import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { withLogContext } from '../ops/log-context.ts';
-import { PublishError, type Publisher } from './publisher.ts';
-import { deliveryBackoff, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
+import type { DeliveryGuards } from './delivery-guards.ts';
+import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
+import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
+import { findOnX, ownerOf, ReadBudgetSpent } from './reconcile.ts';
 
 export interface DeliveryDeps {
   connection: ConnectionOptions;
@@ -15,124 +19,226 @@ export interface DeliveryDeps {
   queues: Queues;
   publisher: Publisher;
   compose: Composer;
+  guards: DeliveryGuards;
   logger: Logger;
   concurrency?: number;
 }
 
-/** How many of the account's latest posts are searched for one whose outcome was unknown. */
-const RECONCILE_WINDOW = 50;
 /** A reply to a tweet X does not show yet is retried this often before it becomes a new root. */
 const PARENT_MISSING_TRIES = 3;
 
-type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger };
+type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; attempt: Attempt; ticket?: string };
 
+/** Decisions only: the text is composed for real in the atomic claim. */
+const noText: Composer = () => ({ text: '', variant: 0 });
+
+/**
+ * Delivers one planned tweet: budget, atomic claim, reconcile or post, record. Every answer from X
+ * becomes queue behaviour in `onRefused` (the README's design notes have the table).
+ */
 export class Delivery {
   constructor(private readonly deps: DeliveryDeps) {}
 
+  private get guards(): DeliveryGuards {
+    return this.deps.guards;
+  }
+
   async run(job: Job<DeliveryJob>, token?: string): Promise<string> {
     const { key, postId } = job.data;
-    const ctx: Ctx = { job, token, log: this.deps.logger.child({ incident: key, post: postId }) };
+    const attempt: Attempt = { claim: randomUUID(), leaseMs: this.guards.leaseMs };
+    const ctx: Ctx = { job, token, attempt, log: this.deps.logger.child({ incident: key, post: postId }) };
+
+    // Most runs wait (not due, an earlier post still out) or find nothing to do: look before paying.
+    const snapshot = await this.deps.store.get(key);
+    const preview = claimPostInAccount(snapshot, postId, Date.now(), noText, attempt).claim;
+    if (preview.action === 'skip' || preview.action === 'wait') return this.settle(preview, ctx);
+
+    const unit = await this.guards.budget.take(budgetClass(snapshot!, preview.post));
+    if (!unit.ok) return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
+    ctx.ticket = unit.ticket;
+
     const claim = await this.claim(key, postId, ctx);
-    switch (claim.action) {
-      case 'skip':
-        return `skipped: ${claim.reason}`;
-      case 'wait':
-        await job.moveToDelayed(claim.untilMs, token);
-        throw new DelayedError(claim.reason);
-      case 'reconcile':
-        return (await this.adoptIfPosted(key, claim.post, ctx)) ?? this.send(key, claim.post, ctx);
-      case 'send':
-        return this.send(key, claim.post, ctx);
+    if (claim.action === 'skip' || claim.action === 'wait') {
+      await this.refund(ctx);
+      return this.settle(claim, ctx);
     }
+    if (claim.action === 'reconcile') {
+      const found = await this.lookOnX(key, claim.post, ctx);
+      if (found) return found;
+      ctx.log.warn('an earlier attempt had no known outcome and the post is not on the account: sending it again');
+    }
+    return this.send(key, claim.post, ctx);
+  }
+
+  private async settle(claim: Extract<Claim, { action: 'skip' | 'wait' }>, ctx: Ctx): Promise<string> {
+    if (claim.action === 'skip') return `skipped: ${claim.reason}`;
+    return this.park(ctx, claim.untilMs, claim.reason);
+  }
+
+  /** Puts the job back until `untilMs` without using up an attempt. */
+  private async park(ctx: Ctx, untilMs: number, reason: string): Promise<never> {
+    await ctx.job.moveToDelayed(Math.max(untilMs, Date.now()), ctx.token);
+    throw new DelayedError(reason);
+  }
+
+  private async refund(ctx: Ctx): Promise<void> {
+    if (ctx.ticket) await this.guards.budget.refund(ctx.ticket);
+    ctx.ticket = undefined;
+  }
+
+  private change(key: string, edit: (current: Incident | null) => Incident | null): Promise<null> {
+    return this.deps.store.update(key, (current) => ({ next: edit(current), result: null }));
   }
 
   private async claim(key: string, postId: string, ctx: Ctx): Promise<Claim> {
     try {
       return await this.deps.store.update(key, (current) => {
-        const { incident, claim } = claimPostInAccount(current, postId, Date.now(), this.deps.compose);
+        const { incident, claim } = claimPostInAccount(current, postId, Date.now(), this.deps.compose, ctx.attempt);
         return { next: incident, result: claim };
       });
     } catch (err) {
+      await this.refund(ctx);
       if (!(err instanceof Error) || err.name !== 'ComposeError') throw err;
       // No variant of the message can be posted: a person must fix the catalog; retrying cannot help.
-      await this.deps.store.update(key, (current) => ({ next: failPost(current, postId, err.message), result: null }));
+      await this.change(key, (current) => failPost(current, postId, err.message));
       ctx.log.error({ err }, 'no postable text for this post; it will not be sent');
       throw new UnrecoverableError(err.message);
     }
   }
 
-  /** A post found `sending` may be live already: look before posting again. */
-  private async adoptIfPosted(key: string, post: Post, ctx: Ctx): Promise<string | undefined> {
-    const recent = await this.deps.publisher.recentPosts(RECONCILE_WINDOW, post.account);
-    const match = recent.find((r) => sameTweetText(post.text ?? '', r.text) && (r.inReplyTo ?? undefined) === post.inReplyTo);
-    if (!match) {
-      ctx.log.warn('outcome of an earlier attempt was unknown and the post is not on the account: sending it again');
-      return undefined;
+  /** Adopts the post's tweet if it is on X already; undefined when it is not. */
+  private async lookOnX(key: string, post: Post, ctx: Ctx): Promise<string | undefined> {
+    let match: RecentPost | undefined;
+    try {
+      match = await findOnX({ publisher: this.deps.publisher, reads: this.guards.reads, owners: this.guards.owners }, key, post);
+    } catch (err) {
+      return this.onUnreadable(key, post, err, ctx);
     }
-    await this.deps.store.update(key, (current) => ({ next: recordPosted(current, post.id, { id: match.id, postedAt: new Date().toISOString() }), result: null }));
+    if (!match) return undefined;
+    await this.refund(ctx);
+    await this.record(key, post, { id: match.id, text: match.text, postedAt: match.createdAt ?? new Date().toISOString() }, ctx);
     ctx.log.info({ tweet: match.id }, 'adopted a post that went out although its answer was lost');
     return `adopted ${match.id}`;
   }
 
+  /** X cannot be read now: the post stays `sending` (unknown), free for the next attempt, and nothing is posted. */
+  private async onUnreadable(key: string, post: Post, err: unknown, ctx: Ctx): Promise<never> {
+    await this.refund(ctx);
+    await this.change(key, (current) => markOutcomeUnknown(current, post.id, ctx.attempt.claim, Date.now(), 0));
+    if (err instanceof ReadBudgetSpent) return this.park(ctx, err.retryAtMs, err.message);
+    if (!(err instanceof PublishError)) throw err;
+    ctx.log.warn({ reason: err.reason, status: err.details.status }, `could not read X to reconcile: ${err.message}`);
+    if (err.reason === 'unauthorized' || err.reason === 'payment-required') return this.blockAccount(err, ctx);
+    // A read limit is the timeline's own: posting goes on, this post waits for the reset.
+    if (err.reason === 'rate-limited') return this.park(ctx, Math.max(err.details.retryAt?.getTime() ?? 0, Date.now() + 1000), err.message);
+    throw err;
+  }
+
   private async send(key: string, post: Post, ctx: Ctx): Promise<string> {
+    let tweet: PublishedPost;
     try {
-      const tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account });
-      await this.deps.store.update(key, (current) => ({ next: recordPosted(current, post.id, tweet), result: null }));
-      ctx.log.info({ tweet: tweet.id, inReplyTo: post.inReplyTo, mode: this.deps.publisher.mode }, 'posted');
-      return `posted ${tweet.id}`;
+      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account });
     } catch (err) {
       if (!(err instanceof PublishError)) throw err;
       return this.onRefused(key, post, err, ctx);
     }
+    await this.guards.owners.claim(tweet.id, ownerOf(key, post.id));
+    await this.record(key, post, tweet, ctx);
+    ctx.log.info({ tweet: tweet.id, inReplyTo: post.inReplyTo, mode: this.deps.publisher.mode }, 'posted');
+    await this.guards.account.posted();
+    return `posted ${tweet.id}`;
+  }
+
+  private async record(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<void> {
+    const incident = await this.deps.store.update(key, (current) => {
+      const next = recordPosted(current, post.id, tweet);
+      return { next, result: next };
+    });
+    const stored = incident?.posts.find((p) => p.id === post.id)?.tweetId;
+    // Only an attempt that outlived its lease can get here; say so loudly, it is a duplicate on X.
+    if (stored !== tweet.id) ctx.log.error({ tweet: tweet.id, recorded: stored }, 'this post is on X twice: another attempt recorded a different tweet');
+    await this.wakeLaterPosts(incident, post.id);
+  }
+
+  /** Posts of the incident that waited for this one (a reply for its parent) need not sleep on. */
+  private async wakeLaterPosts(incident: Incident | null, postId: string): Promise<void> {
+    const later = incident?.posts.slice(incident.posts.findIndex((p) => p.id === postId) + 1).filter((p) => p.status === 'scheduled') ?? [];
+    for (const p of later) {
+      const job = await this.deps.queues.posts.getJob(deliveryJobId(incident!.key, p.id));
+      if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    }
   }
 
   /** The one place where an answer from X becomes queue behaviour (see the README's design notes). */
-  private async onRefused(key: string, post: Post, err: PublishError, ctx: Ctx): Promise<never> {
-    const release = (change: Parameters<typeof releasePost>[2]) =>
-      this.deps.store.update(key, (current) => ({ next: releasePost(current, post.id, change), result: null }));
+  private async onRefused(key: string, post: Post, err: PublishError, ctx: Ctx): Promise<string> {
+    const release = (change: Release) => this.change(key, (current) => releasePost(current, post.id, { ...change, claim: ctx.attempt.claim }));
     ctx.log.warn({ reason: err.reason, status: err.details.status, attempt: post.attempts }, err.message);
     switch (err.reason) {
       case 'outcome-unknown':
-        // Left `sending`: the next attempt reconciles before it posts.
+        // Left `sending`; after the settle time the next attempt reads X before it posts again.
+        await this.change(key, (current) => markOutcomeUnknown(current, post.id, ctx.attempt.claim, Date.now(), this.guards.settleMs));
         throw err;
-      case 'rate-limited': {
+      case 'server-error':
+        // Rarely, X created the tweet anyway: the same text goes again, and a duplicate refusal then looks on X.
+        await release({ note: err.message, uncertain: true });
+        throw err;
+      case 'rate-limited':
+        await this.refund(ctx);
         await release({ note: err.message });
-        const waitMs = Math.max(1000, (err.details.retryAt?.getTime() ?? Date.now() + 60_000) - Date.now());
-        await this.deps.queues.posts.rateLimit(waitMs);
+        await this.guards.account.rateLimited(err.details.retryAt?.getTime() ?? 0, err.message);
         throw Worker.RateLimitError();
-      }
-      case 'duplicate':
+      case 'duplicate': {
+        await this.refund(ctx);
+        if (post.uncertain) {
+          const adopted = await this.lookOnX(key, post, ctx);
+          if (adopted) return adopted;
+        }
         await release({ note: 'X refused the text as a duplicate; the next variant will be used', nextVariant: true });
         throw err;
+      }
       case 'reply-refused':
-        await release({ note: 'X refused the reply; it will be posted as a new tweet that refers to the first', asRoot: true });
-        throw err;
+        await this.refund(ctx);
+        await release({ note: 'X refused the reply; it goes out as a new tweet that says what it follows up', asRoot: true });
+        return this.park(ctx, Date.now(), 'posting it as a new tweet');
       case 'parent-missing':
+        // X may not show a tweet this fresh yet: look again after the settle time, a few times.
+        await this.refund(ctx);
         await release({ note: err.message, asRoot: post.attempts >= PARENT_MISSING_TRIES });
-        throw err;
+        return this.park(ctx, Date.now() + this.guards.settleMs, err.message);
       case 'invalid':
-        await this.deps.store.update(key, (current) => ({ next: failPost(current, post.id, err.message), result: null }));
+        await this.refund(ctx);
+        await this.change(key, (current) => failPost(current, post.id, err.message, ctx.attempt.claim));
         throw new UnrecoverableError(err.message);
       case 'unauthorized':
       case 'payment-required':
-        ctx.log.error({ reason: err.reason }, 'X refused herald\'s credentials or access tier: posting is stuck until this is fixed');
+        await this.refund(ctx);
         await release({ note: err.message });
-        throw err;
-      case 'server-error':
-        await release({ note: err.message });
-        throw err;
+        return this.blockAccount(err, ctx);
     }
+  }
+
+  /** Stops all posting for the account and hands the job back without using up an attempt. */
+  private async blockAccount(err: PublishError, ctx: Ctx): Promise<never> {
+    if (await this.guards.account.block(err)) {
+      ctx.log.error({ reason: err.reason, account: this.guards.account.id }, `X refused herald's credentials or access tier; posting is stopped, every post is kept, and it resumes once X accepts them again (or POST /api/x/resume): ${err.message}`);
+    }
+    throw Worker.RateLimitError();
   }
 }
 
 export function startDeliveryWorker(deps: DeliveryDeps): Worker<DeliveryJob> {
   const delivery = new Delivery(deps);
+  const lockMs = deps.guards.settings.jobLockMs;
   const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => withLogContext({ incident: job.data.key, post: job.data.postId }, () => delivery.run(job, token)), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,
-    // A stalled post is run again on purpose: the claim sees it `sending` and reconciles first.
+    // A stalled post is run again on purpose: the claim's lease and reconciliation make that safe.
     maxStalledCount: 10,
+    lockDuration: lockMs,
+    stalledInterval: lockMs,
+    // BullMQ honours queue.rateLimit (an X 429) only when a limiter is set; this one never binds.
+    limiter: { max: 100_000, duration: 1000 },
     settings: { backoffStrategy: (attemptsMade: number) => deliveryBackoff(attemptsMade) },
   });
   worker.on('failed', (job, err) => deps.logger.warn({ incident: job?.data.key, post: job?.data.postId, err: err.message }, 'delivery attempt failed'));

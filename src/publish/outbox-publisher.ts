@@ -54,7 +54,7 @@ export class OutboxPublisher implements Publisher {
     return entries
       .slice(-limit)
       .reverse()
-      .map(({ id, text, inReplyTo }) => (inReplyTo === null ? { id, text } : { id, text, inReplyTo }));
+      .map(({ id, text, inReplyTo, postedAt }) => ({ id, text, ...(inReplyTo !== null && { inReplyTo }), ...(postedAt && { createdAt: postedAt }) }));
   }
 }
 

@@ -22,6 +22,8 @@ export interface RecentPost {
   id: string;
   text: string;
   inReplyTo?: string;
+  /** When the network says it was created (ISO); absent if it does not say. */
+  createdAt?: string;
 }
 
 export interface Publisher {
@@ -30,6 +32,8 @@ export interface Publisher {
   post(request: PublishRequest): Promise<PublishedPost>;
   /** The account's latest posts, newest first, to reconcile a post whose outcome is unknown. */
   recentPosts(limit: number, account?: string): Promise<RecentPost[]>;
+  /** A cheap call that succeeds only while the network accepts the credentials; rejects with a PublishError. */
+  verify?(): Promise<void>;
 }
 
 /**

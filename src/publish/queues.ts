@@ -62,7 +62,15 @@ export function deliveryBackoff(attemptsMade: number): number {
   return Math.round(base * (0.5 + Math.random() / 2));
 }
 
-export async function scheduleDelivery(posts: Queue<DeliveryJob>, job: DeliveryJob, dueAt: string, nowMs = Date.now()): Promise<void> {
-  const delay = Math.max(0, Date.parse(dueAt) - nowMs);
-  await posts.add('deliver', job, { jobId: deliveryJobId(job.key, job.postId), delay });
+/** A middle priority for callers that do not say (see incidents/delivery-priority.ts); never 0. */
+const DEFAULT_DELIVERY_PRIORITY = 3;
+
+export async function scheduleDelivery(
+  posts: Queue<DeliveryJob>,
+  job: DeliveryJob,
+  dueAt: string,
+  options: { priority?: number; nowMs?: number } = {},
+): Promise<void> {
+  const delay = Math.max(0, Date.parse(dueAt) - (options.nowMs ?? Date.now()));
+  await posts.add('deliver', job, { jobId: deliveryJobId(job.key, job.postId), delay, priority: options.priority ?? DEFAULT_DELIVERY_PRIORITY });
 }

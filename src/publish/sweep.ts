@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { deliveryPriority } from '../incidents/delivery-priority.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { deliveryJobId, scheduleDelivery, type Queues } from './queues.ts';
 
@@ -17,7 +18,7 @@ export async function sweepDeliveries(store: IncidentStore, queues: Queues, logg
       const job = await queues.posts.getJob(deliveryJobId(key, post.id));
       const state = job ? await job.getState() : 'missing';
       if (state === 'missing' || state === 'unknown') {
-        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt);
+        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(incident!, post) });
       } else if (state === 'failed') {
         await job!.retry('failed');
       } else {

@@ -26,6 +26,7 @@ export interface XPublisherOptions {
 interface TweetBody {
   id?: string;
   text?: string;
+  created_at?: string;
   referenced_tweets?: { type: string; id: string }[];
 }
 
@@ -81,8 +82,14 @@ export class XPublisher implements Publisher {
     return (res.data ?? []).slice(0, limit).flatMap((tweet): RecentPost[] => {
       if (!tweet.id || tweet.text === undefined) return [];
       const parent = tweet.referenced_tweets?.find((ref) => ref.type === 'replied_to')?.id;
-      return [{ id: tweet.id, text: unescapeText(tweet.text), ...(parent !== undefined && { inReplyTo: parent }) }];
+      return [{ id: tweet.id, text: unescapeText(tweet.text), ...(parent !== undefined && { inReplyTo: parent }), ...(tweet.created_at && { createdAt: tweet.created_at }) }];
     });
+  }
+
+  /** Asks X who herald is (`GET /2/users/me`): cheap, and refused while the credentials or access tier are. */
+  async verify(): Promise<void> {
+    this.userId = undefined;
+    await this.ownUserId();
   }
 
   /** Closes idle keep-alive connections; call on shutdown. */

@@ -10,11 +10,23 @@ import type { AddressInfo } from 'node:net';
  * What the next `POST /2/tweets` suffers; queued faults are consumed one per request, in order.
  * `drop-after-create` records the tweet and then hangs up (the post is live, the answer is lost);
  * `drop-before-create` hangs up and records nothing; `delay:<ms>` records at once and answers late;
- * `429-daily` is a 24-hour cap (the 15-minute window still has room).
+ * `429-daily` is a 24-hour cap (the 15-minute window still has room); after either, every post is
+ * refused the same way until the reset, as X does. `500-after-create` records the tweet and then
+ * answers 500; `403` is X's refusal of an app without the needed access tier.
  */
 export type Fault =
-  | '429' | '429-daily' | '500' | '503' | '401' | '402' | 'reply-refused'
+  | '429' | '429-daily' | '500' | '500-after-create' | '503' | '401' | '402' | '403' | 'reply-refused'
   | 'drop-after-create' | 'drop-before-create' | `delay:${number}`;
+
+/** What the next read (`GET /2/users/me`, `GET /2/users/:id/tweets`) suffers; `drop` hangs up. */
+export type ReadFault = '429' | '500' | '503' | '401' | '402' | 'drop';
+
+/** Faults drawn at random for every request, for the fault harness; queued faults go first. */
+export interface Chaos {
+  posts?: { rate: number; faults: Fault[] };
+  reads?: { rate: number; faults: ReadFault[] };
+  random?: () => number;
+}
 
 export interface FakePost {
   id: string;
@@ -41,7 +53,19 @@ export interface FakeX {
   /** Requests by route (`POST /2/tweets`) and by route and outcome (`POST /2/tweets 201`, `... dropped`, `... abandoned`). */
   readonly requests: { byRoute: Record<string, number>; byStatus: Record<string, number> };
   readonly pendingFaults: readonly Fault[];
+  /** Faults applied so far, by name (queued and random ones): `POST 429`, `GET drop`, ... */
+  readonly injected: Record<string, number>;
   failNext(...faults: Fault[]): void;
+  failNextRead(...faults: ReadFault[]): void;
+  /** Random faults from now on (undefined stops them). */
+  setChaos(chaos: Chaos | undefined): void;
+  /**
+   * Until called again with undefined, every request is refused as X refuses revoked credentials
+   * (401), an app without the access tier (403) or an account out of credits (402).
+   */
+  refuseAccount(status: 401 | 402 | 403 | undefined): void;
+  /** Deletes a tweet, as a person on the account might; replies to it are then refused. */
+  deletePost(id: string): void;
   /** Calls `listener` for each tweet created; returns the unsubscribe function. */
   onPost(listener: (post: FakePost) => void): () => void;
   /** Resolves with the posts once at least `n` exist; rejects listing what arrived on timeout. */
@@ -73,11 +97,27 @@ const problem = (status: number, title: string, detail: string, type = 'about:bl
   body: { title, detail, type, status },
 });
 
+/** X's answer to an app that is not attached to a project with the needed access. */
+const ACCESS_TIER: Reply = {
+  status: 403,
+  body: {
+    title: 'Client Forbidden',
+    detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
+    reason: 'client-not-enrolled',
+    type: 'https://api.twitter.com/2/problems/client-forbidden',
+  },
+};
+
 /** Starts the fake on 127.0.0.1 with a free port. */
 export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const user = options.user ?? { id: '1500000000000000001', name: 'Herald Status', username: 'herald_status' };
   const posts: FakePost[] = [];
   const faults: Fault[] = [];
+  const readFaults: ReadFault[] = [];
+  const injected: Record<string, number> = {};
+  let chaos: Chaos | undefined;
+  let refusedAs: 401 | 402 | 403 | undefined;
+  let limited: { untilSeconds: number; reply: Reply } | undefined;
   const listeners = new Set<(post: FakePost) => void>();
   const requests = { byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
   const windows = new Map<string, { used: number; reset: number }>();
@@ -128,6 +168,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       case '401': return problem(401, 'Unauthorized', 'Unauthorized');
       // The exact 402 body is not documented; X has been seen to answer 402 when credits run out.
       case '402': return problem(402, 'Payment Required', 'Your enrolled account does not have any credits to fulfill this request.');
+      case '403': return ACCESS_TIER;
       case 'reply-refused': return problem(403, 'Forbidden', X_TEXT.replyRefused);
       default: return undefined;
     }
@@ -179,6 +220,15 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     return { status: 200, body: { data, meta: { result_count: data.length, newest_id: data[0]!.id, oldest_id: data.at(-1)!.id } } };
   }
 
+  function draw<T extends string>(queued: T[], random: { rate: number; faults: T[] } | undefined, method: string): T | undefined {
+    const rand = chaos?.random ?? Math.random;
+    const fault = queued.shift() ?? (random && random.faults.length > 0 && rand() < random.rate ? random.faults[Math.floor(rand() * random.faults.length)] : undefined);
+    if (fault) bump(injected, `${method} ${fault}`);
+    return fault;
+  }
+  const nextFault = () => draw(faults, chaos?.posts, 'POST');
+  const nextReadFault = () => draw(readFaults, chaos?.reads, 'GET');
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake-x');
     const chunks: Buffer[] = [];
@@ -191,10 +241,19 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     let delayMs = 0;
     let reply: Reply;
     const auth = req.headers.authorization ?? '';
+    const readFault = req.method === 'GET' ? nextReadFault() : undefined;
     if (!auth.startsWith('OAuth ') || !auth.includes('oauth_signature=')) {
       reply = problem(401, 'Unauthorized', 'Unauthorized');
+    } else if (refusedAs !== undefined) {
+      reply = faultReply(String(refusedAs) as Fault)!;
+    } else if (readFault === 'drop') {
+      bump(requests.byStatus, `${route} dropped`);
+      req.socket.destroy();
+      return;
+    } else if (readFault) {
+      reply = faultReply(readFault)!;
     } else if (route === 'POST /2/tweets') {
-      const fault = faults.shift();
+      const fault = nextFault();
       if (fault === 'drop-before-create') {
         bump(requests.byStatus, `${route} dropped`);
         req.socket.destroy();
@@ -202,7 +261,13 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       }
       drop = fault === 'drop-after-create';
       delayMs = fault?.startsWith('delay:') ? Number(fault.slice('delay:'.length)) : 0;
-      reply = (fault && faultReply(fault)) || createTweet(Buffer.concat(chunks).toString('utf8'));
+      if (limited && limited.untilSeconds > nowSeconds()) {
+        reply = limited.reply;
+      } else {
+        reply = (fault && faultReply(fault)) || createTweet(Buffer.concat(chunks).toString('utf8'));
+        if (reply.status === 429) limited = { untilSeconds: Number(reply.headers?.['x-user-limit-24hour-reset'] ?? reply.headers?.['x-rate-limit-reset']), reply };
+        if (fault === '500-after-create' && reply.status === 201) reply = faultReply('500')!;
+      }
     } else if (route === 'GET /2/users/me') {
       reply = { status: 200, body: { data: user } };
     } else if (tweetsOf && req.method === 'GET') {
@@ -250,7 +315,19 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     get pendingFaults() {
       return [...faults];
     },
+    injected,
     failNext: (...more) => void faults.push(...more),
+    failNextRead: (...more) => void readFaults.push(...more),
+    setChaos(next) {
+      chaos = next;
+    },
+    refuseAccount(status) {
+      refusedAs = status;
+    },
+    deletePost(id) {
+      const index = posts.findIndex((p) => p.id === id);
+      if (index >= 0) posts.splice(index, 1);
+    },
     onPost,
     waitForPosts(n, timeoutMs = 2000) {
       if (posts.length >= n) return Promise.resolve([...posts]);
@@ -271,8 +348,12 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     reset() {
       posts.length = 0;
       faults.length = 0;
+      readFaults.length = 0;
+      chaos = undefined;
+      refusedAs = undefined;
+      limited = undefined;
       windows.clear();
-      for (const table of [requests.byRoute, requests.byStatus]) for (const key of Object.keys(table)) delete table[key];
+      for (const table of [requests.byRoute, requests.byStatus, injected]) for (const key of Object.keys(table)) delete table[key];
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

@@ -43,6 +43,9 @@ export async function startTestHerald(env: Record<string, string> = {}, options:
     X_TIMEOUT_MS: '2000',
     WEBHOOK_TOKEN: TOKEN,
     HERALD_GRACE_SECONDS: '0',
+    // Short recovery timings keep the suite fast; production defaults are in .env.example.
+    HERALD_X_SETTLE_SECONDS: '0.2',
+    HERALD_JOB_LOCK_SECONDS: '5',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

@@ -1,0 +1,187 @@
+/**
+ * The fault harness (`npm run harness`, `npm run harness -- --short` in CI): drives many incidents
+ * through open and resolve while worker processes are killed at random, X answers 429, 5xx and
+ * dropped connections, and Redis crashes once and restarts from its append-only file. Then it
+ * checks that every incident has exactly one root tweet and one reply under it on X, and that
+ * herald recorded exactly those. Exit code 1 on any duplicate or loss.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnHerald } from '../test/helpers/herald-process.ts';
+import { startFakeX, type Chaos } from '../test/helpers/fake-x.ts';
+import { freePorts, startRedisServer } from '../test/helpers/redis-servers.ts';
+import { judge, passed, type RecordedIncident } from './harness/verdict.ts';
+import { WorkerPool } from './harness/worker-pool.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    short: { type: 'boolean', default: false },
+    incidents: { type: 'string' },
+    workers: { type: 'string' },
+    seconds: { type: 'string' },
+    seed: { type: 'string' },
+  },
+});
+const short = args.short!;
+const INCIDENTS = Number(args.incidents ?? (short ? 16 : 80));
+const WORKERS = Number(args.workers ?? (short ? 2 : 3));
+const DRIVE_MS = Number(args.seconds ?? (short ? 20 : 60)) * 1000;
+const DRAIN_MS = 120_000;
+const TOKEN = 'harness-token';
+
+// A small seeded generator, so a failing run can be repeated with --seed.
+let seed = Number(args.seed ?? Date.now() % 100_000);
+const firstSeed = seed;
+const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const between = (lo: number, hi: number) => lo + random() * (hi - lo);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const CHAOS: Chaos = {
+  posts: { rate: 0.3, faults: ['429', '500', '503', 'drop-after-create', 'drop-after-create', 'drop-before-create', 'delay:2500', '500-after-create'] },
+  reads: { rate: 0.1, faults: ['500', 'drop', '429'] },
+  random,
+};
+
+const serviceOf = (i: number) => `Fault Harness ${String(i).padStart(4, '0')}`;
+const keyOf = (i: number) => `harness-${firstSeed}-${i}`;
+const incidentOf = (text: string) => {
+  const n = /Fault Harness (\d{4})/.exec(text)?.[1];
+  return n === undefined ? undefined : keyOf(Number(n));
+};
+
+const logDir = mkdtempSync(join(tmpdir(), 'herald-harness-'));
+const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction']);
+const fakeX = await startFakeX({ rateLimitResetSeconds: 1 });
+const [apiPort] = await freePorts(1);
+const env: Record<string, string> = {
+  REDIS_URL: redis.url,
+  HERALD_REDIS_PREFIX: 'harness',
+  X_APP_KEY: 'harness-app-key',
+  X_APP_SECRET: 'harness-app-secret',
+  X_ACCESS_TOKEN: 'harness-access-token',
+  X_ACCESS_SECRET: 'harness-access-secret',
+  X_API_BASE_URL: fakeX.url,
+  X_TIMEOUT_MS: '1500',
+  WEBHOOK_TOKEN: TOKEN,
+  HERALD_LOCALE: 'en',
+  HERALD_GRACE_SECONDS: '0',
+  HERALD_X_BUDGET_15MIN: '5000',
+  HERALD_X_BUDGET_24H: '50000',
+  HERALD_X_READ_BUDGET_15MIN: '5000',
+  HERALD_X_SETTLE_SECONDS: '0.5',
+  HERALD_JOB_LOCK_SECONDS: '3',
+  HERALD_SWEEP_SECONDS: '2',
+  LOG_LEVEL: 'info',
+};
+const api = spawnHerald('api', { ...env, PORT: String(apiPort) }, { logFile: join(logDir, 'api.log') });
+const pool = new WorkerPool(WORKERS, env, logDir, random);
+const base = `http://127.0.0.1:${apiPort}`;
+let redisRestarts = 0;
+let webhookRetries = 0;
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A monitoring system retries until herald says 202 (Redis may be restarting). */
+async function deliver(event: Record<string, unknown>): Promise<void> {
+  for (;;) {
+    const res = await call('POST', '/webhooks/generic', event).catch(() => ({ status: 0, body: undefined }));
+    if (res.status === 202) return;
+    webhookRetries++;
+    await sleep(300);
+  }
+}
+
+async function incident(i: number): Promise<void> {
+  await sleep(between(0, DRIVE_MS * 0.7));
+  const e = { key: keyOf(i), service: serviceOf(i), feature: 'messaging', severity: random() < 0.2 ? 'critical' : 'major' };
+  await deliver({ ...e, status: 'open' });
+  await sleep(between(300, 3000));
+  // The resolve goes once the open is applied, as a real outage ends after it began.
+  while ((await call('GET', `/api/incidents/${encodeURIComponent(keyOf(i))}`).catch(() => ({ status: 0 }))).status !== 200) await sleep(200);
+  await deliver({ ...e, status: 'resolved' });
+}
+
+async function chaos(until: number): Promise<void> {
+  const redisAt = Date.now() + DRIVE_MS * 0.4;
+  while (Date.now() < until) {
+    await sleep(between(1200, 3500));
+    if (redisRestarts === 0 && Date.now() >= redisAt) {
+      await redis.crashAndRestart();
+      redisRestarts++;
+    } else {
+      await pool.killOne(between(100, 800));
+    }
+  }
+}
+
+async function records(): Promise<Map<string, RecordedIncident | undefined>> {
+  const map = new Map<string, RecordedIncident | undefined>();
+  for (let i = 0; i < INCIDENTS; i++) {
+    const res = await call('GET', `/api/incidents/${encodeURIComponent(keyOf(i))}`).catch(() => undefined);
+    map.set(keyOf(i), res?.status === 200 ? res.body : undefined);
+  }
+  return map;
+}
+
+const started = Date.now();
+let exitCode = 1;
+try {
+  await api.waitForLine((l) => l.msg === 'herald is running', 60_000);
+  await pool.start();
+  console.log(`fault harness: ${INCIDENTS} incidents, ${WORKERS} worker processes, ${DRIVE_MS / 1000} s of faults (seed ${firstSeed}); logs in ${logDir}`);
+  // Each kind of fault at least once, then at random.
+  fakeX.failNext('429', 'drop-after-create', '500', 'drop-before-create', '500-after-create');
+  fakeX.failNextRead('500');
+  fakeX.setChaos(CHAOS);
+  const driving = Date.now();
+  await Promise.all([Promise.all(Array.from({ length: INCIDENTS }, (_, i) => incident(i))), chaos(driving + DRIVE_MS)]);
+  fakeX.setChaos(undefined);
+  const drained = Date.now();
+
+  // Quiet now: every incident must settle with both its tweets.
+  const drainUntil = Date.now() + DRAIN_MS;
+  let recorded = await records();
+  while ([...recorded.values()].some((r) => r?.tweets.length !== 2 || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted')) && Date.now() < drainUntil) {
+    await sleep(1000);
+    recorded = await records();
+  }
+  const keys = Array.from({ length: INCIDENTS }, (_, i) => keyOf(i));
+  const verdict = judge(keys, fakeX.posts, recorded, incidentOf);
+  const faults = Object.entries(fakeX.injected).sort().map(([k, n]) => `${k}: ${n}`).join(', ');
+  const errors = pool.linesAtLeast(50).filter((l) => !/redis connection problem/.test(String(l.msg)));
+  console.log(`  took         ${Math.round((Date.now() - started) / 1000)} s (${Math.round((drained - driving) / 1000)} s of faults, ${Math.round((Date.now() - drained) / 1000)} s to settle after them)`);
+  console.log(`  incidents    ${verdict.incidents} (open and resolved; ${webhookRetries} webhook retries while Redis was away)`);
+  console.log(`  kills        ${pool.kills.SIGKILL + pool.kills.SIGTERM} (${pool.kills.SIGKILL} SIGKILL, ${pool.kills.SIGTERM} SIGTERM), ${pool.restarts} worker restarts`);
+  console.log(`  redis        ${redisRestarts} crash (SIGKILL) and restart from the append-only file`);
+  console.log(`  X faults     ${Object.values(fakeX.injected).reduce((a, b) => a + b, 0)} (${faults})`);
+  console.log(`  on X         ${fakeX.posts.length} tweets: ${verdict.roots} roots, ${verdict.replies} replies`);
+  console.log(`  duplicates   ${verdict.duplicates}`);
+  console.log(`  losses       ${verdict.losses}`);
+  console.log(`  misthreaded  ${verdict.misthreaded}`);
+  console.log(`  records      ${verdict.incidents - verdict.recordMismatches}/${verdict.incidents} incidents recorded with exactly the tweets on X`);
+  console.log(`  error logs   ${errors.length}${errors.length ? `: ${[...new Set(errors.map((l) => String(l.msg)))].slice(0, 5).join(' | ')}` : ''}`);
+  for (const problem of verdict.problems.slice(0, 20)) console.log(`  ! ${problem}`);
+  exitCode = passed(verdict) ? 0 : 1;
+  console.log(exitCode === 0 ? 'OK: every incident has exactly one root tweet and one reply under it' : 'FAILED');
+} catch (err) {
+  console.error('the harness itself failed:', err);
+} finally {
+  await pool.stop();
+  api.kill('SIGTERM');
+  await Promise.race([api.exited, sleep(15_000)]);
+  api.kill('SIGKILL');
+  await fakeX.close();
+  await redis.stop();
+}
+process.exit(exitCode);

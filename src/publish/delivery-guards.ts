@@ -1,0 +1,69 @@
+import type { Queue } from 'bullmq';
+import type { RedisClient } from '../ops/redis-connect.ts';
+import { Budget, FIFTEEN_MINUTES, ONE_DAY } from './budget.ts';
+import type { DeliveryJob } from './queues.ts';
+import { TweetOwners } from './reconcile.ts';
+import { XAccount } from './x-account.ts';
+
+/** How delivery paces itself and recovers; from configuration (see .env.example). */
+export interface DeliverySettings {
+  /** Posts X allows the account per 15 minutes and per 24 hours (its access tier). */
+  postsPer15Min: number;
+  postsPer24H: number;
+  /** Units updates and minor incidents leave free for resolutions and major announcements. */
+  reserve: number;
+  /** Timeline reads for reconciling, per 15 minutes. */
+  readsPer15Min: number;
+  /** While the account is blocked, how often X is asked whether it accepts herald again. */
+  probeMs: number;
+  /** After an unknown outcome, how long to let X's timeline catch up before reading it. */
+  settleMs: number;
+  /** BullMQ lock of a delivery job: how soon a job of a killed worker runs again. */
+  jobLockMs: number;
+}
+
+export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
+  postsPer15Min: 25,
+  postsPer24H: 100,
+  reserve: 5,
+  readsPer15Min: 30,
+  probeMs: 300_000,
+  settleMs: 5_000,
+  jobLockMs: 30_000,
+};
+
+/** Everything delivery shares with the other processes through Redis. */
+export interface DeliveryGuards {
+  budget: Budget;
+  reads: Budget;
+  account: XAccount;
+  owners: TweetOwners;
+  /** How long a claim keeps other workers off: the longest call to X plus a margin. */
+  leaseMs: number;
+  settleMs: number;
+  settings: DeliverySettings;
+}
+
+/** Extra time on a claim beyond the X timeout: the Redis writes around the call. */
+const LEASE_MARGIN_MS = 5_000;
+
+export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: Queue<DeliveryJob>, settings: DeliverySettings, xTimeoutMs: number, account = 'x'): DeliveryGuards {
+  const base = `${prefix}:budget:${account}`;
+  return {
+    budget: new Budget(
+      redis,
+      `${base}:posts`,
+      [
+        { label: '15min', ms: FIFTEEN_MINUTES, limit: settings.postsPer15Min },
+        { label: '24h', ms: ONE_DAY, limit: settings.postsPer24H },
+      ],
+      settings.reserve,
+    ),
+    reads: new Budget(redis, `${base}:reads`, [{ label: '15min', ms: FIFTEEN_MINUTES, limit: settings.readsPer15Min }]),
+    account: new XAccount(redis, prefix, posts, { id: account, probeMs: settings.probeMs }),
+    owners: new TweetOwners(redis, prefix),
+    leaseMs: xTimeoutMs + LEASE_MARGIN_MS,
+    settleMs: settings.settleMs,
+    settings,
+  };
+}

@@ -1,0 +1,67 @@
+import { sameTweetText } from '../incidents/delivery-rules.ts';
+import type { Post } from '../incidents/model.ts';
+import type { RedisClient } from '../ops/redis-connect.ts';
+import type { Budget } from './budget.ts';
+import type { Publisher, RecentPost } from './publisher.ts';
+
+/**
+ * Finding a post on X whose outcome herald does not know (see the README's "Never twice, never
+ * lost"). A tweet is adopted only if it has the post's text and parent, is not older than the
+ * post's first attempt, and no other post owns it already.
+ */
+
+/** One page of the account's timeline: the most X returns in one read. */
+const RECONCILE_WINDOW = 100;
+/** X writes `created_at` in whole seconds and its clock is not ours. */
+const CLOCK_SLACK_MS = 5_000;
+const OWNER_TTL_SECONDS = 30 * 24 * 3600;
+
+/** The reading budget is spent: look again at `retryAtMs`. */
+export class ReadBudgetSpent extends Error {
+  override readonly name = 'ReadBudgetSpent';
+  constructor(readonly retryAtMs: number) {
+    super(`the budget for reading X is spent until ${new Date(retryAtMs).toISOString()}`);
+  }
+}
+
+/**
+ * Which post each tweet stands for, so two posts can never adopt the same tweet. Written before
+ * the tweet id is recorded in the incident, kept for a month.
+ */
+export class TweetOwners {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
+
+  /** Makes `owner` the tweet's owner unless another owns it; true when `owner` owns it now. */
+  async claim(tweetId: string, owner: string): Promise<boolean> {
+    const previous = (await this.redis.call('SET', `${this.prefix}:tweet:${tweetId}`, owner, 'NX', 'GET', 'EX', OWNER_TTL_SECONDS)) as string | null;
+    return previous === null || previous === owner;
+  }
+}
+
+export const ownerOf = (key: string, postId: string): string => JSON.stringify([key, postId]);
+
+export interface Reconciler {
+  publisher: Publisher;
+  reads: Budget;
+  owners: TweetOwners;
+}
+
+/**
+ * The tweet on X that is this post, if any. Throws {@link ReadBudgetSpent} or the reader's
+ * `PublishError` when X cannot be read now: the caller must then wait, never post blindly.
+ */
+export async function findOnX(deps: Reconciler, key: string, post: Post): Promise<RecentPost | undefined> {
+  const unit = await deps.reads.take();
+  if (!unit.ok) throw new ReadBudgetSpent(unit.retryAtMs);
+  const recent = await deps.publisher.recentPosts(RECONCILE_WINDOW, post.account);
+  const notBefore = post.attemptedAt ? Date.parse(post.attemptedAt) - CLOCK_SLACK_MS : -Infinity;
+  for (const tweet of recent) {
+    if (!sameTweetText(post.text ?? '', tweet.text) || (tweet.inReplyTo ?? undefined) !== post.inReplyTo) continue;
+    if (tweet.createdAt && Date.parse(tweet.createdAt) < notBefore) continue;
+    if (await deps.owners.claim(tweet.id, ownerOf(key, post.id))) return tweet;
+  }
+  return undefined;
+}
