@@ -9,6 +9,9 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return (incident, post) => {
+    // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
+    // nobody approved the announcement of), the plain wording stands on its own.
+    const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;
     const tweet = composeTweet(
       catalog,
       {
@@ -22,8 +25,7 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
         nextUpdateAt: post.nextUpdateAt,
         variantOffset: post.variantOffset ?? 0,
         postId: post.id,
-        // X would not thread it: say which tweet it follows up.
-        ...(post.root === true && post.kind !== 'open' && { standalone: true, firstPostAt: threadRoot(incident)?.postedAt }),
+        ...(firstPostAt !== undefined && { standalone: true, firstPostAt }),
       },
       options,
     );

@@ -51,7 +51,16 @@ export class Delivery {
     // Most runs wait (not due, an earlier post still out) or find nothing to do: look before paying.
     const snapshot = await this.deps.store.get(key);
     const preview = claimPostInAccount(snapshot, postId, Date.now(), noText, attempt).claim;
-    if (preview.action === 'skip' || preview.action === 'wait') return this.settle(preview, ctx);
+    if (preview.action === 'skip') {
+      // Some skips change the record (a draft past its deadline expires, a reply without a thread
+      // fails): keep those; the store writes nothing when nothing changed.
+      await this.change(key, (current) => {
+        const again = claimPostInAccount(current, postId, Date.now(), noText, attempt);
+        return again.claim.action === 'skip' ? again.incident : current;
+      });
+      return this.settle(preview, ctx);
+    }
+    if (preview.action === 'wait') return this.settle(preview, ctx);
 
     const unit = await this.guards.budget.take(budgetClass(snapshot!, preview.post));
     if (!unit.ok) return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
