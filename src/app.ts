@@ -66,7 +66,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const serves = role === 'api' || role === 'all';
   const works = role === 'worker' || role === 'all';
   // The webhook path fails fast (503) while Redis is away; workers wait for it to come back.
-  const fast = connect(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, logger);
+  const fast = connect(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
   const patient = connect(config.redisUrl, { maxRetriesPerRequest: null }, logger);
   await Promise.all([ready(fast), ready(patient)]);
 

@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent } from '../incidents/model.ts';
-import { bearerToken, secretsMatch } from './auth.ts';
+import { bearerToken, secretMatcher } from './auth.ts';
 import { invalidPayload } from './validation.ts';
+import { normalizeIsoTime } from './iso-time.ts';
 import type { Source } from './source.ts';
 
 /** herald's own format, for any system that can send JSON with a bearer token. */
@@ -25,22 +25,27 @@ export const genericEventSchema = z
     severity: z.enum(SEVERITIES),
     at: z
       .string()
-      .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid && /([+-]\d\d:?\d\d|Z)$/.test(s), 'an ISO-8601 time with an offset, such as 2026-05-20T00:00:00+09:00')
+      .transform((s, ctx) => {
+        const normalized = normalizeIsoTime(s);
+        if (normalized) return normalized;
+        ctx.addIssue({ code: 'custom', message: 'an ISO-8601 time with an offset, such as 2026-05-20T00:00:00+09:00' });
+        return z.NEVER;
+      })
       .optional(),
   })
   .strict();
 
 export function genericSource(token: string | undefined): Source {
+  const tokenMatches = secretMatcher(token);
   return {
     name: 'generic',
     enabled: token !== undefined,
-    authenticate: (headers) => secretsMatch(bearerToken(headers), token),
+    authenticate: (headers) => tokenMatches(bearerToken(headers)),
     normalize(body, receivedAt): AlertEvent[] {
       const parsed = genericEventSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error);
       const e = parsed.data;
-      const at = e.at ? DateTime.fromISO(e.at, { setZone: true }).toISO()! : receivedAt;
-      return [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at, source: 'generic', receivedAt }];
+      return [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at: e.at ?? receivedAt, source: 'generic', receivedAt }];
     },
   };
 }

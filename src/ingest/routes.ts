@@ -16,6 +16,16 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A lone event (the usual case) goes in with `add`: `addBulk` builds an ioredis pipeline per call,
+ * which copies every BullMQ script onto it and cost more than the add itself (docs/benchmarks.md).
+ */
+async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[]): Promise<void> {
+  const [only] = events;
+  if (events.length === 1 && only) await queue.add(only.status, only, { jobId: eventJobId(only) });
+  else if (events.length > 1) await queue.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
+}
+
 function problem(reply: FastifyReply, status: number, error: string, details: string[] = []) {
   return reply.code(status).send({ error, details });
 }
@@ -46,7 +56,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           if (err instanceof InvalidPayload) return problem(reply, 400, err.message, err.details);
           throw err;
         }
-        await deps.events.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
+        await enqueue(deps.events, events);
         request.log.info({ source: source.name, events: events.length, incidents: [...new Set(events.map((e) => e.key))].slice(0, 10) }, 'webhook accepted');
         const first = events[0];
         return reply.code(202).send(

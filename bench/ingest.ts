@@ -1,0 +1,84 @@
+/**
+ * Ingest: webhooks per second into herald (`--role api`, as its own process) over many keep-alive
+ * connections, against the bare baseline route doing one `Queue.add` per request on the same Redis.
+ * Rounds alternate baseline and herald so a neighbour's burst of CPU hurts both alike.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Bench, Figures } from './lib/bench.ts';
+import { assertAllOk, runLoad, type LoadResult } from './lib/load.ts';
+import { benchPrefix, connectRedis, deletePrefix } from './lib/redis.ts';
+import { startAll, startBaseline, startHeraldChild, type Service } from './lib/service.ts';
+import { median, ratio, round } from './lib/stats.ts';
+import { INGEST_TARGETS, type WebhookTarget } from './targets.ts';
+
+type Measured = LoadResult & { cpuMicrosPerRequest: number };
+
+async function load(service: Service, route: string, target: WebhookTarget, connections: number, seconds: number): Promise<Measured> {
+  const run = randomUUID().slice(0, 8);
+  const cpuBefore = service.cpuSeconds();
+  const result = await runLoad({ url: service.url + route, headers: target.headers, body: (i) => target.payload(i, run), connections, seconds });
+  const cpuMicrosPerRequest = ((service.cpuSeconds() - cpuBefore) * 1e6) / result.requests;
+  assertAllOk(`${service.name} ${route}`, result);
+  return { ...result, cpuMicrosPerRequest };
+}
+
+export const ingest: Bench = {
+  name: 'ingest',
+  what: 'webhooks/s, p50 and p99 of the answer, herald --role api against a bare Queue.add route',
+  async run(ctx) {
+    const prefix = benchPrefix('ingest');
+    const redis = connectRedis(ctx.redisUrl);
+    const rounds = ctx.quick ? 1 : 3;
+    const seconds = ctx.quick ? 0.3 : 5;
+    let services: Service[] = [];
+    try {
+      services = await startAll([
+        startBaseline({ redisUrl: ctx.redisUrl, prefix, work: 'none' }),
+        startHeraldChild({ role: 'api', redisUrl: ctx.redisUrl, prefix, xUrl: 'http://127.0.0.1:9', cpuProfDir: ctx.cpuProfDir }),
+      ]);
+      const [baseline, herald] = services as [Service, Service];
+      const figures: Figures = { connections: ctx.connections, rounds, 'seconds per round': seconds };
+      for (const target of INGEST_TARGETS) {
+        // Warm both up (JIT, connection pools) before anything counts.
+        await load(baseline, target.route, target, ctx.connections, ctx.quick ? 0.2 : 2);
+        await load(herald, target.route, target, ctx.connections, ctx.quick ? 0.2 : 2);
+        const base: Measured[] = [];
+        const ours: Measured[] = [];
+        for (let r = 0; r < rounds; r++) {
+          base.push(await load(baseline, target.route, target, ctx.connections, seconds));
+          ours.push(await load(herald, target.route, target, ctx.connections, seconds));
+          const [o, b] = [ours.at(-1)!, base.at(-1)!];
+          ctx.log(`${target.name} round ${r + 1}: herald ${Math.round(o.perSecond)}/s ${Math.round(o.cpuMicrosPerRequest)} µs CPU each, baseline ${Math.round(b.perSecond)}/s ${Math.round(b.cpuMicrosPerRequest)} µs`);
+        }
+        const rate = median(ours.map((r) => r.perSecond));
+        const baseRate = median(base.map((r) => r.perSecond));
+        const p50 = median(ours.map((r) => r.p50Ms));
+        const p99 = median(ours.map((r) => r.p99Ms));
+        const baseP50 = median(base.map((r) => r.p50Ms));
+        const baseP99 = median(base.map((r) => r.p99Ms));
+        const cpu = median(ours.map((r) => r.cpuMicrosPerRequest));
+        const baseCpu = median(base.map((r) => r.cpuMicrosPerRequest));
+        Object.assign(figures, {
+          [`${target.name} webhooks/s`]: Math.round(rate),
+          [`${target.name} alerts/s`]: Math.round(rate * target.alertsPerWebhook),
+          [`${target.name} p50 ms`]: round(p50, 2),
+          [`${target.name} p99 ms`]: round(p99, 2),
+          [`${target.name} CPU µs per webhook`]: Math.round(cpu),
+          [`baseline webhooks/s`]: Math.round(baseRate),
+          [`baseline p50 ms`]: round(baseP50, 2),
+          [`baseline p99 ms`]: round(baseP99, 2),
+          [`baseline CPU µs per request`]: Math.round(baseCpu),
+          [`${target.name} rate / baseline`]: ratio(rate, baseRate),
+          [`${target.name} p50 / baseline`]: ratio(p50, baseP50),
+          [`${target.name} p99 / baseline`]: ratio(p99, baseP99),
+          [`${target.name} CPU per webhook / baseline`]: ratio(cpu, baseCpu),
+        });
+      }
+      return figures;
+    } finally {
+      await Promise.all(services.map((s) => s.stop()));
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    }
+  },
+};
