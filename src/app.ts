@@ -9,6 +9,7 @@ import { ingestRoutes } from './ingest/routes.ts';
 import { incidentRoutes } from './incidents/api.ts';
 import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
+import { expireOldIncidents } from './incidents/retention.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
 import { healthRoutes } from './ops/health.ts';
 import { startDeliveryWorker } from './publish/delivery-worker.ts';
@@ -26,6 +27,8 @@ export interface HeraldOptions {
   logger: Logger;
   /** How often the delivery sweep looks for posts without a live job. */
   sweepIntervalMs?: number;
+  /** How often incidents settled for longer than the retention are removed. */
+  retentionIntervalMs?: number;
 }
 
 export interface Herald {
@@ -78,6 +81,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const publisher = createPublisher(config, logger);
   const workers: Worker[] = [];
   let stopSweeper: () => Promise<void> = async () => undefined;
+  let stopRetention: () => Promise<void> = async () => undefined;
 
   if (works) {
     const connection = { url: config.redisUrl, maxRetriesPerRequest: null } as const;
@@ -86,6 +90,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     const compose = incidentComposer(config);
     workers.push(startDeliveryWorker({ connection, prefix, store, queues, publisher, compose, logger }));
     stopSweeper = startSweeper(() => sweepDeliveries(store, queues, logger), options.sweepIntervalMs ?? 30_000, logger);
+    const expire = () => expireOldIncidents({ store, retentionMs: config.retentionMs, logger });
+    stopRetention = startSweeper(expire, options.retentionIntervalMs ?? 3_600_000, logger, 'retention pass');
   }
 
   let server: FastifyInstance | undefined;
@@ -111,6 +117,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     async close() {
       await server?.close();
       await stopSweeper();
+      await stopRetention();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([workQueues?.close(), apiQueues?.close()]);
       fast.disconnect();

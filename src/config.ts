@@ -33,6 +33,7 @@ const schema = z.object({
   HERALD_GRACE_SECONDS: seconds(120),
   HERALD_REOPEN_WINDOW_SECONDS: seconds(3600),
   HERALD_APPROVAL: z.enum(['auto']).default('auto'),
+  HERALD_RETENTION_DAYS: z.coerce.number().positive().default(30),
   HERALD_STATUS_URL: optionalText,
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
@@ -64,6 +65,8 @@ export interface Config {
   graceMs: number;
   reopenWindowMs: number;
   approval: 'auto';
+  /** A resolved incident with nothing left to post is removed from Redis this long after its last change. */
+  retentionMs: number;
   statusUrl?: string;
   dataDir: string;
   outboxPath: string;
@@ -116,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     graceMs: Math.round(e.HERALD_GRACE_SECONDS * 1000),
     reopenWindowMs: Math.round(e.HERALD_REOPEN_WINDOW_SECONDS * 1000),
     approval: e.HERALD_APPROVAL,
+    retentionMs: Math.round(e.HERALD_RETENTION_DAYS * 24 * 3600 * 1000),
     statusUrl: e.HERALD_STATUS_URL,
     dataDir: e.HERALD_DATA_DIR,
     outboxPath,
