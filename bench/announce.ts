@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startFakeX, type FakeX } from '../test/helpers/fake-x.ts';
 import type { Bench } from './lib/bench.ts';
 import { benchPrefix, connectRedis, deletePrefix } from './lib/redis.ts';
-import { startAll, startBaseline, startHeraldChild, type Service } from './lib/service.ts';
+import { startAll, startBaseline, startHeraldService, type Service } from './lib/service.ts';
 import { median, percentile, ratio, round } from './lib/stats.ts';
 import { announceTarget } from './targets.ts';
 
@@ -54,8 +54,8 @@ export const announce: Bench = {
     let services: Service[] = [];
     try {
       services = await startAll([
-        startBaseline({ redisUrl: ctx.redisUrl, prefix: `${prefix}-baseline`, work: 'post', xUrl: fakeX.url }),
-        startHeraldChild({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir }),
+        startBaseline({ redisUrl: ctx.redisUrl, prefix: `${prefix}-baseline`, work: 'post', xUrl: fakeX.url, inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
       ]);
       const [baseline, herald] = services as [Service, Service];
       await announceTimes(baseline, fakeX, block);

@@ -131,7 +131,7 @@ export const growth: Bench = {
   name: 'growth',
   what: 'Redis bytes per resolved incident, and how retention bounds them over 100,000 incidents',
   async run(ctx) {
-    const count = ctx.quick ? 600 : 100_000;
+    const count = ctx.quick ? 240 : 100_000;
     const texts = sampleTexts();
     const redis = connectRedis(ctx.redisUrl);
     const before = await usedMemory(redis);
@@ -139,7 +139,7 @@ export const growth: Bench = {
     const unbounded = await writeIncidents(ctx.redisUrl, benchPrefix('growth'), count, false, texts);
     const writeSeconds = (performance.now() - started) / 1000;
     const bounded = await writeIncidents(ctx.redisUrl, benchPrefix('growth-retention'), count, true, texts);
-    const jobBytes = await completedJobBytes(ctx.redisUrl, benchPrefix('growth-jobs'), ctx.quick ? 200 : 5000);
+    const jobBytes = await completedJobBytes(ctx.redisUrl, benchPrefix('growth-jobs'), ctx.quick ? 50 : 5000);
     const after = await usedMemory(redis);
     redis.disconnect();
 

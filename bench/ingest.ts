@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bench, Figures } from './lib/bench.ts';
 import { assertAllOk, runLoad, type LoadResult } from './lib/load.ts';
 import { benchPrefix, connectRedis, deletePrefix } from './lib/redis.ts';
-import { startAll, startBaseline, startHeraldChild, type Service } from './lib/service.ts';
+import { startAll, startBaseline, startHeraldService, type Service } from './lib/service.ts';
 import { median, ratio, round } from './lib/stats.ts';
 import { INGEST_TARGETS, type WebhookTarget } from './targets.ts';
 
@@ -33,8 +33,8 @@ export const ingest: Bench = {
     let services: Service[] = [];
     try {
       services = await startAll([
-        startBaseline({ redisUrl: ctx.redisUrl, prefix, work: 'none' }),
-        startHeraldChild({ role: 'api', redisUrl: ctx.redisUrl, prefix, xUrl: 'http://127.0.0.1:9', cpuProfDir: ctx.cpuProfDir }),
+        startBaseline({ redisUrl: ctx.redisUrl, prefix, work: 'none', inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'api', redisUrl: ctx.redisUrl, prefix, xUrl: 'http://127.0.0.1:9', cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
       ]);
       const [baseline, herald] = services as [Service, Service];
       const figures: Figures = { connections: ctx.connections, rounds, 'seconds per round': seconds };

@@ -10,7 +10,7 @@ import { startFakeX } from '../test/helpers/fake-x.ts';
 import { BenchFailure, type Bench, type Figures } from './lib/bench.ts';
 import { assertAllOk, runLoad } from './lib/load.ts';
 import { benchPrefix, connectRedis, deletePrefix, prefixMemory, usedMemory } from './lib/redis.ts';
-import { startAll, startBaseline, startHeraldChild, type Service } from './lib/service.ts';
+import { startAll, startBaseline, startHeraldService, type Service } from './lib/service.ts';
 import { MiB, ratio, round, sleep, until } from './lib/stats.ts';
 import { STORM_SCENARIOS, type StormScenario } from './targets.ts';
 
@@ -48,8 +48,8 @@ export const storm: Bench = {
     let services: Service[] = [];
     try {
       services = await startAll([
-        startBaseline({ redisUrl: ctx.redisUrl, prefix: basePrefix, work: 'noop' }),
-        startHeraldChild({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir }),
+        startBaseline({ redisUrl: ctx.redisUrl, prefix: basePrefix, work: 'noop', inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
       ]);
       const [baseline, herald] = services as [Service, Service];
       const figures: Figures = { alerts, connections: ctx.connections };

@@ -8,6 +8,8 @@ export interface BenchContext {
   connections: number;
   /** When set, herald children write a V8 CPU profile here (`node --cpu-prof`). */
   cpuProfDir?: string;
+  /** Run herald and the baseline inside this process: quick to start, but not representative. */
+  inProcess: boolean;
   log(message: string): void;
 }
 

@@ -1,12 +1,18 @@
 /**
  * Starts the process under test (herald, or the baseline server) as a child, as production runs
  * it: its own event loop and heap, so the load generator in this process never competes with it
- * for the same loop, and its peak RSS is its own.
+ * for the same loop, and its peak RSS and CPU time are its own. `inProcess` runs it inside this
+ * process instead: quicker to start, for the smoke test, but its figures then include the load
+ * generator's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
+import { startHerald } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startBaselineServer, type BaselineWork } from './baseline.ts';
 import { until } from './stats.ts';
 
 export interface Service {
@@ -109,7 +115,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
 export const BENCH_TOKEN = 'bench-webhook-token';
 
-export interface HeraldChildOptions {
+export interface HeraldServiceOptions {
   role: 'api' | 'worker' | 'all';
   redisUrl: string;
   prefix: string;
@@ -117,50 +123,75 @@ export interface HeraldChildOptions {
   xUrl: string;
   graceSeconds?: number;
   cpuProfDir?: string;
-  env?: Record<string, string>;
+  inProcess?: boolean;
 }
 
 /** herald as `npm start -- --role <role>` would run it, posting to the fake X. */
-export function startHeraldChild(o: HeraldChildOptions): Promise<Service> {
-  return startService({
-    name: `herald-${o.role}`,
-    script: 'src/main.ts',
-    args: ['--role', o.role],
-    cpuProfDir: o.cpuProfDir,
-    env: {
-      PORT: '0',
-      REDIS_URL: o.redisUrl,
-      HERALD_REDIS_PREFIX: o.prefix,
-      WEBHOOK_TOKEN: BENCH_TOKEN,
-      X_APP_KEY: 'bench-app-key',
-      X_APP_SECRET: 'bench-app-secret',
-      X_ACCESS_TOKEN: 'bench-access-token',
-      X_ACCESS_SECRET: 'bench-access-secret',
-      X_API_BASE_URL: o.xUrl,
-      HERALD_GRACE_SECONDS: String(o.graceSeconds ?? 0),
-      HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-bench-data-')),
-      // Production logs at info; so does the benchmark, to a file.
-      LOG_LEVEL: 'info',
-      ...o.env,
-    },
-  });
+export function startHeraldService(o: HeraldServiceOptions): Promise<Service> {
+  const env = heraldEnv(o);
+  if (o.inProcess) {
+    return inProcess(`herald-${o.role}`, async () => {
+      const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+      const herald = await startHerald(config, { role: o.role, logger: pino({ level: 'silent' }) });
+      return { url: herald.url!, close: () => herald.close() };
+    });
+  }
+  return startService({ name: `herald-${o.role}`, script: 'src/main.ts', args: ['--role', o.role], cpuProfDir: o.cpuProfDir, env });
+}
+
+function heraldEnv(o: HeraldServiceOptions): Record<string, string> {
+  return {
+    PORT: '0',
+    REDIS_URL: o.redisUrl,
+    HERALD_REDIS_PREFIX: o.prefix,
+    WEBHOOK_TOKEN: BENCH_TOKEN,
+    X_APP_KEY: 'bench-app-key',
+    X_APP_SECRET: 'bench-app-secret',
+    X_ACCESS_TOKEN: 'bench-access-token',
+    X_ACCESS_SECRET: 'bench-access-secret',
+    X_API_BASE_URL: o.xUrl,
+    HERALD_GRACE_SECONDS: String(o.graceSeconds ?? 0),
+    HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-bench-data-')),
+    // Production logs at info; so does the benchmark, to a file.
+    LOG_LEVEL: 'info',
+  };
 }
 
 export interface BaselineOptions {
   redisUrl: string;
   prefix: string;
   /** `none`: only the route; `noop`: a worker that does nothing per job; `post`: one POST to `xUrl` per job. */
-  work: 'none' | 'noop' | 'post';
+  work: BaselineWork;
   xUrl?: string;
+  inProcess?: boolean;
 }
 
-/** The bare route herald is compared with: see bench/baseline-server.ts. */
+/** The bare route herald is compared with: see bench/lib/baseline.ts. */
 export function startBaseline(o: BaselineOptions): Promise<Service> {
+  const name = `baseline-${o.work}`;
+  if (o.inProcess) return inProcess(name, () => startBaselineServer(o));
   return startService({
-    name: `baseline-${o.work}`,
+    name,
     script: 'bench/baseline-server.ts',
     env: { REDIS_URL: o.redisUrl, BENCH_PREFIX: o.prefix, BENCH_WORK: o.work, BENCH_X_URL: o.xUrl ?? '' },
   });
+}
+
+/** A service inside this process: its memory and CPU figures are this whole process's. */
+async function inProcess(name: string, start: () => Promise<{ url: string; close(): Promise<void> }>): Promise<Service> {
+  const started = await start();
+  return {
+    name,
+    pid: process.pid,
+    url: started.url,
+    peakRssBytes: () => process.resourceUsage().maxRSS * 1024,
+    cpuSeconds: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
+    logTail: () => '(in-process: no log)',
+    stop: () => started.close(),
+  };
 }
 
 /** Starts services side by side (each start is mostly module loading); stops the others if one fails. */
