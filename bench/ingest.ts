@@ -72,6 +72,8 @@ export const ingest: Bench = {
           [`${target.name} p50 / baseline`]: ratio(p50, baseP50),
           [`${target.name} p99 / baseline`]: ratio(p99, baseP99),
           [`${target.name} CPU per webhook / baseline`]: ratio(cpu, baseCpu),
+          [`${target.name} aim: at least 0.8 of baseline`]: rate >= 0.8 * baseRate,
+          [`${target.name} aim: at least 5,000 webhooks/s`]: rate >= 5000,
         });
       }
       return figures;
