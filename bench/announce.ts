@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { startFakeX, type FakeX } from '../test/helpers/fake-x.ts';
 import type { Bench } from './lib/bench.ts';
+import { postJson } from './lib/load.ts';
 import { benchPrefix, connectRedis, deletePrefix } from './lib/redis.ts';
 import { startAll, startBaseline, startHeraldService, type Service } from './lib/service.ts';
 import { median, percentile, ratio, round } from './lib/stats.ts';
@@ -30,13 +31,8 @@ async function announceTimes(service: Service, fakeX: FakeX, count: number): Pro
       });
     });
     const sent = performance.now();
-    const res = await fetch(service.url + announceTarget.route, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...announceTarget.headers },
-      body: JSON.stringify(announceTarget.payload(i, run)),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 202) throw new Error(`${service.name} answered ${res.status}`);
+    const res = await postJson(service.url + announceTarget.route, announceTarget.headers, announceTarget.payload(i, run));
+    if (res.status !== 202) throw new Error(`${service.name} answered ${res.status}: ${res.text}`);
     times.push((await posted) - sent);
   }
   return times;

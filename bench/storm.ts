@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startFakeX } from '../test/helpers/fake-x.ts';
 import { BenchFailure, type Bench, type Figures } from './lib/bench.ts';
-import { assertAllOk, runLoad } from './lib/load.ts';
+import { assertAllOk, postJson, runLoad } from './lib/load.ts';
 import { benchPrefix, connectRedis, deletePrefix, prefixMemory, usedMemory } from './lib/redis.ts';
 import { startAll, startBaseline, startHeraldService, type Service } from './lib/service.ts';
 import { MiB, ratio, round, sleep, until } from './lib/stats.ts';
@@ -67,12 +67,8 @@ export const storm: Bench = {
         const drainS = ((await drained(redis, prefix, 'events', drainLimitMs)) - started) / 1000;
         const tweetsDuringStorm = fakeX.posts.length;
 
-        const res = await fetch(herald.url + scenario.route, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...scenario.headers },
-          body: JSON.stringify(scenario.resolve(key)),
-        });
-        if (res.status !== 202) throw new Error(`the resolve was answered ${res.status}: ${await res.text()}`);
+        const res = await postJson(herald.url + scenario.route, scenario.headers, scenario.resolve(key));
+        if (res.status !== 202) throw new Error(`the resolve was answered ${res.status}: ${res.text}`);
         await fakeX.waitForPosts(2, 15_000).catch(() => undefined);
         await drained(redis, prefix, 'events', drainLimitMs);
         await drained(redis, prefix, 'posts', drainLimitMs);

@@ -75,3 +75,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 export function assertAllOk(what: string, r: LoadResult): void {
   if (r.failed > 0 || r.ok === 0) throw new Error(`${what}: ${r.failed} of ${r.requests} requests failed (statuses ${JSON.stringify(r.statuses)})`);
 }
+
+/** One webhook, sent as monitoring would; returns the status and the answer's text. */
+export async function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
