@@ -57,14 +57,18 @@ export const storm: Bench = {
         const key = `storm-${randomUUID().slice(0, 8)}`;
         fakeX.reset();
 
+        const baseCpu = baseline.cpuSeconds();
         const baseStart = performance.now();
         const base = await flood(baseline, scenario, key, alerts, ctx.connections);
         const baseDrainS = ((await drained(redis, basePrefix, 'baseline', drainLimitMs)) - baseStart) / 1000;
+        const baseCpuS = baseline.cpuSeconds() - baseCpu;
 
         const memoryBefore = await usedMemory(redis);
+        const cpu = herald.cpuSeconds();
         const started = performance.now();
         const ours = await flood(herald, scenario, key, alerts, ctx.connections);
         const drainS = ((await drained(redis, prefix, 'events', drainLimitMs)) - started) / 1000;
+        const cpuS = herald.cpuSeconds() - cpu;
         const tweetsDuringStorm = fakeX.posts.length;
 
         const res = await postJson(herald.url + scenario.route, scenario.headers, scenario.resolve(key));
@@ -85,6 +89,7 @@ export const storm: Bench = {
           [`${s} ingest seconds`]: round(ours.seconds, 2),
           [`${s} all applied after s`]: round(drainS, 2),
           [`${s} p99 answer ms`]: round(ours.p99Ms, 1),
+          [`${s} herald CPU µs per alert, taken and applied`]: Math.round((cpuS * 1e6) / alerts),
           [`${s} herald peak RSS MiB`]: MiB(herald.peakRssBytes()),
           [`${s} redis used_memory delta MiB`]: MiB(memoryAfter - memoryBefore),
           [`${s} redis bytes under herald's prefix`]: stored.bytes,
@@ -95,9 +100,11 @@ export const storm: Bench = {
           [`${s} one tweet plus one reply`]: asExpected,
           'baseline ingest alerts/s': Math.round(base.perSecond),
           'baseline all applied after s': round(baseDrainS, 2),
+          'baseline CPU µs per alert, taken and completed': Math.round((baseCpuS * 1e6) / alerts),
           'baseline peak RSS MiB': MiB(baseline.peakRssBytes()),
           [`${s} ingest rate / baseline`]: ratio(ours.perSecond, base.perSecond),
           [`${s} time to apply / baseline`]: ratio(drainS, baseDrainS),
+          [`${s} CPU per alert / baseline`]: ratio(cpuS, baseCpuS),
           [`${s} peak RSS / baseline`]: ratio(herald.peakRssBytes(), baseline.peakRssBytes()),
         });
         if (!asExpected) {
