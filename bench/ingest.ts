@@ -14,10 +14,13 @@ import { INGEST_TARGETS, type WebhookTarget } from './targets.ts';
 
 type Measured = LoadResult & { cpuMicrosPerRequest: number };
 
-async function load(service: Service, route: string, target: WebhookTarget, connections: number, seconds: number): Promise<Measured> {
+/** A round of load: so many seconds, or (quick runs: autocannon counts time in whole seconds) so many requests. */
+type Length = { seconds: number } | { amount: number };
+
+async function load(service: Service, route: string, target: WebhookTarget, connections: number, length: Length): Promise<Measured> {
   const run = randomUUID().slice(0, 8);
   const cpuBefore = service.cpuSeconds();
-  const result = await runLoad({ url: service.url + route, headers: target.headers, body: (i) => target.payload(i, run), connections, seconds });
+  const result = await runLoad({ url: service.url + route, headers: target.headers, body: (i) => target.payload(i, run), connections, ...length });
   const cpuMicrosPerRequest = ((service.cpuSeconds() - cpuBefore) * 1e6) / result.requests;
   assertAllOk(`${service.name} ${route}`, result);
   return { ...result, cpuMicrosPerRequest };
@@ -30,7 +33,9 @@ export const ingest: Bench = {
     const prefix = benchPrefix('ingest');
     const redis = connectRedis(ctx.redisUrl);
     const rounds = ctx.quick ? 1 : 5;
-    const seconds = ctx.quick ? 0.3 : 3;
+    const seconds = 3;
+    const roundLength: Length = ctx.quick ? { amount: 50 } : { seconds };
+    const warmUp: Length = ctx.quick ? { amount: 20 } : { seconds: 2 };
     let services: Service[] = [];
     try {
       services = await startAll([
@@ -38,16 +43,16 @@ export const ingest: Bench = {
         startHeraldService({ role: 'api', redisUrl: ctx.redisUrl, prefix, xUrl: 'http://127.0.0.1:9', cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
       ]);
       const [baseline, herald] = services as [Service, Service];
-      const figures: Figures = { connections: ctx.connections, rounds, 'seconds per round': seconds };
+      const figures: Figures = { connections: ctx.connections, rounds, 'seconds per round': ctx.quick ? 'quick' : seconds };
       for (const target of INGEST_TARGETS) {
         // Warm both up (JIT, connection pools) before anything counts.
-        await load(baseline, target.route, target, ctx.connections, ctx.quick ? 0.2 : 2);
-        await load(herald, target.route, target, ctx.connections, ctx.quick ? 0.2 : 2);
+        await load(baseline, target.route, target, ctx.connections, warmUp);
+        await load(herald, target.route, target, ctx.connections, warmUp);
         const base: Measured[] = [];
         const ours: Measured[] = [];
         for (let r = 0; r < rounds; r++) {
-          base.push(await load(baseline, target.route, target, ctx.connections, seconds));
-          ours.push(await load(herald, target.route, target, ctx.connections, seconds));
+          base.push(await load(baseline, target.route, target, ctx.connections, roundLength));
+          ours.push(await load(herald, target.route, target, ctx.connections, roundLength));
           const [o, b] = [ours.at(-1)!, base.at(-1)!];
           ctx.log(`${target.name} round ${r + 1}: herald ${Math.round(o.perSecond)}/s ${Math.round(o.cpuMicrosPerRequest)} µs CPU each, baseline ${Math.round(b.perSecond)}/s ${Math.round(b.cpuMicrosPerRequest)} µs`);
         }

@@ -48,6 +48,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     pipelining: 1,
     ...(o.amount !== undefined ? { amount: o.amount } : { duration: o.seconds ?? 5 }),
     timeout: 10,
+    // autocannon notices the end of a run only at its sampling tick: 1 s by default.
+    sampleInt: 100,
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(o.body(sequence++)) }) }],
     }, (err, result) => (err ? reject(err) : resolve(result)));
   });
