@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import type { Incident, Post } from '../src/incidents/model.ts';
 import { RedisIncidentStore } from '../src/incidents/redis-store.ts';
 import { expireOldIncidents, type ExpiredIncident } from '../src/incidents/retention.ts';
-import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
+import { loadConfig } from '../src/config.ts';
+import { deletePrefix, event, REDIS_URL, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const DAY = 24 * 3600 * 1000;
 const RETENTION = 30 * DAY;
@@ -101,5 +102,27 @@ describe('retention of settled incidents', () => {
     for (const k of keys) await save(incident(k, 'resolved'));
     await expireAt(RETENTION + 1, 2);
     assert.deepEqual(await Promise.all(keys.map((k) => store.get(k))), keys.map(() => null));
+  });
+});
+
+describe('a running herald with a retention', () => {
+  let t: TestHerald;
+  before(async () => {
+    // 0.00001 days is under a second; the pass runs every 100 ms.
+    t = await startTestHerald({ HERALD_RETENTION_DAYS: '0.00001' }, { retentionIntervalMs: 100 });
+  });
+  after(async () => t.close());
+
+  it('removes a resolved incident once the retention has passed, and answers 404 for it', async () => {
+    const e = event();
+    await t.send(e);
+    await t.fakeX.waitForPosts(1);
+    await t.send({ ...e, status: 'resolved' });
+    await t.fakeX.waitForPosts(2);
+    await t.waitFor(async () => (await t.get(`/api/incidents/${e.key}`)).status === 404, 'the incident to expire');
+  });
+
+  it('refuses a retention that is not a positive number of days', () => {
+    assert.throws(() => loadConfig({ HERALD_RETENTION_DAYS: '0' }), /HERALD_RETENTION_DAYS/);
   });
 });
