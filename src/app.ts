@@ -68,7 +68,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const { logger, role } = options;
   const serves = role === 'api' || role === 'all';
   const works = role === 'worker' || role === 'all';
-  // The webhook path fails fast (503) while Redis is away; workers wait for it to come back.
+  // The webhook path fails fast (503) while Redis is away; workers wait for it to come back. The
+  // webhook path also sends the commands of concurrent webhooks in one write (docs/benchmarks.md).
   const fast = connect(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
   const patient = connect(config.redisUrl, { maxRetriesPerRequest: null }, logger);
   await Promise.all([ready(fast), ready(patient)]);
