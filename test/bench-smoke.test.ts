@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -19,12 +19,14 @@ function bench(args: string[]): Promise<{ code: number | null; output: string }>
 // Speed is not asserted here (it lives in the benchmarks' own figures); this only keeps the scripts from rotting.
 describe('the benchmark harness', () => {
   it('runs every benchmark end to end with tiny counts and reports their figures', async () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'herald-bench-smoke-')), 'results.json');
+    const dir = mkdtempSync(join(tmpdir(), 'herald-bench-smoke-'));
+    const json = join(dir, 'results.json');
     // In-process: starting herald and the baseline as processes of their own (as the real run
     // does) would take most of the time this test may have.
     const { code, output } = await bench(['--quick', '--in-process', '--connections', '8', '--json', json]);
     assert.equal(code, 0, output);
     const results = JSON.parse(readFileSync(json, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(Object.keys(results), ['ingest', 'storm', 'announce', 'growth']);
     assert.ok(results.ingest['generic webhooks/s'] > 0);
     assert.equal(results.storm['generic one tweet plus one reply'], true);

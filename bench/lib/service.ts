@@ -6,7 +6,7 @@
  * generator's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -56,7 +56,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const fd = openSync(logPath, 'w');
   const flags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', options.script, ...(options.args ?? [])], {
-    env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...options.env },
+    // Its scratch folder (herald's dry-run outbox, a private Redis) is removed with its log.
+    env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', HERALD_DATA_DIR: join(dir, 'data'), ...options.env },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
@@ -104,11 +105,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
     logTail,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -131,9 +134,10 @@ export function startHeraldService(o: HeraldServiceOptions): Promise<Service> {
   const env = heraldEnv(o);
   if (o.inProcess) {
     return inProcess(`herald-${o.role}`, async () => {
-      const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+      const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-data-'));
+      const config = loadConfig({ ...env, HERALD_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
       const herald = await startHerald(config, { role: o.role, logger: pino({ level: 'silent' }) });
-      return { url: herald.url!, close: () => herald.close() };
+      return { url: herald.url!, close: () => herald.close().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     });
   }
   return startService({ name: `herald-${o.role}`, script: 'src/main.ts', args: ['--role', o.role], cpuProfDir: o.cpuProfDir, env });
@@ -151,7 +155,6 @@ function heraldEnv(o: HeraldServiceOptions): Record<string, string> {
     X_ACCESS_SECRET: 'bench-access-secret',
     X_API_BASE_URL: o.xUrl,
     HERALD_GRACE_SECONDS: String(o.graceSeconds ?? 0),
-    HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-bench-data-')),
     // Production logs at info; so does the benchmark, to a file.
     LOG_LEVEL: 'info',
   };
