@@ -12,6 +12,7 @@ import { incidentRoutes } from './incidents/api.ts';
 import { startIncidentWorker } from './incidents/incident-worker.ts';
 import { openFollowUpQueue, startFollowUpWorker } from './incidents/follow-ups.ts';
 import { RedisIncidentStore } from './incidents/redis-store.ts';
+import { expireOldIncidents } from './incidents/retention.ts';
 import { unroutedRoutes } from './incidents/unrouted-api.ts';
 import { RedisUnroutedLog } from './incidents/unrouted-store.ts';
 import { bearerToken, secretsMatch } from './ingest/auth.ts';
@@ -44,6 +45,8 @@ export interface HeraldOptions {
   sweepIntervalMs?: number;
   /** Adds Node's process metrics (memory, CPU, event loop) to `/metrics`. */
   processMetrics?: boolean;
+  /** How often incidents settled for longer than the retention are removed. */
+  retentionIntervalMs?: number;
 }
 
 export interface Herald {
@@ -76,8 +79,9 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const { logger, role } = options;
   const serves = role === 'api' || role === 'all';
   const works = role === 'worker' || role === 'all';
-  // The webhook path fails fast (503) while Redis is away; workers wait for it to come back.
-  const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, logger);
+  // The webhook path fails fast (503) while Redis is away; workers wait for it to come back. The
+  // webhook path also sends the commands of concurrent webhooks in one write (docs/benchmarks.md).
+  const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
   const patient = connect(config, { maxRetriesPerRequest: null }, logger);
   await Promise.all([redisReady(fast), redisReady(patient)]);
 
@@ -93,6 +97,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const followUpQueue = config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined;
   let stopFollowUpSweeper: () => Promise<void> = async () => undefined;
   let stopProbe: () => Promise<void> = async () => undefined;
+  let stopRetention: () => Promise<void> = async () => undefined;
   const timeoutMs = config.x?.timeoutMs ?? 10_000;
 
   if (works) {
@@ -114,6 +119,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
       workers.push(followUp.worker);
       stopFollowUpSweeper = startSweeper(() => followUp.followUps.sweep(), sweepMs, logger);
     }
+    const expire = () => expireOldIncidents({ store, retentionMs: config.retentionMs, logger });
+    stopRetention = startSweeper(expire, options.retentionIntervalMs ?? 3_600_000, logger, 'retention pass');
   }
 
   let server: FastifyInstance | undefined;
@@ -154,6 +161,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
       await stopSweeper();
       await stopFollowUpSweeper();
       await stopProbe();
+      await stopRetention();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([workQueues?.close(), apiQueues?.close(), followUpQueue?.close()]);
       fast.disconnect();

@@ -78,6 +78,7 @@ const schema = z.object({
   HERALD_X_SETTLE_SECONDS: seconds(5),
   HERALD_JOB_LOCK_SECONDS: z.coerce.number().min(1).default(30),
   HERALD_SWEEP_SECONDS: z.coerce.number().min(0.1).default(30),
+  HERALD_RETENTION_DAYS: z.coerce.number().positive().default(400),
   HERALD_STATUS_URL: optionalText,
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
@@ -131,6 +132,8 @@ export interface Config {
   delivery: DeliverySettings;
   /** How often the sweep looks for posts without a live delivery job. */
   sweepMs: number;
+  /** A resolved incident with nothing left to post is removed from Redis this long after its last change. */
+  retentionMs: number;
   statusUrl?: string;
   dataDir: string;
   outboxPath: string;
@@ -229,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       jobLockMs: Math.round(e.HERALD_JOB_LOCK_SECONDS * 1000),
     },
     sweepMs: Math.round(e.HERALD_SWEEP_SECONDS * 1000),
+    retentionMs: Math.round(e.HERALD_RETENTION_DAYS * 24 * 3600 * 1000),
     statusUrl: e.HERALD_STATUS_URL,
     dataDir: e.HERALD_DATA_DIR,
     outboxPath,

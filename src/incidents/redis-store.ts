@@ -4,17 +4,39 @@ import type { Incident } from './model.ts';
 import { hasPendingPosts } from './rules.ts';
 import { ConcurrentUpdateError, type IncidentStore } from './store.ts';
 
-// Compare-and-set on the whole stored JSON, plus the indexes, in one step. A single connection can
-// serve many concurrent updates this way, which WATCH/MULTI (connection state) cannot.
+// Compare-and-set on the whole stored JSON, plus the indexes and alert marks, in one step. A single
+// connection can serve many concurrent updates this way, which WATCH/MULTI (connection state)
+// cannot. An incident with nothing left to do is filed in `settled` with the time of its last
+// change, for retention.
 const CAS_SCRIPT = `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
-if ARGV[5] == '1' then redis.call('SADD', KEYS[3], ARGV[4]) else redis.call('SREM', KEYS[3], ARGV[4]) end
-for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
-if ARGV[5] == '1' then redis.call('PERSIST', KEYS[4]) else redis.call('EXPIRE', KEYS[4], ARGV[6]) end
+if ARGV[5] == '1' then
+  redis.call('SADD', KEYS[3], ARGV[4])
+  redis.call('ZREM', KEYS[5], ARGV[4])
+  redis.call('PERSIST', KEYS[4])
+else
+  redis.call('SREM', KEYS[3], ARGV[4])
+  redis.call('ZADD', KEYS[5], ARGV[7], ARGV[4])
+end
+for i = 8, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+if ARGV[5] ~= '1' then redis.call('EXPIRE', KEYS[4], ARGV[6]) end
 return 1
+`;
+
+// Removes one incident settled since before the cutoff, unless it became active again meanwhile;
+// returns what it held ('' if the record was already gone), or nil when it stays.
+const EXPIRE_SCRIPT = `
+local since = redis.call('ZSCORE', KEYS[4], ARGV[1])
+if not since or tonumber(since) > tonumber(ARGV[2]) then return false end
+redis.call('ZREM', KEYS[4], ARGV[1])
+if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return false end
+local raw = redis.call('GET', KEYS[1]) or ''
+redis.call('DEL', KEYS[1], KEYS[5])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return raw
 `;
 
 /**
@@ -32,20 +54,28 @@ function decodeMark(raw: string | null): AlertMark | null {
 const MAX_TRIES = 100;
 
 type CasCommand = (...args: string[]) => Promise<number>;
+type ExpireCommand = (...args: string[]) => Promise<string | null>;
 type Marks = ReadonlyMap<string, AlertMark>;
 type Change<T> = (current: Incident | null, marks: Marks) => { next: Incident | null; result: T; marks?: Marks };
 const NO_MARKS: Marks = new Map();
 
 export class RedisIncidentStore implements IncidentStore {
   private readonly cas: CasCommand;
+  private readonly expire: ExpireCommand;
+  private readonly now: () => number;
 
+  /** `now` stamps when an incident settled (for retention); benchmarks and tests set it. */
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
+    options: { now?: () => number } = {},
   ) {
-    if (!('heraldIncidentCas' in redis)) redis.defineCommand('heraldIncidentCas', { numberOfKeys: 4, lua: CAS_SCRIPT });
-    const command = (redis as unknown as { heraldIncidentCas: CasCommand }).heraldIncidentCas;
-    this.cas = command.bind(redis);
+    if (!('heraldIncidentCas2' in redis)) redis.defineCommand('heraldIncidentCas2', { numberOfKeys: 5, lua: CAS_SCRIPT });
+    if (!('heraldIncidentExpire' in redis)) redis.defineCommand('heraldIncidentExpire', { numberOfKeys: 5, lua: EXPIRE_SCRIPT });
+    const commands = redis as unknown as { heraldIncidentCas2: CasCommand; heraldIncidentExpire: ExpireCommand };
+    this.cas = commands.heraldIncidentCas2.bind(redis);
+    this.expire = commands.heraldIncidentExpire.bind(redis);
+    this.now = options.now ?? Date.now;
   }
 
   private incidentKey(key: string): string {
@@ -62,6 +92,10 @@ export class RedisIncidentStore implements IncidentStore {
 
   private get activeKey(): string {
     return `${this.prefix}:active`;
+  }
+
+  private get settledKey(): string {
+    return `${this.prefix}:settled`;
   }
 
   async get(key: string): Promise<Incident | null> {
@@ -105,12 +139,14 @@ export class RedisIncidentStore implements IncidentStore {
         this.indexKey,
         this.activeKey,
         this.alertsKey(key),
+        this.settledKey,
         raw ?? '',
         serialized,
         String(Date.parse(next.firstSeenAt)),
         key,
         active,
         String(ALERT_MARKS_TTL_SECONDS),
+        String(this.now()),
         ...[...(marks ?? NO_MARKS)].flatMap(([id, mark]) => [id, encodeMark(mark)]),
       );
       if (ok === 1) return result;
@@ -120,6 +156,20 @@ export class RedisIncidentStore implements IncidentStore {
 
   async activeKeys(): Promise<string[]> {
     return this.redis.smembers(this.activeKey);
+  }
+
+  /**
+   * Removes up to `limit` incidents that have been settled (resolved, nothing left to post) since
+   * before `cutoffMs`, oldest first, with their index entries and alert marks. Returns what they
+   * held, and how many candidates were looked at, so a caller knows whether to go on.
+   */
+  async expireSettled(cutoffMs: number, limit: number): Promise<{ examined: number; expired: Incident[] }> {
+    const keys = await this.redis.zrangebyscore(this.settledKey, '-inf', cutoffMs, 'LIMIT', 0, limit);
+    const removed = await Promise.all(
+      keys.map((key) => this.expire(this.incidentKey(key), this.indexKey, this.activeKey, this.settledKey, this.alertsKey(key), key, String(cutoffMs))),
+    );
+    const expired = removed.filter((raw): raw is string => typeof raw === 'string' && raw !== '').map((raw) => JSON.parse(raw) as Incident);
+    return { examined: keys.length, expired };
   }
 
   async recentKeys(limit: number): Promise<string[]> {

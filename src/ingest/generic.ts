@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { EVENT_STATUSES, FEATURES, SEVERITIES } from '../incidents/model.ts';
 import { publicServiceName } from '../incidents/service-name.ts';
-import { bearerToken, header, hmacHex, secretsMatch, timestampFresh } from './auth.ts';
+import { bearerToken, header, hmacHex, secretMatcher, secretsMatch, timestampFresh } from './auth.ts';
 import { invalidPayload } from './validation.ts';
+import { normalizeIsoTime } from './iso-time.ts';
 import type { Source } from './source.ts';
 
 /** herald's own format, for any system that can send JSON with a bearer token. */
@@ -20,7 +20,12 @@ export const genericEventSchema = z
     severity: z.enum(SEVERITIES),
     at: z
       .string()
-      .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid && /([+-]\d\d:?\d\d|Z)$/.test(s), 'an ISO-8601 time with an offset, such as 2026-05-20T00:00:00+09:00')
+      .transform((s, ctx) => {
+        const normalized = normalizeIsoTime(s);
+        if (normalized) return normalized;
+        ctx.addIssue({ code: 'custom', message: 'an ISO-8601 time with an offset, such as 2026-05-20T00:00:00+09:00' });
+        return z.NEVER;
+      })
       .optional(),
   })
   .strict();
@@ -38,11 +43,12 @@ export const signGeneric = (secret: string, timestamp: string, body: string): st
  * most five minutes old, so a captured request cannot be replayed later.
  */
 export function genericSource(token: string | undefined, hmacSecret?: string): Source {
+  const tokenMatches = secretMatcher(token);
   return {
     name: 'generic',
     enabled: token !== undefined || hmacSecret !== undefined,
     authenticate: (headers) =>
-      secretsMatch(bearerToken(headers), token) || (hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined),
+      tokenMatches(bearerToken(headers)) || (hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined),
     verifyBody(headers, rawBody, nowMs) {
       const signature = header(headers, GENERIC_SIGNATURE_HEADER);
       // No secret: the bearer token already let it in and a signature means nothing here.
@@ -55,7 +61,7 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
       const parsed = genericEventSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error);
       const e = parsed.data;
-      const at = e.at ? DateTime.fromISO(e.at, { setZone: true }).toISO()! : receivedAt;
+      const at = e.at ?? receivedAt;
       return { events: [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at, source: 'generic', receivedAt }], unrouted: [] };
     },
   };

@@ -19,6 +19,16 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A lone event (the usual case) goes in with `add`: `addBulk` builds an ioredis pipeline per call,
+ * which copies every BullMQ script onto it and cost more than the add itself (docs/benchmarks.md).
+ */
+async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[]): Promise<void> {
+  const [only] = events;
+  if (events.length === 1 && only) await queue.add(only.status, only, { jobId: eventJobId(only) });
+  else if (events.length > 1) await queue.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
+}
+
 function problem(reply: FastifyReply, status: number, error: string, details: string[] = []) {
   return reply.code(status).send({ error, details });
 }
@@ -69,7 +79,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         }
         const { events, unrouted } = intake;
         await Promise.all([
-          events.length > 0 ? deps.events.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } }))) : undefined,
+          enqueue(deps.events, events),
           deps.unrouted?.record(unrouted),
         ]);
         const incidents = [...new Set(events.map((e) => e.key))];

@@ -32,10 +32,10 @@ export async function sweepDeliveries(store: IncidentStore, queues: Queues, logg
 }
 
 /** Runs the sweep now and then every `intervalMs` until the returned function is called. */
-export function startSweeper(run: () => Promise<unknown>, intervalMs: number, logger: Logger): () => Promise<void> {
-  let current: Promise<unknown> = run().catch((err) => logger.error({ err }, 'delivery sweep failed'));
+export function startSweeper(run: () => Promise<unknown>, intervalMs: number, logger: Logger, what = 'delivery sweep'): () => Promise<void> {
+  let current: Promise<unknown> = run().catch((err) => logger.error({ err }, `${what} failed`));
   const timer = setInterval(() => {
-    current = run().catch((err) => logger.error({ err }, 'delivery sweep failed'));
+    current = run().catch((err) => logger.error({ err }, `${what} failed`));
   }, intervalMs);
   timer.unref();
   return async () => {

@@ -28,7 +28,10 @@ export interface TestHerald {
  * A real herald (Redis, BullMQ, HTTP) in this process, posting through twitter-api-v2 to a fake X
  * over real HTTP, with its own Redis prefix so test files never see each other's data.
  */
-export async function startTestHerald(env: Record<string, string> = {}, options: { role?: Role; fakeX?: FakeX; logger?: Logger } = {}): Promise<TestHerald> {
+export async function startTestHerald(
+  env: Record<string, string> = {},
+  options: { role?: Role; fakeX?: FakeX; logger?: Logger; retentionIntervalMs?: number } = {},
+): Promise<TestHerald> {
   const fakeX = options.fakeX ?? (await startFakeX());
   const prefix = `herald-test-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
@@ -50,7 +53,7 @@ export async function startTestHerald(env: Record<string, string> = {}, options:
     ...env,
   });
   const logger = options.logger ?? pino({ level: config.logLevel, mixin: logMixin });
-  const herald = await startHerald(config, { role: options.role ?? 'all', logger, sweepIntervalMs: 1000 });
+  const herald = await startHerald(config, { role: options.role ?? 'all', logger, sweepIntervalMs: 1000, retentionIntervalMs: options.retentionIntervalMs });
   const redis = new Redis(REDIS_URL);
   const url = herald.url!;
 

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import type { Incident } from '../src/incidents/model.ts';
+import { RedisIncidentStore } from '../src/incidents/redis-store.ts';
+import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
+
+const incident = (key: string, events: number): Incident => ({
+  key,
+  service: 'KakaoTalk',
+  feature: 'messaging',
+  severity: 'major',
+  state: 'open',
+  openedAt: '2026-05-20T00:00:00.000+09:00',
+  firstSeenAt: '2026-05-19T15:00:00.000Z',
+  events,
+  posts: [],
+});
+
+const countEvent = (key: string) => (current: Incident | null) => {
+  const next = incident(key, (current?.events ?? 0) + 1);
+  return { next, result: next.events };
+};
+
+describe('the Redis incident store under concurrent updates', () => {
+  const prefix = `herald-test-${randomUUID().slice(0, 8)}`;
+  let a: Redis;
+  let b: Redis;
+  before(() => {
+    a = new Redis(REDIS_URL);
+    b = new Redis(REDIS_URL);
+  });
+  after(async () => {
+    await deletePrefix(a, prefix);
+    a.disconnect();
+    b.disconnect();
+  });
+
+  it('applies every one of many concurrent updates to one incident in one process', async () => {
+    const store = new RedisIncidentStore(a, prefix);
+    const key = `storm-${randomUUID().slice(0, 8)}`;
+    await Promise.all(Array.from({ length: 200 }, () => store.update(key, countEvent(key))));
+    assert.equal((await store.get(key))?.events, 200);
+  });
+
+  it('applies every update when two processes update the same incident at once', async () => {
+    const [first, second] = [new RedisIncidentStore(a, prefix), new RedisIncidentStore(b, prefix)];
+    const key = `shared-${randomUUID().slice(0, 8)}`;
+    await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? first : second).update(key, countEvent(key))));
+    assert.equal((await first.get(key))?.events, 200);
+  });
+
+  it('decides to write nothing only on the current value, not on what it wrote last', async () => {
+    const store = new RedisIncidentStore(a, prefix);
+    const key = `stale-${randomUUID().slice(0, 8)}`;
+    const firstWrite = store.update(key, countEvent(key));
+    let calls = 0;
+    const look = store.update(key, (current) => {
+      // Another process changes the incident just as this one decides (same connection, so in order).
+      if (++calls === 1) void a.set(`${prefix}:incident:${key}`, JSON.stringify(incident(key, 5)));
+      return { next: null, result: current?.events };
+    });
+    await firstWrite;
+    assert.equal(await look, 5);
+  });
+});
