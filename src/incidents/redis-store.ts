@@ -63,6 +63,8 @@ export class RedisIncidentStore implements IncidentStore {
   private readonly cas: CasCommand;
   private readonly expire: ExpireCommand;
   private readonly now: () => number;
+  /** Updates of one incident waiting in this process (see `inLine`). */
+  private readonly lines = new Map<string, { tail: Promise<void>; waiting: number }>();
 
   /** `now` stamps when an incident settled (for retention); benchmarks and tests set it. */
   constructor(
@@ -104,11 +106,30 @@ export class RedisIncidentStore implements IncidentStore {
   }
 
   async update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T> {
-    return this.compareAndSet(key, [], (current) => change(current));
+    return this.inLine(key, () => this.compareAndSet(key, [], (current) => change(current)));
   }
 
   async updateForAlerts<T>(key: string, alertIds: readonly string[], change: Change<T>): Promise<T> {
-    return this.compareAndSet(key, [...new Set(alertIds)], change);
+    return this.inLine(key, () => this.compareAndSet(key, [...new Set(alertIds)], change));
+  }
+
+  /**
+   * Updates to one incident from this process run one after another: the delivery worker, the
+   * approval service and follow-ups would otherwise race each other's compare-and-set and retry
+   * (docs/benchmarks.md). Other processes are still handled by the compare-and-set.
+   */
+  private inLine<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const line = this.lines.get(key) ?? { tail: Promise.resolve(), waiting: 0 };
+    this.lines.set(key, line);
+    line.waiting++;
+    const result = line.tail.then(run);
+    line.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result.finally(() => {
+      if (--line.waiting === 0) this.lines.delete(key);
+    });
   }
 
   private async read(key: string, alertIds: readonly string[]): Promise<[string | null, Marks]> {
