@@ -155,6 +155,11 @@ function heraldEnv(o: HeraldServiceOptions): Record<string, string> {
     X_ACCESS_SECRET: 'bench-access-secret',
     X_API_BASE_URL: o.xUrl,
     HERALD_GRACE_SECONDS: String(o.graceSeconds ?? 0),
+    // The fake X has no access tier: lift herald's own posting budget so the figures are herald's,
+    // not the cap's, and leave follow-ups out of the tweet counts.
+    HERALD_X_BUDGET_15MIN: '1000000',
+    HERALD_X_BUDGET_24H: '1000000',
+    HERALD_FOLLOWUP_MINUTES: '0',
     // Production logs at info; so does the benchmark, to a file.
     LOG_LEVEL: 'info',
   };
