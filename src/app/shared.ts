@@ -1,0 +1,37 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { RedisIncidentStore } from '../incidents/redis-store.ts';
+import type { FollowUpJob } from '../incidents/follow-ups.ts';
+import type { HeraldMetrics } from '../ops/metrics.ts';
+import type { RedisClient } from '../ops/redis-connect.ts';
+import type { Publisher } from '../publish/publisher.ts';
+import type { Queues } from '../publish/queues.ts';
+
+/** What both sides of a herald process (workers, HTTP) are built from; see app.ts. */
+export interface Parts {
+  config: Config;
+  logger: Logger;
+  prefix: string;
+  publisher: Publisher;
+  metrics: HeraldMetrics;
+  followUpQueue?: Queue<FollowUpJob>;
+  /** X calls give up after this long; leases and reconciliation are sized from it. */
+  timeoutMs: number;
+}
+
+/** The worker side's own connection, store and queues (it waits for Redis rather than fail). */
+export interface WorkParts extends Parts {
+  redis: RedisClient;
+  store: RedisIncidentStore;
+  queues: Queues;
+}
+
+/** The HTTP side's own connection and queues (it fails fast, 503, while Redis is away). */
+export interface ApiParts extends Parts {
+  redis: RedisClient;
+  queues: Queues;
+}
+
+/** Something started that must be stopped in reverse order. */
+export type Stop = () => Promise<void>;
