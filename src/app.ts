@@ -6,15 +6,15 @@ import { withAccounts } from './accounts/wiring.ts';
 import { buildApiSide } from './app/api-side.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
-import { openFollowUpQueue } from './incidents/follow-ups.ts';
-import { RedisIncidentStore } from './incidents/redis-store.ts';
+import { openFollowUpQueue } from './incidents/adapters/follow-ups.ts';
+import { RedisIncidentStore } from './incidents/adapters/redis-store.ts';
 import { countPosts } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/observability.ts';
 import { connectRedis, redisReady, type RedisClient } from './ops/redis-connect.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
-import { openQueues, type Queues } from './publish/queues.ts';
+import { openQueues, type Queues } from './queues.ts';
 import { XPublisher } from './publish/x-publisher.ts';
 
 export type Role = 'api' | 'worker' | 'all';

@@ -4,7 +4,7 @@ import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './console/users.ts';
-import { loadRouteTable } from './incidents/routes-file.ts';
+import { loadRouteTable } from './incidents/adapters/routes-file.ts';
 import type { RouteTable } from './incidents/routing.ts';
 import type { RedisTarget } from './ops/redis-connect.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';

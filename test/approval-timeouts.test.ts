@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiCall, consoleEnv, tempFile } from './helpers/console.ts';
-import { deliveryJobId } from '../src/publish/queues.ts';
+import { deliveryJobId } from '../src/queues.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 // Short, injectable deadlines: the rules file takes fractions of a second.

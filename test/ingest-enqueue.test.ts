@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import type { AlertEvent } from '../src/incidents/model.ts';
 import { ingestRoutes } from '../src/ingest/routes.ts';
 import type { Source } from '../src/ingest/source.ts';
-import { eventJobId, EVENTS_QUEUE } from '../src/publish/queues.ts';
+import { eventJobId, EVENTS_QUEUE } from '../src/queues.ts';
 import { buildServer } from '../src/server.ts';
 import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
 

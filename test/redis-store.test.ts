@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { Incident } from '../src/incidents/model.ts';
-import { RedisIncidentStore } from '../src/incidents/redis-store.ts';
+import { RedisIncidentStore } from '../src/incidents/adapters/redis-store.ts';
 import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
 
 const incident = (key: string, events: number): Incident => ({

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Incident, Post } from '../src/incidents/model.ts';
-import { RedisIncidentStore } from '../src/incidents/redis-store.ts';
-import { expireOldIncidents, type ExpiredIncident } from '../src/incidents/retention.ts';
+import { RedisIncidentStore } from '../src/incidents/adapters/redis-store.ts';
+import { expireOldIncidents, type ExpiredIncident } from '../src/incidents/adapters/retention.ts';
 import { loadConfig } from '../src/config.ts';
 import { deletePrefix, event, REDIS_URL, startTestHerald, type TestHerald } from './helpers/herald.ts';
 

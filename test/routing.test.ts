@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { parseRouteTable } from '../src/incidents/routes-file.ts';
+import { parseRouteTable } from '../src/incidents/adapters/routes-file.ts';
 import { incidentKeyFor, routeAlert, routeAlerts, type RawAlert, type RouteTable } from '../src/incidents/routing.ts';
 
 const alert = (labels: Record<string, string>, extra: Partial<RawAlert> = {}): RawAlert => ({

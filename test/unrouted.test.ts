@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { RedisUnroutedLog } from '../src/incidents/unrouted-store.ts';
+import { RedisUnroutedLog } from '../src/incidents/adapters/unrouted-store.ts';
 import type { UnroutedAlert } from '../src/incidents/routing.ts';
 import { deletePrefix, REDIS_URL, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, deliver, fixture, FIXTURES, SECRETS } from './helpers/monitoring.ts';

@@ -1,9 +1,9 @@
 import type { Worker } from 'bullmq';
 import { accountComposer, accountIds } from '../accounts/wiring.ts';
 import { approvalHold } from '../console/plugin.ts';
-import { startFollowUpWorker } from '../incidents/follow-ups.ts';
-import { startIncidentWorker } from '../incidents/incident-worker.ts';
-import { expireOldIncidents } from '../incidents/retention.ts';
+import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
+import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
+import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
 import { workerConnection } from '../ops/redis-connect.ts';
 import { openDeliveryGuards } from '../publish/delivery-guards.ts';

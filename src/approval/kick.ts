@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { deliveryJobId, scheduleDelivery, type DeliveryJob } from '../publish/queues.ts';
+import { deliveryJobId, scheduleDelivery, type DeliveryJob } from '../queues.ts';
 
 const TRIES = 40;
 const PAUSE_MS = 25;

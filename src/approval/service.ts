@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Composer } from '../incidents/delivery-rules.ts';
-import { applyAndSchedule } from '../incidents/incident-worker.ts';
+import { applyAndSchedule } from '../incidents/adapters/incident-worker.ts';
 import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from '../incidents/model.ts';
 import type { IncidentRules } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { deliveryJobId, scheduleDelivery, type Queues } from '../publish/queues.ts';
+import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
 import { checkDraftText } from './draft-text.ts';
 import { approveDraft, audited, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
 import { holdForApproval } from './hold.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ApprovalError, type Approvals } from '../approval/service.ts';
 import { draftDetail, draftView } from '../approval/views.ts';
-import { incidentView } from '../incidents/api.ts';
+import { incidentView } from '../incidents/adapters/api.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { genericEventSchema } from '../ingest/generic.ts';
 import { invalidPayload } from '../ingest/validation.ts';

@@ -1,4 +1,4 @@
-import type { PostOrigin } from '../incidents/incident-worker.ts';
+import type { PostOrigin } from '../incidents/adapters/incident-worker.ts';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -15,7 +15,7 @@ import type { Config } from '../config.ts';
 import type { AlertEvent, Incident } from '../incidents/model.ts';
 import type { Applied } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { Queues } from '../publish/queues.ts';
+import type { Queues } from '../queues.ts';
 import { approvalApi } from './api.ts';
 import { consolePages } from './pages.ts';
 import { resolvePrincipal } from './principal.ts';

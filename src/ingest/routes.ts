@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Queue } from 'bullmq';
 import type { AlertEvent } from '../incidents/model.ts';
-import type { UnroutedLog } from '../incidents/unrouted-store.ts';
-import { eventJobId } from '../publish/queues.ts';
+import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
+import { eventJobId } from '../queues.ts';
 import { InvalidPayload, type Intake, type Source } from './source.ts';
 
 export interface IngestDeps {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import type { CliCommand } from '../cli.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { RedisIncidentStore } from '../incidents/redis-store.ts';
+import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { loadPeriod, periodSchema, reportText } from './report.ts';
 
 export const reportCommand: CliCommand = {

@@ -8,7 +8,7 @@ export interface JournalStore {
   update(key: string, change: (current: StoredJournal) => StoredJournal): Promise<StoredJournal>;
 }
 
-// Compare-and-set, as in incidents/redis-store.ts: safe on a connection shared by concurrent requests.
+// Compare-and-set, as in incidents/adapters/redis-store.ts: safe on a connection shared by concurrent requests.
 const CAS_SCRIPT = `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { IncidentStore } from '../incidents/store.ts';
 import { announcement, timeToAnnounceMs } from '../journal/figures.ts';
-import type { DeliveryJob } from '../publish/queues.ts';
+import type { DeliveryJob } from '../queues.ts';
 import { PublishError, type Publisher } from '../publish/publisher.ts';
 import { webhookOutcome, type HeraldMetrics } from './metrics.ts';
 

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { RedisClient } from '../ops/redis-connect.ts';
 import { Budget, FIFTEEN_MINUTES, ONE_DAY } from './budget.ts';
-import type { DeliveryJob } from './queues.ts';
+import type { DeliveryJob } from '../queues.ts';
 import { TweetOwners } from './reconcile.ts';
 import { XAccount } from './x-account.ts';
 

@@ -9,7 +9,7 @@ import type { IncidentStore } from '../incidents/store.ts';
 import { withLogContext } from '../ops/log-context.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
-import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from './queues.ts';
+import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from '../queues.ts';
 import { findOnX, ownerOf, ReadBudgetSpent } from './reconcile.ts';
 
 export interface DeliveryDeps {

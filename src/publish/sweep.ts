@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { deliveryPriority } from '../incidents/delivery-priority.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { deliveryJobId, scheduleDelivery, type Queues } from './queues.ts';
+import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
 
 /**
  * Makes sure every post that still has to go out has a live delivery job: after a crash between

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../ops/redis-connect.ts';
 import { PublishError, type Publisher } from './publisher.ts';
-import type { DeliveryJob } from './queues.ts';
+import type { DeliveryJob } from '../queues.ts';
 
 /**
  * Whether herald may post to the account now, shared by every process through Redis. X refusing

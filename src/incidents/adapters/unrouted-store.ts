@@ -1,5 +1,5 @@
-import type { RedisClient as Redis } from '../ops/redis-connect.ts';
-import type { UnroutedAlert } from './routing.ts';
+import type { RedisClient as Redis } from '../../ops/redis-connect.ts';
+import type { UnroutedAlert } from '../routing.ts';
 
 /**
  * Alerts that reached herald but not the public, kept so a person can see what no route took (and

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { Incident, Post } from './model.ts';
-import type { IncidentStore } from './store.ts';
+import type { Incident, Post } from '../model.ts';
+import type { IncidentStore } from '../store.ts';
 
 /** The public shape of a tweet in the API: `kind` is open, update or resolved (a reopening is an update). */
 export function tweetView(post: Post) {

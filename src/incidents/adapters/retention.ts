@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Incident } from './model.ts';
+import type { Incident } from '../model.ts';
 
 /**
  * Retention: an incident that has been settled (resolved, nothing left to post) for longer than

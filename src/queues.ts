@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { AlertEvent } from '../incidents/model.ts';
+import type { AlertEvent } from './incidents/model.ts';
 
 /** Monitoring events, in arrival order; the incident worker folds them into incidents. */
 export const EVENTS_QUEUE = 'events';

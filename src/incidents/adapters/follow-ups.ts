@@ -6,12 +6,12 @@
  */
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { HeraldMetrics } from '../ops/metrics.ts';
-import { withLogContext } from '../ops/log-context.ts';
-import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../publish/queues.ts';
-import { followUpsDue, planFollowUp } from './follow-up-rules.ts';
-import type { AlertEvent } from './model.ts';
-import type { IncidentStore } from './store.ts';
+import type { HeraldMetrics } from '../../ops/metrics.ts';
+import { withLogContext } from '../../ops/log-context.ts';
+import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../../queues.ts';
+import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
+import type { AlertEvent } from '../model.ts';
+import type { IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './incident-worker.ts';
 
 export const FOLLOW_UPS_QUEUE = 'followups';

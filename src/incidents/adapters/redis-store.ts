@@ -1,8 +1,8 @@
-import type { RedisClient } from '../ops/redis-connect.ts';
-import type { AlertMark } from './alert-rules.ts';
-import type { Incident } from './model.ts';
-import { hasPendingPosts } from './rules.ts';
-import { ConcurrentUpdateError, type IncidentStore } from './store.ts';
+import type { RedisClient } from '../../ops/redis-connect.ts';
+import type { AlertMark } from '../alert-rules.ts';
+import type { Incident } from '../model.ts';
+import { hasPendingPosts } from '../rules.ts';
+import { ConcurrentUpdateError, type IncidentStore } from '../store.ts';
 
 // Compare-and-set on the whole stored JSON, plus the indexes and alert marks, in one step. A single
 // connection can serve many concurrent updates this way, which WATCH/MULTI (connection state)

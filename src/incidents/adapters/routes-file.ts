@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { FEATURES, SEVERITIES } from './model.ts';
-import type { Route, RouteTable } from './routing.ts';
-import { publicServiceName } from './service-name.ts';
+import { FEATURES, SEVERITIES } from '../model.ts';
+import type { Route, RouteTable } from '../routing.ts';
+import { publicServiceName } from '../service-name.ts';
 
 /** The sources a route may name; kept here so a typo in the file is caught at start. */
 export const MONITORING_SOURCES = ['alertmanager', 'grafana', 'pagerduty', 'datadog'] as const;

@@ -1,14 +1,14 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { applyEventToAccounts, type AccountIds } from './accounts.ts';
-import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from './alert-rules.ts';
-import { Coalescer } from './coalesce.ts';
-import { deliveryPriority } from './delivery-priority.ts';
-import type { AlertEvent, Incident } from './model.ts';
-import type { Applied, IncidentRules } from './rules.ts';
-import type { IncidentStore } from './store.ts';
-import { withLogContext } from '../ops/log-context.ts';
-import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../publish/queues.ts';
+import { applyEventToAccounts, type AccountIds } from '../accounts.ts';
+import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from '../alert-rules.ts';
+import { Coalescer } from '../coalesce.ts';
+import { deliveryPriority } from '../delivery-priority.ts';
+import type { AlertEvent, Incident } from '../model.ts';
+import type { Applied, IncidentRules } from '../rules.ts';
+import type { IncidentStore } from '../store.ts';
+import { withLogContext } from '../../ops/log-context.ts';
+import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../../queues.ts';
 
 /** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */
 const APPLIED_EVENTS_KEPT = 20;
