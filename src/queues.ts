@@ -20,7 +20,15 @@ export const deliveryJobId = (key: string, postId: string): string => `post-${di
 
 /** Identical deliveries of one event share an id, so a sender's retry is not queued twice. */
 export const eventJobId = (event: AlertEvent): string =>
-  `evt-${digest([event.source, event.key, event.status, event.at, event.service, event.feature, event.severity, ...(event.alertId ? [event.alertId] : [])].join('\u0000'))}`;
+  `evt-${digest([event.source, event.key, event.status, event.at, event.service, event.feature, event.severity, ...(event.alertId ? [event.alertId] : []), ...factsPart(event)].join('\u0000'))}`;
+
+// Two events that differ only in impacts, scope, phase or data safety are two events; an event
+// without any of them hashes as it did before they existed, so ids in flight stay the same.
+function factsPart(event: AlertEvent): string[] {
+  const { impacts, scope, phase, dataSafety } = event;
+  if (impacts === undefined && scope === undefined && phase === undefined && dataSafety === undefined) return [];
+  return [JSON.stringify({ impacts: impacts ?? null, scope: scope ?? null, phase: phase ?? null, dataSafety: dataSafety ?? null })];
+}
 
 export const EVENT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,

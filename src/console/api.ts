@@ -4,7 +4,8 @@ import { ApprovalError, type Approvals } from '../approval/service.ts';
 import { draftDetail, draftView } from '../approval/views.ts';
 import { incidentView } from '../incidents/adapters/api.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { genericEventSchema } from '../ingest/generic.ts';
+import { FEATURES } from '../incidents/model.ts';
+import { genericEventFields as genericEventSchema } from '../ingest/generic.ts';
 import { invalidPayload } from '../ingest/validation.ts';
 import { auditLog } from './audit-log.ts';
 import { apiGuard } from './principal.ts';
@@ -26,7 +27,7 @@ export const schemas = {
     .object({
       key: genericEventSchema.shape.key.optional(),
       service: genericEventSchema.shape.service,
-      feature: genericEventSchema.shape.feature,
+      feature: z.enum(FEATURES),
       severity: genericEventSchema.shape.severity,
       text: text.optional(),
     })

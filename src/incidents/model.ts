@@ -12,6 +12,38 @@ export type Severity = (typeof SEVERITIES)[number];
 export const EVENT_STATUSES = ['open', 'update', 'resolved'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
+/** Where a problem shows; none named means everywhere (see impacts.ts). */
+export const PLATFORMS = ['ios', 'android', 'pc', 'mac', 'web'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Who is affected: some people or everyone. Unknown is left out, and then nothing is said about it. */
+export const SCOPES = ['partial', 'total'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** How far the work is; `resolved` is the incident's state, not a phase. */
+export const PHASES = ['investigating', 'identified', 'monitoring'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Whether anything was lost: only `none-lost` lets a resolution say delayed messages arrived. */
+export const DATA_SAFETY = ['none-lost', 'unknown', 'possible'] as const;
+export type DataSafety = (typeof DATA_SAFETY)[number];
+
+/** One thing people cannot do, and where: "login on the PC version". */
+export interface Impact {
+  feature: Feature;
+  /** Absent or empty: every platform. */
+  platforms?: Platform[];
+}
+
+/** What followers need to hear about an outage beyond its feature; every field may be set by events, the API or the console. */
+export interface IncidentFacts {
+  /** One or more; the first is the main one. Absent on records older than impacts: `[{ feature }]`. */
+  impacts?: Impact[];
+  scope?: Scope;
+  phase?: Phase;
+  dataSafety?: DataSafety;
+}
+
 /** One signal from monitoring, already verified and normalized by a source in `ingest/`. */
 export interface AlertEvent {
   /** Incident key: every event with the same key belongs to the same incident. */
@@ -31,6 +63,11 @@ export interface AlertEvent {
    * monitoring tool: the incident stays open while any of its alerts fires (see alert-rules.ts).
    */
   alertId?: string;
+  /** What people cannot do; when absent, `feature` alone is the one impact. */
+  impacts?: Impact[];
+  scope?: Scope;
+  phase?: Phase;
+  dataSafety?: DataSafety;
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
@@ -90,6 +127,8 @@ export interface Post {
   postedAt?: string;
   /** When herald promised its next update in this post (a follow-up), for `{nextUpdate}` (ISO). */
   nextUpdateAt?: string;
+  /** The incident's phase when the text was composed: the next follow-up says what changed since. */
+  phase?: Phase;
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */
   note?: string;
@@ -109,7 +148,7 @@ export interface Post {
 
 export type IncidentState = 'open' | 'resolved';
 
-export interface Incident {
+export interface Incident extends IncidentFacts {
   key: string;
   service: string;
   feature: Feature;

@@ -1,4 +1,4 @@
-import { FEATURES, SEVERITIES, type AlertEvent, type Feature, type Severity } from './model.ts';
+import { FEATURES, PHASES, PLATFORMS, SCOPES, SEVERITIES, type AlertEvent, type Feature, type Phase, type Platform, type Scope, type Severity } from './model.ts';
 import { publicServiceName } from './service-name.ts';
 
 /**
@@ -37,14 +37,31 @@ export interface Route {
   /** The severity, or the fallback when `severityFrom` finds no mapped value. */
   severity?: Severity;
   severityFrom?: { label: string; map: Readonly<Record<string, Severity>> };
+  /**
+   * Routes naming the same incident group share one incident (and one thread) for the service:
+   * "messages delayed" and "PC login failing" of one outage. Absent: the feature is the group.
+   */
+  incident?: string;
+  /** Where the problem shows; the alert's `platform` label adds to it. */
+  platforms?: readonly Platform[];
+  scope?: Scope;
 }
 
 export interface RouteTable {
   routes: readonly Route[];
 }
 
+/** What an alert's labels may add to its impact: `platform` (comma-separated), `scope`, `phase`. */
+export interface LabelFacts {
+  platforms?: Platform[];
+  scope?: Scope;
+  phase?: Phase;
+  /** Groups impacts of one outage into one incident (a route's `incident`). */
+  group?: string;
+}
+
 export type Routing =
-  | { public: true; service: string; feature: Feature; severity: Severity; route: string }
+  | ({ public: true; service: string; feature: Feature; severity: Severity; route: string } & LabelFacts)
   | { public: false; reason: string; route?: string };
 
 /** An alert that reached herald but not the public: kept for a person to look at (GET /api/alerts/unrouted). */
@@ -92,7 +109,19 @@ function routeByLabels(alert: RawAlert): Routing {
   if (!FEATURES.includes(feature)) return { public: false, reason: `label feature ${shown(labels.feature ?? '')} is not one of ${FEATURES.join(', ')}` };
   const severity = labels.severity as Severity;
   if (!SEVERITIES.includes(severity)) return { public: false, reason: `label severity ${shown(labels.severity ?? '')} is not one of ${SEVERITIES.join(', ')}` };
-  return { public: true, service: service.data, feature, severity, route: 'labels' };
+  return { public: true, service: service.data, feature, severity, route: 'labels', ...labelFacts(labels) };
+}
+
+/**
+ * The known values of the `platform`, `scope` and `phase` labels; anything else is ignored, as
+ * label text is never trusted to reach a tweet (a typo then says less, never something wrong).
+ */
+export function labelFacts(labels: Readonly<Record<string, string>>): LabelFacts {
+  const named = (labels.platform ?? '').split(/[\s,]+/).map((p) => p.toLowerCase());
+  const platforms = PLATFORMS.filter((p) => named.includes(p));
+  const scope = SCOPES.find((s) => s === labels.scope);
+  const phase = PHASES.find((p) => p === labels.phase);
+  return { ...(platforms.length > 0 && { platforms }), ...(scope && { scope }), ...(phase && { phase }) };
 }
 
 /** Decides whether `alert` is public and as which service, feature and severity. First matching route wins. */
@@ -101,14 +130,26 @@ export function routeAlert(table: RouteTable | undefined, alert: RawAlert): Rout
   const route = table.routes.find((r) => matches(r, alert));
   if (!route) return { public: false, reason: 'no route in HERALD_ROUTES matches its labels' };
   if (!route.public) return { public: false, reason: `route ${shown(route.name)} keeps it from the public`, route: route.name };
-  return { public: true, service: route.service!, feature: route.feature!, severity: severityOf(route, alert), route: route.name };
+  const fromLabels = labelFacts(alert.labels);
+  const platforms = PLATFORMS.filter((p) => route.platforms?.includes(p) || fromLabels.platforms?.includes(p));
+  return {
+    public: true,
+    service: route.service!,
+    feature: route.feature!,
+    severity: severityOf(route, alert),
+    route: route.name,
+    ...(platforms.length > 0 && { platforms }),
+    ...((fromLabels.scope ?? route.scope) && { scope: fromLabels.scope ?? route.scope }),
+    ...(fromLabels.phase && { phase: fromLabels.phase }),
+    ...(route.incident && { group: route.incident }),
+  };
 }
 
 /**
  * The incident a public alert joins: one per service and feature, so alerts from several sources
  * about the same loss join one incident (and one thread) while it is open.
  */
-export function incidentKeyFor(service: string, feature: Feature): string {
+export function incidentKeyFor(service: string, feature: Feature | string): string {
   const slug = service
     .normalize('NFKC')
     .toLowerCase()
@@ -129,9 +170,9 @@ export function routeAlerts(table: RouteTable | undefined, alerts: readonly RawA
       unrouted.push({ source, alertId, status, at, receivedAt, labels, reason: routing.reason, route: routing.route });
       continue;
     }
-    const { service, feature, severity } = routing;
+    const { service, feature, severity, platforms, scope, phase, group } = routing;
     events.push({
-      key: incidentKeyFor(service, feature),
+      key: incidentKeyFor(service, group ?? feature),
       status: alert.status === 'firing' ? 'open' : 'resolved',
       service,
       feature,
@@ -140,6 +181,9 @@ export function routeAlerts(table: RouteTable | undefined, alerts: readonly RawA
       source: alert.source,
       receivedAt,
       alertId,
+      ...((platforms || group) && { impacts: [{ feature, ...(platforms && { platforms }) }] }),
+      ...(scope && { scope }),
+      ...(phase && { phase }),
     });
   }
   return { events, unrouted };

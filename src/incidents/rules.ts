@@ -1,3 +1,4 @@
+import { applyFacts } from './impacts.ts';
 import type { AlertEvent, Incident, Post, PostKind, Severity } from './model.ts';
 
 /**
@@ -50,7 +51,7 @@ export function newPost(incident: Incident, kind: PostKind, dueAt: string): Post
 }
 
 function fresh(event: AlertEvent): Incident {
-  return {
+  const bare: Incident = {
     key: event.key,
     service: event.service,
     feature: event.feature,
@@ -61,6 +62,7 @@ function fresh(event: AlertEvent): Incident {
     events: 0,
     posts: [],
   };
+  return applyFacts(bare, event).incident;
 }
 
 function schedule(incident: Incident, kind: PostKind, dueAt: string): Applied {
@@ -73,12 +75,14 @@ const unchanged = (incident: Incident): Applied => ({ incident, changed: false, 
 function open(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
   const graceEnds = addMs(event.receivedAt, rules.graceMs);
   if (!current) return schedule(fresh(event), 'open', graceEnds);
-  if (current.state === 'open') return escalate(current, event);
+  if (current.state === 'open') return update(current, event, rules);
 
   const hasThread = threadRoot(current) !== undefined || current.posts.some(isLive);
   // Herald's clock on both sides: monitoring's own times may be late or skewed.
   const sinceResolved = ms(event.receivedAt) - ms(current.resolvedSeenAt ?? current.resolvedAt ?? current.firstSeenAt);
-  const reopened: Incident = { ...current, state: 'open', resolvedAt: undefined, resolvedSeenAt: undefined, severity: event.severity };
+  // A reopening starts the work again: the phase goes back to investigating unless the event says otherwise.
+  const facts = applyFacts({ ...current, phase: undefined }, event).incident;
+  const reopened: Incident = { ...facts, state: 'open', resolvedAt: undefined, resolvedSeenAt: undefined, severity: event.severity };
   if (hasThread && sinceResolved <= rules.reopenWindowMs) return schedule(reopened, 'reopened', graceEnds);
   // Nothing was ever said, or it was long ago: this is a new outage with its own root tweet.
   return schedule({ ...reopened, openedAt: event.at }, 'open', graceEnds);
@@ -92,15 +96,18 @@ function escalate(current: Incident, event: AlertEvent): Applied {
 function update(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
   // An update for an outage herald never heard open is still an outage: announce it.
   if (!current || current.state === 'resolved') return open(current, event, rules);
-  const escalated = escalate(current, event);
+  const facts = applyFacts(current, event);
+  const escalated = escalate(facts.incident, event);
   const incident = escalated.incident;
+  const recorded: Applied = { ...escalated, changed: escalated.changed || facts.news || incident.dataSafety !== current.dataSafety };
   // An announcement still waiting for approval says the same as an update would.
   const announced = incident.posts.some(
     (p) => (p.kind === 'open' || p.kind === 'reopened') && !withinGrace(p, event.receivedAt) && p.status !== 'cancelled' && p.status !== 'draft',
   );
   const updatePending = incident.posts.some((p) => p.kind === 'update' && waiting(p));
-  // Followers get one "still on it" at a time, and none before the announcement itself.
-  if (!announced || updatePending) return escalated;
+  // Followers get one "still on it" at a time, and none before the announcement itself; an open
+  // for an open incident says something only when it brings news (another impact, a new phase).
+  if (!announced || updatePending || (event.status === 'open' && !facts.news)) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }
 
@@ -110,6 +117,8 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
     return { incident: recorded, changed: true, scheduled: [], cancelled: [] };
   }
   if (current.state === 'resolved') return unchanged(current);
+  // The resolve may say whether anything was lost; an impact it names is part of what broke.
+  current = applyFacts(current, { ...event, phase: undefined }, {}).incident;
 
   const cancelled: Post[] = [];
   const posts = current.posts.map((p) => {

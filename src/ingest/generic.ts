@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { factsShape } from '../incidents/impacts.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES } from '../incidents/model.ts';
 import { publicServiceName } from '../incidents/service-name.ts';
 import { bearerToken, header, hmacHex, secretMatcher, secretsMatch, timestampFresh } from './auth.ts';
@@ -6,8 +7,8 @@ import { invalidPayload } from './validation.ts';
 import { normalizeIsoTime } from './iso-time.ts';
 import type { Source } from './source.ts';
 
-/** herald's own format, for any system that can send JSON with a bearer token. */
-export const genericEventSchema = z
+/** herald's own format, for any system that can send JSON with a bearer token: the fields. */
+export const genericEventFields = z
   .object({
     key: z
       .string()
@@ -16,8 +17,10 @@ export const genericEventSchema = z
       .regex(/^[\w.~-]+$/, 'letters, digits and . _ ~ - only'),
     status: z.enum(EVENT_STATUSES),
     service: publicServiceName,
-    feature: z.enum(FEATURES),
+    // `impacts` may stand instead of `feature`: the first impact is then the feature.
+    feature: z.enum(FEATURES).optional(),
     severity: z.enum(SEVERITIES),
+    ...factsShape,
     at: z
       .string()
       .transform((s, ctx) => {
@@ -29,6 +32,12 @@ export const genericEventSchema = z
       .optional(),
   })
   .strict();
+
+/** The body as checked: `feature` or `impacts` (or both); the feature is then the first impact's. */
+export const genericEventSchema = genericEventFields
+  // Checked even when other fields are bad, so the 400 names every problem at once.
+  .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: (p) => typeof p.value === 'object' && p.value !== null })
+  .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
 
 /** Optional request signing for the generic webhook (README: "Generic webhook"). */
 export const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
@@ -62,7 +71,9 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
       if (!parsed.success) throw invalidPayload(parsed.error);
       const e = parsed.data;
       const at = e.at ?? receivedAt;
-      return { events: [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at, source: 'generic', receivedAt }], unrouted: [] };
+      const facts = { impacts: e.impacts, scope: e.scope, phase: e.phase, dataSafety: e.dataSafety };
+      const given = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
+      return { events: [{ key: e.key, status: e.status, service: e.service, feature: e.feature, severity: e.severity, at, source: 'generic', receivedAt, ...given }], unrouted: [] };
     },
   };
 }

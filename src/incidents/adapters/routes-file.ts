@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { FEATURES, SEVERITIES } from '../model.ts';
+import { FEATURES, PLATFORMS, SCOPES, SEVERITIES } from '../model.ts';
 import type { Route, RouteTable } from '../routing.ts';
 import { publicServiceName } from '../service-name.ts';
 
@@ -26,6 +26,10 @@ const routeSchema = z
       .object({ label: z.string().min(1), map: z.record(z.string(), z.enum(SEVERITIES)) })
       .strict()
       .optional(),
+    // Routes with the same `incident` share one incident of the service: one outage, one thread.
+    incident: z.string().regex(/^[\w-]{1,60}$/, 'letters, digits, _ and - only').optional(),
+    platforms: z.array(z.enum(PLATFORMS)).min(1).optional(),
+    scope: z.enum(SCOPES).optional(),
   })
   .strict()
   .superRefine((route, ctx) => {
@@ -76,6 +80,9 @@ export function parseRouteTable(text: string): { table?: RouteTable; problems: s
     feature: r.feature,
     severity: r.severity,
     severityFrom: r.severity_from,
+    incident: r.incident,
+    platforms: r.platforms,
+    scope: r.scope,
   }));
   return problems.length ? { problems } : { table: { routes }, problems };
 }
