@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
+import { HeraldError } from './errors.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './console/users.ts';
@@ -151,10 +152,10 @@ export interface Config {
   metricsToken?: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends HeraldError {
   override readonly name = 'ConfigError';
   constructor(readonly problems: string[]) {
-    super(`herald cannot start, its configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    super('HERALD_CONFIG', `herald cannot start, its configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`, { details: problems });
   }
 }
 

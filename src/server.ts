@@ -1,13 +1,25 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { errorBody, HeraldError, RedisUnavailableError } from './errors.ts';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
+export interface ServerOptions {
+  /**
+   * Whether the Redis connection requests use can take commands. A request that fails while it
+   * cannot is answered 503 (retry later) rather than 500; ioredis's "connection is closed" errors
+   * have no class of their own, so the connection's state says it, not the message.
+   */
+  redisReady?: () => boolean;
+}
+
 /**
  * The HTTP shell every route plugin is registered in: JSON bodies kept raw as well (signatures are
- * computed over the exact bytes), and every error answered as `{error, details}`.
+ * computed over the exact bytes), and every error answered as `{error, details}` by the one error
+ * handler below: herald's coded errors (src/errors.ts) with their own status, fastify's 4xx with
+ * theirs, anything else as a 500 that says nothing was accepted.
  */
-export function buildServer(logger: Logger): FastifyInstance {
+export function buildServer(logger: Logger, options: ServerOptions = {}): FastifyInstance {
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }) });
 
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -22,14 +34,18 @@ export function buildServer(logger: Logger): FastifyInstance {
     }
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | HeraldError, request, reply) => {
+    const unexpected = !(caught instanceof HeraldError) && (caught.statusCode ?? 500) >= 500;
+    const redisDown = unexpected && options.redisReady !== undefined && !options.redisReady();
+    const error = redisDown ? new RedisUnavailableError(undefined, { cause: caught }) : caught;
+    if (error instanceof HeraldError) {
+      if (error.status >= 500) request.log.error({ err: caught, code: error.code }, 'request failed');
+      return reply.code(error.status).send(errorBody(error));
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      const unavailable = /Connection is closed|Stream isn't writeable|ECONNREFUSED|enableOfflineQueue/i.test(error.message);
-      return reply
-        .code(unavailable ? 503 : 500)
-        .send({ error: unavailable ? 'Redis is not reachable; nothing was accepted, please retry' : 'internal error; nothing was accepted', details: [] });
+      return reply.code(500).send({ error: 'internal error; nothing was accepted', details: [] });
     }
     const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES;
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${limit} bytes` : error.message;

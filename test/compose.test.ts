@@ -105,7 +105,7 @@ test('the status link is left out when no variant fits with it', () => {
 
 test('when no variant fits, composing fails instead of returning a tweet X would refuse', () => {
   const catalog = koCatalogWith({ messaging: [`{service} ${'가'.repeat(140)}`] });
-  assert.throws(() => composeTweet(catalog, input('ko'), options('ko')), (e: unknown) => e instanceof ComposeError && e.code === 'too-long');
+  assert.throws(() => composeTweet(catalog, input('ko'), options('ko')), (e: unknown) => e instanceof ComposeError && e.reason === 'too-long');
 });
 
 test('an @ in the service name does not become a mention', () => {
@@ -132,11 +132,11 @@ test('line breaks and invisible characters in the service name are removed', () 
 });
 
 test('a service name with nothing printable is an invalid input', () => {
-  assert.throws(() => composeTweet(shipped('ko'), input('ko', { service: ' @#$\n' }), options('ko')), (e: unknown) => e instanceof ComposeError && e.code === 'invalid-input');
+  assert.throws(() => composeTweet(shipped('ko'), input('ko', { service: ' @#$\n' }), options('ko')), (e: unknown) => e instanceof ComposeError && e.reason === 'invalid-input');
 });
 
 test('a resolved tweet without resolvedAt is a missing-variable error', () => {
-  assert.throws(() => composeTweet(shipped('ko'), input('ko', { kind: 'resolved' }), options('ko')), (e: unknown) => e instanceof ComposeError && e.code === 'missing-variable' && /resolvedAt/.test(e.message));
+  assert.throws(() => composeTweet(shipped('ko'), input('ko', { kind: 'resolved' }), options('ko')), (e: unknown) => e instanceof ComposeError && e.reason === 'missing-variable' && /resolvedAt/.test(e.message));
 });
 
 test('an update with nextUpdateAt may promise when the next one comes', () => {
@@ -166,7 +166,7 @@ test('durations read naturally in each locale', () => {
 });
 
 test('a catalog of another locale than asked for is refused', () => {
-  assert.throws(() => composeTweet(shipped('ko'), input('ko'), options('en')), (e: unknown) => e instanceof ComposeError && e.code === 'locale-mismatch');
+  assert.throws(() => composeTweet(shipped('ko'), input('ko'), options('en')), (e: unknown) => e instanceof ComposeError && e.reason === 'locale-mismatch');
 });
 
 test('a maintenance notice gives the window in the audience time zone', () => {

@@ -26,7 +26,7 @@ import type { ApiParts } from './shared.ts';
  */
 export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const { config, logger, prefix, redis, queues, publisher, metrics, followUpQueue } = parts;
-  const server = buildServer(logger);
+  const server = buildServer(logger, { redisReady: () => redis.status === 'ready' });
   const apiTokens = [config.webhookToken, config.apiToken];
   const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
   const store = new RedisIncidentStore(redis, prefix);

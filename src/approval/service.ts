@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ComposeError } from '../compose/errors.ts';
+import { HeraldError } from '../errors.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { applyAndSchedule } from '../incidents/adapters/incident-worker.ts';
 import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from '../incidents/model.ts';
@@ -30,15 +32,13 @@ export interface ApprovalDeps {
   now?: () => Date;
 }
 
+const APPROVAL_CODES = { 400: 'HERALD_REFUSED', 404: 'HERALD_NOT_FOUND', 409: 'HERALD_CONFLICT' } as const;
+
 /** A refusal a person can act on, with the HTTP status the API answers it with. */
-export class ApprovalError extends Error {
+export class ApprovalError extends HeraldError {
   override readonly name = 'ApprovalError';
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
+  constructor(status: 400 | 404 | 409, message: string, details: readonly string[] = []) {
+    super(APPROVAL_CODES[status], message, { details });
   }
 }
 
@@ -153,8 +153,8 @@ export class Approvals {
     try {
       text = this.deps.composeNotice({ key, service: input.service, text: input.text });
     } catch (err) {
-      if ((err as Error).name !== 'ComposeError') throw err;
-      throw new ApprovalError(400, 'the announcement cannot be posted', [(err as Error).message]);
+      if (!(err instanceof ComposeError)) throw err;
+      throw new ApprovalError(400, 'the announcement cannot be posted', [err.message]);
     }
     const post: Post = { id: 'announcement-1', kind: 'announcement', status: 'scheduled', dueAt: at, attempts: 0, root: true, text, textFixed: true };
     // Not an outage: never open, so status pages and follow-ups leave it alone; minor, so its

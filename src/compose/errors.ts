@@ -1,3 +1,5 @@
+import { HeraldError } from '../errors.ts';
+
 /**
  * The two ways composing fails. A `CatalogError` is a broken `messages/*.yaml`: found when the
  * catalog loads (at start, or by `lint-messages`), fixed by editing the file. A `ComposeError` is
@@ -34,10 +36,11 @@ export function formatProblem(problem: CatalogProblem): string {
   return `${problem.file}: ${where}: ${problem.message}`;
 }
 
-export class CatalogError extends Error {
+export class CatalogError extends HeraldError {
   override readonly name = 'CatalogError';
   constructor(readonly problems: readonly CatalogProblem[]) {
-    super(`the message catalog has ${problems.length} problem(s):\n  - ${problems.map(formatProblem).join('\n  - ')}`);
+    const lines = problems.map(formatProblem);
+    super('HERALD_CATALOG', `the message catalog has ${problems.length} problem(s):\n  - ${lines.join('\n  - ')}`, { details: lines });
   }
 }
 
@@ -48,15 +51,20 @@ export type ComposeErrorCode =
   | 'too-long' // no variant fits in 280, even without the status link
   | 'unsafe-text'; // the text would carry a mention, hashtag, cashtag or stray link
 
-export class ComposeError extends Error {
+/** The same input always fails the same way (never retryable): fix the input or the catalog instead. */
+export class ComposeError extends HeraldError {
   override readonly name = 'ComposeError';
-  /** The same input always fails the same way; fix the input or the catalog instead. */
-  readonly retryable = false;
+  /** The situation key (`open.messaging`) whose variants failed, when one did. */
+  readonly situation?: string;
+  /** 0-based index of the failing variant, when one variant is at fault. */
+  readonly variant?: number;
   constructor(
-    readonly code: ComposeErrorCode,
+    readonly reason: ComposeErrorCode,
     message: string,
-    readonly details: { situation?: string; variant?: number; cause?: unknown } = {},
+    where: { situation?: string; variant?: number; cause?: unknown } = {},
   ) {
-    super(message, { cause: details.cause });
+    super('HERALD_COMPOSE', message, { cause: where.cause, details: [reason] });
+    this.situation = where.situation;
+    this.variant = where.variant;
   }
 }

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApprovalError, type Approvals } from '../approval/service.ts';
+import type { Approvals } from '../approval/service.ts';
 import { draftDetail, draftView } from '../approval/views.ts';
 import { incidentView } from '../incidents/adapters/api.ts';
 import type { IncidentStore } from '../incidents/store.ts';
@@ -42,13 +42,6 @@ export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-/** Refusals a person can act on become `{error, details}` with their status; the rest is a 500. */
-function answerRefusal(err: unknown, reply: FastifyReply) {
-  if (err instanceof ApprovalError) return reply.code(err.status).send({ error: err.message, details: err.details });
-  if (err instanceof Error && err.name === 'InvalidPayload') return reply.code(400).send({ error: err.message, details: (err as Error & { details: string[] }).details });
-  throw err;
-}
-
 /**
  * The JSON API for drafts and for what people do by hand, with the console's roles. Pinned
  * routes (checks rely on them): GET /api/drafts, PATCH /api/drafts/:id, POST
@@ -58,7 +51,7 @@ export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
   const { approvals } = deps;
   const guard = (permission: 'view' | 'decide' | 'audit') => ({ preHandler: apiGuard(permission, app.csrfProtection.bind(app)) });
   const actor = (request: { principal: { name: string } | null }) => request.principal!.name;
-  app.setErrorHandler((err, _request, reply) => answerRefusal(err, reply));
+  // Refusals (ApprovalError, InvalidPayload) are answered by the one error handler in server.ts.
 
   app.get('/api/drafts', guard('view'), async () => (await approvals.waiting()).map(({ incident, post }) => draftView(incident, post)));
 

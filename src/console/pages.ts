@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkDraftText } from '../approval/draft-text.ts';
 import { ApprovalError, type Approvals } from '../approval/service.ts';
+import { HeraldError } from '../errors.ts';
 import type { Incident } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { parse, schemas } from './api.ts';
@@ -76,9 +77,8 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     if (error.statusCode === 403 && error.code?.startsWith('FST_CSRF')) {
       return send(request, reply, { title: 'Form expired', body: html`<h1>This form has expired</h1><p>It did not carry a valid token from this console. Go back, reload the page and try again.</p>` }, 403);
     }
-    if (error instanceof ApprovalError || error.name === 'InvalidPayload') {
-      const details = (error as { details?: string[] }).details ?? [];
-      const status = error instanceof ApprovalError ? error.status : 400;
+    if (error instanceof HeraldError && error.status < 500) {
+      const { details, status } = error;
       return send(request, reply, { title: 'Not done', body: html`<h1>Not done</h1><p class="flash error">${error.message}</p><ul>${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console">Back to the drafts</a></p>` }, status);
     }
     throw error;

@@ -1,4 +1,5 @@
 import type { AlertMark } from './alert-rules.ts';
+import { HeraldError } from '../errors.ts';
 import type { Incident } from './model.ts';
 
 /**
@@ -25,6 +26,10 @@ export interface IncidentStore {
   recentKeys(limit: number): Promise<string[]>;
 }
 
-export class ConcurrentUpdateError extends Error {
+/** The incident kept changing under every attempt to update it; a retry in a moment can help. */
+export class ConcurrentUpdateError extends HeraldError {
   override readonly name = 'ConcurrentUpdateError';
+  constructor(message: string) {
+    super('HERALD_CONCURRENT_UPDATE', message);
+  }
 }

@@ -29,7 +29,7 @@ async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[]): Promise<
   else if (events.length > 1) await queue.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
 }
 
-function problem(reply: FastifyReply, status: number, error: string, details: string[] = []) {
+function problem(reply: FastifyReply, status: number, error: string, details: readonly string[] = []) {
   return reply.code(status).send({ error, details });
 }
 

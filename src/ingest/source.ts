@@ -35,12 +35,5 @@ export interface Source {
   bodyLimit?: number;
 }
 
-export class InvalidPayload extends Error {
-  override readonly name = 'InvalidPayload';
-  constructor(
-    message: string,
-    readonly details: string[],
-  ) {
-    super(message);
-  }
-}
+/** Thrown by `normalize`; defined with the other coded errors in src/errors.ts. */
+export { InvalidPayload } from '../errors.ts';

@@ -3,13 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisUnavailableError } from '../errors.ts';
 
 const HOW_TO_GET_REDIS =
   'Install Redis (Debian/Ubuntu: `apt-get install redis-server`; macOS: `brew install redis`) or run `docker compose up -d redis`, then set REDIS_URL if it is not redis://127.0.0.1:6379.';
 
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-}
+export { RedisUnavailableError };
 
 /** True when a Redis at `url` answers PING within a moment; never throws. */
 export async function redisAnswers(url: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { ComposeError } from '../compose/errors.ts';
 import { claimPostInAccount } from '../incidents/accounts.ts';
 import { budgetClass } from '../incidents/delivery-priority.ts';
 import { failPost, markOutcomeUnknown, recordPosted, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
@@ -107,7 +108,7 @@ export class Delivery {
       });
     } catch (err) {
       await this.refund(ctx);
-      if (!(err instanceof Error) || err.name !== 'ComposeError') throw err;
+      if (!(err instanceof ComposeError)) throw err;
       // No variant of the message can be posted: a person must fix the catalog; retrying cannot help.
       await this.change(key, (current) => failPost(current, postId, err.message));
       ctx.log.error({ err }, 'no postable text for this post; it will not be sent');

@@ -11,7 +11,7 @@ import { csrfField, formatTime, relative, type ViewContext } from './layout.ts';
 export interface DraftError {
   text: string;
   message: string;
-  details: string[];
+  details: readonly string[];
 }
 
 const path = (id: string) => `/console/drafts/${encodeURIComponent(id)}`;
