@@ -122,3 +122,44 @@ describe('one incident announced on two accounts', () => {
     assert.deepEqual(journal.thread.map((tw: any) => [tw.kind, tw.account]).sort(), [['open', null], ['open', 'ja'], ['resolved', null], ['resolved', 'ja']]);
   });
 });
+
+describe('accounts on Bluesky and Mastodon in the accounts file', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'herald-networks-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  const load = async (yaml: string, env: Record<string, string> = {}) => {
+    const file = join(dir, `accounts-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(file, yaml);
+    return loadConfig({ HERALD_ACCOUNTS_FILE: file, HERALD_DATA_DIR: dir, ...env });
+  };
+  const two = 'accounts:\n  - id: en\n    network: bluesky\n    locale: en\n    timezone: UTC\n  - id: ja\n    network: mastodon\n    locale: ja\n    timezone: Asia/Tokyo\n';
+
+  it('reads each account\'s network and its secrets from the pinned names', async () => {
+    const config = await load(two, { BSKY_EN_HANDLE: 'status.example.com', BSKY_EN_APP_PASSWORD: 'app-pass', MASTODON_JA_URL: 'https://mstdn.example/', MASTODON_JA_TOKEN: 'tok' });
+    const [en, ja] = config.accounts;
+    assert.deepEqual([en!.network, ja!.network], ['bluesky', 'mastodon']);
+    assert.deepEqual(en!.bluesky && { handle: en!.bluesky.handle, service: en!.bluesky.service }, { handle: 'status.example.com', service: 'https://bsky.social' });
+    assert.equal(ja!.mastodon?.url, 'https://mstdn.example');
+    assert.equal(en!.x, undefined);
+  });
+
+  it('runs an account without its network\'s secrets dry, and defaults the network to x', async () => {
+    const config = await load(`${two}  - id: ko\n    locale: ko\n    timezone: Asia/Seoul\n`);
+    assert.deepEqual(config.accounts.map((a) => [a.network, a.bluesky ?? a.mastodon ?? a.x]), [['bluesky', undefined], ['mastodon', undefined], ['x', undefined]]);
+  });
+
+  it('names every half-set or malformed secret at start, with the others', async () => {
+    await assert.rejects(load(two, { BSKY_EN_HANDLE: 'status.example.com', MASTODON_JA_URL: 'mstdn.example', MASTODON_JA_TOKEN: 't' }), (err: ConfigError) =>
+      err.problems.some((p) => p.includes('BSKY_EN_APP_PASSWORD missing')) && err.problems.some((p) => p.includes('MASTODON_JA_URL must be')),
+    );
+  });
+
+  it('refuses an unknown network and the id x', async () => {
+    await assert.rejects(load('accounts:\n  - id: x\n    network: threads\n    locale: en\n    timezone: UTC\n'), (err: ConfigError) =>
+      err.problems.some((p) => p.includes('accounts.0.network')) && err.problems.some((p) => p.includes('accounts.0.id')),
+    );
+  });
+});

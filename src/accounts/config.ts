@@ -1,8 +1,10 @@
 /**
  * Further accounts herald announces on, besides the default one configured by HERALD_LOCALE and
  * X_APP_KEY...: a YAML file (`HERALD_ACCOUNTS_FILE`) lists them, the environment holds their
- * secrets (`X_<ID>_APP_KEY`, `X_<ID>_APP_SECRET`, `X_<ID>_ACCESS_TOKEN`, `X_<ID>_ACCESS_SECRET`,
- * optionally `X_<ID>_API_BASE_URL`). An account without secrets runs dry, into its own outbox.
+ * secrets. An X account (`network: x`, the default) reads `X_<ID>_APP_KEY`, `X_<ID>_APP_SECRET`,
+ * `X_<ID>_ACCESS_TOKEN`, `X_<ID>_ACCESS_SECRET`, optionally `X_<ID>_API_BASE_URL`; a Bluesky or
+ * Mastodon account reads the names in `network-secrets.ts`. An account without secrets runs dry,
+ * into its own outbox.
  *
  * ```yaml
  * accounts:
@@ -12,6 +14,10 @@
  *     username: kakaotalk_jp   # optional, for links to its tweets
  *     statusUrl: https://status.example.com/ja   # optional, as HERALD_STATUS_URL
  *     policy: auto
+ *   - id: en_bsky
+ *     network: bluesky           # x (default), bluesky or mastodon
+ *     locale: en
+ *     timezone: UTC
  * ```
  */
 import { readFileSync } from 'node:fs';
@@ -19,10 +25,16 @@ import { join } from 'node:path';
 import { IANAZone } from 'luxon';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { networkSecrets, type BlueskyCredentials, type MastodonCredentials } from './network-secrets.ts';
 
 const accountSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, 'lower-case letters, digits and _ (at most 16), starting with a letter'),
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,15}$/, 'lower-case letters, digits and _ (at most 16), starting with a letter')
+      // `x` names the default account's budget and state in Redis and on /healthz/x.
+      .refine((id) => id !== 'x', 'x is the default account\'s name; choose another id'),
+    network: z.enum(['x', 'bluesky', 'mastodon']).default('x'),
     locale: z.enum(['ko', 'en', 'ja']),
     timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone such as Asia/Tokyo'),
     username: z.string().regex(/^\w{1,15}$/, 'an X username without @').optional(),
@@ -36,15 +48,20 @@ const fileSchema = z
   .strict()
   .refine((f) => new Set(f.accounts.map((a) => a.id)).size === f.accounts.length, { message: 'account ids must differ', path: ['accounts'] });
 
+export type Network = 'x' | 'bluesky' | 'mastodon';
+
 export interface AccountConfig {
   id: string;
+  network: Network;
   locale: 'ko' | 'en' | 'ja';
   timezone: string;
   username?: string;
   statusUrl?: string;
   /** How its posts are approved; only `auto` until the approval work lands. */
   policy: 'auto';
-  /** Absent: this account runs dry, into `outboxPath`. */
+  /** Absent (for its network): this account runs dry, into `outboxPath`. */
+  bluesky?: BlueskyCredentials;
+  mastodon?: MastodonCredentials;
   x?: { appKey: string; appSecret: string; accessToken: string; accessSecret: string; baseUrl: string; timeoutMs: number };
   outboxPath: string;
 }
@@ -71,6 +88,12 @@ export function loadAccountsFile(
   }
   const problems: string[] = [];
   const accounts = parsed.data.accounts.map((a): AccountConfig => {
+    const outboxPath = join(defaults.dataDir, `outbox-${a.id}.jsonl`);
+    if (a.network !== 'x') {
+      const found = networkSecrets(a.network, a.id, env, defaults.timeoutMs);
+      problems.push(...found.problems);
+      return { ...a, ...found.credentials, outboxPath };
+    }
     const given = Object.entries(SECRETS).map(([field, what]) => [field, env[secretName(a.id, what)]?.trim() || undefined] as const);
     const missing = given.filter(([, v]) => v === undefined).map(([field]) => secretName(a.id, SECRETS[field as keyof typeof SECRETS]));
     if (missing.length > 0 && missing.length < given.length) problems.push(`account ${a.id}: X credentials are incomplete: ${missing.join(', ')} missing (set all four, or none for dry-run)`);
@@ -79,7 +102,7 @@ export function loadAccountsFile(
     return {
       ...a,
       ...(missing.length === 0 && { x: { ...secrets, baseUrl, timeoutMs: defaults.timeoutMs } }),
-      outboxPath: join(defaults.dataDir, `outbox-${a.id}.jsonl`),
+      outboxPath,
     };
   });
   return { accounts, problems };

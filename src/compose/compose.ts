@@ -11,7 +11,7 @@ import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation }
 import { ComposeError } from './errors.ts';
 import { formatClock, formatClockNear, formatDay, formatDuration, languageOf } from './locale-format.ts';
 import { findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
-import { MAX_WEIGHTED_LENGTH, isPostable, weightedLength } from './tweet-length.ts';
+import { X_LIMIT, type TextLimit } from './network-length.ts';
 
 export { ComposeError } from './errors.ts';
 
@@ -48,10 +48,13 @@ export interface ComposeOptions {
   timezone: string;
   /** Status page link, appended on its own line when it fits; `{key}` becomes the incident key. */
   statusUrl?: string;
+  /** How the account's network measures a post (network-length.ts); X's 280 weighted by default. */
+  limit?: TextLimit;
 }
 
 export interface ComposedTweet {
   text: string;
+  /** The length as the network measures it (X's weighted length on X). */
   weightedLength: number;
   /** 0-based index of the variant in its situation's list. */
   variant: number;
@@ -131,6 +134,7 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
     offset: input.variantOffset ?? 0,
     link: statusLink(options.statusUrl, input.incidentKey),
     allowedUrls: [],
+    limit: options.limit ?? X_LIMIT,
   });
 }
 
@@ -154,6 +158,7 @@ export function composeNotice(catalog: Catalog, input: NoticeInput, options: Com
     offset: input.variantOffset ?? 0,
     link: statusLink(options.statusUrl, input.key),
     allowedUrls,
+    limit: options.limit ?? X_LIMIT,
   });
 }
 
@@ -162,6 +167,7 @@ interface Choice {
   offset: number;
   link: string | undefined;
   allowedUrls: string[];
+  limit: TextLimit;
 }
 
 /**
@@ -184,19 +190,19 @@ function choose(catalog: Catalog, situation: Situation, values: Record<string, s
   for (const link of how.link ? [how.link, undefined] : [undefined]) {
     const fitting = rendered
       .map((r) => ({ ...r, text: link ? `${r.text}\n${link}` : r.text }))
-      .map((r) => ({ ...r, weightedLength: weightedLength(r.text) }))
-      .filter((r) => r.weightedLength <= MAX_WEIGHTED_LENGTH);
+      .map((r) => ({ ...r, weightedLength: how.limit.measure(r.text) }))
+      .filter((r) => r.weightedLength <= how.limit.max);
     if (fitting.length === 0) continue;
     const pick = fitting[mod(how.offset, fitting.length)]!;
     const unsafe = findUnsafeEntities(pick.text, link ? [...how.allowedUrls, link] : how.allowedUrls);
-    if (unsafe.length > 0 || !isPostable(pick.text)) {
-      const why = unsafe.length > 0 ? `it would carry ${unsafe.join(', ')}` : 'X would refuse its characters';
+    if (unsafe.length > 0 || !how.limit.postable(pick.text)) {
+      const why = unsafe.length > 0 ? `it would carry ${unsafe.join(', ')}` : `${how.limit.network} would refuse its characters`;
       throw new ComposeError('unsafe-text', `${situation} variant ${pick.variant + 1} cannot be posted: ${why}`, { situation, variant: pick.variant });
     }
     return { text: pick.text, weightedLength: pick.weightedLength, variant: pick.variant, situation };
   }
-  const shortest = Math.min(...rendered.map((r) => weightedLength(r.text)));
-  throw new ComposeError('too-long', `no ${situation} variant fits in ${MAX_WEIGHTED_LENGTH} (shortest is ${shortest}); shorten one in messages/${catalog.locale}.yaml`, { situation });
+  const shortest = Math.min(...rendered.map((r) => how.limit.measure(r.text)));
+  throw new ComposeError('too-long', `no ${situation} variant fits in ${how.limit.label} (shortest is ${shortest}); shorten one in messages/${catalog.locale}.yaml`, { situation });
 }
 
 /** Whether `variant` can be rendered from `values`; a missing required value is an error, not a skip. */

@@ -3,12 +3,18 @@ import type { Composer } from '../incidents/delivery-rules.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog } from './catalog.ts';
 import { composeTweet } from './compose.ts';
+import type { TextLimit } from './network-length.ts';
 
-/** Binds the message catalog and the audience's locale and zone to the delivery worker's needs. */
-export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl'>): Composer {
+/**
+ * Binds the message catalog and the audience's locale and zone to the delivery worker's needs.
+ * `limit` is the account's network's (read at each post: a Mastodon instance's limit is learnt
+ * after start); X's by default.
+ */
+export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl'>, limit?: () => TextLimit): Composer {
   const catalog = loadCatalog(config.messagesDir, config.locale);
-  const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
+  const base = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return (incident, post) => {
+    const options = limit ? { ...base, limit: limit() } : base;
     // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
     // nobody approved the announcement of), the plain wording stands on its own.
     const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;

@@ -15,6 +15,10 @@ import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
 import { SERVICE_NAME_MAX_WEIGHT, findUnsafeEntities } from './sanitize.ts';
 import { MAX_WEIGHTED_LENGTH, isPostable, weightedLength } from './tweet-length.ts';
+import { BLUESKY_LIMIT, mastodonLimit } from './network-length.ts';
+
+/** Bluesky and a default Mastodon instance: every variant must fit there too (X is checked above them). */
+const OTHER_NETWORKS = [BLUESKY_LIMIT, mastodonLimit()];
 
 /** What a status link adds to a tweet: a line break and a link, which X always counts as 23. */
 const STATUS_LINK_WEIGHT = 1 + 23;
@@ -113,6 +117,10 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
       const weight = weightedLength(text);
       if (weight > MAX_WEIGHTED_LENGTH) problem('too-long', `${weight}/${MAX_WEIGHTED_LENGTH} with the longest values (a ${SERVICE_NAME_MAX_WEIGHT}-weight service name); shorten it by ${weight - MAX_WEIGHTED_LENGTH}`);
       if (weight + STATUS_LINK_WEIGHT <= MAX_WEIGHTED_LENGTH) roomForLink = true;
+      for (const limit of OTHER_NETWORKS) {
+        const length = limit.measure(text);
+        if (length > limit.max) problem('too-long', `${length}/${limit.label} with the longest values; shorten it by ${length - limit.max}`);
+      }
       if (!variant.variables.includes('service')) problem('style', 'does not name the service: every tweet says which service it is about ({service})');
       if (/[{}]/.test(text)) problem('style', "shows a literal { or }: an apostrophe (') right before { quotes it, write ’ instead");
       const unsafe = findUnsafeEntities(text, twitterText.extractUrls(values.text));
@@ -139,7 +147,7 @@ export const lintMessagesCommand: CliCommand = {
     const dir = path.resolve(io.cwd, values.messages ?? (io.env.HERALD_MESSAGES_DIR || DEFAULT_MESSAGES_DIR));
     const report = lintMessages(dir);
     if (report.problems.length === 0) {
-      io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} with the longest values\n`);
+      io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} (X's weighting), ${OTHER_NETWORKS.map((l) => l.label).join(' and ')} with the longest values\n`);
       return 0;
     }
     io.err(`${report.problems.map(formatProblem).join('\n')}\n\n${report.problems.length} problem(s) in ${dir}\n`);

@@ -104,6 +104,7 @@ export function claimPost(
     text: draft.text,
     variant: draft.variant,
     inReplyTo: startsThread ? undefined : root!.tweetId,
+    inReplyToCid: startsThread ? undefined : root!.tweetCid,
     claim: attempt.claim,
     leaseUntil: iso(nowMs + attempt.leaseMs),
     attemptedAt: post.attemptedAt ?? iso(nowMs),
@@ -115,11 +116,12 @@ export function claimPost(
  * Records the tweet that now stands for the post, from whichever attempt learnt it; a no-op if it
  * was recorded already (the caller compares ids: a different one there means X has the post twice).
  */
-export function recordPosted(incident: Incident | null, postId: string, tweet: { id: string; postedAt: string }): Incident | null {
+export function recordPosted(incident: Incident | null, postId: string, tweet: { id: string; postedAt: string; url?: string; cid?: string }): Incident | null {
   const post = find(incident, postId);
   if (!incident || !post || post.status === 'posted') return incident;
   const { claim: _claim, leaseUntil: _lease, uncertain: _uncertain, ...rest } = post;
-  return replace(incident, { ...rest, status: 'posted', tweetId: tweet.id, postedAt: tweet.postedAt, note: undefined });
+  const where = { ...(tweet.url && { tweetUrl: tweet.url }), ...(tweet.cid && { tweetCid: tweet.cid }) };
+  return replace(incident, { ...rest, status: 'posted', tweetId: tweet.id, postedAt: tweet.postedAt, ...where, note: undefined });
 }
 
 /** How a claimed post goes back in line. */

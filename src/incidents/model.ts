@@ -121,7 +121,13 @@ export interface Post {
   /** Shifts the variant choice; raised after X refuses the text as a duplicate. */
   variantOffset?: number;
   tweetId?: string;
+  /** The post's public address when the network gives one (Mastodon's status URL, Bluesky's app link). */
+  tweetUrl?: string;
+  /** Bluesky's content id of the post: a reply names its root and parent by uri and cid. */
+  tweetCid?: string;
   inReplyTo?: string;
+  /** The content id of `inReplyTo` (Bluesky). */
+  inReplyToCid?: string;
   /** Posted as a new top-level tweet although it continues a thread (X refused the reply). */
   root?: boolean;
   postedAt?: string;

@@ -108,7 +108,7 @@ export function postedTweets(incident: Incident, link: TweetLink, only?: { accou
       text: p.text ?? '',
       postedAt: p.postedAt,
       inReplyTo: p.inReplyTo ?? null,
-      url: link(p.tweetId, p.account) ?? null,
+      url: p.tweetUrl ?? link(p.tweetId, p.account) ?? null,
       account: p.account ?? null,
     }));
 }
@@ -121,7 +121,7 @@ export function timeline(incident: Incident, stored: StoredJournal, link: TweetL
   ];
   for (const post of incident.posts) {
     if (post.status === 'posted' && post.tweetId && post.postedAt) {
-      const url = link(post.tweetId, post.account);
+      const url = post.tweetUrl ?? link(post.tweetId, post.account);
       entries.push({ at: post.postedAt, kind: POSTED_KIND[post.kind], detail: post.text, tweetId: post.tweetId, ...(url && { url }), ...(post.account && { account: post.account }) });
     } else if (post.status === 'cancelled' || post.status === 'failed') {
       const kind = post.status === 'cancelled' ? 'post-cancelled' : 'post-failed';

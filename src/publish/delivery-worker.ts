@@ -30,6 +30,9 @@ const PARENT_MISSING_TRIES = 3;
 
 type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; attempt: Attempt; ticket?: string };
 
+/** One per text of a post (a new text starts a new `attemptedAt`): a network that honours it answers a repeat with the first post. */
+const idempotencyKey = (key: string, post: Post) => `${deliveryJobId(key, post.id)}-${Date.parse(post.attemptedAt ?? '') || 0}`;
+
 /** Decisions only: the text is composed for real in the atomic claim. */
 const noText: Composer = () => ({ text: '', variant: 0 });
 
@@ -126,7 +129,7 @@ export class Delivery {
     }
     if (!match) return undefined;
     await this.refund(ctx);
-    await this.record(key, post, { id: match.id, text: match.text, postedAt: match.createdAt ?? new Date().toISOString() }, ctx);
+    await this.record(key, post, { id: match.id, text: match.text, postedAt: match.createdAt ?? new Date().toISOString(), url: match.url, cid: match.cid }, ctx);
     ctx.log.info({ tweet: match.id }, 'adopted a post that went out although its answer was lost');
     return `adopted ${match.id}`;
   }
@@ -147,7 +150,7 @@ export class Delivery {
   private async send(key: string, post: Post, ctx: Ctx): Promise<string> {
     let tweet: PublishedPost;
     try {
-      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account });
+      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account, inReplyToCid: post.inReplyToCid, idempotencyKey: idempotencyKey(key, post) });
     } catch (err) {
       if (!(err instanceof PublishError)) throw err;
       return this.onRefused(key, post, err, ctx);

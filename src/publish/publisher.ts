@@ -9,6 +9,10 @@ export interface PublishRequest {
   inReplyTo?: string;
   /** The account to post on, when herald runs several (see accounts/); absent: the default one. */
   account?: string;
+  /** Bluesky: the content id of `inReplyTo` (a reply carries strong references). */
+  inReplyToCid?: string;
+  /** Stable for one text of one post: Mastodon answers a repeat with the status it already created. */
+  idempotencyKey?: string;
 }
 
 export interface PublishedPost {
@@ -16,6 +20,10 @@ export interface PublishedPost {
   text: string;
   /** ISO time the post went live (the adapter's clock when the network does not say). */
   postedAt: string;
+  /** Its public address, when the network says (Mastodon) or it can be built (Bluesky). */
+  url?: string;
+  /** Bluesky's content id, needed to reply under it. */
+  cid?: string;
 }
 
 export interface RecentPost {
@@ -24,6 +32,8 @@ export interface RecentPost {
   inReplyTo?: string;
   /** When the network says it was created (ISO); absent if it does not say. */
   createdAt?: string;
+  url?: string;
+  cid?: string;
 }
 
 export interface Publisher {

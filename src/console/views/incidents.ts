@@ -47,8 +47,10 @@ export function incidentPage(incident: Incident, ctx: ViewContext): Html {
   const decide = ctx.principal !== null && can(ctx.principal.role, 'decide');
   const isNote = incident.topic === 'announcement';
   const posts = incident.posts.map((p) => {
-    const url = p.tweetId ? ctx.tweetUrl(p.tweetId) : undefined;
-    const link = p.tweetId ? (url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">view on X</a>` : html` · tweet ${p.tweetId} (dry-run)`) : '';
+    // Bluesky and Mastodon posts carry their own address; X's is built from the id.
+    const url = p.tweetUrl ?? (p.tweetId ? ctx.tweetUrl(p.tweetId) : undefined);
+    const where = p.tweetUrl ? `view${p.account ? ` (${p.account})` : ''}` : 'view on X';
+    const link = p.tweetId ? (url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${where}</a>` : html` · tweet ${p.tweetId} (dry-run)`) : '';
     const pending = p.status === 'draft' ? html` · <a href="/console#draft-${draftId(incident.key, p.id)}">decide</a>` : '';
     return html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? html`<em>not composed yet</em>`}</div>
       <div class="tweet-meta">${publicKind(p)} · <span class="status status-${p.status}">${p.status}</span>${p.postedAt ? html` ${formatTime(p.postedAt, ctx)}` : ''}${link}${pending}${p.root && p.kind !== 'open' ? ' · new thread' : ''}</div>

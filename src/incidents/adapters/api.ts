@@ -11,6 +11,8 @@ export function tweetView(post: Post) {
     inReplyTo: post.inReplyTo ?? null,
     postedAt: post.postedAt ?? null,
     kind: post.kind === 'reopened' ? 'update' : post.kind,
+    // Only for posts of further accounts (docs/networks.md), so the default account's shape stays as it was.
+    ...(post.account !== undefined && { account: post.account, url: post.tweetUrl ?? null }),
   };
 }
 
