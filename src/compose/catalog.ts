@@ -34,6 +34,9 @@ export type Situation =
   | 'maintenance.ahead'
   | 'maintenance.starting'
   | 'maintenance.done'
+  | 'maintenance.moved'
+  | 'maintenance.extended'
+  | 'maintenance.cancelled'
   | 'announcement';
 
 const OPEN = Object.fromEntries(FEATURES.map((f) => [`open.${f}`, ['service', 'time']])) as unknown as Record<`open.${Feature}`, readonly Variable[]>;
@@ -57,6 +60,9 @@ export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],
   'maintenance.done': ['service'],
+  'maintenance.moved': ['service', 'date', 'time', 'endTime'],
+  'maintenance.extended': ['service', 'endTime'],
+  'maintenance.cancelled': ['service', 'date', 'time'],
   announcement: ['service', 'text'],
 };
 

@@ -62,7 +62,14 @@ export interface ComposedTweet {
 }
 
 /** Notices staff post themselves, outside the incident flow. */
-export type NoticeKind = 'maintenance-ahead' | 'maintenance-starting' | 'maintenance-done' | 'announcement';
+export type NoticeKind =
+  | 'maintenance-ahead'
+  | 'maintenance-starting'
+  | 'maintenance-done'
+  | 'maintenance-moved'
+  | 'maintenance-extended'
+  | 'maintenance-cancelled'
+  | 'announcement';
 
 export interface NoticeInput {
   kind: NoticeKind;
@@ -81,6 +88,9 @@ const NOTICE_SITUATIONS: Record<NoticeKind, Situation> = {
   'maintenance-ahead': 'maintenance.ahead',
   'maintenance-starting': 'maintenance.starting',
   'maintenance-done': 'maintenance.done',
+  'maintenance-moved': 'maintenance.moved',
+  'maintenance-extended': 'maintenance.extended',
+  'maintenance-cancelled': 'maintenance.cancelled',
   announcement: 'announcement',
 };
 

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog } from './catalog.ts';
-import { composeTweet } from './compose.ts';
+import { composeNotice, composeTweet } from './compose.ts';
 import type { TextLimit } from './network-length.ts';
 
 /**
@@ -15,6 +15,13 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
   const base = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return (incident, post) => {
     const options = limit ? { ...base, limit: limit() } : base;
+    if (post.notice) {
+      // Several notices of one kind (two reminders) start from different variants, so X never sees the same text twice.
+      const nth = Number(/-(\d+)$/.exec(post.id)?.[1] ?? 1) - 1;
+      const { kind, startsAt, endsAt } = post.notice;
+      const tweet = composeNotice(catalog, { kind: `maintenance-${kind}`, key: incident.key, service: incident.service, startsAt, endsAt, variantOffset: (post.variantOffset ?? 0) + nth }, options);
+      return { text: tweet.text, variant: tweet.variant };
+    }
     // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
     // nobody approved the announcement of), the plain wording stands on its own.
     const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;

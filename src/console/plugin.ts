@@ -16,6 +16,8 @@ import type { AlertEvent, Incident } from '../incidents/model.ts';
 import type { Applied } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { Queues } from '../queues.ts';
+import { maintenanceApi } from '../maintenance/adapters/routes.ts';
+import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
 import { consolePages } from './pages.ts';
 import { resolvePrincipal } from './principal.ts';
@@ -67,6 +69,8 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   app.addHook('onRequest', resolvePrincipal({ users: config.users, sessions, apiToken: config.apiToken }));
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
+  const maintenance = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
+  await app.register(maintenanceApi, { maintenance });
   await app.register(consolePages, {
     approvals,
     store: options.store,

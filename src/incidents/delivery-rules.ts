@@ -103,7 +103,8 @@ export function claimPost(
     attempts: post.attempts + 1,
     text: draft.text,
     variant: draft.variant,
-    inReplyTo: startsThread ? undefined : root!.tweetId,
+    // A first post may continue a thread of another record (replyTo), unless X refused that reply.
+    inReplyTo: startsThread ? (post.root === true ? undefined : post.replyTo) : root!.tweetId,
     inReplyToCid: startsThread ? undefined : root!.tweetCid,
     claim: attempt.claim,
     leaseUntil: iso(nowMs + attempt.leaseMs),

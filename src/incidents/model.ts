@@ -1,3 +1,5 @@
+import type { MaintenanceWindow, Notice } from '../maintenance/window.ts';
+
 /**
  * The vocabulary every stage of the pipeline shares. Plain data only: these objects are stored
  * in Redis as JSON, so they hold ISO strings rather than DateTime instances.
@@ -150,6 +152,13 @@ export interface Post {
   attemptedAt?: string;
   /** An attempt with the current text may have gone out (no answer, 5xx, crash): look on X before trusting a refusal. */
   uncertain?: boolean;
+  /** A scheduled-maintenance notice (`maintenance/`): which one, and the window it speaks of. */
+  notice?: Notice;
+  /**
+   * A tweet outside this incident that its first post replies under (an outage announced in the
+   * maintenance thread of the same service); dropped when X refuses the reply.
+   */
+  replyTo?: string;
 }
 
 export type IncidentState = 'open' | 'resolved';
@@ -175,7 +184,9 @@ export interface Incident extends IncidentFacts {
   appliedEvents?: string[];
   posts: Post[];
   /** `announcement`: a note staff wrote that is not an outage; absent means an outage. */
-  topic?: 'announcement';
+  topic?: 'announcement' | 'maintenance';
+  /** The planned window, when `topic` is `maintenance` (see maintenance/). */
+  maintenance?: MaintenanceWindow;
   /** Every approval, edit, rejection and timeout, oldest first (see `approval/`). */
   audit?: AuditEntry[];
 }

@@ -1,0 +1,23 @@
+/** A window as the API, the CLI and the console show it. Pure. */
+import type { Incident } from '../incidents/model.ts';
+import { effectiveEnd, windowState } from './window.ts';
+
+export function maintenanceView(incident: Incident, nowMs: number) {
+  const window = incident.maintenance!;
+  return {
+    key: incident.key,
+    state: windowState(incident, nowMs),
+    service: window.service,
+    impacts: window.impacts,
+    startsAt: window.startsAt,
+    endsAt: effectiveEnd(window),
+    plannedEndsAt: window.endsAt,
+    announceAhead: window.announceAhead,
+    tweets: incident.posts
+      .filter((p) => p.status === 'posted')
+      .map((p) => ({ id: p.tweetId!, account: p.account ?? null, text: p.text ?? '', inReplyTo: p.inReplyTo ?? null, postedAt: p.postedAt ?? null, kind: p.notice?.kind ?? p.kind })),
+    posts: incident.posts.map(({ id, account, notice, status, dueAt, note }) => ({ id, account: account ?? null, kind: notice?.kind ?? null, status, dueAt, note: note ?? null })),
+  };
+}
+
+export type MaintenanceView = ReturnType<typeof maintenanceView>;

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Incident, Post } from '../src/incidents/model.ts';
+import { cancelWindow, changeWindow, finishWindow, scheduleWindow } from '../src/maintenance/rules.ts';
+import { windowState, type MaintenanceWindow } from '../src/maintenance/window.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const window = (over: Partial<MaintenanceWindow> = {}): MaintenanceWindow => ({
+  service: 'KakaoTalk',
+  impacts: [{ feature: 'messaging' }],
+  startsAt: '2026-05-20T02:00:00.000Z',
+  endsAt: '2026-05-20T04:00:00.000Z',
+  announceAhead: ['PT24H', 'PT1H'],
+  createdAt: '2026-05-18T00:00:00.000Z',
+  ...over,
+});
+const plan = (posts: Post[]) => posts.map((p) => [p.id, p.dueAt, p.root === true]);
+/** Marks the posts due by `nowIso` as posted, as the delivery worker would have. */
+function deliveredBy(incident: Incident, nowIso: string): Incident {
+  let n = 100;
+  return { ...incident, posts: incident.posts.map((p) => (p.status === 'scheduled' && at(p.dueAt) <= at(nowIso) ? { ...p, status: 'posted', tweetId: String(n++), postedAt: p.dueAt } : p)) };
+}
+
+describe('the maintenance thread, as pure rules', () => {
+  it('plans the reminders, the start and the end, the first reminder as the root', () => {
+    const { scheduled } = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z'));
+    assert.deepEqual(plan(scheduled), [
+      ['ahead-1', '2026-05-19T02:00:00.000Z', true],
+      ['ahead-2', '2026-05-20T01:00:00.000Z', false],
+      ['starting-1', '2026-05-20T02:00:00.000Z', false],
+      ['done-1', '2026-05-20T04:00:00.000Z', false],
+    ]);
+  });
+
+  it('collapses ahead notices whose moment has passed into one posted at once', () => {
+    const { scheduled } = scheduleWindow('m', window(), [undefined], at('2026-05-20T01:30:00.000Z'));
+    assert.deepEqual(plan(scheduled).slice(0, 2), [
+      ['ahead-1', '2026-05-20T01:30:00.000Z', true],
+      ['starting-1', '2026-05-20T02:00:00.000Z', false],
+    ]);
+  });
+
+  it('makes the start the root when there is no notice ahead', () => {
+    const { scheduled } = scheduleWindow('m', window({ announceAhead: [] }), [undefined], at('2026-05-18T00:00:00.000Z'));
+    assert.deepEqual(plan(scheduled), [
+      ['starting-1', '2026-05-20T02:00:00.000Z', true],
+      ['done-1', '2026-05-20T04:00:00.000Z', false],
+    ]);
+  });
+
+  it('plans one thread per account, each post named after its account', () => {
+    const { scheduled } = scheduleWindow('m', window({ announceAhead: [] }), [undefined, 'ja'], at('2026-05-18T00:00:00.000Z'));
+    assert.deepEqual(scheduled.map((p) => [p.id, p.account, p.root === true]), [
+      ['starting-1', undefined, true],
+      ['done-1', undefined, false],
+      ['ja.starting-1', 'ja', true],
+      ['ja.done-1', 'ja', false],
+    ]);
+  });
+
+  it('is scheduled, announced, in progress from its start to the second, and done at its end', () => {
+    const planned = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident;
+    assert.equal(windowState(planned, at('2026-05-18T00:00:00.000Z')), 'scheduled');
+    const announced = deliveredBy(planned, '2026-05-19T02:00:00.000Z');
+    assert.equal(windowState(announced, at('2026-05-19T02:00:00.000Z')), 'announced');
+    assert.equal(windowState(announced, at('2026-05-20T01:59:59.999Z')), 'announced');
+    assert.equal(windowState(announced, at('2026-05-20T02:00:00.000Z')), 'in-progress');
+    assert.equal(windowState(announced, at('2026-05-20T04:00:00.000Z')), 'done');
+  });
+
+  it('says it is taking longer, in the thread, when a window in progress is extended', () => {
+    const started = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
+    const { incident, scheduled, cancelled } = changeWindow(started, { endsAt: '2026-05-20T05:00:00.000Z' }, at('2026-05-20T03:30:00.000Z'));
+    assert.deepEqual(plan(scheduled), [
+      ['extended-1', '2026-05-20T03:30:00.000Z', false],
+      ['done-2', '2026-05-20T05:00:00.000Z', false],
+    ]);
+    assert.deepEqual(cancelled.map((p) => p.id), ['done-1']);
+    assert.equal(incident.maintenance!.endsAt, '2026-05-20T05:00:00.000Z');
+    assert.deepEqual(scheduled[0]!.notice, { kind: 'extended', startsAt: '2026-05-20T02:00:00.000Z', endsAt: '2026-05-20T05:00:00.000Z' });
+  });
+
+  it('replies that the window moved and plans the reminders still ahead of the new start', () => {
+    const announced = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-19T02:00:00.000Z');
+    const { scheduled } = changeWindow(announced, { startsAt: '2026-05-21T02:00:00.000Z', endsAt: '2026-05-21T04:00:00.000Z' }, at('2026-05-19T12:00:00.000Z'));
+    assert.deepEqual(plan(scheduled), [
+      ['moved-1', '2026-05-19T12:00:00.000Z', false],
+      ['ahead-3', '2026-05-20T02:00:00.000Z', false],
+      ['ahead-4', '2026-05-21T01:00:00.000Z', false],
+      ['starting-2', '2026-05-21T02:00:00.000Z', false],
+      ['done-2', '2026-05-21T04:00:00.000Z', false],
+    ]);
+  });
+
+  it('plans a window moved before anyone heard of it afresh, without a "moved" reply', () => {
+    const planned = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident;
+    const { scheduled } = changeWindow(planned, { startsAt: '2026-05-20T03:00:00.000Z' }, at('2026-05-18T01:00:00.000Z'));
+    assert.deepEqual(scheduled.map((p) => [p.id, p.root === true]), [['ahead-3', true], ['ahead-4', false], ['starting-2', false], ['done-2', false]]);
+  });
+
+  it('refuses to move the start of a window in progress', () => {
+    const started = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
+    assert.throws(() => changeWindow(started, { startsAt: '2026-05-20T02:30:00.000Z' }, at('2026-05-20T02:10:00.000Z')), /only its end can change/);
+  });
+
+  it('says done now when finished early, withdrawing the "done" planned for the end', () => {
+    const started = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
+    const { incident, scheduled, cancelled } = finishWindow(started, at('2026-05-20T03:00:00.000Z'));
+    assert.deepEqual(plan(scheduled), [['done-2', '2026-05-20T03:00:00.000Z', false]]);
+    assert.deepEqual(cancelled.map((p) => p.id), ['done-1']);
+    assert.equal(windowState(incident, at('2026-05-20T03:00:00.000Z')), 'done');
+  });
+
+  it('replies "cancelled" to an announced window, and withdraws everything silently from one nobody heard of', () => {
+    const planned = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident;
+    const silent = cancelWindow(planned, at('2026-05-18T01:00:00.000Z'));
+    assert.deepEqual(silent.scheduled, []);
+    assert.equal(silent.incident.posts.every((p) => p.status === 'cancelled'), true);
+    const announced = deliveredBy(planned, '2026-05-19T02:00:00.000Z');
+    const replied = cancelWindow(announced, at('2026-05-19T12:00:00.000Z'));
+    assert.deepEqual(plan(replied.scheduled), [['cancelled-1', '2026-05-19T12:00:00.000Z', false]]);
+    assert.equal(windowState(replied.incident, at('2026-05-19T12:00:00.000Z')), 'cancelled');
+  });
+});
