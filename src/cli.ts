@@ -9,24 +9,9 @@ import { previewCommand } from './compose/preview.ts';
 import { reportCommand } from './journal/report-command.ts';
 import { draftsCommand } from './console/drafts-cli.ts';
 import { hashPasswordCommand } from './console/hash-password-cli.ts';
+import type { CliCommand, CliIo } from './cli-command.ts';
 
-/** What a command may touch: its output streams, the environment and the directory it runs in. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** Standard input, for commands that read a secret (`hash-password`). */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
-}
-
-export interface CliCommand {
-  /** One line for `herald help`. */
-  summary: string;
-  usage: string;
-  /** Resolves to the exit code: 0 done, 1 failed, 2 used wrongly. */
-  run(args: string[], io: CliIo): Promise<number>;
-}
+export type { CliCommand, CliIo } from './cli-command.ts';
 
 const commands: Record<string, CliCommand> = {
   preview: previewCommand,

@@ -50,6 +50,14 @@ export interface ComposeOptions {
   statusUrl?: string;
 }
 
+/**
+ * Where the catalog is and who reads the tweets: the part of herald's configuration composing
+ * needs (config.ts fills it; the rules here never import the whole configuration).
+ */
+export interface AudienceSettings extends ComposeOptions {
+  messagesDir: string;
+}
+
 export interface ComposedTweet {
   text: string;
   weightedLength: number;

@@ -1,11 +1,10 @@
-import type { Config } from '../config.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog } from './catalog.ts';
-import { composeTweet } from './compose.ts';
+import { composeTweet, type AudienceSettings } from './compose.ts';
 
 /** Binds the message catalog and the audience's locale and zone to the delivery worker's needs. */
-export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl'>): Composer {
+export function incidentComposer(config: AudienceSettings): Composer {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return (incident, post) => {

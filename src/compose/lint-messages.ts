@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
-import type { CliCommand } from '../cli.ts';
+import type { CliCommand } from '../cli-command.ts';
 import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
 import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { CliCommand } from '../cli.ts';
+import type { CliCommand } from '../cli-command.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES, type PostKind } from '../incidents/model.ts';
 import { DEFAULT_MESSAGES_DIR, loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type ComposeOptions } from './compose.ts';

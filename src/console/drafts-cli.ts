@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIo } from '../cli.ts';
+import type { CliCommand, CliIo } from '../cli-command.ts';
 
 /**
  * `herald drafts list|approve|reject`: the running service's JSON API from a terminal, with

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIo } from '../cli.ts';
+import type { CliCommand, CliIo } from '../cli-command.ts';
 import { hashPassword } from './users.ts';
 
 const MIN_LENGTH = 12;

@@ -1,7 +1,7 @@
 /** `herald report --from <date> --to <date> [--json]`: the period report, read from Redis. */
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import type { CliCommand } from '../cli.ts';
+import type { CliCommand } from '../cli-command.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { loadPeriod, periodSchema, reportText } from './report.ts';
