@@ -3,7 +3,7 @@
  * so each command, written next to the code it drives, imports this and not the table.
  */
 
-/** What a command may touch: its output streams, the environment and the directory it runs in. */
+/** What the command line runs with: its output streams, the environment and the directory it runs in. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -13,10 +13,13 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
 }
 
-export interface CliCommand {
+/** What a command sees: no environment; its settings come parsed by the config loader (cli-settings.ts). */
+export type CommandIo = Omit<CliIo, 'env'>;
+
+export interface CliCommand<Settings = undefined> {
   /** One line for `herald help`. */
   summary: string;
   usage: string;
   /** Resolves to the exit code: 0 done, 1 failed, 2 used wrongly. */
-  run(args: string[], io: CliIo): Promise<number>;
+  run(args: string[], io: CommandIo, settings: Settings): Promise<number>;
 }

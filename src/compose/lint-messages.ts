@@ -131,12 +131,12 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
 }
 
 /** `herald lint-messages [--messages <dir>]`: exit 1 listing every problem, 0 when clean. */
-export const lintMessagesCommand: CliCommand = {
+export const lintMessagesCommand: CliCommand<{ messagesDir: string }> = {
   summary: 'check every message in every locale (syntax, keys, variables, length)',
   usage: 'herald lint-messages [--messages <dir>]',
-  async run(args, io) {
+  async run(args, io, settings) {
     const { values } = parseArgs({ args, options: { messages: { type: 'string' } }, strict: true, allowPositionals: false });
-    const dir = path.resolve(io.cwd, values.messages ?? (io.env.HERALD_MESSAGES_DIR || DEFAULT_MESSAGES_DIR));
+    const dir = path.resolve(io.cwd, values.messages ?? settings.messagesDir);
     const report = lintMessages(dir);
     if (report.problems.length === 0) {
       io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} with the longest values\n`);
