@@ -97,6 +97,8 @@ const schema = z.object({
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 const X_CREDENTIALS = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
@@ -147,6 +149,8 @@ export interface Config {
   outboxPath: string;
   messagesDir: string;
   logLevel: string;
+  /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** While an incident is open, a threaded update this long after the latest post; 0: none. */
   followUpMs: number;
   /** The account's X username, for links to its tweets; unset: X's username-free links. */
@@ -256,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     followUpMs: Math.round(e.HERALD_FOLLOWUP_MINUTES * 60_000),
     xUsername: e.HERALD_X_USERNAME,
     accounts: Object.freeze(extra.accounts),

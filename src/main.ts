@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
-import { pino } from 'pino';
 import { startHerald, type Role } from './app.ts';
 import { ConfigError, loadConfig, withDryRunTokens } from './config.ts';
 import { logMixin } from './ops/log-context.ts';
+import { createLogger } from './ops/logger.ts';
 import { ensureRedis, RedisUnavailableError } from './ops/redis-bootstrap.ts';
 
 // The one place that hands the process environment to the config loader (config.ts), which alone
@@ -12,7 +12,7 @@ loadDotenv({ quiet: true });
 
 const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, allowPositionals: true });
 const role = values.role as Role;
-const bootLogger = pino({ base: { app: 'herald' } });
+const bootLogger = await createLogger({ base: { app: 'herald' } });
 
 if (!['api', 'worker', 'all'].includes(role)) {
   bootLogger.fatal(`--role must be api, worker or all, not "${role}"`);
@@ -32,7 +32,7 @@ try {
   process.exit(2);
 }
 
-const logger = pino({ level: config.logLevel, base: { app: 'herald', role }, mixin: logMixin });
+const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role }, mixin: logMixin }, config.logFormat);
 logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
 if (generatedToken) {
   logger.warn(
