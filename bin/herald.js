@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// herald is written in TypeScript and run without a build step: register tsx, then hand over.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+// herald's command line. In a checkout (tsx installed with the devDependencies) it runs the
+// TypeScript sources as they are; in the production image, which has no tsx, the compiled
+// JavaScript in dist/ (`npm run build`).
+const tsx = await import('tsx/esm/api').catch((err) => {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND') return undefined;
+  throw err;
+});
+let cli;
+if (tsx) {
+  tsx.register();
+  cli = await import('../src/cli.ts');
+} else {
+  cli = await import('../dist/cli.js');
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -9,31 +9,29 @@ import { previewCommand } from './compose/preview.ts';
 import { reportCommand } from './journal/report-command.ts';
 import { draftsCommand } from './console/drafts-cli.ts';
 import { hashPasswordCommand } from './console/hash-password-cli.ts';
+import type { CliCommand, CliIo } from './cli-command.ts';
+import { apiClientSettings, catalogSettings, noSettings, previewSettings, reportSettings } from './cli-settings.ts';
+import { ConfigError } from './config.ts';
 
-/** What a command may touch: its output streams, the environment and the directory it runs in. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** Standard input, for commands that read a secret (`hash-password`). */
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
-}
+export type { CliCommand, CliIo } from './cli-command.ts';
 
-export interface CliCommand {
-  /** One line for `herald help`. */
+/** A command with the settings it reads, loaded just before it runs. */
+interface Runnable {
   summary: string;
   usage: string;
-  /** Resolves to the exit code: 0 done, 1 failed, 2 used wrongly. */
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-const commands: Record<string, CliCommand> = {
-  preview: previewCommand,
-  'lint-messages': lintMessagesCommand,
-  report: reportCommand,
-  drafts: draftsCommand,
-  'hash-password': hashPasswordCommand,
+function reading<S>(command: CliCommand<S>, settings: (env: CliIo['env']) => S): Runnable {
+  return { summary: command.summary, usage: command.usage, run: (args, io) => command.run(args, io, settings(io.env)) };
+}
+
+const commands: Record<string, Runnable> = {
+  preview: reading(previewCommand, previewSettings),
+  'lint-messages': reading(lintMessagesCommand, catalogSettings),
+  report: reading(reportCommand, reportSettings),
+  drafts: reading(draftsCommand, apiClientSettings),
+  'hash-password': reading(hashPasswordCommand, noSettings),
 };
 
 function help(): string {
@@ -74,6 +72,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (e) {
     if ((e as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(e as Error).message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.err(`${e.message}\n`);
       return 2;
     }
     if (e instanceof CatalogError || e instanceof ComposeError) {

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
+import { DEFAULT_MESSAGES_DIR } from './compose/catalog.ts';
 import { HeraldError } from './errors.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
@@ -11,8 +13,10 @@ import type { RedisTarget } from './ops/redis-connect.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';
 
 /**
- * Everything herald can be told, parsed once at start from an environment-like record. Only
- * `main.ts` passes `process.env`; tests pass their own records. Every problem is listed at once.
+ * Everything herald can be told, parsed once at start from an environment-like record. This is
+ * the only module that interprets the environment: `main.ts` passes `process.env` to
+ * {@link loadConfig}, the CLI passes it to {@link loadSettings} through the loader each command
+ * declares (cli.ts), tests pass their own records. Every problem is listed at once.
  */
 
 const optionalText = z
@@ -70,6 +74,8 @@ const schema = z.object({
   HERALD_APPROVAL_RULES: optionalText,
   HERALD_USERS_FILE: optionalText,
   HERALD_API_TOKEN: optionalText,
+  // Where `herald drafts` finds the running herald; unset: http://127.0.0.1:$PORT.
+  HERALD_URL: z.string().url().optional(),
   HERALD_SESSION_HOURS: z.coerce.number().positive().default(12),
   HERALD_X_BUDGET_15MIN: count(25),
   HERALD_X_BUDGET_24H: count(100),
@@ -83,13 +89,16 @@ const schema = z.object({
   HERALD_STATUS_URL: optionalText,
   HERALD_DATA_DIR: z.string().default('data'),
   HERALD_OUTBOX: optionalText,
-  HERALD_MESSAGES_DIR: z.string().default('messages'),
+  // The catalog shipped beside the code, wherever herald is started from.
+  HERALD_MESSAGES_DIR: z.string().default(DEFAULT_MESSAGES_DIR),
   HERALD_X_USERNAME: z.string().regex(/^@?\w{1,15}$/, 'an X username such as kakaotalk_status').optional().transform((v) => v?.replace(/^@/, '')),
   HERALD_FOLLOWUP_MINUTES: z.coerce.number().min(0).default(30),
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 const X_CREDENTIALS = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
@@ -140,6 +149,8 @@ export interface Config {
   outboxPath: string;
   messagesDir: string;
   logLevel: string;
+  /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** While an incident is open, a threaded update this long after the latest post; 0: none. */
   followUpMs: number;
   /** The account's X username, for links to its tweets; unset: X's username-free links. */
@@ -159,11 +170,25 @@ export class ConfigError extends HeraldError {
   }
 }
 
+const problemsOf = (error: z.ZodError): string[] => error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+
+export type SettingName = keyof typeof schema.shape;
+
+/**
+ * Only the settings named, parsed and checked as `loadConfig` would: a command that needs three
+ * settings is not refused for a fourth it never reads (a missing webhook secret, a users file).
+ */
+export function loadSettings<K extends SettingName>(env: Readonly<Record<string, string | undefined>>, names: readonly K[]): Readonly<Pick<z.infer<typeof schema>, K>> {
+  const only = z.object(Object.fromEntries(names.map((name) => [name, schema.shape[name]])));
+  const parsed = only.safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  // The shape is the schema's own fields, so the parsed object has exactly their types.
+  return Object.freeze(parsed.data as unknown as Pick<z.infer<typeof schema>, K>);
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   const e = parsed.data;
   const given = X_CREDENTIALS.filter((name) => e[name] !== undefined);
   if (given.length > 0 && given.length < X_CREDENTIALS.length) {
@@ -195,11 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
-    redis: {
-      url: e.REDIS_URL,
-      ...(e.REDIS_CLUSTER_NODES && { clusterNodes: e.REDIS_CLUSTER_NODES }),
-      ...(e.REDIS_SENTINELS && { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME }),
-    },
+    redis: redisTarget(e),
     redisPrefix: e.HERALD_REDIS_PREFIX,
     x,
     modeReason: x
@@ -239,12 +260,40 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     followUpMs: Math.round(e.HERALD_FOLLOWUP_MINUTES * 60_000),
     xUsername: e.HERALD_X_USERNAME,
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
   });
+}
+
+/** Secrets a dry run makes up when they are unset, so a newcomer's first `curl` works at once. */
+export const DRY_RUN_TOKENS = ['WEBHOOK_TOKEN'] as const;
+
+/**
+ * The environment to load: in a dry run (no X credentials at all), each of {@link DRY_RUN_TOKENS}
+ * that is unset gets a random value for this run, returned in `madeUp` for main.ts to print. A
+ * real deployment sets its own.
+ */
+export function withDryRunTokens(env: Readonly<Record<string, string | undefined>>): {
+  env: Record<string, string | undefined>;
+  madeUp: Partial<Record<(typeof DRY_RUN_TOKENS)[number], string>>;
+} {
+  const dryRun = X_CREDENTIALS.every((name) => !env[name]);
+  const madeUp: Partial<Record<(typeof DRY_RUN_TOKENS)[number], string>> = {};
+  if (dryRun) for (const name of DRY_RUN_TOKENS) if (!env[name]) madeUp[name] = randomBytes(12).toString('hex');
+  return { env: { ...env, ...madeUp }, madeUp };
+}
+
+/** Where Redis is, from REDIS_URL and the Cluster or Sentinel settings (for the service and `herald report`). */
+export function redisTarget(e: Pick<z.infer<typeof schema>, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME'>): RedisTarget {
+  return {
+    url: e.REDIS_URL,
+    ...(e.REDIS_CLUSTER_NODES && { clusterNodes: e.REDIS_CLUSTER_NODES }),
+    ...(e.REDIS_SENTINELS && { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME }),
+  };
 }
 
 /** Settings that are valid one by one but not together. */

@@ -1,32 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
-import { pino } from 'pino';
 import { startHerald, type Role } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, withDryRunTokens } from './config.ts';
 import { logMixin } from './ops/log-context.ts';
+import { createLogger } from './ops/logger.ts';
 import { ensureRedis, RedisUnavailableError } from './ops/redis-bootstrap.ts';
 
-// The one place that reads the process environment (see the README's design notes).
+// The one place that hands the process environment to the config loader (config.ts), which alone
+// interprets it.
 loadDotenv({ quiet: true });
 
 const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, allowPositionals: true });
 const role = values.role as Role;
-const bootLogger = pino({ base: { app: 'herald' } });
+const bootLogger = await createLogger({ base: { app: 'herald' } });
 
 if (!['api', 'worker', 'all'].includes(role)) {
   bootLogger.fatal(`--role must be api, worker or all, not "${role}"`);
   process.exit(2);
 }
 
-const env = { ...process.env };
-let generatedToken: string | undefined;
-const dryRun = !env.X_APP_KEY && !env.X_APP_SECRET && !env.X_ACCESS_TOKEN && !env.X_ACCESS_SECRET;
-if (dryRun && !env.WEBHOOK_TOKEN) {
-  // A newcomer can try herald at once; a real deployment sets its own token.
-  generatedToken = randomBytes(12).toString('hex');
-  env.WEBHOOK_TOKEN = generatedToken;
-}
+// A newcomer can try herald at once; a real deployment sets its own tokens.
+const { env, madeUp } = withDryRunTokens(process.env);
+const generatedToken = madeUp.WEBHOOK_TOKEN;
 
 let config;
 try {
@@ -37,7 +32,7 @@ try {
   process.exit(2);
 }
 
-const logger = pino({ level: config.logLevel, base: { app: 'herald', role }, mixin: logMixin });
+const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role }, mixin: logMixin }, config.logFormat);
 logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
 if (generatedToken) {
   logger.warn(

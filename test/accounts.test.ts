@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { applyEventToAccounts, claimPostInAccount } from '../src/incidents/accounts.ts';
 import type { AlertEvent, Incident, Post } from '../src/incidents/model.ts';
 import { startFakeX, type FakeX } from './helpers/fake-x.ts';
+import { apiCall, consoleEnv } from './helpers/console.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const RULES = { graceMs: 0, reopenWindowMs: 3600_000 };
@@ -161,5 +162,58 @@ describe('accounts on Bluesky and Mastodon in the accounts file', () => {
     await assert.rejects(load('accounts:\n  - id: x\n    network: threads\n    locale: en\n    timezone: UTC\n'), (err: ConfigError) =>
       err.problems.some((p) => p.includes('accounts.0.network')) && err.problems.some((p) => p.includes('accounts.0.id')),
     );
+  });
+});
+
+describe('two accounts with HERALD_APPROVAL=required', () => {
+  let t: TestHerald;
+  let fakeJa: FakeX;
+  let dir: string;
+  const api = (method: string, path: string, json?: unknown) => apiCall(t.url, method, path, json);
+  /** Sends a webhook and resolves with the drafts it produced, the default account's first. */
+  async function draftsFor(e: ReturnType<typeof event>) {
+    await t.send(e);
+    return t.waitFor(async () => {
+      const drafts = (await api('GET', '/api/drafts')).body.filter((d: any) => d.incident === e.key);
+      return drafts.length === 2 ? drafts.sort((a: any, b: any) => (a.account ?? '').localeCompare(b.account ?? '')) : undefined;
+    }, 'a draft for each account');
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'herald-accounts-'));
+    fakeJa = await startFakeX({ user: { id: '1500000000000000098', name: 'Herald JP', username: 'herald_jp' } });
+    const file = join(dir, 'accounts.yaml');
+    await writeFile(file, 'accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n');
+    t = await startTestHerald(
+      await consoleEnv({
+        HERALD_ACCOUNTS_FILE: file,
+        HERALD_LOCALE: 'ko',
+        HERALD_FOLLOWUP_MINUTES: '0',
+        X_JA_APP_KEY: 'ja-key', X_JA_APP_SECRET: 'ja-secret', X_JA_ACCESS_TOKEN: 'ja-token', X_JA_ACCESS_SECRET: 'ja-token-secret',
+        X_JA_API_BASE_URL: fakeJa.url,
+      }),
+    );
+  });
+  after(async () => {
+    await t.close();
+    await fakeJa.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes each account\'s draft in that account\'s language and says which account it is for', async () => {
+    const [ko, ja] = await draftsFor(event());
+    assert.equal(ko.account, undefined, 'the default account\'s draft names no account');
+    assert.equal(ja.account, 'ja');
+    assert.match(ko.text, /[\uac00-\ud7a3]/, 'Korean for the default account');
+    assert.match(ja.text, /[\u3040-\u30ff]/, 'Japanese for the ja account');
+    assert.doesNotMatch(ja.text, /[\uac00-\ud7a3]/);
+  });
+
+  it('posts an approved draft on its own account with the text that was shown', async () => {
+    const [, ja] = await draftsFor(event());
+    assert.equal((await api('POST', `/api/drafts/${ja.id}/approve`)).status, 200);
+    const [tweet] = await fakeJa.waitForPosts(1);
+    assert.equal(tweet!.text, ja.text);
+    assert.equal(t.fakeX.posts.length, 0, 'the default account\'s draft still waits');
   });
 });

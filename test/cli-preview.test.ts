@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { main } from '../src/cli.ts';
 import { weightedLength } from '../src/compose/tweet-length.ts';
 
 const run = promisify(execFile);
@@ -44,4 +45,31 @@ test('preview --locale overrides HERALD_LOCALE', async () => {
 test('preview of an event that is not a generic webhook body exits 1 naming the field', async () => {
   const bad = { ...EVENT, feature: 'video' };
   await assert.rejects(run(process.execPath, [BIN, 'preview', '--event', eventFile(bad), '--json'], { env }), (e: { code?: number; stderr?: string }) => e.code === 1 && /feature/.test(e.stderr ?? ''));
+});
+
+/** Runs `herald <argv>` in this process with exactly `env`, collecting what it prints. */
+async function inProcess(argv: string[], env: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => void out.push(s), err: (s) => void err.push(s), env, cwd: process.cwd() });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+test('preview reads only its own settings: no webhook or X secrets, no users file', async () => {
+  // Each of these would stop the service from starting; none is preview's business.
+  const env = { X_APP_KEY: 'half-of-the-credentials', HERALD_USERS_FILE: '/nonexistent/users.yaml', HERALD_APPROVAL: 'sometimes', HERALD_LOCALE: 'en' };
+  const { code, out, err } = await inProcess(['preview', '--event', eventFile(EVENT), '--json'], env);
+  assert.equal(code, 0, err);
+  assert.equal((JSON.parse(out) as unknown[]).length, 3);
+});
+
+test('preview refuses a bad setting it reads, naming it as the service would', async () => {
+  const { code, err } = await inProcess(['preview', '--event', eventFile(EVENT)], { HERALD_TIMEZONE: 'Mars/Olympus' });
+  assert.equal(code, 2);
+  assert.match(err, /HERALD_TIMEZONE: not an IANA time zone/);
+});
+
+test('lint-messages reads only where the catalog is', async () => {
+  const { code, err } = await inProcess(['lint-messages'], { X_APP_KEY: 'half-of-the-credentials', WEBHOOK_HMAC_SECRET: '', HERALD_ROUTES: '/nonexistent/routes.yaml' });
+  assert.equal(code, 0, err);
 });

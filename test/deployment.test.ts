@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { parse } from 'yaml';
+import { spawnHerald } from './helpers/herald-process.ts';
+import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
+
+const run = promisify(execFile);
 
 interface Service {
   command?: string[];
@@ -31,5 +43,40 @@ describe('docker-compose.yml', async () => {
   it('lets Prometheus and the health check reach every worker', () => {
     assert.equal(worker!.environment?.HERALD_METRICS_PORT, '8080');
     assert.equal(worker!.ports, undefined, 'replicas publish no host port, so they cannot clash');
+  });
+});
+
+describe('the production build', () => {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+
+  it('compiles to JavaScript that starts with plain node, no TypeScript loader, and answers /healthz', async () => {
+    await run('npm', ['run', 'build'], { cwd: root });
+    const prefix = `herald-build-${randomUUID().slice(0, 8)}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-build-'));
+    const herald = spawnHerald(undefined, { PORT: '0', REDIS_URL, HERALD_REDIS_PREFIX: prefix, HERALD_DATA_DIR: dataDir }, { entry: ['dist/main.js'] });
+    try {
+      const { url } = await herald.waitForLine((l) => l.msg === 'herald is running', 60_000);
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 200);
+      herald.kill('SIGTERM');
+      assert.equal((await herald.exited).code, 0);
+    } finally {
+      herald.kill('SIGKILL');
+      const redis = new Redis(REDIS_URL);
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('is what the image runs: built in one stage, run with node dist/main.js and no devDependencies in the other', async () => {
+    const dockerfile = await readFile(new URL('../Dockerfile', import.meta.url), 'utf8');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    assert.equal(stages.length, 2);
+    const [build, runtime] = stages as [string, string];
+    assert.match(build, /RUN npm run build/);
+    assert.match(runtime, /RUN npm ci --omit=dev/);
+    assert.match(runtime, /COPY --from=build \/app\/dist \.\/dist/);
+    assert.match(runtime, /ENTRYPOINT \["node", "dist\/main\.js"\]/);
+    assert.doesNotMatch(runtime, /tsx|COPY src/);
   });
 });

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { logMixin, withLogContext } from '../src/ops/log-context.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+
+const run = promisify(execFile);
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('structured logs', () => {
   let t: TestHerald;
@@ -37,5 +43,32 @@ describe('structured logs', () => {
     withLogContext({ incident: 'k-1', post: 'open' }, () => logger.child({ incident: 'k-1' }).info('hello'));
     assert.equal(raw[0]!.match(/"incident"/g)?.length, 1);
     assert.match(raw[0]!, /"post":"open"/);
+  });
+});
+
+describe('the log format', () => {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  // A setting herald refuses: it logs one fatal line and exits 2 before touching Redis.
+  const env = { PATH: process.env.PATH ?? '', HERALD_LOCALE: 'fr' };
+
+  it('writes one JSON object a line when stdout is not a terminal', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env }).catch((e: { code: number; stdout: string }) => {
+      assert.equal(e.code, 2);
+      return e;
+    });
+    const lines = stdout.split('\n').filter(Boolean);
+    assert.ok(lines.length > 0, 'it logged something');
+    const parsed = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    assert.ok(parsed.some((l) => l.level === 60 && /HERALD_LOCALE/.test(l.msg)), stdout);
+  });
+
+  it('writes readable lines when stdout is a terminal', { skip: hasScript ? false : 'script(1) is not installed to give herald a terminal' }, async () => {
+    // script(1) runs herald on a pseudo-terminal and copies what it shows to our pipe.
+    const command = `${process.execPath} --import tsx src/main.ts`;
+    const { stdout } = await run('script', ['-qefc', command, '/dev/null'], { cwd: root, env }).catch((e: { stdout: string }) => e);
+    const text = stdout.replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(text, /FATAL/);
+    assert.match(text, /HERALD_LOCALE/);
+    assert.ok(!text.trimStart().startsWith('{'), `not JSON: ${text.slice(0, 200)}`);
   });
 });

@@ -13,12 +13,13 @@
  *     timezone: Asia/Tokyo
  *     username: kakaotalk_jp   # optional, for links to its tweets
  *     statusUrl: https://status.example.com/ja   # optional, as HERALD_STATUS_URL
- *     policy: auto
  *   - id: en_bsky
  *     network: bluesky           # x (default), bluesky or mastodon
  *     locale: en
  *     timezone: UTC
  * ```
+ *
+ * Every account's posts go through the one approval policy (HERALD_APPROVAL, docs/approval.md).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +40,6 @@ const accountSchema = z
     timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone such as Asia/Tokyo'),
     username: z.string().regex(/^\w{1,15}$/, 'an X username without @').optional(),
     statusUrl: z.string().url().optional(),
-    policy: z.enum(['auto']).default('auto'),
   })
   .strict();
 
@@ -57,8 +57,6 @@ export interface AccountConfig {
   timezone: string;
   username?: string;
   statusUrl?: string;
-  /** How its posts are approved; only `auto` until the approval work lands. */
-  policy: 'auto';
   /** Absent (for its network): this account runs dry, into `outboxPath`. */
   bluesky?: BlueskyCredentials;
   mastodon?: MastodonCredentials;

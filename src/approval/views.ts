@@ -5,10 +5,20 @@ import { draftId } from './drafts.ts';
 /** The API's names for post kinds: a reopening reads as an update, as in `GET /api/incidents`. */
 export const publicKind = (post: Post): string => (post.kind === 'reopened' ? 'update' : post.kind);
 
-/** The pinned shape of `GET /api/drafts`: `{id, incident, kind, text, weightedLength}`. */
+/**
+ * The pinned shape of `GET /api/drafts`: `{id, incident, kind, text, weightedLength}`, plus
+ * `account` when the draft is for an account other than the default one (docs/accounts.md).
+ */
 export function draftView(incident: Incident, post: Post) {
   const text = post.text ?? '';
-  return { id: draftId(incident.key, post.id), incident: incident.key, kind: publicKind(post), text, weightedLength: weightedLength(text) };
+  return {
+    id: draftId(incident.key, post.id),
+    incident: incident.key,
+    kind: publicKind(post),
+    text,
+    weightedLength: weightedLength(text),
+    ...(post.account !== undefined && { account: post.account }),
+  };
 }
 
 /** Posts that stand before `post` in its thread and are, or will be, public. */
@@ -25,6 +35,7 @@ export function threadBefore(incident: Incident, post: Post): Post[] {
 export function draftDetail(incident: Incident, post: Post) {
   return {
     ...draftView(incident, post),
+    account: post.account ?? null,
     status: post.status,
     service: incident.service,
     feature: incident.feature,

@@ -52,6 +52,14 @@ export interface ComposeOptions {
   limit?: TextLimit;
 }
 
+/**
+ * Where the catalog is and who reads the tweets: the part of herald's configuration composing
+ * needs (config.ts fills it; the rules here never import the whole configuration).
+ */
+export interface AudienceSettings extends ComposeOptions {
+  messagesDir: string;
+}
+
 export interface ComposedTweet {
   text: string;
   /** The length as the network measures it (X's weighted length on X). */

@@ -1,8 +1,7 @@
-import type { Config } from '../config.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog } from './catalog.ts';
-import { composeNotice, composeTweet } from './compose.ts';
+import { composeNotice, composeTweet, type AudienceSettings } from './compose.ts';
 import type { TextLimit } from './network-length.ts';
 
 /**
@@ -10,7 +9,7 @@ import type { TextLimit } from './network-length.ts';
  * `limit` is the account's network's (read at each post: a Mastodon instance's limit is learnt
  * after start); X's by default.
  */
-export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl'>, limit?: () => TextLimit): Composer {
+export function incidentComposer(config: AudienceSettings, limit?: () => TextLimit): Composer {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const base = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return (incident, post) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
-import type { CliCommand } from '../cli.ts';
+import type { CliCommand } from '../cli-command.ts';
 import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
 import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
@@ -139,12 +139,12 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
 }
 
 /** `herald lint-messages [--messages <dir>]`: exit 1 listing every problem, 0 when clean. */
-export const lintMessagesCommand: CliCommand = {
+export const lintMessagesCommand: CliCommand<{ messagesDir: string }> = {
   summary: 'check every message in every locale (syntax, keys, variables, length)',
   usage: 'herald lint-messages [--messages <dir>]',
-  async run(args, io) {
+  async run(args, io, settings) {
     const { values } = parseArgs({ args, options: { messages: { type: 'string' } }, strict: true, allowPositionals: false });
-    const dir = path.resolve(io.cwd, values.messages ?? (io.env.HERALD_MESSAGES_DIR || DEFAULT_MESSAGES_DIR));
+    const dir = path.resolve(io.cwd, values.messages ?? settings.messagesDir);
     const report = lintMessages(dir);
     if (report.problems.length === 0) {
       io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} (X's weighting), ${OTHER_NETWORKS.map((l) => l.label).join(' and ')} with the longest values\n`);

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { CliCommand } from '../cli.ts';
+import type { CliCommand } from '../cli-command.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES, type PostKind } from '../incidents/model.ts';
-import { DEFAULT_MESSAGES_DIR, loadCatalog, type Catalog } from './catalog.ts';
-import { composeTweet, type ComposeOptions } from './compose.ts';
+import { loadCatalog, type Catalog } from './catalog.ts';
+import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
 import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 
 /** The generic webhook's body: the fields preview needs, others ignored. */
@@ -62,10 +62,10 @@ export function formatThread(tweets: readonly PreviewTweet[], heading: string): 
 }
 
 /** `herald preview --event <file.json> [--locale ko] [--json] [--messages <dir>]`. */
-export const previewCommand: CliCommand = {
+export const previewCommand: CliCommand<AudienceSettings> = {
   summary: 'print the thread an event would produce, with each tweet\'s length',
   usage: 'herald preview --event <file.json> [--locale ko|en|ja] [--json] [--messages <dir>]',
-  async run(args, io) {
+  async run(args, io, settings) {
     const { values } = parseArgs({
       args,
       options: { event: { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean', default: false }, messages: { type: 'string' } },
@@ -89,9 +89,9 @@ export const previewCommand: CliCommand = {
       io.err(`${file} is not a generic webhook event:\n${event.error.issues.map((i) => `  - ${i.path.join('.') || '(body)'}: ${i.message}`).join('\n')}\n`);
       return 1;
     }
-    const locale = values.locale ?? (io.env.HERALD_LOCALE || 'ko');
-    const options: ComposeOptions = { locale, timezone: io.env.HERALD_TIMEZONE || 'Asia/Seoul', statusUrl: io.env.HERALD_STATUS_URL || undefined };
-    const catalog = loadCatalog(path.resolve(io.cwd, values.messages ?? (io.env.HERALD_MESSAGES_DIR || DEFAULT_MESSAGES_DIR)), locale);
+    const locale = values.locale ?? settings.locale;
+    const options: ComposeOptions = { locale, timezone: settings.timezone, statusUrl: settings.statusUrl };
+    const catalog = loadCatalog(path.resolve(io.cwd, values.messages ?? settings.messagesDir), locale);
     const thread = previewThread(catalog, event.data, options);
     if (values.json) {
       io.out(`${JSON.stringify(thread.map(({ kind, text, weightedLength }) => ({ kind, text, weightedLength })), null, 2)}\n`);

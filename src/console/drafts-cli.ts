@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIo } from '../cli.ts';
+import type { CliCommand, CommandIo } from '../cli-command.ts';
+import type { ApiClientSettings } from '../cli-settings.ts';
 
 /**
  * `herald drafts list|approve|reject`: the running service's JSON API from a terminal, with
@@ -12,13 +13,15 @@ interface DraftRow {
   id: string;
   incident: string;
   kind: string;
+  /** Present when the draft is for an account other than the default one. */
+  account?: string;
   text: string;
   weightedLength: number;
 }
 
 class HeraldRefused extends Error {}
 
-async function call(io: CliIo, base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
+async function call(io: CommandIo, base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(new URL(path, base), {
@@ -39,29 +42,29 @@ async function call(io: CliIo, base: string, token: string, method: string, path
   return parsed;
 }
 
-function printList(io: CliIo, drafts: DraftRow[]): void {
+function printList(io: CommandIo, drafts: DraftRow[]): void {
   io.out(drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`);
   for (const d of drafts) {
-    io.out(`\n${d.id}  ${d.kind}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`);
+    io.out(`\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`);
   }
 }
 
-export const draftsCommand: CliCommand = {
+export const draftsCommand: CliCommand<ApiClientSettings> = {
   summary: 'list, approve or reject the drafts waiting in a running herald (HERALD_API_TOKEN)',
   usage: USAGE,
-  async run(args, io) {
+  async run(args, io, settings) {
     const { values, positionals } = parseArgs({
       args,
       options: { url: { type: 'string' }, reason: { type: 'string' }, text: { type: 'string' }, json: { type: 'boolean', default: false } },
       allowPositionals: true,
     });
     const [verb, id] = positionals;
-    const token = io.env.HERALD_API_TOKEN;
+    const token = settings.apiToken;
     if (!token) {
       io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
       return 2;
     }
-    const base = values.url ?? io.env.HERALD_URL ?? `http://127.0.0.1:${io.env.PORT ?? 8080}`;
+    const base = values.url ?? settings.url;
     const needsId = verb === 'approve' || verb === 'reject';
     if (!verb || !['list', 'approve', 'reject'].includes(verb) || (needsId && !id) || (verb === 'reject' && !values.reason)) {
       io.err(`usage: ${USAGE}\n`);

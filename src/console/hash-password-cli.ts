@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CliIo } from '../cli.ts';
+import type { CliCommand, CommandIo } from '../cli-command.ts';
 import { hashPassword } from './users.ts';
 
 const MIN_LENGTH = 12;
 
 /** Reads one line without echoing it when a person types it; a pipe is read to its end. */
-async function readSecret(io: CliIo): Promise<string> {
+async function readSecret(io: CommandIo): Promise<string> {
   const input = io.stdin;
   if (!input) return '';
   if (!input.isTTY || !input.setRawMode) {

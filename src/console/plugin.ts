@@ -5,11 +5,11 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { accountComposer } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../ops/redis-connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
 import { Approvals } from '../approval/service.ts';
-import { incidentComposer } from '../compose/for-incident.ts';
 import { noticeComposer } from '../compose/for-notice.ts';
 import type { Config } from '../config.ts';
 import type { AlertEvent, Incident } from '../incidents/model.ts';
@@ -34,9 +34,12 @@ export interface ConsoleOptions {
   signInLimit?: { max: number; windowMs: number };
 }
 
-/** The incident worker's side of the policy: what an event planned, held where the policy says. */
-export function approvalHold(config: Pick<Config, 'approvalPolicy' | 'messagesDir' | 'locale' | 'timezone' | 'statusUrl'>) {
-  const compose = incidentComposer(config);
+/**
+ * The incident worker's side of the policy: what an event planned, held where the policy says.
+ * Each draft is written by its own account's composer, in that account's language and zone.
+ */
+export function approvalHold(config: Pick<Config, 'approvalPolicy' | 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'>) {
+  const compose = accountComposer(config);
   return (previous: Incident | null, applied: Applied, origin: PostOrigin) =>
     holdForApproval(previous, applied, { policy: config.approvalPolicy, compose, source: origin.source, at: origin.receivedAt });
 }
@@ -60,7 +63,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     store: options.store,
     queues: options.queues,
     policy: config.approvalPolicy,
-    compose: incidentComposer(config),
+    compose: accountComposer(config),
     composeNotice: noticeComposer(config),
     rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
     logger: options.logger,

@@ -20,8 +20,13 @@ export interface HeraldProcess {
 }
 
 /** Starts herald with exactly `env` (plus PATH), as `npm start` does when `role` is undefined; `logFile` also receives every line. */
-export function spawnHerald(role: 'api' | 'worker' | 'all' | undefined, env: Record<string, string>, options: { logFile?: string } = {}): HeraldProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...(role ? ['--role', role] : [])], {
+export function spawnHerald(
+  role: 'api' | 'worker' | 'all' | undefined,
+  env: Record<string, string>,
+  options: { logFile?: string; /** What node runs; default: the sources through tsx, as `npm start`. */ entry?: string[] } = {},
+): HeraldProcess {
+  const entry = options.entry ?? ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...(role ? ['--role', role] : [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

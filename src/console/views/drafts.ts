@@ -66,6 +66,7 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
     <span class="kind kind-${d.kind}">${d.kind}</span>
     <a href="/console/incidents/${encodeURIComponent(d.incident)}">${d.incident}</a>
     ${subject}
+    ${d.account ? html`<span class="account" title="Posted on this account, in its language">account ${d.account}</span>` : ''}
     ${d.editedByPerson ? html`<span class="edited">edited</span>` : ''}
   </header>
   ${deadlineLine(d, ctx)}

@@ -1,0 +1,46 @@
+/**
+ * Import boundaries, checked by `npm run lint` (dependency-cruiser). herald's pure core (incident
+ * rules, composing, the approval policy) is plain functions over plain data: it must not reach a
+ * queue, Redis, HTTP, X or the posting side, not even through another module. See STYLE.md
+ * (a pure core; edges behind small interfaces) and docs/design-notes.md.
+ *
+ * TypeScript 7 (the native compiler) has no JavaScript API dependency-cruiser can parse with, so
+ * files are parsed with swc (@swc/core, a devDependency). Type-only imports count too: a rule that
+ * names a Redis type has learnt about Redis.
+ */
+const PURE = '^src/(incidents/[^/]+[.]ts$|compose/|approval/policy[.]ts$)';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'pure-rules-no-infrastructure',
+      severity: 'error',
+      comment:
+        'The pure rules (src/incidents/*.ts, src/compose/, src/approval/policy.ts) reach no queue, Redis, HTTP server or X client, directly or through another module. Move the I/O to an adapter (src/incidents/adapters/, src/app/) and pass plain data in.',
+      from: { path: PURE },
+      to: { path: '^node_modules/(bullmq|ioredis|fastify|@fastify/|twitter-api-v2)', reachable: true },
+    },
+    {
+      name: 'pure-rules-not-publish',
+      severity: 'error',
+      comment:
+        'The pure rules do not depend on the posting side (src/publish/): the queue contract is in src/queues.ts, the Publisher interface is an edge the rules never call.',
+      from: { path: PURE },
+      to: { path: '^src/publish/', reachable: true },
+    },
+    {
+      name: 'no-circular',
+      severity: 'warn',
+      comment: 'A cycle makes start order and reading order unclear; break it by moving the shared part down.',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    parser: 'swc',
+    moduleSystems: ['es6'],
+    enhancedResolveOptions: { extensions: ['.ts', '.js'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * What each `herald` command is told, read through the config loader (config.ts) and nothing
+ * else: each command names only the settings it uses, so `preview` works on a laptop without the
+ * webhook or X secrets, and a bad users file does not stop `herald report`.
+ */
+import type { AudienceSettings } from './compose/compose.ts';
+import { loadSettings, redisTarget } from './config.ts';
+import type { RedisTarget } from './ops/redis-connect.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `preview`: the audience's language, zone and status link, and where the catalog is. */
+export function previewSettings(env: Env): AudienceSettings {
+  const s = loadSettings(env, ['HERALD_LOCALE', 'HERALD_TIMEZONE', 'HERALD_STATUS_URL', 'HERALD_MESSAGES_DIR']);
+  return { locale: s.HERALD_LOCALE, timezone: s.HERALD_TIMEZONE, statusUrl: s.HERALD_STATUS_URL, messagesDir: s.HERALD_MESSAGES_DIR };
+}
+
+/** `lint-messages`: where the catalog is. */
+export function catalogSettings(env: Env): { messagesDir: string } {
+  return { messagesDir: loadSettings(env, ['HERALD_MESSAGES_DIR']).HERALD_MESSAGES_DIR };
+}
+
+/** `drafts`: how to reach the running herald's API. */
+export interface ApiClientSettings {
+  /** HERALD_API_TOKEN; the command refuses to run without it. */
+  apiToken?: string;
+  /** HERALD_URL, or http://127.0.0.1:$PORT. */
+  url: string;
+}
+
+export function apiClientSettings(env: Env): ApiClientSettings {
+  const s = loadSettings(env, ['HERALD_API_TOKEN', 'HERALD_URL', 'PORT']);
+  return { apiToken: s.HERALD_API_TOKEN, url: s.HERALD_URL ?? `http://127.0.0.1:${s.PORT}` };
+}
+
+/** `report`: where the incidents are, and the zone its dates are read in. */
+export interface ReportSettings {
+  redis: RedisTarget;
+  redisPrefix: string;
+  timezone: string;
+}
+
+export function reportSettings(env: Env): ReportSettings {
+  const s = loadSettings(env, ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'HERALD_REDIS_PREFIX', 'HERALD_TIMEZONE']);
+  return { redis: redisTarget(s), redisPrefix: s.HERALD_REDIS_PREFIX, timezone: s.HERALD_TIMEZONE };
+}
+
+/** `hash-password` reads no settings. */
+export const noSettings = (): undefined => undefined;
