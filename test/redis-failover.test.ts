@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runFailover } from './helpers/failover.ts';
-import { hasCommand, startReplicatedRedis, type ReplicatedRedis } from './helpers/redis-servers.ts';
+import { hasCommand, startRedisCluster, startReplicatedRedis, type RedisCluster, type ReplicatedRedis } from './helpers/redis-servers.ts';
 
 const skip = hasCommand('redis-server') && hasCommand('redis-cli') ? false : 'redis-server and redis-cli are needed to start a master, a replica and Sentinels (apt-get install redis-server redis-tools)';
 
@@ -25,6 +25,32 @@ describe('a Sentinel failover while herald announces', { skip, timeout: 150_000 
     });
     const { verdict } = result;
     console.log(`sentinel failover: kill → promotion ${result.killToPromotionMs} ms, kill → next post ${result.killToNextPostMs} ms, promotion → last post ${result.promotionToSettledMs} ms, ${result.refusedWebhooks} webhooks refused meanwhile; ${verdict.roots} roots, ${verdict.replies} replies`);
+    assert.deepEqual(verdict.problems, []);
+    assert.equal(verdict.duplicates + verdict.losses + verdict.misthreaded + verdict.recordMismatches, 0);
+  });
+});
+
+describe('a Redis Cluster failover while herald announces', { skip, timeout: 150_000 }, () => {
+  let cluster: RedisCluster;
+  before(async () => {
+    cluster = await startRedisCluster({ replicas: 1, nodeTimeoutMs: 1000 });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('posts every incident exactly once, its resolution threaded under it, when the master of herald\'s slot is SIGKILLed mid-batch', async () => {
+    const prefix = `{failover-cluster-${process.pid}}`;
+    const result = await runFailover({
+      env: { REDIS_CLUSTER_NODES: cluster.spec, HERALD_REDIS_PREFIX: prefix },
+      incidents: 20,
+      killAfterPosts: 7,
+      killDelayMs: Number(process.env.KILL_DELAY_MS ?? 100),
+      kill: () => cluster.killMasterOf(prefix),
+      promoted: () => cluster.promoted(prefix),
+    });
+    const { verdict } = result;
+    console.log(`cluster failover: kill → promotion ${result.killToPromotionMs} ms, kill → next post ${result.killToNextPostMs} ms, promotion → last post ${result.promotionToSettledMs} ms, ${result.refusedWebhooks} webhooks refused meanwhile; ${verdict.roots} roots, ${verdict.replies} replies`);
     assert.deepEqual(verdict.problems, []);
     assert.equal(verdict.duplicates + verdict.losses + verdict.misthreaded + verdict.recordMismatches, 0);
   });
