@@ -24,9 +24,12 @@ describe('a Sentinel failover while herald announces', { skip, timeout: 150_000 
       promoted: () => redis.promoted(),
     });
     const { verdict } = result;
-    console.log(`sentinel failover: kill → promotion ${result.killToPromotionMs} ms, kill → next post ${result.killToNextPostMs} ms, promotion → last post ${result.promotionToSettledMs} ms, ${result.refusedWebhooks} webhooks refused meanwhile; ${verdict.roots} roots, ${verdict.replies} replies`);
+    console.log(`sentinel failover: kill → promotion ${result.killToPromotionMs} ms, kill → next post ${result.killToNextPostMs} ms, promotion → last post ${result.promotionToSettledMs} ms, ${result.refusedWebhooks} webhooks refused meanwhile, /readyz ${result.readiness.join(' → ')}; ${verdict.roots} roots, ${verdict.replies} replies`);
     assert.deepEqual(verdict.problems, []);
     assert.equal(verdict.duplicates + verdict.losses + verdict.misthreaded + verdict.recordMismatches, 0);
+    // While no master answered, herald said so; afterwards it was ready again without a restart.
+    assert.ok(result.readiness.includes(503), `/readyz never said not ready: ${result.readiness.join(' → ')}`);
+    assert.equal(result.readiness.at(-1), 200);
   });
 });
 

@@ -41,6 +41,8 @@ export interface FailoverResult {
   promotionToSettledMs: number;
   /** Webhooks herald refused (503) while no master was reachable; the sender retried them. */
   refusedWebhooks: number;
+  /** `/readyz` answers seen from the kill on, in order, repeats folded: e.g. [200, 503, 200]. */
+  readiness: number[];
 }
 
 const serviceOf = (i: number) => `Failover Test ${String(i).padStart(4, '0')}`;
@@ -115,6 +117,15 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
     };
     const all = Promise.all(Array.from({ length: scenario.incidents }, (_, i) => incident(i)));
     while (!killing) await sleep(20);
+    const readiness: number[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const { status } = await call('GET', '/readyz');
+        if (readiness.at(-1) !== status) readiness.push(status);
+        await sleep(100);
+      }
+    })();
     await killing;
     await scenario.promoted();
     const promotedAt = Date.now();
@@ -136,6 +147,8 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
       await sleep(500);
       recorded = await records();
     }
+    watching = false;
+    await watch;
     const next = fakeX.posts.find((p) => p.at.getTime() > killedAt);
     const last = fakeX.posts.at(-1);
     return {
@@ -145,6 +158,7 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
       killToPromotionMs: promotedAt - killedAt,
       promotionToSettledMs: (last?.at.getTime() ?? promotedAt) - promotedAt,
       refusedWebhooks,
+      readiness,
     };
   } finally {
     off();
