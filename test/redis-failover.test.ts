@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Cluster } from 'ioredis';
+import { ReplicaWait } from '../src/ops/replicas.ts';
 import { runFailover } from './helpers/failover.ts';
 import { hasCommand, startRedisCluster, startReplicatedRedis, type RedisCluster, type ReplicatedRedis } from './helpers/redis-servers.ts';
 
@@ -40,6 +42,16 @@ describe('a Redis Cluster failover while herald announces', { skip, timeout: 150
   });
   after(async () => {
     await cluster?.stop();
+  });
+
+  it('confirms a write on the replica of the node that serves the key, over the connection that wrote it', async () => {
+    const client = new Cluster(cluster.nodes);
+    try {
+      await client.set('{wait-probe}:claim', 'x');
+      assert.deepEqual(await new ReplicaWait(client, { waitMs: 2000 }).confirm('{wait-probe}:claim'), { ok: true, wanted: 1, acked: 1 });
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('posts every incident exactly once, its resolution threaded under it, when the master of herald\'s slot is SIGKILLed mid-batch', async () => {

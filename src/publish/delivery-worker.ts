@@ -173,7 +173,9 @@ export class Delivery {
    */
   private async claimReplicated(key: string, claim: Extract<Claim, { action: 'send' | 'reconcile' }>, ctx: Ctx): Promise<boolean> {
     const confirmation = await this.deps.replicas?.confirm(`${this.deps.prefix}:incident:${key}`);
-    if (!confirmation || confirmation.ok) return true;
+    if (!confirmation) return true;
+    // A WAIT resent after a failover asks the new master, which may never have had the claim.
+    if (confirmation.ok && (await this.stillHeld(key, claim.post.id, ctx))) return true;
     await this.refund(ctx);
     const { claim: id } = ctx.attempt;
     await this.change(key, (current) =>
@@ -181,8 +183,13 @@ export class Delivery {
         ? releasePost(current, claim.post.id, { note: 'waiting for a Redis replica to confirm the claim', claim: id })
         : markOutcomeUnknown(current, claim.post.id, id, Date.now(), 0),
     );
-    ctx.log.warn({ wanted: confirmation.wanted, acked: confirmation.acked }, 'no Redis replica confirmed the claim in time; X is not called until one does');
+    ctx.log.warn({ wanted: confirmation.wanted, acked: confirmation.acked }, 'the claim is not confirmed on a Redis replica (or did not survive a failover); X is not called until it is');
     return false;
+  }
+
+  private async stillHeld(key: string, postId: string, ctx: Ctx): Promise<boolean> {
+    const current = await this.deps.store.get(key);
+    return current?.posts.find((p) => p.id === postId)?.claim === ctx.attempt.claim;
   }
 
   /**
