@@ -3,7 +3,9 @@
  * through open and resolve while worker processes are killed at random, X answers 429, 5xx and
  * dropped connections, and Redis crashes once and restarts from its append-only file. Then it
  * checks that every incident has exactly one root tweet and one reply under it on X, and that
- * herald recorded exactly those. Exit code 1 on any duplicate or loss.
+ * herald recorded exactly those. Exit code 1 on any duplicate or loss. With `--failover`, Redis is
+ * a master, a lagging replica and three Sentinels, and the master is SIGKILLed instead (it stays
+ * dead; Sentinel promotes the replica).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnHerald } from '../test/helpers/herald-process.ts';
 import { startFakeX, type Chaos } from '../test/helpers/fake-x.ts';
-import { freePorts, startRedisServer } from '../test/helpers/redis-servers.ts';
+import { freePorts, startRedisServer, startReplicatedRedis } from '../test/helpers/redis-servers.ts';
 import { judge, passed, type RecordedIncident } from './harness/verdict.ts';
 import { WorkerPool } from './harness/worker-pool.ts';
 
@@ -22,6 +24,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     seconds: { type: 'string' },
     seed: { type: 'string' },
+    failover: { type: 'boolean', default: false },
   },
 });
 const short = args.short!;
@@ -52,11 +55,14 @@ const incidentOf = (text: string) => {
 };
 
 const logDir = mkdtempSync(join(tmpdir(), 'herald-harness-'));
-const redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction']);
+// A failover loses what the replica had not received yet: the link delivers 100 ms late.
+const replicated = args.failover ? await startReplicatedRedis({ replicationLagMs: 100 }) : undefined;
+const redis = replicated ? undefined : await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction']);
 const fakeX = await startFakeX({ rateLimitResetSeconds: 1 });
 const [apiPort] = await freePorts(1);
 const env: Record<string, string> = {
-  REDIS_URL: redis.url,
+  REDIS_URL: redis?.url ?? 'redis://127.0.0.1:1',
+  ...(replicated && { REDIS_SENTINELS: replicated.sentinelSpec, REDIS_SENTINEL_NAME: replicated.name }),
   HERALD_REDIS_PREFIX: 'harness',
   X_APP_KEY: 'harness-app-key',
   X_APP_SECRET: 'harness-app-secret',
@@ -79,6 +85,7 @@ const api = spawnHerald('api', { ...env, PORT: String(apiPort) }, { logFile: joi
 const pool = new WorkerPool(WORKERS, env, logDir, random);
 const base = `http://127.0.0.1:${apiPort}`;
 let redisRestarts = 0;
+let redisFailedAt = 0;
 let webhookRetries = 0;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -117,7 +124,8 @@ async function chaos(until: number): Promise<void> {
   while (Date.now() < until) {
     await sleep(between(1200, 3500));
     if (redisRestarts === 0 && Date.now() >= redisAt) {
-      await redis.crashAndRestart();
+      redisFailedAt = Date.now();
+      await (replicated ? replicated.killMaster() : redis!.crashAndRestart());
       redisRestarts++;
     } else {
       await pool.killOne(between(100, 800));
@@ -163,7 +171,10 @@ try {
   console.log(`  took         ${Math.round((Date.now() - started) / 1000)} s (${Math.round((drained - driving) / 1000)} s of faults, ${Math.round((Date.now() - drained) / 1000)} s to settle after them)`);
   console.log(`  incidents    ${verdict.incidents} (open and resolved; ${webhookRetries} webhook retries while Redis was away)`);
   console.log(`  kills        ${pool.kills.SIGKILL + pool.kills.SIGTERM} (${pool.kills.SIGKILL} SIGKILL, ${pool.kills.SIGTERM} SIGTERM), ${pool.restarts} worker restarts`);
-  console.log(`  redis        ${redisRestarts} crash (SIGKILL) and restart from the append-only file`);
+  const nextPost = fakeX.posts.find((p) => p.at.getTime() > redisFailedAt);
+  const afterRedis = nextPost ? `; next post ${nextPost.at.getTime() - redisFailedAt} ms after it` : '';
+  if (replicated) console.log(`  redis        ${redisRestarts} master killed (SIGKILL), replica promoted by Sentinel${afterRedis}`);
+  else console.log(`  redis        ${redisRestarts} crash (SIGKILL) and restart from the append-only file${afterRedis}`);
   console.log(`  X faults     ${Object.values(fakeX.injected).reduce((a, b) => a + b, 0)} (${faults})`);
   console.log(`  on X         ${fakeX.posts.length} tweets: ${verdict.roots} roots, ${verdict.replies} replies`);
   console.log(`  duplicates   ${verdict.duplicates}`);
@@ -182,6 +193,6 @@ try {
   await Promise.race([api.exited, sleep(15_000)]);
   api.kill('SIGKILL');
   await fakeX.close();
-  await redis.stop();
+  await (replicated ?? redis)?.stop();
 }
 process.exit(exitCode);

@@ -11,6 +11,7 @@ import { RedisIncidentStore } from './incidents/adapters/redis-store.ts';
 import { countPosts } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/observability.ts';
+import { checkRedisSetup } from './ops/redis-checks.ts';
 import { connectRedis, redisReady, type RedisClient } from './ops/redis-connect.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
@@ -65,6 +66,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
   const patient = connect(config, { maxRetriesPerRequest: null }, logger);
   await Promise.all([redisReady(fast), redisReady(patient)]);
+  await checkRedisSetup(patient, config.redis, config.redisReplication, logger);
 
   const prefix = config.redisPrefix;
   const metrics = new HeraldMetrics({ defaultMetrics: options.processMetrics });

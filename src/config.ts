@@ -10,6 +10,7 @@ import { loadUsers, type ConsoleUser } from './console/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
 import type { RouteTable } from './incidents/routing.ts';
 import type { RedisTarget } from './ops/redis-connect.ts';
+import type { ReplicationSettings } from './ops/replicas.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';
 
 /**
@@ -96,6 +97,8 @@ const schema = z.object({
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
+  HERALD_REDIS_MIN_REPLICAS: z.coerce.number().int().min(0).optional(),
+  HERALD_REDIS_WAIT_MS: z.coerce.number().int().min(10).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -161,6 +164,8 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
+  /** How many replicas must hold a claim before X is called (see ops/replicas.ts, docs/failover.md). */
+  redisReplication: ReplicationSettings;
 }
 
 export class ConfigError extends HeraldError {
@@ -266,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    redisReplication: { minReplicas: e.HERALD_REDIS_MIN_REPLICAS, waitMs: e.HERALD_REDIS_WAIT_MS },
   });
 }
 

@@ -6,6 +6,7 @@ import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
 import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
 import { workerConnection } from '../ops/redis-connect.ts';
+import { ReplicaWait } from '../ops/replicas.ts';
 import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
@@ -32,7 +33,8 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
 
   const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold, lockMs: config.delivery.jobLockMs });
   const guards = openDeliveryGuards(parts.redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
-  const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose: accountComposer(config), guards, logger });
+  const replicas = new ReplicaWait(parts.redis, config.redisReplication);
+  const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose: accountComposer(config), guards, logger, replicas });
   observeDeliveries(delivery, store, metrics, logger);
   workers.push(incidentWorker, delivery);
 

@@ -8,6 +8,7 @@ import { failPost, markOutcomeUnknown, recordPosted, releasePost, type Attempt, 
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { withLogContext } from '../ops/log-context.ts';
+import type { ReplicaWait } from '../ops/replicas.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
 import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from '../queues.ts';
@@ -23,10 +24,16 @@ export interface DeliveryDeps {
   guards: DeliveryGuards;
   logger: Logger;
   concurrency?: number;
+  /** Confirms a claim is on a replica before X is called (ops/replicas.ts); absent: no waiting. */
+  replicas?: ReplicaWait;
 }
 
 /** A reply to a tweet X does not show yet is retried this often before it becomes a new root. */
 const PARENT_MISSING_TRIES = 3;
+/** A claim no replica confirmed is tried again this much later (no attempt is used up). */
+const UNREPLICATED_RETRY_MS = 1_000;
+/** How often the record of a tweet id is written and waited for again until a replica holds it. */
+const RECORD_CONFIRM_TRIES = 5;
 
 type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; attempt: Attempt; ticket?: string };
 
@@ -75,6 +82,7 @@ export class Delivery {
       await this.refund(ctx);
       return this.settle(claim, ctx);
     }
+    if (!(await this.claimReplicated(key, claim, ctx))) return this.park(ctx, Date.now() + UNREPLICATED_RETRY_MS, 'no replica confirmed the claim yet');
     if (claim.action === 'reconcile') {
       const found = await this.lookOnX(key, claim.post, ctx);
       if (found) return found;
@@ -162,11 +170,55 @@ export class Delivery {
     return `posted ${tweet.id}`;
   }
 
+  /**
+   * A claim a failover could erase must not lead to a call to X: another worker would find the post
+   * unclaimed on the promoted replica and post it again. Unconfirmed, the claim is handed back (an
+   * unknown outcome stays unknown) and the post tries again shortly.
+   */
+  private async claimReplicated(key: string, claim: Extract<Claim, { action: 'send' | 'reconcile' }>, ctx: Ctx): Promise<boolean> {
+    const confirmation = await this.deps.replicas?.confirm(`${this.deps.prefix}:incident:${key}`);
+    if (!confirmation) return true;
+    // A WAIT resent after a failover asks the new master, which may never have had the claim.
+    if (confirmation.ok && (await this.stillHeld(key, claim.post.id, ctx))) return true;
+    await this.refund(ctx);
+    const { claim: id } = ctx.attempt;
+    await this.change(key, (current) =>
+      claim.action === 'send'
+        ? releasePost(current, claim.post.id, { note: 'waiting for a Redis replica to confirm the claim', claim: id })
+        : markOutcomeUnknown(current, claim.post.id, id, Date.now(), 0),
+    );
+    ctx.log.warn({ wanted: confirmation.wanted, acked: confirmation.acked }, 'the claim is not confirmed on a Redis replica (or did not survive a failover); X is not called until it is');
+    return false;
+  }
+
+  private async stillHeld(key: string, postId: string, ctx: Ctx): Promise<boolean> {
+    const current = await this.deps.store.get(key);
+    return current?.posts.find((p) => p.id === postId)?.claim === ctx.attempt.claim;
+  }
+
+  /**
+   * Records the tweet id and waits until a replica holds it, writing it again after a failover
+   * (the record is idempotent). Should that never be confirmed, the claim is (it was confirmed
+   * before X was called): a promoted replica then shows the post `sending`, and reconciliation
+   * finds the tweet on X once the lease ends.
+   */
+  private async recordReplicated(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<Incident | null> {
+    for (let attempt = 1; ; attempt++) {
+      const incident = await this.deps.store.update(key, (current) => {
+        const next = recordPosted(current, post.id, tweet);
+        return { next, result: next };
+      });
+      const confirmation = await this.deps.replicas?.confirm(`${this.deps.prefix}:incident:${key}`);
+      if (!confirmation || confirmation.ok) return incident;
+      if (attempt >= RECORD_CONFIRM_TRIES) {
+        ctx.log.warn({ tweet: tweet.id, wanted: confirmation.wanted, acked: confirmation.acked }, 'no Redis replica confirmed the tweet id; if a failover loses it, reconciliation finds the tweet on X');
+        return incident;
+      }
+    }
+  }
+
   private async record(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<void> {
-    const incident = await this.deps.store.update(key, (current) => {
-      const next = recordPosted(current, post.id, tweet);
-      return { next, result: next };
-    });
+    const incident = await this.recordReplicated(key, post, tweet, ctx);
     const stored = incident?.posts.find((p) => p.id === post.id)?.tweetId;
     // Only an attempt that outlived its lease can get here; say so loudly, it is a duplicate on X.
     if (stored !== tweet.id) ctx.log.error({ tweet: tweet.id, recorded: stored }, 'this post is on X twice: another attempt recorded a different tweet');
