@@ -88,6 +88,19 @@ const schema = z.object({
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
+  HERALD_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((raw): boolean | number | string => {
+      const text = raw?.trim() ?? '';
+      if (text === '' || text === 'false') return false;
+      if (text === 'true') return true;
+      return /^\d+$/.test(text) ? Number(text) : text;
+    }),
+  HERALD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
+  HERALD_MAX_ALERTS_PER_PAYLOAD: count(5000),
+  HERALD_MAX_FIRING_ALERTS_PER_INCIDENT: count(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -149,6 +162,14 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
+  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string;
+  /** A request (headers and body) must arrive within this; slow senders are cut off (fastify's requestTimeout/connectionTimeout). */
+  requestTimeoutMs: number;
+  /** SIGTERM exits within this, whatever Redis or X do. */
+  shutdownMs: number;
+  /** Limits on what one webhook may bring (413 beyond them). */
+  limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
 }
 
 export class ConfigError extends Error {
@@ -243,6 +264,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    trustProxy: e.HERALD_TRUST_PROXY,
+    requestTimeoutMs: Math.round(e.HERALD_REQUEST_TIMEOUT_SECONDS * 1000),
+    shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
+    limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
   });
 }
 

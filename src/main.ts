@@ -21,12 +21,12 @@ if (!['api', 'worker', 'all'].includes(role)) {
 
 const env = { ...process.env };
 let generatedToken: string | undefined;
+let generatedApiToken: string | undefined;
 const dryRun = !env.X_APP_KEY && !env.X_APP_SECRET && !env.X_ACCESS_TOKEN && !env.X_ACCESS_SECRET;
-if (dryRun && !env.WEBHOOK_TOKEN) {
-  // A newcomer can try herald at once; a real deployment sets its own token.
-  generatedToken = randomBytes(12).toString('hex');
-  env.WEBHOOK_TOKEN = generatedToken;
-}
+// A newcomer can try herald at once; a real deployment sets its own tokens. The webhook token
+// opens only the webhook, so the API (reading back the incident) gets a token of its own.
+if (dryRun && !env.WEBHOOK_TOKEN) env.WEBHOOK_TOKEN = generatedToken = randomBytes(12).toString('hex');
+if (dryRun && !env.HERALD_API_TOKEN) env.HERALD_API_TOKEN = generatedApiToken = randomBytes(12).toString('hex');
 
 let config;
 try {
@@ -44,6 +44,12 @@ if (generatedToken) {
     `WEBHOOK_TOKEN is not set, so this dry-run uses a token made up for this run: ${generatedToken}. ` +
       `Try: curl -H 'Authorization: Bearer ${generatedToken}' -H 'Content-Type: application/json' ` +
       `-d '{"key":"demo-1","status":"open","service":"KakaoTalk","feature":"messaging","severity":"major"}' http://127.0.0.1:${config.port}/webhooks/generic`,
+  );
+}
+if (generatedApiToken) {
+  logger.warn(
+    `HERALD_API_TOKEN is not set, so this dry-run uses an API token made up for this run: ${generatedApiToken}. ` +
+      `Read the incident back with: curl -H 'Authorization: Bearer ${generatedApiToken}' http://127.0.0.1:${config.port}/api/incidents/demo-1`,
   );
 }
 

@@ -5,7 +5,7 @@ import type { Incident } from '../src/incidents/model.ts';
 import { emptyJournal, journalOf, timeline, xTweetLink } from '../src/journal/journal.ts';
 import { periodReport } from '../src/journal/report.ts';
 import { DateTime } from 'luxon';
-import { event, REDIS_URL, settled, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
+import { API_TOKEN, event, REDIS_URL, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const resolvedIncident: Incident = {
   key: 'talk-login-1',
@@ -79,7 +79,7 @@ describe('the journal, as pure functions', () => {
 describe('the journal over HTTP', () => {
   let t: TestHerald;
   let key: string;
-  const auth = { authorization: `Bearer ${TOKEN}` };
+  const auth = { authorization: `Bearer ${API_TOKEN}` };
   const patch = (k: string, body: unknown, headers: Record<string, string> = auth) =>
     fetch(`${t.url}/api/incidents/${k}/journal`, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -108,12 +108,12 @@ describe('the journal over HTTP', () => {
     assert.equal(res.body.durationMinutes, 45);
   });
 
-  it('keeps what staff write and logs who edited which field', async () => {
-    const res = await patch(key, { cause: 'A config push to the message relay.', prevention: 'Canary the relay config.', editor: 'mina' });
+  it('keeps what staff write and logs who edited which field, as the credential names them', async () => {
+    const res = await patch(key, { cause: 'A config push to the message relay.', prevention: 'Canary the relay config.' });
     assert.equal(res.status, 200);
     const journal = (await res.json()) as any;
     assert.equal(journal.notes.cause, 'A config push to the message relay.');
-    assert.deepEqual(journal.edits.map((e: any) => [e.by, e.fields]), [['mina', ['cause', 'prevention']]]);
+    assert.deepEqual(journal.edits.map((e: any) => [e.by, e.fields]), [['api-token', ['cause', 'prevention']]]);
   });
 
   it('exports Markdown with the tweets and the notes', async () => {

@@ -1,12 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { requires } from '../auth/guard.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 
 export interface DeliveryRoutesDeps {
   guards: DeliveryGuards;
   /** `x` or `dry-run`. */
   mode: string;
-  authorized: (headers: IncomingHttpHeaders) => boolean;
 }
 
 /**
@@ -22,25 +21,19 @@ export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesD
     return reply.code(view.status === 'blocked' ? 503 : 200).send(body);
   });
 
-  await app.register(async (api) => {
-    api.addHook('onRequest', async (request, reply) => {
-      if (!deps.authorized(request.headers)) return reply.code(401).send({ error: 'missing or wrong API token', details: [] });
-    });
+  app.get('/api/budget', requires('view'), async () => {
+    const [view, posts, timeline] = await Promise.all([account.view(), budget.view(), reads.view()]);
+    return { account: view.account, mode: deps.mode, status: view.status, rateLimitedUntil: view.rateLimitedUntil, posts, reads: timeline };
+  });
 
-    api.get('/api/budget', async () => {
-      const [view, posts, timeline] = await Promise.all([account.view(), budget.view(), reads.view()]);
-      return { account: view.account, mode: deps.mode, status: view.status, rateLimitedUntil: view.rateLimitedUntil, posts, reads: timeline };
-    });
+  app.get('/api/x', requires('view'), async () => ({ ...(await account.view()), mode: deps.mode }));
 
-    api.get('/api/x', async () => ({ ...(await account.view()), mode: deps.mode }));
-
-    api.post('/api/x/resume', async (request) => {
-      const before = await account.view();
-      if (before.status === 'blocked') {
-        await account.unblock('a person, through POST /api/x/resume');
-        request.log.warn({ account: before.account, was: before.reason }, 'posting resumed by a person; if X still refuses, it stops again');
-      }
-      return { ...(await account.view()), mode: deps.mode, resumed: before.status === 'blocked' };
-    });
+  app.post('/api/x/resume', requires('admin'), async (request) => {
+    const before = await account.view();
+    if (before.status === 'blocked') {
+      await account.unblock(`${request.principal!.name}, through POST /api/x/resume`);
+      request.log.warn({ account: before.account, was: before.reason, by: request.principal!.name }, 'posting resumed by a person; if X still refuses, it stops again');
+    }
+    return { ...(await account.view()), mode: deps.mode, resumed: before.status === 'blocked' };
   });
 }
