@@ -28,7 +28,7 @@ const dryRun = !env.X_APP_KEY && !env.X_APP_SECRET && !env.X_ACCESS_TOKEN && !en
 if (dryRun && !env.WEBHOOK_TOKEN) env.WEBHOOK_TOKEN = generatedToken = randomBytes(12).toString('hex');
 if (dryRun && !env.HERALD_API_TOKEN) env.HERALD_API_TOKEN = generatedApiToken = randomBytes(12).toString('hex');
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(env);
 } catch (err) {
@@ -71,10 +71,13 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping: closing the HTTP port, letting posts in flight finish, then closing Redis');
+  // Whatever Redis or X do (a Redis that is gone makes every close wait on reconnects), the
+  // process is gone within HERALD_SHUTDOWN_SECONDS: an orchestrator's SIGKILL would be worse.
+  const seconds = config.shutdownMs / 1000;
   const force = setTimeout(() => {
-    logger.error('did not stop within 30 s; exiting anyway (a post in flight is reconciled at the next start)');
+    logger.error(`did not stop within ${seconds} s (HERALD_SHUTDOWN_SECONDS); exiting anyway (a post in flight is reconciled at the next start)`);
     process.exit(1);
-  }, 30_000);
+  }, config.shutdownMs);
   force.unref();
   await herald.close();
   await privateRedis.stop();

@@ -1,14 +1,42 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
+
+export interface ServerLimits {
+  /** Headers and body must have arrived within this; an idle socket is closed after it too. */
+  requestTimeoutMs?: number;
+  /** fastify's `trustProxy`: whose X-Forwarded-For gives `request.ip` (HERALD_TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
+}
+
+/**
+ * Node checks request timeouts every `connectionsCheckingInterval` (30 s by default), so a slow
+ * sender could outlive the timeout by that much: checking at a quarter of it keeps the overrun small.
+ */
+function timeouts(requestTimeoutMs: number) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.round(requestTimeoutMs / 4))) },
+  };
+}
 
 /**
  * The HTTP shell every route plugin is registered in: JSON bodies kept raw as well (signatures are
  * computed over the exact bytes), and every error answered as `{error, details}`.
  */
-export function buildServer(logger: Logger): FastifyInstance {
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }) });
+export function buildServer(logger: Logger, limits: ServerLimits = {}): FastifyInstance {
+  const options: FastifyHttpOptions<Server> = {
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logController: new LogController({ disableRequestLogging: true }),
+    // A hop count is valid for fastify (proxy-addr) though its types name only the other forms.
+    trustProxy: (limits.trustProxy ?? false) as boolean | string,
+    ...timeouts(limits.requestTimeoutMs ?? 30_000),
+  };
+  const app: FastifyInstance = Fastify(options);
 
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;

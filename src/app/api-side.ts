@@ -7,6 +7,7 @@ import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
+import { RedisReplayCache } from '../ingest/replay-cache.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { webhookSources } from '../ingest/sources.ts';
 import { journalRoutes } from '../journal/routes.ts';
@@ -25,7 +26,7 @@ import type { ApiParts } from './shared.ts';
  */
 export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const { config, logger, prefix, redis, queues, publisher, metrics, followUpQueue } = parts;
-  const server = buildServer(logger);
+  const server = buildServer(logger, { requestTimeoutMs: config.requestTimeoutMs, trustProxy: config.trustProxy });
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
   const unrouted = new RedisUnroutedLog(redis, prefix);
@@ -40,7 +41,14 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
     metricsToken: config.metricsToken,
     metricsElsewhere: config.metricsPort !== undefined,
   });
-  await server.register(ingestRoutes, { sources: webhookSources(config), events: queues.events, unrouted });
+  await server.register(ingestRoutes, {
+    sources: webhookSources(config),
+    events: queues.events,
+    unrouted,
+    limits: config.limits,
+    firingAlerts: (key, ids) => store.firingAlerts(key, ids),
+    replays: new RedisReplayCache(redis, prefix),
+  });
   await server.register(incidentRoutes, { store });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
