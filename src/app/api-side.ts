@@ -13,6 +13,7 @@ import { webhookSources } from '../ingest/sources.ts';
 import { journalRoutes } from '../journal/routes.ts';
 import { RedisJournalStore } from '../journal/store.ts';
 import { healthRoutes } from '../ops/health.ts';
+import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
 import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
@@ -55,6 +56,8 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions });
   const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
-  await server.register(deliveryRoutes, { guards, mode: publisher.mode });
+  await server.register(deliveryRoutes, { guards, mode: publisher.mode, queues: [queues.posts, queues.events], logger });
+  const stopWatching = watchPauses([queues.posts, queues.events], logger);
+  server.addHook('onClose', async () => stopWatching());
   return server;
 }

@@ -34,6 +34,11 @@ export const journalPatchSchema = z
  */
 export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
   const now = deps.now ?? (() => new Date());
+  // Exports hold text from alerts and people: a browser must never guess them to be HTML.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
 
   async function load(key: string) {
     const incident = await deps.incidents.get(key);

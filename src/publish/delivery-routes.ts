@@ -1,9 +1,14 @@
+import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { requires } from '../auth/guard.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 
 export interface DeliveryRoutesDeps {
   guards: DeliveryGuards;
+  /** The queues whose pause stops announcements (posts, events): a paused one turns /healthz/x red. */
+  queues: readonly Pick<Queue, 'name' | 'isPaused'>[];
+  logger: Logger;
   /** `x` or `dry-run`. */
   mode: string;
 }
@@ -12,12 +17,23 @@ export interface DeliveryRoutesDeps {
  * What delivery is up to, for people and monitors: `GET /healthz/x` (no token; 503 while X refuses
  * the account), `GET /api/budget`, `GET /api/x` and `POST /api/x/resume` (with the API token).
  */
+/** Names of the queues that are paused (a pause in Bull Board, or a script). */
+export async function pausedQueues(queues: readonly Pick<Queue, 'name' | 'isPaused'>[]): Promise<string[]> {
+  const paused = await Promise.all(queues.map(async (q) => ((await q.isPaused()) ? q.name : undefined)));
+  return paused.filter((name): name is string => name !== undefined);
+}
+
 export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesDeps) {
   const { account, budget, reads } = deps.guards;
 
   app.get('/healthz/x', async (_request, reply) => {
-    const view = await account.view();
+    const [view, paused] = await Promise.all([account.view(), pausedQueues(deps.queues)]);
     const body = { status: view.status, account: view.account, mode: deps.mode, reason: view.reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil };
+    if (paused.length > 0) {
+      const reason = `the ${paused.join(' and ')} queue is paused, so nothing is announced; resume it in Bull Board (/admin/queues, as an admin)`;
+      deps.logger.error({ paused }, `POSTING IS STOPPED: ${reason}`);
+      return reply.code(503).send({ ...body, status: 'paused', reason, pausedQueues: paused });
+    }
     return reply.code(view.status === 'blocked' ? 503 : 200).send(body);
   });
 
