@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { AlertEvent } from '../src/incidents/model.ts';
 import { ConsoleClient, consoleEnv, PEOPLE } from './helpers/console.ts';
 import { API_TOKEN, event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
@@ -63,7 +64,7 @@ describe('the admin side: Bull Board, paused queues, events added by hand', () =
   });
 
   it('refuses an event added to the queue by hand with a hostile service, and tweets nothing', async () => {
-    const hostile = { ...event({ service: '@elonmusk #pwned https://evil.example/x <script>alert(1)</script>' }), source: 'generic', receivedAt: new Date().toISOString() };
+    const hostile = { ...event({ service: '@elonmusk #pwned https://evil.example/x <script>alert(1)</script>' }), source: 'generic', receivedAt: new Date().toISOString() } as AlertEvent;
     const job = await t.herald.queues.events.add('open', hostile, { jobId: 'by-hand-hostile' });
     await t.waitFor(async () => (await job.getState()) === 'failed', 'the hostile job to be refused');
     const failed = await t.herald.queues.events.getJob(job.id!);
@@ -75,7 +76,7 @@ describe('the admin side: Bull Board, paused queues, events added by hand', () =
   });
 
   it('still applies an event a webhook would accept when it is added by hand', async () => {
-    const fine = { ...event(), source: 'generic', receivedAt: new Date().toISOString() };
+    const fine = { ...event(), source: 'generic', receivedAt: new Date().toISOString() } as AlertEvent;
     await t.herald.queues.events.add('open', fine, { jobId: 'by-hand-fine' });
     await t.fakeX.waitForPosts(1);
   });

@@ -40,12 +40,16 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
   // Both limits are checked before the password is, so guessing costs the guesser time, not herald
   // CPU. Per address (the real client's, behind a proxy named in HERALD_TRUST_PROXY) and per
   // account: ten bad tries from one place, or at one name, lock out that place or that name only.
-  const perAccount = app.rateLimit({
+  // One rate limit per request is all the plugin's hooks run, so the per-account one is checked by hand.
+  const checkAccount = app.createRateLimit({
     max: deps.limit.max,
     timeWindow: deps.limit.windowMs,
     keyGenerator: (request) => `account:${nameHash(String((request.body as LoginForm | undefined)?.name ?? ''))}`,
-    errorResponseBuilder: limited('for this account'),
   });
+  const perAccount = async (request: FastifyRequest) => {
+    const limit = await checkAccount(request);
+    if (!limit.isAllowed && limit.isExceeded) throw limited('for this account')(request, { after: `${Math.max(1, Math.ceil(limit.ttlInSeconds))} seconds` });
+  };
   app.post<{ Body: LoginForm }>(
     '/console/login',
     {
