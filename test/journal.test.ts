@@ -127,6 +127,23 @@ describe('the journal over HTTP', () => {
     assert.match(md, /## Retrospective\n\nThe announcement went out within the grace period\./);
   });
 
+  it('exports what came from outside escaped, with nosniff, and takes no editor name from the body', async () => {
+    const e = event({ service: 'Talk & Friends (beta)_x' });
+    await t.send(e);
+    await t.fakeX.waitForPosts(3);
+    await settled(t);
+    assert.equal((await patch(e.key, { cause: 'x', editor: 'someone-else' })).status, 400, 'the editor comes from the credential');
+    assert.equal((await patch(e.key, { cause: 'Relay <img src=x onerror=alert(1)> [click](javascript:alert(1))' })).status, 200);
+    const res = await fetch(`${t.url}/api/incidents/${e.key}/journal.md`, { headers: auth });
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    const md = await res.text();
+    assert.ok(md.includes('**Service:** Talk &amp; Friends \\(beta\\)\\_x'), md);
+    assert.ok(md.includes('Relay &lt;img src=x onerror=alert(1)&gt;'), md);
+    assert.ok(!md.includes('<img'));
+    const json = await fetch(`${t.url}/api/incidents/${e.key}/journal.json`, { headers: auth });
+    assert.equal(json.headers.get('x-content-type-options'), 'nosniff');
+  });
+
   it('refuses an edit with an unknown field or a wrong type, naming each, and stores nothing', async () => {
     const before = await t.get(`/api/incidents/${key}/journal.json`);
     const res = await patch(key, { cause: 42, blame: 'bob' });
