@@ -86,13 +86,19 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;
+  let metricsServer: FastifyInstance | undefined;
+  if (config.metricsPort !== undefined) {
+    const started = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger }, { port: config.metricsPort, host: config.host });
+    metricsServer = started.server;
+    url = started.url;
+  }
   if (apiQueues) {
     server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues });
     url = await server.listen({ port: config.port, host: config.host });
-  } else if (config.metricsPort !== undefined) {
-    const metricsServer = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger }, { port: config.metricsPort, host: config.host });
-    server = metricsServer.server;
-    url = metricsServer.url;
+  }
+  if (config.metricsToken === undefined && (apiQueues || metricsServer)) {
+    const where = config.metricsPort !== undefined ? `its own port ${config.metricsPort}` : `the HTTP port ${config.port}`;
+    logger.warn({ metricsPort: config.metricsPort }, `/metrics is open to anyone who can reach ${where}; that is fine on a private network, otherwise set HERALD_METRICS_TOKEN (or HERALD_METRICS_PORT to serve it apart)`);
   }
 
   return {
@@ -102,7 +108,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     queues: (workQueues ?? apiQueues)!,
     metrics,
     async close() {
-      await server?.close();
+      await Promise.all([server?.close(), metricsServer?.close()]);
       await stopWorkers();
       await Promise.all([workQueues?.close(), apiQueues?.close(), parts.followUpQueue?.close()]);
       fast.disconnect();

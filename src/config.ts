@@ -99,6 +99,19 @@ const schema = z.object({
   HERALD_METRICS_TOKEN: optionalText,
   HERALD_REDIS_MIN_REPLICAS: z.coerce.number().int().min(0).optional(),
   HERALD_REDIS_WAIT_MS: z.coerce.number().int().min(10).default(500),
+  HERALD_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((raw): boolean | number | string => {
+      const text = raw?.trim() ?? '';
+      if (text === '' || text === 'false') return false;
+      if (text === 'true') return true;
+      return /^\d+$/.test(text) ? Number(text) : text;
+    }),
+  HERALD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
+  HERALD_MAX_ALERTS_PER_PAYLOAD: count(5000),
+  HERALD_MAX_FIRING_ALERTS_PER_INCIDENT: count(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -166,6 +179,14 @@ export interface Config {
   metricsToken?: string;
   /** How many replicas must hold a claim before X is called (see ops/replicas.ts, docs/failover.md). */
   redisReplication: ReplicationSettings;
+  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string;
+  /** A request (headers and body) must arrive within this; slow senders are cut off (fastify's requestTimeout/connectionTimeout). */
+  requestTimeoutMs: number;
+  /** SIGTERM exits within this, whatever Redis or X do. */
+  shutdownMs: number;
+  /** Limits on what one webhook may bring (413 beyond them). */
+  limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
 }
 
 export class ConfigError extends HeraldError {
@@ -272,11 +293,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
     redisReplication: { minReplicas: e.HERALD_REDIS_MIN_REPLICAS, waitMs: e.HERALD_REDIS_WAIT_MS },
+    trustProxy: e.HERALD_TRUST_PROXY,
+    requestTimeoutMs: Math.round(e.HERALD_REQUEST_TIMEOUT_SECONDS * 1000),
+    shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
+    limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
   });
 }
 
 /** Secrets a dry run makes up when they are unset, so a newcomer's first `curl` works at once. */
-export const DRY_RUN_TOKENS = ['WEBHOOK_TOKEN'] as const;
+export const DRY_RUN_TOKENS = ['WEBHOOK_TOKEN', 'HERALD_API_TOKEN'] as const;
 
 /**
  * The environment to load: in a dry run (no X credentials at all), each of {@link DRY_RUN_TOKENS}

@@ -19,11 +19,13 @@ if (!['api', 'worker', 'all'].includes(role)) {
   process.exit(2);
 }
 
-// A newcomer can try herald at once; a real deployment sets its own tokens.
+// A newcomer can try herald at once; a real deployment sets its own tokens. The webhook token
+// opens only the webhook, so the API (reading back the incident) gets a token of its own.
 const { env, madeUp } = withDryRunTokens(process.env);
 const generatedToken = madeUp.WEBHOOK_TOKEN;
+const generatedApiToken = madeUp.HERALD_API_TOKEN;
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(env);
 } catch (err) {
@@ -39,6 +41,12 @@ if (generatedToken) {
     `WEBHOOK_TOKEN is not set, so this dry-run uses a token made up for this run: ${generatedToken}. ` +
       `Try: curl -H 'Authorization: Bearer ${generatedToken}' -H 'Content-Type: application/json' ` +
       `-d '{"key":"demo-1","status":"open","service":"KakaoTalk","feature":"messaging","severity":"major"}' http://127.0.0.1:${config.port}/webhooks/generic`,
+  );
+}
+if (generatedApiToken) {
+  logger.warn(
+    `HERALD_API_TOKEN is not set, so this dry-run uses an API token made up for this run: ${generatedApiToken}. ` +
+      `Read the incident back with: curl -H 'Authorization: Bearer ${generatedApiToken}' http://127.0.0.1:${config.port}/api/incidents/demo-1`,
   );
 }
 
@@ -60,10 +68,13 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping: closing the HTTP port, letting posts in flight finish, then closing Redis');
+  // Whatever Redis or X do (a Redis that is gone makes every close wait on reconnects), the
+  // process is gone within HERALD_SHUTDOWN_SECONDS: an orchestrator's SIGKILL would be worse.
+  const seconds = config.shutdownMs / 1000;
   const force = setTimeout(() => {
-    logger.error('did not stop within 30 s; exiting anyway (a post in flight is reconciled at the next start)');
+    logger.error(`did not stop within ${seconds} s (HERALD_SHUTDOWN_SECONDS); exiting anyway (a post in flight is reconciled at the next start)`);
     process.exit(1);
-  }, 30_000);
+  }, config.shutdownMs);
   force.unref();
   await herald.close();
   await privateRedis.stop();

@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { errorBody, HeraldError, RedisUnavailableError } from './errors.ts';
 
@@ -11,6 +12,22 @@ export interface ServerOptions {
    * have no class of their own, so the connection's state says it, not the message.
    */
   redisReady?: () => boolean;
+  /** Headers and body must have arrived within this; an idle socket is closed after it too. */
+  requestTimeoutMs?: number;
+  /** fastify's `trustProxy`: whose X-Forwarded-For gives `request.ip` (HERALD_TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
+}
+
+/**
+ * Node checks request timeouts every `connectionsCheckingInterval` (30 s by default), so a slow
+ * sender could outlive the timeout by that much: checking at a quarter of it keeps the overrun small.
+ */
+function timeouts(requestTimeoutMs: number) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.round(requestTimeoutMs / 4))) },
+  };
 }
 
 /**
@@ -20,7 +37,15 @@ export interface ServerOptions {
  * theirs, anything else as a 500 that says nothing was accepted.
  */
 export function buildServer(logger: Logger, options: ServerOptions = {}): FastifyInstance {
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES, logController: new LogController({ disableRequestLogging: true }) });
+  const fastifyOptions: FastifyHttpOptions<Server> = {
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logController: new LogController({ disableRequestLogging: true }),
+    // A hop count is valid for fastify (proxy-addr) though its types name only the other forms.
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    ...timeouts(options.requestTimeoutMs ?? 30_000),
+  };
+  const app: FastifyInstance = Fastify(fastifyOptions);
 
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;

@@ -5,7 +5,7 @@ import type { Incident } from '../src/incidents/model.ts';
 import { emptyJournal, journalOf, timeline, xTweetLink } from '../src/journal/journal.ts';
 import { periodReport } from '../src/journal/report.ts';
 import { DateTime } from 'luxon';
-import { event, REDIS_URL, settled, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
+import { API_TOKEN, event, REDIS_URL, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const resolvedIncident: Incident = {
   key: 'talk-login-1',
@@ -79,7 +79,7 @@ describe('the journal, as pure functions', () => {
 describe('the journal over HTTP', () => {
   let t: TestHerald;
   let key: string;
-  const auth = { authorization: `Bearer ${TOKEN}` };
+  const auth = { authorization: `Bearer ${API_TOKEN}` };
   const patch = (k: string, body: unknown, headers: Record<string, string> = auth) =>
     fetch(`${t.url}/api/incidents/${k}/journal`, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -108,12 +108,12 @@ describe('the journal over HTTP', () => {
     assert.equal(res.body.durationMinutes, 45);
   });
 
-  it('keeps what staff write and logs who edited which field', async () => {
-    const res = await patch(key, { cause: 'A config push to the message relay.', prevention: 'Canary the relay config.', editor: 'mina' });
+  it('keeps what staff write and logs who edited which field, as the credential names them', async () => {
+    const res = await patch(key, { cause: 'A config push to the message relay.', prevention: 'Canary the relay config.' });
     assert.equal(res.status, 200);
     const journal = (await res.json()) as any;
     assert.equal(journal.notes.cause, 'A config push to the message relay.');
-    assert.deepEqual(journal.edits.map((e: any) => [e.by, e.fields]), [['mina', ['cause', 'prevention']]]);
+    assert.deepEqual(journal.edits.map((e: any) => [e.by, e.fields]), [['api-token', ['cause', 'prevention']]]);
   });
 
   it('exports Markdown with the tweets and the notes', async () => {
@@ -125,6 +125,23 @@ describe('the journal over HTTP', () => {
     assert.match(md, new RegExp(`^# Incident ${key}`));
     assert.ok(md.includes(`> ${t.fakeX.posts[0]!.text.split('\n')[0]}`), 'the announcement is quoted');
     assert.match(md, /## Retrospective\n\nThe announcement went out within the grace period\./);
+  });
+
+  it('exports what came from outside escaped, with nosniff, and takes no editor name from the body', async () => {
+    const e = event({ service: 'Talk & Friends (beta)_x' });
+    await t.send(e);
+    await t.fakeX.waitForPosts(3);
+    await settled(t);
+    assert.equal((await patch(e.key, { cause: 'x', editor: 'someone-else' })).status, 400, 'the editor comes from the credential');
+    assert.equal((await patch(e.key, { cause: 'Relay <img src=x onerror=alert(1)> [click](javascript:alert(1))' })).status, 200);
+    const res = await fetch(`${t.url}/api/incidents/${e.key}/journal.md`, { headers: auth });
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    const md = await res.text();
+    assert.ok(md.includes('**Service:** Talk &amp; Friends \\(beta\\)\\_x'), md);
+    assert.ok(md.includes('Relay &lt;img src=x onerror=alert(1)&gt;'), md);
+    assert.ok(!md.includes('<img'));
+    const json = await fetch(`${t.url}/api/incidents/${e.key}/journal.json`, { headers: auth });
+    assert.equal(json.headers.get('x-content-type-options'), 'nosniff');
   });
 
   it('refuses an edit with an unknown field or a wrong type, naming each, and stores nothing', async () => {

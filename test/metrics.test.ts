@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { event, settled, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
+import { API_TOKEN, event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { parsePrometheus, sampleValue, scrape } from './helpers/prometheus.ts';
 
 describe('/metrics', () => {
@@ -117,13 +117,13 @@ describe('Bull Board', () => {
   });
 
   it('opens with the API token as the basic-auth password', async () => {
-    const res = await fetch(`${t.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${TOKEN}`).toString('base64')}` } });
+    const res = await fetch(`${t.url}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${API_TOKEN}`).toString('base64')}` } });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   });
 
   it('lists herald\'s queues to a bearer of the API token', async () => {
-    const res = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${t.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { queues: { name: string }[] };
     assert.deepEqual(body.queues.map((q) => q.name).sort(), ['events', 'followups', 'posts']);

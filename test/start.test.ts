@@ -37,7 +37,7 @@ describe('npm start without X credentials', () => {
   });
 
   it('turns a webhook into a tweet in the local outbox, and a resolve into a threaded reply', async () => {
-    const hint = lines.find((l) => typeof l.msg === 'string' && l.msg.includes('made up for this run'));
+    const hint = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('WEBHOOK_TOKEN is not set'));
     const token = /run: ([0-9a-f]+)\./.exec(hint!.msg)![1]!;
     const post = (status: string) =>
       fetch(`${url}/webhooks/generic`, {
@@ -54,6 +54,17 @@ describe('npm start without X credentials', () => {
     const [open, resolved] = read();
     assert.match(open.text, /KakaoTalk/);
     assert.equal(resolved.inReplyTo, open.id);
+  });
+
+  it('prints an API token beside the webhook token, and only the API token reads the incident back', async () => {
+    const tokenIn = (what: string) => /run: ([0-9a-f]+)\./.exec(lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith(`${what} is not set`))!.msg as string)![1]!;
+    const [webhookToken, apiToken] = [tokenIn('WEBHOOK_TOKEN'), tokenIn('HERALD_API_TOKEN')];
+    assert.notEqual(webhookToken, apiToken);
+    const read = (token: string) => fetch(`${url}/api/incidents/demo-1`, { headers: { authorization: `Bearer ${token}` } });
+    const answer = await read(apiToken);
+    assert.equal(answer.status, 200);
+    assert.equal(((await answer.json()) as { key: string }).key, 'demo-1');
+    assert.equal((await read(webhookToken)).status, 401);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -68,7 +68,7 @@ describe('X refusing the credentials, the access tier or for lack of credits', (
     await blocked(t);
     t.fakeX.refuseAccount(undefined);
 
-    const res = await fetch(`${t.url}/api/x/resume`, { method: 'POST', headers: { authorization: 'Bearer test-webhook-token' } });
+    const res = await fetch(`${t.url}/api/x/resume`, { method: 'POST', headers: { authorization: 'Bearer test-api-token' } });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json().then((b) => [b.status, b.resumed]), ['posting', true]);
     await t.fakeX.waitForPosts(1);

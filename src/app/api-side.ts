@@ -1,18 +1,19 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { statusPages, tweetLinks } from '../accounts/wiring.ts';
+import { registerPrincipals } from '../auth/plugin.ts';
 import { consoleAndApi } from '../console/plugin.ts';
+import { SessionStore } from '../console/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
-import { bearerToken, secretsMatch } from '../ingest/auth.ts';
+import { RedisReplayCache } from '../ingest/replay-cache.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { webhookSources } from '../ingest/sources.ts';
 import { journalRoutes } from '../journal/routes.ts';
 import { RedisJournalStore } from '../journal/store.ts';
-import { tokenAdminAuth } from '../ops/admin-auth.ts';
 import { healthRoutes } from '../ops/health.ts';
+import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
 import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
@@ -26,27 +27,37 @@ import type { ApiParts } from './shared.ts';
  */
 export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const { config, logger, prefix, redis, queues, publisher, metrics, followUpQueue } = parts;
-  const server = buildServer(logger, { redisReady: () => redis.status === 'ready' });
-  const apiTokens = [config.webhookToken, config.apiToken];
-  const authorized = (headers: IncomingHttpHeaders) => apiTokens.some((t) => secretsMatch(bearerToken(headers), t));
+  const server = buildServer(logger, { redisReady: () => redis.status === 'ready', requestTimeoutMs: config.requestTimeoutMs, trustProxy: config.trustProxy });
+  const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
   const unrouted = new RedisUnroutedLog(redis, prefix);
   const link = tweetLinks(config);
 
+  // Who is calling is decided here, once, for every route (auth/): webhook secrets are not part of it.
+  await registerPrincipals(server, { users: config.users, sessions, apiToken: config.apiToken, metricsToken: config.metricsToken, redis, prefix });
   await server.register(healthRoutes, { redis, mode: publisher.mode });
   await registerObservability(server, {
     metrics,
     queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : [])],
-    adminAuth: tokenAdminAuth(apiTokens),
     metricsToken: config.metricsToken,
+    metricsElsewhere: config.metricsPort !== undefined,
   });
-  await server.register(ingestRoutes, { sources: webhookSources(config), events: queues.events, unrouted });
-  await server.register(incidentRoutes, { store, authorized });
-  await server.register(unroutedRoutes, { log: unrouted, authorized });
-  await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, authorized });
+  await server.register(ingestRoutes, {
+    sources: webhookSources(config),
+    events: queues.events,
+    unrouted,
+    limits: config.limits,
+    firingAlerts: (key, ids) => store.firingAlerts(key, ids),
+    replays: new RedisReplayCache(redis, prefix),
+  });
+  await server.register(incidentRoutes, { store });
+  await server.register(unroutedRoutes, { log: unrouted });
+  await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger });
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions });
   const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
-  await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
+  await server.register(deliveryRoutes, { guards, mode: publisher.mode, queues: [queues.posts, queues.events], logger });
+  const stopWatching = watchPauses([queues.posts, queues.events], logger);
+  server.addHook('onClose', async () => stopWatching());
   return server;
 }

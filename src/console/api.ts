@@ -8,7 +8,7 @@ import { FEATURES } from '../incidents/model.ts';
 import { genericEventFields as genericEventSchema } from '../ingest/generic.ts';
 import { invalidPayload } from '../ingest/validation.ts';
 import { auditLog } from './audit-log.ts';
-import { apiGuard } from './principal.ts';
+import { requires } from '../auth/guard.ts';
 import type { SessionStore } from './sessions.ts';
 
 export interface ApiDeps {
@@ -49,60 +49,59 @@ export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
  */
 export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
   const { approvals } = deps;
-  const guard = (permission: 'view' | 'decide' | 'audit') => ({ preHandler: apiGuard(permission, app.csrfProtection.bind(app)) });
   const actor = (request: { principal: { name: string } | null }) => request.principal!.name;
   // Refusals (ApprovalError, InvalidPayload) are answered by the one error handler in server.ts.
 
-  app.get('/api/drafts', guard('view'), async () => (await approvals.waiting()).map(({ incident, post }) => draftView(incident, post)));
+  app.get('/api/drafts', requires('view'), async () => (await approvals.waiting()).map(({ incident, post }) => draftView(incident, post)));
 
-  app.get<{ Params: { id: string } }>('/api/drafts/:id', guard('view'), async (request) => {
+  app.get<{ Params: { id: string } }>('/api/drafts/:id', requires('view'), async (request) => {
     const { incident, post } = await approvals.draft(request.params.id);
     return draftDetail(incident, post);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/drafts/:id', guard('decide'), async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/drafts/:id', requires('decide'), async (request) => {
     const { incident, post } = await approvals.edit(request.params.id, actor(request), parse(schemas.edit, request.body).text);
     return draftDetail(incident, post);
   });
 
-  app.post<{ Params: { id: string } }>('/api/drafts/:id/approve', guard('decide'), async (request) => {
+  app.post<{ Params: { id: string } }>('/api/drafts/:id/approve', requires('decide'), async (request) => {
     const { incident, post } = await approvals.approve(request.params.id, actor(request), parse(schemas.approve, request.body).text);
     return draftDetail(incident, post);
   });
 
-  app.post<{ Params: { id: string } }>('/api/drafts/:id/reject', guard('decide'), async (request) => {
+  app.post<{ Params: { id: string } }>('/api/drafts/:id/reject', requires('decide'), async (request) => {
     const { incident, post } = await approvals.reject(request.params.id, actor(request), parse(schemas.reject, request.body).reason);
     return draftDetail(incident, post);
   });
 
-  app.post('/api/incidents', guard('decide'), async (request, reply) => {
+  app.post('/api/incidents', requires('decide'), async (request, reply) => {
     const { incident, post } = await approvals.openByHand(actor(request), parse(schemas.open, request.body));
     return reply.code(201).send({ ...incidentView(incident), draft: draftDetail(incident, post) });
   });
 
-  app.post<{ Params: { key: string } }>('/api/incidents/:key/updates', guard('decide'), async (request, reply) => {
+  app.post<{ Params: { key: string } }>('/api/incidents/:key/updates', requires('decide'), async (request, reply) => {
     const { incident, post } = await approvals.updateByHand(actor(request), request.params.key, parse(schemas.byHand, request.body).text);
     return reply.code(201).send({ ...incidentView(incident), draft: draftDetail(incident, post) });
   });
 
-  app.post<{ Params: { key: string } }>('/api/incidents/:key/resolve', guard('decide'), async (request) => {
+  app.post<{ Params: { key: string } }>('/api/incidents/:key/resolve', requires('decide'), async (request) => {
     const incident = await approvals.resolveByHand(actor(request), request.params.key, parse(schemas.byHand, request.body).text);
     const drafts = incident.posts.filter((p) => p.status === 'draft').map((p) => draftDetail(incident, p));
     return { ...incidentView(incident), drafts };
   });
 
-  app.post('/api/announcements', guard('decide'), async (request, reply) => {
+  app.post('/api/announcements', requires('decide'), async (request, reply) => {
     const { incident, post } = await approvals.announce(actor(request), parse(schemas.announce, request.body));
     return reply.code(201).send({ incident: incident.key, draft: draftDetail(incident, post) });
   });
 
-  app.get<{ Params: { key: string } }>('/api/incidents/:key/audit', guard('audit'), async (request, reply) => {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/audit', requires('audit'), async (request, reply) => {
     const incident = await deps.store.get(request.params.key);
     if (!incident) return reply.code(404).send({ error: `no incident with key ${request.params.key}`, details: [] });
     return incident.audit ?? [];
   });
 
-  app.get<{ Querystring: { limit?: string } }>('/api/audit', guard('audit'), async (request) => {
+  app.get<{ Querystring: { limit?: string } }>('/api/audit', requires('audit'), async (request) => {
     const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? 200) || 200));
     return auditLog(deps.store, deps.sessions, limit);
   });

@@ -11,6 +11,7 @@ import { html, type Html } from './html.ts';
 import type { SessionStore } from './sessions.ts';
 import { signInRoutes } from './sign-in.ts';
 import { can, type ConsoleUser, type Permission } from './users.ts';
+import { csrfToken } from '../auth/plugin.ts';
 import { draftList, draftsPage, type DraftError } from './views/drafts.ts';
 import { announcementPage, auditTable, incidentPage, incidentsPage, newIncidentPage } from './views/incidents.ts';
 import { layout, type Page, type ViewContext } from './views/layout.ts';
@@ -45,7 +46,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   const { approvals } = deps;
   const context = (request: FastifyRequest, reply: FastifyReply): ViewContext => ({
     principal: request.principal,
-    csrf: reply.generateCsrf(),
+    csrf: csrfToken(request, reply),
     timezone: deps.timezone,
     now: new Date(),
     tweetUrl: deps.tweetUrl,

@@ -1,6 +1,4 @@
 import type { PostOrigin } from '../incidents/adapters/incident-worker.ts';
-import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -20,8 +18,7 @@ import { maintenanceApi } from '../maintenance/adapters/routes.ts';
 import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
 import { consolePages } from './pages.ts';
-import { resolvePrincipal } from './principal.ts';
-import { SessionStore } from './sessions.ts';
+import type { SessionStore } from './sessions.ts';
 
 export interface ConsoleOptions {
   config: Readonly<Config>;
@@ -31,6 +28,8 @@ export interface ConsoleOptions {
   /** `x` links posted tweets to x.com; in dry-run there is nothing to link to. */
   publisherMode: string;
   logger: Logger;
+  /** The sessions auth/principal.ts reads; cookies, CSRF and `request.principal` are registered on the root server (auth/plugin.ts). */
+  sessions: SessionStore;
   signInLimit?: { max: number; windowMs: number };
 }
 
@@ -46,19 +45,17 @@ export function approvalHold(config: Pick<Config, 'approvalPolicy' | 'messagesDi
 
 /**
  * The console at /console and the JSON API for drafts, with their own security layer: security
- * headers, cookies, form bodies, CSRF tokens and a sign-in rate limit apply to these routes only.
+ * headers, form bodies and a sign-in rate limit apply to these routes only.
  */
 export async function consoleAndApi(app: FastifyInstance, options: ConsoleOptions) {
   const { config } = options;
   await app.register(helmet, {
     contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null, 'form-action': ["'self'"], 'frame-ancestors': ["'none'"] } },
   });
-  await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  await app.register(csrf, { cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: true } });
   await app.register(rateLimit, { global: false, redis: options.redis, nameSpace: `${config.redisPrefix}:sign-in-limit:` });
 
-  const sessions = new SessionStore(options.redis, config.redisPrefix, config.sessionMs);
+  const { sessions } = options;
   const approvals = new Approvals({
     store: options.store,
     queues: options.queues,
@@ -68,8 +65,6 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
     logger: options.logger,
   });
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', resolvePrincipal({ users: config.users, sessions, apiToken: config.apiToken }));
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
   const maintenance = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });

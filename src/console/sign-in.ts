@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from './views/layout.ts';
-import { SESSION_COOKIE } from './principal.ts';
+import { CSRF_COOKIE } from '../auth/plugin.ts';
+import { SESSION_COOKIE } from '../auth/principal.ts';
 import type { SessionStore } from './sessions.ts';
 import { authenticate, type ConsoleUser } from './users.ts';
 import { loginPage } from './views/login.ts';
@@ -9,7 +11,7 @@ import { loginPage } from './views/login.ts';
 export interface SignInDeps {
   users: readonly ConsoleUser[];
   sessions: SessionStore;
-  /** Sign-in attempts allowed per client address in each window. */
+  /** Sign-in attempts allowed per client address, and per account name, in each window. */
   limit: { max: number; windowMs: number };
   send(request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status?: number): Promise<unknown>;
 }
@@ -17,6 +19,15 @@ export interface SignInDeps {
 export const SIGN_IN_LIMITED = 'HERALD_SIGN_IN_LIMITED';
 
 type LoginForm = { name?: string; password?: string };
+
+/**
+ * What logs and the per-account limit know of a name someone typed: a short hash, so a password
+ * typed into the name field by mistake never reaches the logs, while repeated tries still match.
+ */
+export const nameHash = (name: string): string => createHash('sha256').update(name.trim().toLowerCase()).digest('hex').slice(0, 16);
+
+const limited = (what: string) => (_request: FastifyRequest, context: { after: string }) =>
+  Object.assign(new Error(`Too many sign-in attempts ${what}. Try again in ${context.after}.`), { statusCode: 429, code: SIGN_IN_LIMITED });
 
 /** Sign-in and sign-out. A session cookie is Secure, HttpOnly and SameSite=Strict, and holds only a random token. */
 export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
@@ -26,18 +37,25 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
 
   app.get('/console/login', (request, reply) => (request.principal ? reply.redirect('/console', 303) : page(request, reply, {})));
 
+  // Both limits are checked before the password is, so guessing costs the guesser time, not herald
+  // CPU. Per address (the real client's, behind a proxy named in HERALD_TRUST_PROXY) and per
+  // account: ten bad tries from one place, or at one name, lock out that place or that name only.
+  // One rate limit per request is all the plugin's hooks run, so the per-account one is checked by hand.
+  const checkAccount = app.createRateLimit({
+    max: deps.limit.max,
+    timeWindow: deps.limit.windowMs,
+    keyGenerator: (request) => `account:${nameHash(String((request.body as LoginForm | undefined)?.name ?? ''))}`,
+  });
+  const perAccount = async (request: FastifyRequest) => {
+    const limit = await checkAccount(request);
+    if (!limit.isAllowed && limit.isExceeded) throw limited('for this account')(request, { after: `${Math.max(1, Math.ceil(limit.ttlInSeconds))} seconds` });
+  };
   app.post<{ Body: LoginForm }>(
     '/console/login',
     {
-      preHandler: app.csrfProtection.bind(app),
+      preHandler: [app.csrfProtection.bind(app), perAccount],
       config: {
-        rateLimit: {
-          max: deps.limit.max,
-          timeWindow: deps.limit.windowMs,
-          // Checked before the password is, so guessing costs the guesser time, not herald CPU.
-          errorResponseBuilder: (_request, context) =>
-            Object.assign(new Error(`Too many sign-in attempts from this address. Try again in ${context.after}.`), { statusCode: 429, code: SIGN_IN_LIMITED }),
-        },
+        rateLimit: { max: deps.limit.max, timeWindow: deps.limit.windowMs, keyGenerator: (request) => `address:${request.ip}`, errorResponseBuilder: limited('from this address') },
       },
     },
     async (request, reply) => {
@@ -45,14 +63,21 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
       const user = await authenticate(deps.users, name, String(request.body?.password ?? ''));
       const at = new Date().toISOString();
       if (!user) {
-        await deps.sessions.logAccount({ at, actor: name || '(empty)', action: 'sign-in refused', reason: `from ${request.ip}` });
-        request.log.warn({ user: name, ip: request.ip }, 'sign-in refused');
+        const known = deps.users.some((u) => u.name === name);
+        // A name that is no user's may be a password typed in the wrong field: only its hash is kept.
+        const who = known ? name : `unknown name #${nameHash(name)}`;
+        await deps.sessions.logAccount({ at, actor: who, action: 'sign-in refused', reason: `from ${request.ip}` });
+        request.log.warn({ nameHash: nameHash(name), knownUser: known, ip: request.ip }, 'sign-in refused');
         return page(request, reply, { error: 'Wrong name or password.', name }, 401);
       }
       const token = await deps.sessions.create(user.name);
       await deps.sessions.logAccount({ at, actor: user.name, action: 'signed in', reason: `from ${request.ip}` });
       request.log.info({ user: user.name }, 'signed in');
-      return reply.setCookie(SESSION_COOKIE, token, { ...cookie, maxAge: Math.floor(deps.sessions.ttlMs / 1000) }).redirect('/console', 303);
+      // A new session gets a new CSRF secret too: tokens from before sign-in are worthless after it.
+      return reply
+        .setCookie(SESSION_COOKIE, token, { ...cookie, maxAge: Math.floor(deps.sessions.ttlMs / 1000) })
+        .clearCookie(CSRF_COOKIE, cookie)
+        .redirect('/console', 303);
     },
   );
 

@@ -26,16 +26,8 @@ export interface ConsoleUser {
   passwordHash: string;
 }
 
-/** `view`: drafts and incidents. `decide`: edit, approve, reject, and write posts by hand. `audit`: the audit log. */
-export type Permission = 'view' | 'decide' | 'audit';
-
-const GRANTS: Readonly<Record<ConsoleRole, readonly Permission[]>> = {
-  viewer: ['view'],
-  approver: ['view', 'decide'],
-  admin: ['view', 'decide', 'audit'],
-};
-
-export const can = (role: ConsoleRole, permission: Permission): boolean => GRANTS[role].includes(permission);
+/** Permissions and who has them live in auth/access.ts, the one table of who may do what. */
+export { can, type Permission } from '../auth/access.ts';
 
 const userSchema = z
   .object({

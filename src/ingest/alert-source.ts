@@ -18,6 +18,9 @@ export interface AlertSourceSpec {
   /** Throws `InvalidPayload` naming every bad field. */
   parse(body: unknown, receivedAt: string): { alerts: RawAlert[]; truncated?: number };
   bodyLimit?: number;
+  signatureOnly?: Source['signatureOnly'];
+  signedBodyLimit?: number;
+  replayId?: Source['replayId'];
 }
 
 export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefined): Source {
@@ -27,6 +30,9 @@ export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefine
     name: spec.name,
     enabled: spec.secret !== undefined,
     bodyLimit: spec.bodyLimit,
+    signatureOnly: spec.signatureOnly,
+    signedBodyLimit: spec.signedBodyLimit,
+    replayId: spec.replayId,
     authenticate: (headers) => spec.secret !== undefined && spec.authenticate(headers, secret),
     verifyBody: verifyBody && ((headers, rawBody, nowMs) => verifyBody(headers, rawBody, nowMs, secret)),
     normalize(body, receivedAt) {

@@ -1,11 +1,12 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { factsShape } from '../incidents/impacts.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES } from '../incidents/model.ts';
 import { publicServiceName } from '../incidents/service-name.ts';
-import { bearerToken, header, hmacHex, secretMatcher, secretsMatch, timestampFresh } from './auth.ts';
+import { bearerToken, header, hmacHex, REPLAY_WINDOW_MS, secretMatcher, secretsMatch, timestampFresh } from './auth.ts';
 import { invalidPayload } from './validation.ts';
 import { normalizeIsoTime } from './iso-time.ts';
-import type { Source } from './source.ts';
+import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 
 /** herald's own format, for any system that can send JSON with a bearer token: the fields. */
 export const genericEventFields = z
@@ -53,11 +54,15 @@ export const signGeneric = (secret: string, timestamp: string, body: string): st
  */
 export function genericSource(token: string | undefined, hmacSecret?: string): Source {
   const tokenMatches = secretMatcher(token);
+  const signed = (headers: IncomingHttpHeaders) => hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined;
   return {
     name: 'generic',
     enabled: token !== undefined || hmacSecret !== undefined,
-    authenticate: (headers) =>
-      tokenMatches(bearerToken(headers)) || (hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined),
+    authenticate: (headers) => tokenMatches(bearerToken(headers)) || signed(headers),
+    signatureOnly: (headers) => !tokenMatches(bearerToken(headers)) && signed(headers),
+    signedBodyLimit: SIGNED_BODY_LIMIT_BYTES,
+    // A signature is fresh for the replay window either side of now: remembered that long, twice.
+    replayId: (headers) => (signed(headers) ? { id: `generic:${header(headers, GENERIC_SIGNATURE_HEADER)}`, ttlMs: 2 * REPLAY_WINDOW_MS } : undefined),
     verifyBody(headers, rawBody, nowMs) {
       const signature = header(headers, GENERIC_SIGNATURE_HEADER);
       // No secret: the bearer token already let it in and a signature means nothing here.

@@ -4,6 +4,9 @@ import { promAlerts, promGroupFields, PROM_BODY_LIMIT_BYTES } from './alertmanag
 import { alertSource } from './alert-source.ts';
 import { header, hmacHex, secretsMatch, timestampFresh, tokenMatches } from './auth.ts';
 import type { Source } from './source.ts';
+
+/** A Grafana group signed without a token is read only this far before its signature is checked. */
+const GRAFANA_SIGNED_BODY_LIMIT_BYTES = 1024 * 1024;
 import { invalidPayload } from './validation.ts';
 
 /**
@@ -35,6 +38,8 @@ export function grafanaSource(token: string | undefined, routes: RouteTable | un
       secret: token,
       bodyLimit: PROM_BODY_LIMIT_BYTES,
       authenticate: (headers, secret) => tokenMatches(headers, secret) || header(headers, GRAFANA_SIGNATURE_HEADER) !== undefined,
+      signatureOnly: (headers) => !tokenMatches(headers, token) && header(headers, GRAFANA_SIGNATURE_HEADER) !== undefined,
+      signedBodyLimit: GRAFANA_SIGNED_BODY_LIMIT_BYTES,
       verifyBody(headers, rawBody, nowMs, secret) {
         const signature = header(headers, GRAFANA_SIGNATURE_HEADER);
         if (signature === undefined) return true; // the token let it in

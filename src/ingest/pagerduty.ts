@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawAlert, RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, monitoringTime } from './alert-source.ts';
 import { header, hmacHex, secretsMatch } from './auth.ts';
-import type { Source } from './source.ts';
+import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 import { invalidPayload } from './validation.ts';
 
 /**
@@ -13,6 +13,7 @@ import { invalidPayload } from './validation.ts';
  */
 
 export const PAGERDUTY_SIGNATURE_HEADER = 'x-pagerduty-signature';
+const PAGERDUTY_REPLAY_MS = 24 * 3600_000;
 
 /** Event types about an incident's life; every other type is accepted and ignored. */
 const INCIDENT_EVENT_TYPES = new Set([
@@ -82,6 +83,13 @@ export function pagerdutySource(secret: string | undefined, routes: RouteTable |
       name: 'pagerduty',
       secret,
       authenticate: (headers) => header(headers, PAGERDUTY_SIGNATURE_HEADER) !== undefined,
+      signatureOnly: () => true,
+      signedBodyLimit: SIGNED_BODY_LIMIT_BYTES,
+      // PagerDuty's signature carries no time, so its event ids are remembered for a day.
+      replayId: (_headers, body) => {
+        const id = (body as { event?: { id?: unknown } } | undefined)?.event?.id;
+        return typeof id === 'string' ? { id: `pagerduty:${id}`, ttlMs: PAGERDUTY_REPLAY_MS } : undefined;
+      },
       verifyBody(headers, rawBody, _nowMs, key) {
         const expected = signPagerDuty(key, rawBody);
         const given = (header(headers, PAGERDUTY_SIGNATURE_HEADER) ?? '').split(',').map((s) => s.trim());

@@ -3,6 +3,9 @@ import type { Queue } from 'bullmq';
 import type { AlertEvent } from '../incidents/model.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { eventJobId } from '../queues.ts';
+import { BODY_LIMIT_BYTES } from '../server.ts';
+import { limitBody } from './body-limit.ts';
+import type { ReplayCache } from './replay-cache.ts';
 import { InvalidPayload, type Intake, type Source } from './source.ts';
 
 export interface IngestDeps {
@@ -11,6 +14,30 @@ export interface IngestDeps {
   /** Where alerts kept from the public are recorded; without it they are only counted in the answer. */
   unrouted?: UnroutedLog;
   now?: () => Date;
+  /** 413 beyond these (HERALD_MAX_ALERTS_PER_PAYLOAD, HERALD_MAX_FIRING_ALERTS_PER_INCIDENT). */
+  limits?: { alertsPerPayload: number; firingAlertsPerIncident: number };
+  /** Alerts firing in an incident, and how many of these ids would be new ones, for the per-incident cap. */
+  firingAlerts?: (key: string, alertIds: readonly string[]) => Promise<{ firing: number; fresh: number }>;
+  /** Signed deliveries seen recently: a replay is refused (409). */
+  replays?: ReplayCache;
+}
+
+/** Alerts in a parsed payload before any schema looks at them: Alertmanager and Grafana groups carry many. */
+function alertsIn(body: unknown): number {
+  const alerts = (body as { alerts?: unknown } | null | undefined)?.alerts;
+  return Array.isArray(alerts) ? alerts.length : 1;
+}
+
+/** The incident that the events would take past the cap of firing alerts, if any. */
+async function overFiringCap(deps: IngestDeps, events: readonly AlertEvent[]): Promise<string | undefined> {
+  if (!deps.limits || !deps.firingAlerts) return undefined;
+  const firingIds = new Map<string, string[]>();
+  for (const e of events) if (e.alertId && e.status !== 'resolved') firingIds.set(e.key, [...(firingIds.get(e.key) ?? []), e.alertId]);
+  for (const [key, ids] of firingIds) {
+    const { firing, fresh } = await deps.firingAlerts(key, ids);
+    if (fresh > 0 && firing + fresh > deps.limits.firingAlertsPerIncident) return key;
+  }
+  return undefined;
 }
 
 declare module 'fastify' {
@@ -58,6 +85,12 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           if (!source.enabled) return problem(reply, 404, `the ${source.name} webhook is not configured on this herald`);
           if (!source.authenticate(request.headers)) return problem(reply, 401, 'missing or wrong credentials for this webhook');
         },
+        // A token is checked before the body is read (above); a signature only after, so a body that
+        // brings nothing but a signature is read only so far.
+        preParsing: async (request, _reply, payload) =>
+          source.signatureOnly?.(request.headers)
+            ? limitBody(payload, request.headers['content-length'], source.signedBodyLimit ?? BODY_LIMIT_BYTES, `${source.name} requests that bring only a signature`)
+            : payload,
       },
       async (request, reply) => {
         const raw = request.rawBody ?? '';
@@ -70,6 +103,12 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         } catch (err) {
           return problem(reply, 400, `the body is not valid JSON: ${(err as Error).message}`);
         }
+        const max = deps.limits?.alertsPerPayload;
+        if (max !== undefined && alertsIn(body) > max) {
+          return problem(reply, 413, `this payload carries ${alertsIn(body)} alerts; herald takes at most ${max} per payload (HERALD_MAX_ALERTS_PER_PAYLOAD)`, [
+            `alerts: set max_alerts in Alertmanager's webhook_config to ${max} or less; it then sends the first ${max} and says how many it left out`,
+          ]);
+        }
         let intake: Intake;
         try {
           intake = source.normalize(body, now().toISOString());
@@ -78,10 +117,25 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           throw err;
         }
         const { events, unrouted } = intake;
-        await Promise.all([
-          enqueue(deps.events, events),
-          deps.unrouted?.record(unrouted),
-        ]);
+        const overCap = await overFiringCap(deps, events);
+        if (overCap) {
+          const cap = deps.limits!.firingAlertsPerIncident;
+          return problem(reply, 413, `incident ${overCap} would have more than ${cap} firing alerts (HERALD_MAX_FIRING_ALERTS_PER_INCIDENT); nothing was accepted`);
+        }
+        const replay = deps.replays && source.replayId?.(request.headers, body);
+        if (replay && !(await deps.replays!.claim(replay.id, replay.ttlMs))) {
+          request.log.warn({ source: source.name }, 'signed delivery refused: seen before (replay)');
+          return problem(reply, 409, 'this signed delivery was already received; a replay is not accepted again', [
+            `send a new request with a new signature (and timestamp) or, for PagerDuty, a new event id`,
+          ]);
+        }
+        try {
+          await Promise.all([enqueue(deps.events, events), deps.unrouted?.record(unrouted)]);
+        } catch (err) {
+          // Not accepted after all: the sender retries with the same signature, which must then pass.
+          if (replay) await deps.replays!.release(replay.id).catch(() => undefined);
+          throw err;
+        }
         const incidents = [...new Set(events.map((e) => e.key))];
         request.log.info(
           { source: source.name, events: events.length, ...(incidents.length === 1 && { incident: incidents[0] }), unrouted: unrouted.length, truncated: intake.truncated, incidents: incidents.slice(0, 10) },

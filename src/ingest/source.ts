@@ -33,7 +33,18 @@ export interface Source {
   normalize(body: unknown, receivedAt: string): Intake;
   /** Largest body accepted, in bytes, when a tool's payloads are larger than the server default. */
   bodyLimit?: number;
+  /**
+   * True when the request has shown nothing but a signature over its body (no token): the body is
+   * then read only up to `signedBodyLimit`, since nobody is known before it is checked.
+   */
+  signatureOnly?(headers: IncomingHttpHeaders): boolean;
+  signedBodyLimit?: number;
+  /** What identifies a signed delivery, for the replay cache, and how long it is remembered; undefined: nothing to remember. */
+  replayId?(headers: IncomingHttpHeaders, body: unknown): { id: string; ttlMs: number } | undefined;
 }
 
 /** Thrown by `normalize`; defined with the other coded errors in src/errors.ts. */
 export { InvalidPayload } from '../errors.ts';
+
+/** Signed bodies are small (one event); a Grafana group signed without a token may be larger. */
+export const SIGNED_BODY_LIMIT_BYTES = 64 * 1024;

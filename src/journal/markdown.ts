@@ -24,15 +24,22 @@ const KIND_WORDS: Record<TimelineKind, string> = {
   approval: 'approval',
 };
 
-/** A table cell: one line, pipes escaped. */
-const cell = (text: string) => text.replace(/\s*\n\s*/g, ' ').replaceAll('|', '\\|');
+/**
+ * What came from outside (service names from alerts, editors, tweets, notes) is written so that a
+ * Markdown viewer shows it as text: no HTML element, link or emphasis is made of it.
+ */
+export const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export const inline = (text: string) => escapeHtml(text).replace(/[\\`*_[\]()#+!|~{}]/g, (c) => `\\${c}`);
+
+/** A table cell: one line, escaped. */
+const cell = (text: string) => inline(text.replace(/\s*\n\s*/g, ' '));
 
 export function journalMarkdown(journal: Journal, timezone: string): string {
   const time = (iso: string | null) => (iso ? DateTime.fromISO(iso, { zone: timezone }).toFormat("yyyy-MM-dd HH:mm:ss ZZ") : '—');
   const lines = [
-    `# Incident ${journal.key}`,
+    `# Incident ${inline(journal.key)}`,
     '',
-    `- **Service:** ${journal.service} (${journal.feature}, ${journal.severity})`,
+    `- **Service:** ${inline(journal.service)} (${journal.feature}, ${journal.severity})`,
     `- **State:** ${journal.state}`,
     `- **Outage:** ${time(journal.openedAt)} → ${time(journal.resolvedAt)}${journal.durationMinutes === null ? '' : ` (${journal.durationMinutes} min)`}`,
     `- **First alert received:** ${time(journal.firstSeenAt)}`,
@@ -44,9 +51,9 @@ export function journalMarkdown(journal: Journal, timezone: string): string {
   ];
   if (journal.thread.length === 0) lines.push('_Nothing was posted._', '');
   journal.thread.forEach((tweet, i) => {
-    const account = tweet.account ? ` on account ${tweet.account}` : '';
+    const account = tweet.account ? ` on account ${inline(tweet.account)}` : '';
     lines.push(`${i + 1}. ${time(tweet.postedAt)}, ${tweet.kind}${account}${tweet.url ? ` ([on X](${tweet.url}))` : ''}`, '');
-    lines.push(...tweet.text.split('\n').map((l) => `   > ${l}`), '');
+    lines.push(...tweet.text.split('\n').map((l) => `   > ${inline(l)}`), '');
   });
   lines.push('## Timeline', '', '| time | what | details |', '| --- | --- | --- |');
   for (const entry of journal.timeline) {
@@ -54,7 +61,8 @@ export function journalMarkdown(journal: Journal, timezone: string): string {
     lines.push(`| ${time(entry.at)} | ${KIND_WORDS[entry.kind]} | ${cell(details)} |`);
   }
   for (const [field, title] of Object.entries(NOTE_TITLES) as [NoteField, string][]) {
-    lines.push('', `## ${title}`, '', journal.notes[field].trim() || '_Not written yet._');
+    // Notes are Markdown that staff write, kept as Markdown; only HTML in them is shown as text.
+    lines.push('', `## ${title}`, '', escapeHtml(journal.notes[field].trim()) || '_Not written yet._');
   }
   return `${lines.join('\n')}\n`;
 }

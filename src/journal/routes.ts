@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { requires } from '../auth/guard.ts';
 import { z } from 'zod';
 import type { IncidentStore } from '../incidents/store.ts';
 import { invalidPayload } from '../ingest/validation.ts';
@@ -13,7 +13,6 @@ export interface JournalDeps {
   journals: JournalStore;
   link: TweetLink;
   timezone: string;
-  authorized: (headers: IncomingHttpHeaders) => boolean;
   now?: () => Date;
 }
 
@@ -25,7 +24,6 @@ export const journalPatchSchema = z
     actionsTaken: z.string().max(NOTE_MAX).optional(),
     retrospective: z.string().max(NOTE_MAX).optional(),
     prevention: z.string().max(NOTE_MAX).optional(),
-    editor: z.string().trim().min(1).max(100).optional(),
   })
   .strict()
   .refine((body) => NOTE_FIELDS.some((f) => body[f] !== undefined), { message: `give at least one of ${NOTE_FIELDS.join(', ')}` });
@@ -36,8 +34,10 @@ export const journalPatchSchema = z
  */
 export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
   const now = deps.now ?? (() => new Date());
-  app.addHook('onRequest', async (request, reply) => {
-    if (!deps.authorized(request.headers)) return reply.code(401).send({ error: 'missing or wrong API token', details: [] });
+  // Exports hold text from alerts and people: a browser must never guess them to be HTML.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
   });
 
   async function load(key: string) {
@@ -46,12 +46,12 @@ export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
   }
   const notFound = (key: string) => ({ error: `no incident with key ${key}`, details: [] });
 
-  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.json', async (request, reply) => {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.json', requires('view'), async (request, reply) => {
     const journal = await load(request.params.key);
     return journal ?? reply.code(404).send(notFound(request.params.key));
   });
 
-  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.md', async (request, reply) => {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.md', requires('view'), async (request, reply) => {
     const journal = await load(request.params.key);
     if (!journal) return reply.code(404).send(notFound(request.params.key));
     return reply
@@ -60,7 +60,7 @@ export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
       .send(journalMarkdown(journal, deps.timezone));
   });
 
-  app.patch<{ Params: { key: string } }>('/api/incidents/:key/journal', async (request, reply) => {
+  app.patch<{ Params: { key: string } }>('/api/incidents/:key/journal', requires('decide'), async (request, reply) => {
     const parsed = journalPatchSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
       const problem = invalidPayload(parsed.error, 'the journal edit');
@@ -69,12 +69,14 @@ export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
     const { key } = request.params;
     if (!(await deps.incidents.get(key))) return reply.code(404).send(notFound(key));
     const patch = parsed.data;
-    await deps.journals.update(key, (current) => editJournal(current, patch, now().toISOString(), patch.editor));
-    request.log.info({ incident: key, editor: patch.editor, fields: NOTE_FIELDS.filter((f) => patch[f] !== undefined) }, 'journal edited');
+    // Who edited is who signed in (or holds the API token), never what the body claims.
+    const editor = request.principal!.name;
+    await deps.journals.update(key, (current) => editJournal(current, patch, now().toISOString(), editor));
+    request.log.info({ incident: key, editor, fields: NOTE_FIELDS.filter((f) => patch[f] !== undefined) }, 'journal edited');
     return load(key);
   });
 
-  app.get<{ Querystring: Record<string, string> }>('/api/reports', async (request, reply) => {
+  app.get<{ Querystring: Record<string, string> }>('/api/reports', requires('view'), async (request, reply) => {
     const parsed = periodSchema(deps.timezone).safeParse(request.query);
     if (!parsed.success) {
       const problem = invalidPayload(parsed.error, 'the period');

@@ -2,15 +2,50 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
-import { requireAdmin, type AdminAuth } from './admin-auth.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../auth/access.ts';
+import { authorize, SAFE_METHODS } from '../auth/guard.ts';
 import type { HeraldMetrics } from './metrics.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
-/** Bull Board over herald's queues, behind the admin check. */
-export async function adminRoutes(app: FastifyInstance, deps: { queues: readonly Queue[]; auth: AdminAuth }) {
-  app.addHook('onRequest', requireAdmin(deps.auth));
+/** Bull Board changes queues only on other methods than GET (checked against @bull-board/api 9.10's routes). */
+const boardPermission = (request: FastifyRequest) => (SAFE_METHODS.has(request.method) ? 'view' : 'admin');
+
+/**
+ * A session has no CSRF token to give Bull Board's own pages, so a change from a browser must at
+ * least come from herald's own origin (the session cookie is SameSite=Strict as well).
+ */
+async function sameOriginForSessions(request: FastifyRequest, reply: FastifyReply) {
+  if (request.principal?.via !== 'session' || SAFE_METHODS.has(request.method)) return;
+  const site = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  const sameOrigin = site === 'same-origin' || (origin !== undefined && new URL(origin).host === request.headers.host);
+  if (!sameOrigin) return reply.code(403).send({ error: 'queue changes from a browser must come from herald’s own pages', details: [] });
+}
+
+/**
+ * Bull Board's queue list tells its pages whether to offer pause, retry, add and clean: for anyone
+ * but an admin it says read-only, so the buttons are not shown (the methods are refused anyway).
+ */
+function readOnlyForNonAdmins(request: FastifyRequest, _reply: FastifyReply, payload: unknown) {
+  const admin = request.principal && can(request.principal.role, 'admin');
+  if (admin || request.method !== 'GET' || !request.url.startsWith(`${BULL_BOARD_PATH}/api/queues?`) && request.url !== `${BULL_BOARD_PATH}/api/queues`) return payload;
+  if (typeof payload !== 'string') return payload;
+  const body = JSON.parse(payload) as { queues?: { readOnlyMode?: boolean; allowRetries?: boolean }[] };
+  for (const queue of body.queues ?? []) Object.assign(queue, { readOnlyMode: true, allowRetries: false });
+  return JSON.stringify(body);
+}
+
+/**
+ * Bull Board over herald's queues: anyone who may view sees it, read-only; only admins may pause,
+ * add, retry or clean. (Bull Board's own `readOnlyMode` is fixed per queue when the board is made,
+ * so it cannot depend on who asks; the method check is what enforces it.)
+ */
+export async function adminRoutes(app: FastifyInstance, deps: { queues: readonly Queue[] }) {
+  app.addHook('onRequest', authorize(boardPermission, { challenge: true }));
+  app.addHook('onRequest', sameOriginForSessions);
+  app.addHook('onSend', async (request, reply, payload) => readOnlyForNonAdmins(request, reply, payload));
   const board = new FastifyAdapter();
   createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'herald queues' } } });
   board.setBasePath(BULL_BOARD_PATH);
@@ -18,12 +53,11 @@ export async function adminRoutes(app: FastifyInstance, deps: { queues: readonly
 }
 
 /**
- * `GET /metrics` in Prometheus' text format. Open unless a token is configured: metrics hold
- * counts, never incident keys or texts, but a public deployment should still set one.
+ * `GET /metrics` in Prometheus' text format. Open when `open` (no HERALD_METRICS_TOKEN: restrict it
+ * at the network, or serve it on HERALD_METRICS_PORT); otherwise for the metrics token and admins.
  */
-export async function metricsRoutes(app: FastifyInstance, deps: { metrics: HeraldMetrics; auth?: AdminAuth }) {
-  if (deps.auth) app.addHook('onRequest', requireAdmin(deps.auth));
-  app.get('/metrics', async (_request, reply) => {
+export async function metricsRoutes(app: FastifyInstance, deps: { metrics: HeraldMetrics; open: boolean }) {
+  app.get('/metrics', deps.open ? {} : { onRequest: authorize('scrape', { challenge: true }) }, async (_request, reply) => {
     const body = await deps.metrics.render();
     return reply.header('content-type', deps.metrics.contentType).header('cache-control', 'no-store').send(body);
   });

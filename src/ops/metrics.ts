@@ -94,6 +94,16 @@ export class HeraldMetrics {
         }
       },
     });
+    new Gauge<'queue'>({
+      name: 'herald_queue_paused',
+      help: 'Whether a BullMQ queue is paused (1): a paused posts or events queue announces nothing',
+      labelNames: ['queue'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const queue of self.queues) this.set({ queue: queue.name }, (await queue.isPaused()) ? 1 : 0);
+      },
+    });
     new Gauge<'window'>({
       name: 'herald_rate_limit_remaining',
       help: 'Posts X still allows in each rate-limit window, as the delivery side last saw it',

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RedisClient as Redis } from './redis-connect.ts';
 import type { Logger } from 'pino';
 import { buildServer } from '../server.ts';
-import { tokenAdminAuth, type AdminAuth } from './admin-auth.ts';
+import { resolvePrincipal } from '../auth/principal.ts';
 import { adminRoutes, metricsRoutes } from './admin-routes.ts';
 import { healthRoutes } from './health.ts';
 import { countWebhooks } from './instrument.ts';
@@ -18,18 +18,18 @@ export interface ObservabilityDeps {
   metrics: HeraldMetrics;
   /** Shown in Bull Board and measured for `herald_queue_jobs`. */
   queues: readonly Queue[];
-  /** Who may open Bull Board; replace it with the console's sign-in when there is one. */
-  adminAuth: AdminAuth;
-  /** When set, `/metrics` asks for this bearer token. */
+  /** When set, `/metrics` asks for this token (or an admin's). */
   metricsToken?: string;
+  /** `/metrics` is served on a port of its own (HERALD_METRICS_PORT), not on this server. */
+  metricsElsewhere: boolean;
 }
 
-/** Call on the API server before the webhook routes are registered. */
+/** Call on the API server, after auth/plugin.ts and before the webhook routes are registered. */
 export async function registerObservability(server: FastifyInstance, deps: ObservabilityDeps): Promise<void> {
   countWebhooks(server, deps.metrics);
   deps.metrics.watchQueues(deps.queues);
-  await server.register(metricsRoutes, { metrics: deps.metrics, auth: metricsAuth(deps.metricsToken) });
-  await server.register(adminRoutes, { queues: deps.queues, auth: deps.adminAuth });
+  if (!deps.metricsElsewhere) await server.register(metricsRoutes, { metrics: deps.metrics, open: deps.metricsToken === undefined });
+  await server.register(adminRoutes, { queues: deps.queues });
 }
 
 /** `/metrics`, `/healthz` and `/readyz` for a process that serves no other HTTP. Resolves to its URL. */
@@ -38,10 +38,11 @@ export async function startMetricsServer(
   listen: { port: number; host: string },
 ): Promise<{ server: FastifyInstance; url: string }> {
   const server = buildServer(deps.logger);
+  server.decorateRequest('principal', null);
+  server.addHook('onRequest', resolvePrincipal({ users: [], metricsToken: deps.metricsToken }));
   await server.register(healthRoutes, { redis: deps.redis, mode: deps.mode });
-  await server.register(metricsRoutes, { metrics: deps.metrics, auth: metricsAuth(deps.metricsToken) });
+  await server.register(metricsRoutes, { metrics: deps.metrics, open: deps.metricsToken === undefined });
   const url = await server.listen(listen);
   return { server, url };
 }
 
-const metricsAuth = (token: string | undefined): AdminAuth | undefined => (token ? tokenAdminAuth([token]) : undefined);

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../../src/console/users.ts';
-import { event, type TestHerald } from './herald.ts';
+import { API_TOKEN, event, type TestHerald } from './herald.ts';
 
-export const API_TOKEN = 'test-api-token';
+export { API_TOKEN };
 
 /** One user per role; passwords are only ever hashed into the users file. */
 export const PEOPLE = {

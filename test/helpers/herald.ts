@@ -8,6 +8,8 @@ import { startFakeX, type FakeX } from './fake-x.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TOKEN = 'test-webhook-token';
+/** HERALD_API_TOKEN: what opens /api (the webhook token opens only its webhook). */
+export const API_TOKEN = 'test-api-token';
 
 export interface TestHerald {
   herald: Herald;
@@ -15,8 +17,9 @@ export interface TestHerald {
   fakeX: FakeX;
   url: string;
   redis: Redis;
-  /** POSTs JSON (or a raw string) to a webhook route with the test token unless headers say otherwise. */
+  /** POSTs JSON (or a raw string) to a webhook route with the webhook token unless headers say otherwise. */
   send(body: unknown, options?: { path?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  /** GETs with the API token unless headers say otherwise. */
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Jobs waiting, delayed or running in the events queue. */
   queuedEvents(): Promise<number>;
@@ -45,6 +48,7 @@ export async function startTestHerald(
     X_API_BASE_URL: fakeX.url,
     X_TIMEOUT_MS: '2000',
     WEBHOOK_TOKEN: TOKEN,
+    HERALD_API_TOKEN: API_TOKEN,
     HERALD_GRACE_SECONDS: '0',
     // Short recovery timings keep the suite fast; production defaults are in .env.example.
     HERALD_X_SETTLE_SECONDS: '0.2',
@@ -60,7 +64,7 @@ export async function startTestHerald(
   async function request(method: string, path: string, body: unknown, headers: Record<string, string>) {
     const res = await fetch(url + path, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { authorization: `Bearer ${path.startsWith('/webhooks/') ? TOKEN : API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Monitoring payloads for tests, built from the fixtures in test/fixtures (written from each tool's
  * documented webhook format), and a way to deliver them the way each tool authenticates.
@@ -62,6 +63,8 @@ export function amNotification(alerts: unknown[]) {
 /** A PagerDuty v3 webhook for `type` about the fixture's incident, changed by `data`. */
 export function pdEvent(type: string, occurredAt: string, data: Record<string, unknown> = {}) {
   const payload = fixture(FIXTURES.pagerduty);
+  // Every PagerDuty delivery has an event id of its own; herald refuses one it has seen (a replay).
+  payload.event.id = `01${randomUUID().replaceAll('-', '').slice(0, 24).toUpperCase()}`;
   payload.event.event_type = type;
   payload.event.occurred_at = occurredAt;
   Object.assign(payload.event.data, data);

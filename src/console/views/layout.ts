@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { html, type Html } from '../html.ts';
-import type { Principal } from '../principal.ts';
+import type { Principal } from '../../auth/access.ts';
 import { can } from '../users.ts';
 
 /** What every page needs to render: who is looking, the form token, and how to show times and tweets. */

@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { requires } from '../../auth/guard.ts';
 import type { Incident, Post } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 
@@ -32,18 +32,13 @@ export function incidentView(incident: Incident) {
   };
 }
 
-export async function incidentRoutes(app: FastifyInstance, deps: { store: IncidentStore; authorized: (headers: IncomingHttpHeaders) => boolean }) {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!deps.authorized(request.headers)) {
-      return reply.code(401).send({ error: 'missing or wrong API token', details: [] });
-    }
-  });
-  app.get<{ Params: { key: string } }>('/api/incidents/:key', async (request, reply) => {
+export async function incidentRoutes(app: FastifyInstance, deps: { store: IncidentStore }) {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key', requires('view'), async (request, reply) => {
     const incident = await deps.store.get(request.params.key);
     if (!incident) return reply.code(404).send({ error: `no incident with key ${request.params.key}`, details: [] });
     return incidentView(incident);
   });
-  app.get<{ Querystring: { limit?: string } }>('/api/incidents', async (request) => {
+  app.get<{ Querystring: { limit?: string } }>('/api/incidents', requires('view'), async (request) => {
     const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50) || 50));
     const keys = await deps.store.recentKeys(limit);
     const incidents = await Promise.all(keys.map((k) => deps.store.get(k)));

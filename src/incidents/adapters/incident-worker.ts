@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { applyEventToAccounts, type AccountIds } from '../accounts.ts';
 import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from '../alert-rules.ts';
@@ -7,6 +7,7 @@ import { deliveryPriority } from '../delivery-priority.ts';
 import type { AlertEvent, Incident } from '../model.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
+import { checkQueuedEvent } from '../../ingest/event-schema.ts';
 import { withLogContext } from '../../ops/log-context.ts';
 import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../../queues.ts';
 
@@ -95,11 +96,19 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
   const coalescer = new Coalescer((key: string, events: AlertEvent[]) => applyAndSchedule(deps, key, events));
   const worker = new Worker<AlertEvent>(
     EVENTS_QUEUE,
-    (job: Job<AlertEvent>) =>
-      withLogContext({ incident: job.data.key }, async () => {
-        const applied = await coalescer.submit(job.data.key, job.data);
+    (job: Job<AlertEvent>) => {
+      const checked = checkQueuedEvent(job.data);
+      if ('problem' in checked) {
+        // Only the field names and rules are logged, never the values: they may be hostile text.
+        deps.logger.error({ job: job.id, problems: checked.problem.details }, 'event refused: it is not one a webhook would accept (added to the queue by hand?); nothing was announced');
+        throw new UnrecoverableError(`${checked.problem.message}: ${checked.problem.details.join('; ')}`);
+      }
+      const event = checked.event;
+      return withLogContext({ incident: event.key }, async () => {
+        const applied = await coalescer.submit(event.key, event);
         return { state: applied?.incident.state, scheduled: applied?.scheduled.map((p) => p.id) ?? [] };
-      }),
+      });
+    },
     {
       connection: deps.connection,
       prefix: deps.prefix,

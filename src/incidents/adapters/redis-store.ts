@@ -132,6 +132,18 @@ export class RedisIncidentStore implements IncidentStore {
     });
   }
 
+  /**
+   * How many alerts an incident has firing, and how many of `alertIds` would be new firing ones (not
+   * firing already): ingest refuses what would take an incident past its cap, and an Alertmanager
+   * group sent again does not count twice.
+   */
+  async firingAlerts(key: string, alertIds: readonly string[]): Promise<{ firing: number; fresh: number }> {
+    const [raw, marks] = await this.read(key, [...new Set(alertIds)]);
+    const firing = raw ? ((JSON.parse(raw) as Incident).firingAlerts ?? 0) : 0;
+    const fresh = [...new Set(alertIds)].filter((id) => marks.get(id)?.state !== 'firing').length;
+    return { firing, fresh };
+  }
+
   private async read(key: string, alertIds: readonly string[]): Promise<[string | null, Marks]> {
     if (alertIds.length === 0) return [await this.redis.get(this.incidentKey(key)), NO_MARKS];
     const replies = await this.redis.pipeline().get(this.incidentKey(key)).hmget(this.alertsKey(key), ...alertIds).exec();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { apiGuard } from '../../console/principal.ts';
+import { requires } from '../../auth/guard.ts';
 import { invalidPayload } from '../../ingest/validation.ts';
 import { changeSchema, scheduleSchema } from '../input.ts';
 import { maintenanceView } from '../view.ts';
@@ -19,7 +19,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 export async function maintenanceApi(app: FastifyInstance, deps: { maintenance: Maintenance; now?: () => number }) {
   const { maintenance } = deps;
   const now = deps.now ?? Date.now;
-  const guard = (permission: 'view' | 'decide') => ({ preHandler: apiGuard(permission, app.csrfProtection.bind(app)) });
+  const guard = requires;
   const actor = (request: { principal: { name: string } | null }) => request.principal!.name;
   app.setErrorHandler((err, _request, reply) => {
     if (err instanceof MaintenanceError) return reply.code(err.status).send({ error: err.message, details: err.details });
