@@ -49,6 +49,20 @@ export class MaintenanceError extends Error {
 
 const LIST_LIMIT = 200;
 
+/**
+ * Removes a withdrawn post's delivery job. A job running right now (woken early by an earlier post
+ * of the thread) cannot be removed and may park itself until the post's old due time: wait for it
+ * to settle. A job left behind would only find its post cancelled and do nothing.
+ */
+async function dropJob(posts: Pick<Queues, 'posts'>['posts'], jobId: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const job = await posts.getJob(jobId);
+    if (!job) return;
+    if ((await job.getState()) !== 'active' && (await job.remove().then(() => true, () => false))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export class Maintenance {
   private readonly now: () => number;
 
@@ -126,7 +140,7 @@ export class Maintenance {
       return { next: result.incident, result };
     });
     await after?.(held.incident);
-    for (const post of held.cancelled) await this.deps.queues.posts.remove(deliveryJobId(key, post.id)).catch(() => 0);
+    for (const post of held.cancelled) await dropJob(this.deps.queues.posts, deliveryJobId(key, post.id));
     await this.queue(held);
     this.deps.logger.info({ incident: key, actor, scheduled: held.scheduled.map((p) => p.id), cancelled: held.cancelled.map((p) => p.id) }, action);
     return held.incident;
