@@ -88,6 +88,7 @@ const schema = z.object({
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
+  HERALD_MAINTENANCE_GRACE_SECONDS: seconds(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -149,6 +150,8 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
+  /** Alerts covered by a maintenance window stay quiet this long past its end; then they are announced. */
+  maintenanceGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
   });
 }
 

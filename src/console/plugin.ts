@@ -69,7 +69,8 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   app.addHook('onRequest', resolvePrincipal({ users: config.users, sessions, apiToken: config.apiToken }));
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
-  const maintenance = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
+  const { maintenance, close } = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
+  app.addHook('onClose', close);
   await app.register(maintenanceApi, { maintenance });
   await app.register(consolePages, {
     approvals,

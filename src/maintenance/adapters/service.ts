@@ -18,7 +18,10 @@ import { deliveryJobId, scheduleDelivery, type Queues } from '../../queues.ts';
 import { changeFrom, windowFrom, windowProblems, type changeSchema, type ScheduleInput } from '../input.ts';
 import { cancelWindow, changeWindow, finishWindow, MaintenanceRefusal, scheduleWindow, type Planned } from '../rules.ts';
 import { isMaintenance } from '../window.ts';
+import { maintenanceIndexKey } from './calendar.ts';
 import type { z } from 'zod';
+import type { Queue } from 'bullmq';
+import { armOverrunCheck, type OverrunJob } from './overrun.ts';
 
 /** The approval policy sees maintenance posts as coming from this source (rules may name it). */
 export const MAINTENANCE_SOURCE = 'maintenance';
@@ -32,6 +35,8 @@ export interface MaintenanceDeps {
   policy: ApprovalPolicy;
   compose: Composer;
   logger: Logger;
+  /** Where the overrun check is queued (overrun.ts), and the grace period after a window's end. */
+  overrun?: { queue: Queue<OverrunJob>; graceMs: number };
   now?: () => number;
 }
 
@@ -71,7 +76,7 @@ export class Maintenance {
   }
 
   private get indexKey(): string {
-    return `${this.deps.prefix}:maintenance`;
+    return maintenanceIndexKey(this.deps.prefix);
   }
 
   async schedule(actor: string, input: ScheduleInput): Promise<Incident> {
@@ -85,6 +90,7 @@ export class Maintenance {
     await this.deps.store.update(key, (current) => ({ next: current ? null : held.incident, result: null }));
     await this.deps.redis.zadd(this.indexKey, Date.parse(window.startsAt), key);
     await this.queue(held);
+    await this.armOverrun(held.incident);
     this.deps.logger.info({ incident: key, actor, startsAt: window.startsAt, endsAt: window.endsAt, posts: held.scheduled.length }, 'maintenance scheduled');
     return held.incident;
   }
@@ -142,6 +148,7 @@ export class Maintenance {
     await after?.(held.incident);
     for (const post of held.cancelled) await dropJob(this.deps.queues.posts, deliveryJobId(key, post.id));
     await this.queue(held);
+    await this.armOverrun(held.incident);
     this.deps.logger.info({ incident: key, actor, scheduled: held.scheduled.map((p) => p.id), cancelled: held.cancelled.map((p) => p.id) }, action);
     return held.incident;
   }
@@ -152,6 +159,10 @@ export class Maintenance {
     const audited = { ...planned.incident, audit: [...(planned.incident.audit ?? []), { at, actor, action }] };
     const ctx = { policy: this.deps.policy, compose: this.deps.compose, source: MAINTENANCE_SOURCE, at };
     return holdForApproval(previous, { incident: audited, changed: true, scheduled: planned.scheduled, cancelled: planned.cancelled }, ctx);
+  }
+
+  private async armOverrun(incident: Incident): Promise<void> {
+    if (this.deps.overrun) await armOverrunCheck(this.deps.overrun.queue, incident, this.deps.overrun.graceMs);
   }
 
   private async queue(planned: Planned): Promise<void> {
