@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import ICAL from 'ical.js';
 import { startFakeX, type FakeX, type FakePost } from './helpers/fake-x.ts';
 import { settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
@@ -28,6 +29,9 @@ describe('scheduled maintenance on two accounts', () => {
       HERALD_LOCALE: 'ko',
       HERALD_FOLLOWUP_MINUTES: '0',
       HERALD_API_TOKEN: API_TOKEN,
+      // Maintenance notices are deferrable posts (minor): room for every test's notices in one window.
+      HERALD_X_BUDGET_15MIN: '200',
+      HERALD_X_BUDGET_24H: '1000',
       X_JA_APP_KEY: 'ja-key', X_JA_APP_SECRET: 'ja-secret', X_JA_ACCESS_TOKEN: 'ja-token', X_JA_ACCESS_SECRET: 'ja-token-secret',
       X_JA_API_BASE_URL: fakeJa.url,
     });
@@ -127,6 +131,38 @@ describe('scheduled maintenance on two accounts', () => {
     assert.equal(backwards.status, 400);
     assert.deepEqual(backwards.body.details, ['endsAt: must be after startsAt']);
     assert.equal((await call('GET', '/api/maintenance')).body.length, before);
+  });
+
+  it('shows upcoming maintenance on the status page and its feed, and in an iCalendar feed that parses back', async () => {
+    const startsAt = inSeconds(3600);
+    const endsAt = inSeconds(7200);
+    const { key } = (await call('POST', '/api/maintenance', { service: 'Talk Six', feature: 'messaging', startsAt, endsAt, announceAhead: ['PT2H'] })).body;
+    await waitPosts(t.fakeX, 'Talk Six', 1);
+    await waitPosts(fakeJa, 'Talk Six', 1);
+    await t.waitFor(async () => (await call('GET', `/api/maintenance/${key}`)).body.tweets.length === 2, 'both roots recorded');
+    const page = await (await fetch(`${t.url}/status`)).text();
+    assert.match(page, new RegExp(`id="m-${key}"[^]*Talk Six 점검`));
+    assert.ok(page.includes(postsOf(t.fakeX, 'Talk Six')[0]!.text.split('\n')[0]!), 'the announcement on the page');
+    const feed = await (await fetch(`${t.url}/status/feed.xml`)).text();
+    assert.ok(feed.includes(`#m-${key}`), 'an entry for the window in the feed');
+
+    const parse = async (path: string) => {
+      const res = await fetch(`${t.url}${path}`);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/calendar/);
+      return new ICAL.Component(ICAL.parse(await res.text())).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    };
+    const event = (await parse('/status/maintenance.ics')).find((e) => e.uid === `${key}@herald`)!;
+    assert.equal(event.summary, 'Talk Six 점검');
+    assert.equal(event.startDate.toJSDate().toISOString(), new Date(Math.floor(Date.parse(startsAt) / 1000) * 1000).toISOString());
+    assert.equal(event.endDate.toJSDate().toISOString(), new Date(Math.floor(Date.parse(endsAt) / 1000) * 1000).toISOString());
+    assert.equal((await parse('/status/ja/maintenance.ics')).find((e) => e.uid === `${key}@herald`)!.summary, 'Talk Sixのメンテナンス');
+
+    await call('POST', `/api/maintenance/${key}/cancel`);
+    const cancelled = (await parse('/status/maintenance.ics')).find((e) => e.uid === `${key}@herald`)!;
+    assert.equal(cancelled.component.getFirstPropertyValue('status'), 'CANCELLED');
+    assert.ok(cancelled.sequence > event.sequence, 'calendar clients see the change');
+    assert.ok(!(await (await fetch(`${t.url}/status`)).text()).includes(`id="m-${key}"`), 'no longer shown as upcoming');
+    await waitPosts(t.fakeX, 'Talk Six', 2);
   });
 
   it('refuses scheduling without the API token or a session', async () => {
