@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ICAL from 'ical.js';
+import { main } from '../src/cli.ts';
 import { startFakeX, type FakeX, type FakePost } from './helpers/fake-x.ts';
 import { settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
@@ -163,6 +164,23 @@ describe('scheduled maintenance on two accounts', () => {
     assert.ok(cancelled.sequence > event.sequence, 'calendar clients see the change');
     assert.ok(!(await (await fetch(`${t.url}/status`)).text()).includes(`id="m-${key}"`), 'no longer shown as upcoming');
     await waitPosts(t.fakeX, 'Talk Six', 2);
+  });
+
+  it('schedules, lists and cancels a window from the command line', async () => {
+    const cli = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(['maintenance', ...args, '--url', t.url], { out: (x) => void (out += x), err: (x) => void (err += x), env: { HERALD_API_TOKEN: API_TOKEN }, cwd: process.cwd() });
+      return { code, out, err };
+    };
+    const made = await cli('schedule', '--service', 'Talk Cli', '--feature', 'signup', '--starts', inSeconds(3600), '--ends', inSeconds(5400), '--ahead', 'none');
+    assert.equal(made.code, 0, made.err);
+    const key = made.out.split(' ')[0]!;
+    assert.match((await cli('list')).out, new RegExp(`${key}  scheduled  Talk Cli \\(signup\\)`));
+    assert.match((await cli('cancel', key)).out, /cancelled/);
+    const refused = await cli('schedule', '--service', 'Talk Cli', '--feature', 'signup', '--starts', 'soon', '--ends', inSeconds(60));
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /answered 400[^]*startsAt:/);
   });
 
   it('refuses scheduling without the API token or a session', async () => {
