@@ -12,6 +12,7 @@ import { hashPasswordCommand } from './console/hash-password-cli.ts';
 import type { CliCommand, CliIo } from './cli-command.ts';
 import { apiClientSettings, catalogSettings, noSettings, previewSettings, reportSettings } from './cli-settings.ts';
 import { ConfigError } from './config.ts';
+import { maintenanceCommand } from './maintenance/adapters/cli.ts';
 
 export type { CliCommand, CliIo } from './cli-command.ts';
 
@@ -32,6 +33,7 @@ const commands: Record<string, Runnable> = {
   report: reading(reportCommand, reportSettings),
   drafts: reading(draftsCommand, apiClientSettings),
   'hash-password': reading(hashPasswordCommand, noSettings),
+  maintenance: reading(maintenanceCommand, apiClientSettings),
 };
 
 function help(): string {

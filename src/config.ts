@@ -112,6 +112,7 @@ const schema = z.object({
   HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
   HERALD_MAX_ALERTS_PER_PAYLOAD: count(5000),
   HERALD_MAX_FIRING_ALERTS_PER_INCIDENT: count(20_000),
+  HERALD_MAINTENANCE_GRACE_SECONDS: seconds(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -187,6 +188,8 @@ export interface Config {
   shutdownMs: number;
   /** Limits on what one webhook may bring (413 beyond them). */
   limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
+  /** Alerts covered by a maintenance window stay quiet this long past its end; then they are announced. */
+  maintenanceGraceMs: number;
 }
 
 export class ConfigError extends HeraldError {
@@ -297,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     requestTimeoutMs: Math.round(e.HERALD_REQUEST_TIMEOUT_SECONDS * 1000),
     shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
     limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
+    maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
   });
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Incident, Post } from '../src/incidents/model.ts';
+import type { AlertEvent, Incident, Post } from '../src/incidents/model.ts';
+import { applyEvent } from '../src/incidents/rules.ts';
+import { announceOverrun, matchWindow, quietDuringMaintenance, type QuietWindow } from '../src/maintenance/quiet.ts';
 import { cancelWindow, changeWindow, finishWindow, scheduleWindow } from '../src/maintenance/rules.ts';
 import { windowState, type MaintenanceWindow } from '../src/maintenance/window.ts';
 
@@ -120,5 +122,52 @@ describe('the maintenance thread, as pure rules', () => {
     const replied = cancelWindow(announced, at('2026-05-19T12:00:00.000Z'));
     assert.deepEqual(plan(replied.scheduled), [['cancelled-1', '2026-05-19T12:00:00.000Z', false]]);
     assert.equal(windowState(replied.incident, at('2026-05-19T12:00:00.000Z')), 'cancelled');
+  });
+});
+
+describe('alerts during a window, as pure rules', () => {
+  const quietWindow: QuietWindow = {
+    key: 'maint-1',
+    service: 'KakaoTalk',
+    features: ['messaging'],
+    startsMs: at('2026-05-20T02:00:00.000Z'),
+    endsMs: at('2026-05-20T04:00:00.000Z'),
+    threads: new Map([[undefined, '700']]),
+  };
+  const GRACE = { maintenance: 10 * 60_000, open: 0 };
+  const alert = (receivedAt: string, over: Partial<AlertEvent> = {}): AlertEvent => ({
+    key: 'talk-messaging', status: 'open', service: 'kakaotalk', feature: 'messaging', severity: 'major', at: receivedAt, source: 'alertmanager', receivedAt, ...over,
+  });
+  const RULES = { graceMs: 0, reopenWindowMs: 3600_000 };
+
+  it('covers the same service and feature from the start until the grace period after the end', () => {
+    assert.equal(matchWindow([quietWindow], alert('2026-05-20T01:59:59.000Z'), GRACE.maintenance), undefined);
+    assert.equal(matchWindow([quietWindow], alert('2026-05-20T02:00:00.000Z'), GRACE.maintenance)?.quiet, true);
+    assert.equal(matchWindow([quietWindow], alert('2026-05-20T04:09:59.000Z'), GRACE.maintenance)?.quiet, true);
+    assert.equal(matchWindow([quietWindow], alert('2026-05-20T04:10:00.000Z'), GRACE.maintenance)?.quiet, false);
+    assert.equal(matchWindow([quietWindow], alert('2026-05-20T03:00:00.000Z', { feature: 'login' }), GRACE.maintenance)?.quiet, false);
+    assert.equal(matchWindow([quietWindow], alert('2026-05-20T03:00:00.000Z', { service: 'Other' }), GRACE.maintenance), undefined);
+  });
+
+  it('records an outage the window covers with its announcement withdrawn, saying why', () => {
+    const event = alert('2026-05-20T03:00:00.000Z');
+    const applied = quietDuringMaintenance(applyEvent(null, event, RULES), event, [quietWindow], GRACE);
+    assert.deepEqual(applied.scheduled, []);
+    assert.equal(applied.incident.posts[0]!.status, 'cancelled');
+    assert.match(applied.incident.posts[0]!.note!, /^not announced: scheduled maintenance maint-1/);
+  });
+
+  it('announces an uncovered feature as a reply in the maintenance thread', () => {
+    const event = alert('2026-05-20T03:00:00.000Z', { feature: 'login' });
+    const applied = quietDuringMaintenance(applyEvent(null, event, RULES), event, [quietWindow], GRACE);
+    assert.deepEqual(applied.scheduled.map((p) => [p.id, p.replyTo]), [['open-1', '700']]);
+  });
+
+  it('announces a held-back outage still open when the window has overrun, in its thread', () => {
+    const event = alert('2026-05-20T03:00:00.000Z');
+    const held = quietDuringMaintenance(applyEvent(null, event, RULES), event, [quietWindow], GRACE).incident;
+    const overrun = announceOverrun(held, quietWindow, '2026-05-20T04:10:00.000Z');
+    assert.deepEqual(overrun?.scheduled.map((p) => [p.id, p.dueAt, p.replyTo]), [['open-2', '2026-05-20T04:10:00.000Z', '700']]);
+    assert.equal(announceOverrun({ ...held, state: 'resolved' }, quietWindow, '2026-05-20T04:10:00.000Z'), undefined);
   });
 });

@@ -9,6 +9,8 @@ import { workerConnection } from '../ops/redis-connect.ts';
 import { ReplicaWait } from '../ops/replicas.ts';
 import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
+import { startOverrunWorker } from '../maintenance/adapters/overrun.ts';
+import { quietHold } from '../maintenance/adapters/quiet-hold.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
 import { startAccountProbe } from '../publish/x-account.ts';
 import type { Stop, WorkParts } from './shared.ts';
@@ -28,15 +30,18 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const connection = workerConnection(config.redis, parts.redis);
   const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
   const hold = approvalHold(config);
+  // Alerts a maintenance window covers are recorded, not announced (maintenance/quiet.ts).
+  const maintenance = quietHold(config, { redis: parts.redis, prefix, store }, hold);
   const workers: Worker[] = [];
   const timers: Stop[] = [];
 
-  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold, lockMs: config.delivery.jobLockMs });
+  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs });
   const guards = openDeliveryGuards(parts.redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
   const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose: accountComposer(config), guards, logger, replicas });
   observeDeliveries(delivery, store, metrics, logger);
   workers.push(incidentWorker, delivery);
+  workers.push(startOverrunWorker({ connection, prefix, store, queues, hold, logger }));
 
   const sweepMs = timings.sweepIntervalMs ?? config.sweepMs;
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));

@@ -15,6 +15,7 @@ import type { Applied } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { Queues } from '../queues.ts';
 import { maintenanceApi } from '../maintenance/adapters/routes.ts';
+import { maintenanceConsole } from '../maintenance/adapters/console.ts';
 import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
 import { consolePages } from './pages.ts';
@@ -67,8 +68,10 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   });
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
-  const maintenance = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
+  const { maintenance, close } = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
+  app.addHook('onClose', close);
   await app.register(maintenanceApi, { maintenance });
+  await app.register(maintenanceConsole, { maintenance, timezone: config.timezone, tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined) });
   await app.register(consolePages, {
     approvals,
     store: options.store,

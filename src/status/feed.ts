@@ -3,6 +3,7 @@ import { Feed } from 'feed';
 import type { StatusLabels } from './labels.ts';
 import { escapeHtml } from './page.ts';
 import type { StatusView } from './view.ts';
+import { maintenanceFeedItems } from '../maintenance/public.ts';
 
 const MAX_ENTRIES = 50;
 
@@ -33,5 +34,6 @@ export function renderAtom(view: StatusView, options: { pageUrl: string; feedUrl
       date: new Date(tweet.postedAt),
     });
   }
+  for (const item of maintenanceFeedItems(view.maintenance, options)) feed.addItem(item);
   return feed.atom1();
 }

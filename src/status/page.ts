@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { ThreadTweet } from '../journal/journal.ts';
 import type { StatusLabels } from './labels.ts';
 import { RECENT_DAYS, type PublicIncident, type StatusView } from './view.ts';
+import { maintenanceSection, type Locale } from '../maintenance/public.ts';
 
 export interface PageOptions {
   locale: string;
@@ -10,6 +11,8 @@ export interface PageOptions {
   labels: StatusLabels;
   dryRun: boolean;
   feedPath: string;
+  /** The iCalendar feed of maintenance windows. */
+  calendarPath?: string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -51,6 +54,7 @@ export function renderStatusPage(view: StatusView, options: PageOptions): string
 <h1>${escapeHtml(labels.title)}</h1>
 ${options.dryRun ? `<p class="note">${escapeHtml(labels.dryRun)}</p>` : ''}
 ${section(labels.current, view.current, labels.noneCurrent)}
+${options.calendarPath ? maintenanceSection(view.maintenance, { locale: options.locale as Locale, timezone: options.timezone, calendarPath: options.calendarPath, escape: escapeHtml }) : ''}
 ${section(labels.recent, view.recent, labels.noneRecent(RECENT_DAYS))}
 <footer>${view.updatedAt ? `${escapeHtml(labels.lastUpdate)}: ${when(view.updatedAt)} · ` : ''}<a href="${escapeHtml(options.feedPath)}">${escapeHtml(labels.feed)}</a></footer>
 </body>

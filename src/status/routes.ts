@@ -7,6 +7,7 @@ import { renderAtom } from './feed.ts';
 import { STATUS_LABELS } from './labels.ts';
 import { renderStatusPage } from './page.ts';
 import { statusView } from './view.ts';
+import { maintenanceCalendar } from '../maintenance/public.ts';
 
 /** One public page: the default account's at `/status`, another's at `/status/<id>`. */
 export interface StatusPageConfig {
@@ -29,7 +30,7 @@ const LOOK_BACK = 200;
 const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
 
 /**
- * `GET /status` and `GET /status/feed.xml` (and `/status/<account>[/feed.xml]` for each further
+ * `GET /status`, `GET /status/feed.xml` and `GET /status/maintenance.ics` (and `/status/<account>[/feed.xml]` for each further
  * account): public, no sign-in, cacheable (ETag and Cache-Control; a matching If-None-Match gets 304).
  */
 export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
@@ -47,13 +48,17 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
     const path = page.account === undefined ? '/status' : `/status/${page.account}`;
     const labels = STATUS_LABELS[page.locale];
     app.get(path, async (_request, reply) => {
-      const html = renderStatusPage(await view(page.account), { locale: page.locale, timezone: page.timezone, labels, dryRun: page.dryRun, feedPath: `${path}/feed.xml` });
+      const html = renderStatusPage(await view(page.account), { locale: page.locale, timezone: page.timezone, labels, dryRun: page.dryRun, feedPath: `${path}/feed.xml`, calendarPath: `${path}/maintenance.ics` });
       return reply.type('text/html; charset=utf-8').header('cache-control', CACHE_CONTROL).send(html);
     });
     app.get(`${path}/feed.xml`, async (request, reply) => {
       const base = origin(request);
       const xml = renderAtom(await view(page.account), { pageUrl: `${base}${path}`, feedUrl: `${base}${path}/feed.xml`, locale: page.locale, labels });
       return reply.type('application/atom+xml; charset=utf-8').header('cache-control', CACHE_CONTROL).send(xml);
+    });
+    app.get(`${path}/maintenance.ics`, async (request, reply) => {
+      const ics = maintenanceCalendar((await view(page.account)).maintenance, { locale: page.locale, pageUrl: `${origin(request)}${path}`, nowMs: now(), name: labels.title });
+      return reply.type('text/calendar; charset=utf-8').header('cache-control', CACHE_CONTROL).send(ics);
     });
   }
 }

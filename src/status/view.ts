@@ -5,6 +5,7 @@
  */
 import type { Incident } from '../incidents/model.ts';
 import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
+import { publicWindows, type PublicWindow } from '../maintenance/public.ts';
 
 export interface PublicIncident {
   /** Anchor on the page and id in the feed: the first tweet's id, never the incident key. */
@@ -20,6 +21,8 @@ export interface StatusView {
   recent: PublicIncident[];
   /** The latest tweet's time across the page; absent when nothing was ever posted. */
   updatedAt?: string;
+  /** Scheduled maintenance windows (maintenance/public.ts); their threads are not outages. */
+  maintenance: PublicWindow[];
 }
 
 export const RECENT_DAYS = 14;
@@ -28,6 +31,7 @@ const MAX_RECENT = 20;
 /** The page of one account (undefined: the default one): only its own tweets. */
 export function statusView(incidents: readonly Incident[], nowMs: number, link: TweetLink, account?: string): StatusView {
   const shown = incidents.flatMap((incident): PublicIncident[] => {
+    if (incident.topic === 'maintenance') return [];
     const tweets = postedTweets(incident, link, { account });
     if (tweets.length === 0) return []; // nothing was said publicly, so nothing is shown
     return [{ id: tweets[0]!.id, ongoing: incident.state === 'open', tweets, updatedAt: tweets.at(-1)!.postedAt }];
@@ -37,5 +41,5 @@ export function statusView(incidents: readonly Incident[], nowMs: number, link: 
   const current = shown.filter((i) => i.ongoing).sort(newestFirst);
   const recent = shown.filter((i) => !i.ongoing && Date.parse(i.updatedAt) >= since).sort(newestFirst).slice(0, MAX_RECENT);
   const updatedAt = [...current, ...recent].map((i) => i.updatedAt).sort().at(-1);
-  return { current, recent, ...(updatedAt && { updatedAt }) };
+  return { current, recent, ...(updatedAt && { updatedAt }), maintenance: publicWindows(incidents, nowMs, link, account) };
 }

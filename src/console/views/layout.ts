@@ -28,7 +28,7 @@ export function relative(iso: string, now: Date): string {
 
 export const csrfField = (ctx: ViewContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
-type Section = 'drafts' | 'incidents' | 'new' | 'announce' | 'audit' | 'none';
+type Section = 'drafts' | 'incidents' | 'new' | 'announce' | 'maintenance' | 'audit' | 'none';
 
 function nav(ctx: ViewContext, active: Section, drafts: number | undefined): Html {
   const who = ctx.principal;
@@ -39,6 +39,7 @@ function nav(ctx: ViewContext, active: Section, drafts: number | undefined): Htm
     ${link('drafts', '/console', html`Drafts <span class="count" id="draft-count">${drafts ?? ''}</span>`)}
     ${link('incidents', '/console/incidents', 'Incidents')}
     ${can(who.role, 'decide') ? [link('new', '/console/incidents/new', 'New incident'), link('announce', '/console/announcements/new', 'Announcement')] : []}
+    ${link('maintenance', '/console/maintenance', 'Maintenance')}
     ${can(who.role, 'audit') ? link('audit', '/console/audit', 'Audit log') : ''}
   </nav>
   <form class="signout" method="post" action="/console/logout">${csrfField(ctx)}<span>${who.name} · ${who.role}</span> <button type="submit">Sign out</button></form>`;

@@ -38,6 +38,8 @@ export interface IncidentWorkerDeps {
   concurrency?: number;
   /** The approval policy (approval/hold.ts): turns what the event planned into drafts where it says so. */
   hold?: (previous: Incident | null, applied: Applied, event: AlertEvent) => Applied;
+  /** Runs before each batch of events is applied (maintenance windows are read here, for `hold`). */
+  prepare?: () => Promise<void>;
   /** BullMQ lock: how soon an event held by a killed worker (or lost in a Redis restart) runs again. */
   lockMs?: number;
 }
@@ -56,10 +58,11 @@ function applyOneWith(deps: Pick<IncidentWorkerDeps, 'accounts' | 'hold'>): Appl
 }
 
 export async function applyAndSchedule(
-  deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold'>,
+  deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold' | 'prepare'>,
   key: string,
   events: readonly AlertEvent[],
 ) {
+  await deps.prepare?.();
   const alertIds = events.flatMap((e) => (e.alertId ? [e.alertId] : []));
   const applyOne = applyOneWith(deps);
   const applied = await deps.store.updateForAlerts<AppliedBatch | null>(key, alertIds, (current, marks) => {

@@ -3,7 +3,7 @@ import { requires } from '../../auth/guard.ts';
 import { invalidPayload } from '../../ingest/validation.ts';
 import { changeSchema, scheduleSchema } from '../input.ts';
 import { maintenanceView } from '../view.ts';
-import { MaintenanceError, type Maintenance } from './service.ts';
+import type { Maintenance } from './service.ts';
 import type { z } from 'zod';
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -21,11 +21,6 @@ export async function maintenanceApi(app: FastifyInstance, deps: { maintenance: 
   const now = deps.now ?? Date.now;
   const guard = requires;
   const actor = (request: { principal: { name: string } | null }) => request.principal!.name;
-  app.setErrorHandler((err, _request, reply) => {
-    if (err instanceof MaintenanceError) return reply.code(err.status).send({ error: err.message, details: err.details });
-    if (err instanceof Error && err.name === 'InvalidPayload') return reply.code(400).send({ error: err.message, details: (err as Error & { details: string[] }).details });
-    throw err;
-  });
 
   app.post('/api/maintenance', guard('decide'), async (request, reply) => {
     const incident = await maintenance.schedule(actor(request), parse(scheduleSchema, request.body));

@@ -18,7 +18,11 @@ import { deliveryJobId, scheduleDelivery, type Queues } from '../../queues.ts';
 import { changeFrom, windowFrom, windowProblems, type changeSchema, type ScheduleInput } from '../input.ts';
 import { cancelWindow, changeWindow, finishWindow, MaintenanceRefusal, scheduleWindow, type Planned } from '../rules.ts';
 import { isMaintenance } from '../window.ts';
+import { maintenanceIndexKey } from './calendar.ts';
 import type { z } from 'zod';
+import type { Queue } from 'bullmq';
+import { armOverrunCheck, type OverrunJob } from './overrun.ts';
+import { HeraldError } from '../../errors.ts';
 
 /** The approval policy sees maintenance posts as coming from this source (rules may name it). */
 export const MAINTENANCE_SOURCE = 'maintenance';
@@ -32,22 +36,37 @@ export interface MaintenanceDeps {
   policy: ApprovalPolicy;
   compose: Composer;
   logger: Logger;
+  /** Where the overrun check is queued (overrun.ts), and the grace period after a window's end. */
+  overrun?: { queue: Queue<OverrunJob>; graceMs: number };
   now?: () => number;
 }
 
 /** A refusal with the HTTP status the API answers it with. */
-export class MaintenanceError extends Error {
+const CODES = { 400: 'HERALD_INVALID_PAYLOAD', 404: 'HERALD_NOT_FOUND', 409: 'HERALD_CONFLICT' } as const;
+
+/** A refused maintenance request; the one error handler (server.ts) answers it with its status. */
+export class MaintenanceError extends HeraldError {
   override readonly name = 'MaintenanceError';
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
+  constructor(status: keyof typeof CODES, message: string, details: string[] = []) {
+    super(CODES[status], message, { details });
   }
 }
 
 const LIST_LIMIT = 200;
+
+/**
+ * Removes a withdrawn post's delivery job. A job running right now (woken early by an earlier post
+ * of the thread) cannot be removed and may park itself until the post's old due time: wait for it
+ * to settle. A job left behind would only find its post cancelled and do nothing.
+ */
+async function dropJob(posts: Pick<Queues, 'posts'>['posts'], jobId: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const job = await posts.getJob(jobId);
+    if (!job) return;
+    if ((await job.getState()) !== 'active' && (await job.remove().then(() => true, () => false))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 export class Maintenance {
   private readonly now: () => number;
@@ -57,7 +76,7 @@ export class Maintenance {
   }
 
   private get indexKey(): string {
-    return `${this.deps.prefix}:maintenance`;
+    return maintenanceIndexKey(this.deps.prefix);
   }
 
   async schedule(actor: string, input: ScheduleInput): Promise<Incident> {
@@ -71,6 +90,7 @@ export class Maintenance {
     await this.deps.store.update(key, (current) => ({ next: current ? null : held.incident, result: null }));
     await this.deps.redis.zadd(this.indexKey, Date.parse(window.startsAt), key);
     await this.queue(held);
+    await this.armOverrun(held.incident);
     this.deps.logger.info({ incident: key, actor, startsAt: window.startsAt, endsAt: window.endsAt, posts: held.scheduled.length }, 'maintenance scheduled');
     return held.incident;
   }
@@ -126,8 +146,9 @@ export class Maintenance {
       return { next: result.incident, result };
     });
     await after?.(held.incident);
-    for (const post of held.cancelled) await this.deps.queues.posts.remove(deliveryJobId(key, post.id)).catch(() => 0);
+    for (const post of held.cancelled) await dropJob(this.deps.queues.posts, deliveryJobId(key, post.id));
     await this.queue(held);
+    await this.armOverrun(held.incident);
     this.deps.logger.info({ incident: key, actor, scheduled: held.scheduled.map((p) => p.id), cancelled: held.cancelled.map((p) => p.id) }, action);
     return held.incident;
   }
@@ -138,6 +159,10 @@ export class Maintenance {
     const audited = { ...planned.incident, audit: [...(planned.incident.audit ?? []), { at, actor, action }] };
     const ctx = { policy: this.deps.policy, compose: this.deps.compose, source: MAINTENANCE_SOURCE, at };
     return holdForApproval(previous, { incident: audited, changed: true, scheduled: planned.scheduled, cancelled: planned.cancelled }, ctx);
+  }
+
+  private async armOverrun(incident: Incident): Promise<void> {
+    if (this.deps.overrun) await armOverrunCheck(this.deps.overrun.queue, incident, this.deps.overrun.graceMs);
   }
 
   private async queue(planned: Planned): Promise<void> {

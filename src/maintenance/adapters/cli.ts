@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import type { CliCommand } from '../../cli-command.ts';
+import type { ApiClientSettings } from '../../cli-settings.ts';
+import { call, HeraldRefused } from '../../console/drafts-cli.ts';
+import type { MaintenanceView } from '../view.ts';
+
+/**
+ * `herald maintenance list|schedule|move|done|cancel`: the running service's maintenance API from a
+ * terminal, with HERALD_API_TOKEN, like `herald drafts`.
+ */
+const USAGE = [
+  'herald maintenance list [--json]',
+  '  | schedule --service <name> --feature <feature> --starts <ISO time> --ends <ISO time> [--ahead PT24H,PT1H | --ahead none]',
+  '  | move <key> [--starts <ISO time>] [--ends <ISO time>]',
+  '  | done <key> | cancel <key>   [--url http://127.0.0.1:8080]',
+].join('\n');
+
+const line = (w: MaintenanceView) => `${w.key}  ${w.state}  ${w.service} (${w.impacts.map((i) => i.feature).join(', ')})  ${w.startsAt} – ${w.endsAt}  ${w.tweets.length} tweet(s)\n`;
+
+export const maintenanceCommand: CliCommand<ApiClientSettings> = {
+  summary: 'schedule, list, move, finish or cancel maintenance windows in a running herald (HERALD_API_TOKEN)',
+  usage: USAGE,
+  async run(args, io, settings) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        url: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        service: { type: 'string' },
+        feature: { type: 'string' },
+        starts: { type: 'string' },
+        ends: { type: 'string' },
+        ahead: { type: 'string' },
+      },
+      allowPositionals: true,
+    });
+    const [verb, key] = positionals;
+    const token = settings.apiToken;
+    if (!token) {
+      io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
+      return 2;
+    }
+    const base = values.url ?? settings.url;
+    const needsKey = verb === 'move' || verb === 'done' || verb === 'cancel';
+    if (!verb || !['list', 'schedule', 'move', 'done', 'cancel'].includes(verb) || (needsKey && !key)) {
+      io.err(`usage: ${USAGE}\n`);
+      return 2;
+    }
+    try {
+      if (verb === 'list') {
+        const windows = (await call(io, base, token, 'GET', '/api/maintenance')) as MaintenanceView[];
+        if (values.json) io.out(`${JSON.stringify(windows, null, 2)}\n`);
+        else io.out(windows.length === 0 ? 'no maintenance scheduled\n' : windows.map(line).join(''));
+        return 0;
+      }
+      let done: MaintenanceView;
+      if (verb === 'schedule') {
+        const ahead = values.ahead === undefined ? undefined : values.ahead === 'none' ? [] : values.ahead.split(',').map((d) => d.trim());
+        done = (await call(io, base, token, 'POST', '/api/maintenance', { service: values.service, feature: values.feature, startsAt: values.starts, endsAt: values.ends, ...(ahead && { announceAhead: ahead }) })) as MaintenanceView;
+      } else if (verb === 'move') {
+        done = (await call(io, base, token, 'PATCH', `/api/maintenance/${encodeURIComponent(key!)}`, { ...(values.starts && { startsAt: values.starts }), ...(values.ends && { endsAt: values.ends }) })) as MaintenanceView;
+      } else {
+        done = (await call(io, base, token, 'POST', `/api/maintenance/${encodeURIComponent(key!)}/${verb}`, {})) as MaintenanceView;
+      }
+      io.out(line(done));
+      return 0;
+    } catch (err) {
+      if (!(err instanceof HeraldRefused)) throw err;
+      io.err(`${err.message}\n`);
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * The overrun check: a delayed job per window, due at its end plus the maintenance grace period.
+ * When it runs, every open outage that window held back is announced in its thread (quiet.ts,
+ * `announceOverrun`). Moving, extending or finishing the window queues a job for the new end; a
+ * job for an end that no longer holds does nothing.
+ */
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { deliveryPriority } from '../../incidents/delivery-priority.ts';
+import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
+import type { IncidentStore } from '../../incidents/store.ts';
+import { withLogContext } from '../../ops/log-context.ts';
+import { digest, scheduleDelivery, type Queues } from '../../queues.ts';
+import { announceOverrun, quietWindowOf } from '../quiet.ts';
+import { effectiveEnd } from '../window.ts';
+import type { Incident } from '../../incidents/model.ts';
+
+export const MAINTENANCE_QUEUE = 'maintenance';
+
+export interface OverrunJob {
+  key: string;
+  /** The window end (ISO) the job was queued for. */
+  endsAt: string;
+}
+
+export function openMaintenanceQueue(connection: ConnectionOptions, prefix: string): Queue<OverrunJob> {
+  return new Queue<OverrunJob>(MAINTENANCE_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
+}
+
+/** Queues the overrun check for the window's current end; idempotent per end. */
+export async function armOverrunCheck(queue: Queue<OverrunJob>, incident: Incident, graceMs: number): Promise<void> {
+  const window = incident.maintenance!;
+  if (window.cancelledAt !== undefined) return;
+  const endsAt = effectiveEnd(window);
+  const delay = Math.max(0, Date.parse(endsAt) + graceMs - Date.now());
+  await queue.add('overrun', { key: incident.key, endsAt }, { jobId: `overrun-${digest(incident.key)}-${Date.parse(endsAt)}`, delay });
+}
+
+export interface OverrunDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+  store: IncidentStore;
+  queues: Pick<Queues, 'posts'>;
+  hold: ApprovalHold;
+  logger: Logger;
+}
+
+async function check(deps: OverrunDeps, job: Job<OverrunJob>): Promise<string> {
+  const incident = await deps.store.get(job.data.key);
+  const window = incident && quietWindowOf(incident);
+  if (!window || effectiveEnd(incident.maintenance!) !== job.data.endsAt) return 'skipped: the window changed or is gone';
+  const at = new Date().toISOString();
+  let announced = 0;
+  for (const key of await deps.store.activeKeys()) {
+    const applied = await deps.store.update(key, (current) => {
+      const overrun = announceOverrun(current, window, at);
+      if (!overrun) return { next: null, result: undefined };
+      const held = deps.hold(current, overrun, { source: 'maintenance', receivedAt: at });
+      return { next: held.incident, result: held };
+    });
+    for (const post of applied?.scheduled ?? []) {
+      await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(applied!.incident, post) });
+      announced++;
+    }
+    if (applied) deps.logger.warn({ incident: key, maintenance: window.key }, 'the maintenance window overran: announcing the outage it held back');
+  }
+  return `announced ${announced}`;
+}
+
+export function startOverrunWorker(deps: OverrunDeps): Worker<OverrunJob> {
+  const worker = new Worker<OverrunJob>(MAINTENANCE_QUEUE, (job) => withLogContext({ incident: job.data.key }, () => check(deps, job)), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: 2,
+  });
+  worker.on('error', (err) => deps.logger.error({ err }, 'maintenance worker error'));
+  return worker;
+}
