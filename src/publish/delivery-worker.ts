@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ComposeError } from '../compose/errors.ts';
 import { claimPostInAccount } from '../incidents/accounts.ts';
 import { budgetClass } from '../incidents/delivery-priority.ts';
-import { failPost, markOutcomeUnknown, recordPosted, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
+import { failPost, markOutcomeUnknown, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { withLogContext } from '../ops/log-context.ts';
@@ -13,6 +13,7 @@ import type { DeliveryGuards } from './delivery-guards.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
 import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from '../queues.ts';
 import { findOnX, ownerOf, ReadBudgetSpent } from './reconcile.ts';
+import { ReplicatedClaims } from './replicated-claim.ts';
 
 export interface DeliveryDeps {
   connection: ConnectionOptions;
@@ -32,8 +33,6 @@ export interface DeliveryDeps {
 const PARENT_MISSING_TRIES = 3;
 /** A claim no replica confirmed is tried again this much later (no attempt is used up). */
 const UNREPLICATED_RETRY_MS = 1_000;
-/** How often the record of a tweet id is written and waited for again until a replica holds it. */
-const RECORD_CONFIRM_TRIES = 5;
 
 type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; attempt: Attempt; ticket?: string };
 
@@ -48,7 +47,11 @@ const noText: Composer = () => ({ text: '', variant: 0 });
  * becomes queue behaviour in `onRefused` (the README's design notes have the table).
  */
 export class Delivery {
-  constructor(private readonly deps: DeliveryDeps) {}
+  private readonly replicated: ReplicatedClaims;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.replicated = new ReplicatedClaims(deps.replicas, deps.store, deps.prefix);
+  }
 
   private get guards(): DeliveryGuards {
     return this.deps.guards;
@@ -176,12 +179,10 @@ export class Delivery {
    * unknown outcome stays unknown) and the post tries again shortly.
    */
   private async claimReplicated(key: string, claim: Extract<Claim, { action: 'send' | 'reconcile' }>, ctx: Ctx): Promise<boolean> {
-    const confirmation = await this.deps.replicas?.confirm(`${this.deps.prefix}:incident:${key}`);
-    if (!confirmation) return true;
-    // A WAIT resent after a failover asks the new master, which may never have had the claim.
-    if (confirmation.ok && (await this.stillHeld(key, claim.post.id, ctx))) return true;
-    await this.refund(ctx);
     const { claim: id } = ctx.attempt;
+    const confirmation = await this.replicated.held(key, claim.post.id, id);
+    if (confirmation.ok) return true;
+    await this.refund(ctx);
     await this.change(key, (current) =>
       claim.action === 'send'
         ? releasePost(current, claim.post.id, { note: 'waiting for a Redis replica to confirm the claim', claim: id })
@@ -191,34 +192,8 @@ export class Delivery {
     return false;
   }
 
-  private async stillHeld(key: string, postId: string, ctx: Ctx): Promise<boolean> {
-    const current = await this.deps.store.get(key);
-    return current?.posts.find((p) => p.id === postId)?.claim === ctx.attempt.claim;
-  }
-
-  /**
-   * Records the tweet id and waits until a replica holds it, writing it again after a failover
-   * (the record is idempotent). Should that never be confirmed, the claim is (it was confirmed
-   * before X was called): a promoted replica then shows the post `sending`, and reconciliation
-   * finds the tweet on X once the lease ends.
-   */
-  private async recordReplicated(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<Incident | null> {
-    for (let attempt = 1; ; attempt++) {
-      const incident = await this.deps.store.update(key, (current) => {
-        const next = recordPosted(current, post.id, tweet);
-        return { next, result: next };
-      });
-      const confirmation = await this.deps.replicas?.confirm(`${this.deps.prefix}:incident:${key}`);
-      if (!confirmation || confirmation.ok) return incident;
-      if (attempt >= RECORD_CONFIRM_TRIES) {
-        ctx.log.warn({ tweet: tweet.id, wanted: confirmation.wanted, acked: confirmation.acked }, 'no Redis replica confirmed the tweet id; if a failover loses it, reconciliation finds the tweet on X');
-        return incident;
-      }
-    }
-  }
-
   private async record(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<void> {
-    const incident = await this.recordReplicated(key, post, tweet, ctx);
+    const incident = await this.replicated.record(key, post, tweet, ctx.log);
     const stored = incident?.posts.find((p) => p.id === post.id)?.tweetId;
     // Only an attempt that outlived its lease can get here; say so loudly, it is a duplicate on X.
     if (stored !== tweet.id) ctx.log.error({ tweet: tweet.id, recorded: stored }, 'this post is on X twice: another attempt recorded a different tweet');
