@@ -30,7 +30,7 @@ export const genericEventSchema = z
   })
   .strict();
 
-/** Optional request signing for the generic webhook (README: "Generic webhook"). */
+/** Optional request signing for the generic webhook (docs/sources.md: "Generic webhook with a signature"). */
 export const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
 export const GENERIC_TIMESTAMP_HEADER = 'x-herald-timestamp';
 
