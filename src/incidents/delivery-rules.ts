@@ -21,7 +21,7 @@ export type Claim =
   | { action: 'send'; post: Post }
   | { action: 'reconcile'; post: Post };
 
-/** Who claims and for how long others must keep off (see the README's "Never twice, never lost"). */
+/** Who claims and for how long others must keep off (docs/delivery.md, "Never twice"). */
 export interface Attempt {
   /** Unique per attempt; later changes to the post name it so a stale attempt cannot undo a newer one. */
   claim: string;

@@ -6,12 +6,12 @@ import type { Source } from './source.ts';
 import { invalidPayload } from './validation.ts';
 
 /**
- * Datadog's Webhooks integration, with the payload template the README gives to paste (Datadog
+ * Datadog's Webhooks integration, with the payload template docs/sources.md gives to paste (Datadog
  * fills in `$ALERT_ID`, `$ALERT_TRANSITION`, `$ALERT_SCOPE`, `$TAGS`, `$ALERT_PRIORITY`, `$DATE`).
  * Datadog sends `DATADOG_TOKEN` as a bearer token from the webhook's custom headers.
  */
 
-/** The payload to paste into the Datadog webhook; the README shows the same text. */
+/** The payload to paste into the Datadog webhook; docs/sources.md shows the same text. */
 export const DATADOG_PAYLOAD_TEMPLATE = {
   alert_id: '$ALERT_ID',
   transition: '$ALERT_TRANSITION',

@@ -40,7 +40,7 @@ export const genericEventSchema = genericEventFields
   .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: (p) => typeof p.value === 'object' && p.value !== null })
   .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
 
-/** Optional request signing for the generic webhook (README: "Generic webhook"). */
+/** Optional request signing for the generic webhook (docs/sources.md: "Generic webhook with a signature"). */
 export const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
 export const GENERIC_TIMESTAMP_HEADER = 'x-herald-timestamp';
 

@@ -18,7 +18,7 @@ import { invalidPayload } from './validation.ts';
  */
 
 export const GRAFANA_SIGNATURE_HEADER = 'x-grafana-alerting-signature';
-/** The timestamp header the README tells people to configure (Grafana has no default name). */
+/** The timestamp header docs/sources.md tells people to configure (Grafana has no default name). */
 export const GRAFANA_TIMESTAMP_HEADER = 'x-grafana-alerting-timestamp';
 
 const grafanaSchema = z.object({

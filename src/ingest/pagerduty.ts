@@ -9,7 +9,7 @@ import { invalidPayload } from './validation.ts';
  * PagerDuty v3 webhook subscriptions: one event per request (`event.event_type`, `event.data`),
  * signed with the subscription's secret (`PAGERDUTY_WEBHOOK_SECRET`) in `X-PagerDuty-Signature:
  * v1=<hex HMAC-SHA256 of the raw body>`, several comma-separated during a secret rotation.
- * PagerDuty incidents carry no labels, so herald gives each one labels to route on (README).
+ * PagerDuty incidents carry no labels, so herald gives each one labels to route on (docs/sources.md).
  */
 
 export const PAGERDUTY_SIGNATURE_HEADER = 'x-pagerduty-signature';

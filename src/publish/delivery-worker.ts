@@ -44,7 +44,7 @@ const noText: Composer = () => ({ text: '', variant: 0 });
 
 /**
  * Delivers one planned tweet: budget, atomic claim, reconcile or post, record. Every answer from X
- * becomes queue behaviour in `onRefused` (the README's design notes have the table).
+ * becomes queue behaviour in `onRefused` (docs/design-notes.md has the table).
  */
 export class Delivery {
   private readonly replicated: ReplicatedClaims;
@@ -209,7 +209,7 @@ export class Delivery {
     }
   }
 
-  /** The one place where an answer from X becomes queue behaviour (see the README's design notes). */
+  /** The one place where an answer from X becomes queue behaviour (docs/design-notes.md has the table). */
   private async onRefused(key: string, post: Post, err: PublishError, ctx: Ctx): Promise<string> {
     const release = (change: Release) => this.change(key, (current) => releasePost(current, post.id, { ...change, claim: ctx.attempt.claim }));
     ctx.log.warn({ reason: err.reason, status: err.details.status, attempt: post.attempts }, err.message);

@@ -5,8 +5,8 @@ import type { Budget } from './budget.ts';
 import type { Publisher, RecentPost } from './publisher.ts';
 
 /**
- * Finding a post on X whose outcome herald does not know (see the README's "Never twice, never
- * lost"). A tweet is adopted only if it has the post's text and parent, is not older than the
+ * Finding a post on X whose outcome herald does not know (docs/delivery.md,
+ * "Never twice"). A tweet is adopted only if it has the post's text and parent, is not older than the
  * post's first attempt, and no other post owns it already.
  */
 

@@ -78,7 +78,7 @@ export interface DeliverOptions {
   headers?: Record<string, string>;
 }
 
-/** The headers a tool sends with `body`, the way the README tells people to configure it. */
+/** The headers a tool sends with `body`, the way docs/sources.md tells people to configure it. */
 export function toolHeaders(source: MonitoringSource, body: string, options: DeliverOptions = {}): Record<string, string> {
   if (options.headers) return options.headers;
   switch (source) {
