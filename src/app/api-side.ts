@@ -56,8 +56,8 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions });
   const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
-  await server.register(deliveryRoutes, { guards, mode: publisher.mode, queues: [queues.posts, queues.events], logger });
-  const stopWatching = watchPauses([queues.posts, queues.events], logger);
+  await server.register(deliveryRoutes, { guards, mode: publisher.mode, queues: [queues.posts, queues.events] });
+  const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await guards.account.view()).status === 'blocked' });
   server.addHook('onClose', async () => stopWatching());
   return server;
 }

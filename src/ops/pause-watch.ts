@@ -6,11 +6,12 @@ import { pausedQueues } from '../publish/delivery-routes.ts';
  * A paused posts or events queue stops every announcement without an error anywhere: herald says so
  * at error level as soon as it sees it, again every minute while it lasts, and when it ends.
  */
-export function watchPauses(queues: readonly Pick<Queue, 'name' | 'isPaused'>[], logger: Logger, everyMs = 5000): () => void {
+export function watchPauses(queues: readonly Pick<Queue, 'name' | 'isPaused'>[], logger: Logger, options: { explained: () => Promise<boolean>; everyMs?: number }): () => void {
   let paused: string[] = [];
   let lastSaid = 0;
   const check = async () => {
-    const now = await pausedQueues(queues).catch(() => paused);
+    // A pause herald made itself (X refuses the account) is told by the account's own logs and /healthz/x.
+    const now = (await options.explained().catch(() => false)) ? [] : await pausedQueues(queues).catch(() => paused);
     if (now.length > 0 && (now.join() !== paused.join() || Date.now() - lastSaid >= 60_000)) {
       logger.error({ paused: now }, `POSTING IS STOPPED: the ${now.join(' and ')} queue is paused; nothing is announced until an admin resumes it in Bull Board`);
       lastSaid = Date.now();
@@ -19,7 +20,7 @@ export function watchPauses(queues: readonly Pick<Queue, 'name' | 'isPaused'>[],
     }
     paused = now;
   };
-  const timer = setInterval(() => void check(), everyMs);
+  const timer = setInterval(() => void check(), options.everyMs ?? 5000);
   timer.unref();
   return () => clearInterval(timer);
 }

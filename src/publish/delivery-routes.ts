@@ -1,14 +1,13 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { requires } from '../auth/guard.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 
 export interface DeliveryRoutesDeps {
   guards: DeliveryGuards;
   /** The queues whose pause stops announcements (posts, events): a paused one turns /healthz/x red. */
+  /** (ops/pause-watch.ts logs it.) */
   queues: readonly Pick<Queue, 'name' | 'isPaused'>[];
-  logger: Logger;
   /** `x` or `dry-run`. */
   mode: string;
 }
@@ -29,9 +28,9 @@ export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesD
   app.get('/healthz/x', async (_request, reply) => {
     const [view, paused] = await Promise.all([account.view(), pausedQueues(deps.queues)]);
     const body = { status: view.status, account: view.account, mode: deps.mode, reason: view.reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil };
-    if (paused.length > 0) {
+    // herald pauses posts itself while X refuses the account: that reason is the one to tell.
+    if (paused.length > 0 && view.status !== 'blocked') {
       const reason = `the ${paused.join(' and ')} queue is paused, so nothing is announced; resume it in Bull Board (/admin/queues, as an admin)`;
-      deps.logger.error({ paused }, `POSTING IS STOPPED: ${reason}`);
       return reply.code(503).send({ ...body, status: 'paused', reason, pausedQueues: paused });
     }
     return reply.code(view.status === 'blocked' ? 503 : 200).send(body);
