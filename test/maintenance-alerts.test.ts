@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, deliver, SECRETS, suiteHerald } from './helpers/monitoring.ts';
 
-const API_TOKEN = 'maintenance-alerts-token';
+import { API_TOKEN } from './helpers/herald.ts';
 const GRACE_S = 1;
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 

@@ -27,7 +27,8 @@ export const queuedEventSchema = z
     at: fields.at.unwrap(),
     source: z.string().regex(/^[a-z][a-z-]{0,31}$/, 'a source name such as alertmanager'),
     receivedAt: z.iso.datetime({ offset: true }),
-    alertId: z.string().min(1).max(300).regex(/^[^\s\u0000-\u001f]+$/, 'no spaces or control characters').optional(),
+    // Ids are what monitoring tools send (a fingerprint, a rule name): never shown, so only bounded.
+    alertId: z.string().min(1).max(1000).regex(/^[^\u0000-\u001f]+$/, 'no control characters').optional(),
   })
   .strict();
 
