@@ -89,3 +89,15 @@ test('lint-messages lists every problem and exits 1', async () => {
   assert.match(err, /ja\.yaml: resolved, variant 1/);
   assert.match(err, /2 problem\(s\)/);
 });
+
+test('a piece using a variable it does not get is reported', () => {
+  const dir = catalogsWith({ en: ['messaging: ["Please don\'t delete', 'messaging: ["{service}: please don\'t delete'] });
+  const [problem] = lintMessages(dir).problems;
+  assert.deepEqual(problem && where(problem), { file: 'en.yaml', key: 'advice.messaging', variant: 0, code: 'unknown-variable' });
+});
+
+test('an impact that hedges when everyone is affected is reported', () => {
+  const dir = catalogsWith({ ko: ['partial {일부 분들의 } other {}}메시지가 늦게 전송되고 있어요"', 'partial {일부 분들의 } other {일부 분들의 }}메시지가 늦게 전송되고 있어요"'] });
+  const problems = lintMessages(dir).problems;
+  assert.ok(problems.some((p) => p.key === 'impact.messaging' && p.code === 'style' && /hedges/.test(p.message)), JSON.stringify(problems));
+});

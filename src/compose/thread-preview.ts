@@ -22,6 +22,8 @@ export interface ThreadTweet {
   /** When herald would post it (ISO), and the variant used (0-based): for people, not for `--json`. */
   at: string;
   variant: number;
+  /** The next update time the tweet promises (ISO), when it promises one. */
+  nextUpdateAt?: string;
 }
 
 export interface ThreadSettings {
@@ -61,6 +63,7 @@ function send(incident: Incident, post: Post, catalog: Catalog, options: Compose
     replyTo: startsThread ? null : ids.get(root.id)!,
     at: post.dueAt,
     variant: tweet.variant,
+    ...(tweet.nextUpdateAt !== undefined && { nextUpdateAt: tweet.nextUpdateAt }),
   });
   ids.set(post.id, index);
   const posted: Post = {
