@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { consoleAndApi } from '../console/plugin.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
+import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
@@ -42,6 +43,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   });
   await server.register(ingestRoutes, { sources: webhookSources(config), events: queues.events, unrouted });
   await server.register(incidentRoutes, { store, authorized });
+  await server.register(incidentFactsRoutes, { store, queues, authorized });
   await server.register(unroutedRoutes, { log: unrouted, authorized });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, authorized });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });

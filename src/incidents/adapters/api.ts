@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { impactsOf } from '../impacts.ts';
 import type { Incident, Post } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 
@@ -20,6 +21,10 @@ export function incidentView(incident: Incident) {
     state: incident.state,
     service: incident.service,
     feature: incident.feature,
+    impacts: impactsOf(incident),
+    scope: incident.scope ?? null,
+    phase: incident.state === 'resolved' ? 'resolved' : (incident.phase ?? 'investigating'),
+    dataSafety: incident.dataSafety ?? 'unknown',
     severity: incident.severity,
     openedAt: incident.openedAt,
     resolvedAt: incident.resolvedAt ?? null,
