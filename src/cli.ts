@@ -9,6 +9,7 @@ import { previewCommand } from './compose/preview.ts';
 import { reportCommand } from './journal/report-command.ts';
 import { draftsCommand } from './console/drafts-cli.ts';
 import { hashPasswordCommand } from './console/hash-password-cli.ts';
+import { incidentCommand } from './incidents/adapters/incident-cli.ts';
 
 /** What a command may touch: its output streams, the environment and the directory it runs in. */
 export interface CliIo {
@@ -34,6 +35,7 @@ const commands: Record<string, CliCommand> = {
   report: reportCommand,
   drafts: draftsCommand,
   'hash-password': hashPasswordCommand,
+  incident: incidentCommand,
 };
 
 function help(): string {

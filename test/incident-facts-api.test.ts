@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { main } from '../src/cli.ts';
 import { event, settled, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
 
 describe('PATCH /api/incidents/:key sets what followers are told', () => {
@@ -57,5 +58,26 @@ describe('PATCH /api/incidents/:key sets what followers are told', () => {
   it('answers 401 without the API token and 404 for an unknown incident', async () => {
     assert.equal((await patch('nope', { phase: 'identified' }, 'wrong')).status, 401);
     assert.equal((await patch('nope', { phase: 'identified' })).status, 404);
+  });
+});
+
+describe('herald incident set', () => {
+  let t: TestHerald;
+  before(async () => {
+    t = await startTestHerald({ HERALD_GRACE_SECONDS: '0' });
+  });
+  after(async () => t.close());
+
+  it('sets the phase of a running incident through the API', async () => {
+    const e = event({ at: new Date().toISOString().replace('Z', '+00:00') });
+    await t.send(e);
+    await t.waitFor(async () => ((await t.get(`/api/incidents/${e.key}`)).body?.key ? true : undefined), 'the incident');
+    let out = '';
+    const io = { out: (s: string) => void (out += s), err: (s: string) => void (out += s), env: { HERALD_API_TOKEN: TOKEN, HERALD_URL: t.url }, cwd: process.cwd() };
+    assert.equal(await main(['incident', 'set', e.key, '--phase', 'monitoring', '--impacts', 'messaging,login:pc'], io), 0, out);
+    assert.match(out, /changed impacts, phase/);
+    const api = await t.get(`/api/incidents/${e.key}`);
+    assert.deepEqual([api.body.phase, api.body.impacts], ['monitoring', [{ feature: 'messaging' }, { feature: 'login', platforms: ['pc'] }]]);
+    await settled(t);
   });
 });

@@ -16,9 +16,9 @@ interface DraftRow {
   weightedLength: number;
 }
 
-class HeraldRefused extends Error {}
+export class HeraldRefused extends Error {}
 
-async function call(io: CliIo, base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function call(io: CliIo, base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(new URL(path, base), {
