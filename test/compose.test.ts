@@ -39,7 +39,7 @@ const GOLDEN: Record<string, { open: string; resolved: string }> = {
     resolved: 'KakaoTalk is back to normal: the message delivery problem (4:54 PM to 6:06 PM) is fixed. Sorry for the trouble, and thanks for bearing with us.',
   },
   ja: {
-    open: '現在、カカオトークでメッセージが遅れて届いています（16時54分ごろから）。お使いのスマホの問題ではありません。アプリの削除や再インストールはしないでください。トーク履歴は消えません。申し訳ありません、復旧を急いでいます。',
+    open: '現在、カカオトークでメッセージが遅れて届いています（16時54分ごろから）。お使いのスマホの問題ではありません。アプリは削除・再インストールしないでください。トーク履歴は消えません。申し訳ありません、復旧を急いでいます。',
     resolved: 'カカオトークのメッセージ送信が元どおり使えるようになりました（16時54分〜18時6分）。ご不便をおかけして申し訳ありませんでした。お待ちいただきありがとうございました。',
   },
 };

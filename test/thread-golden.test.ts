@@ -110,3 +110,11 @@ test('midnight is written as followers say it', () => {
   assert.match(resolved!, /from midnight to 12:28 AM/);
   for (const locale of LOCALES) for (const t of threadFor('midnight-messages', locale)) assert.doesNotMatch(t.text, /오전 12시|12:00 AM/);
 });
+
+test('an iPhone-only problem says iPhone in every tweet that restates it', () => {
+  for (const locale of LOCALES) {
+    const thread = threadFor('iphone-notifications', locale);
+    assert.match(thread[0]!.text, /iPhone/, locale);
+    assert.match(thread.at(-1)!.text, /iPhone/, locale);
+  }
+});

@@ -209,9 +209,9 @@ interface Choice {
 /**
  * Picks the text. The variants that can be rendered form the group (when the next update time is
  * known, only those that say it); the last of the group is its short fallback and the others are
- * full. The seeded full variant comes first, then the other full ones, each with the full values
- * and then with the shorter ones, and the short variant only after them: a shorter text goes out
- * only when the longer ones do not fit. Each candidate carries the status link when it fits with
+ * full. The seeded full variant comes first, then the other full ones, then the short one: a
+ * shorter text goes out only when the longer ones do not fit. All that with every impact's advice
+ * first, then again with the main impact's advice alone. Each candidate carries the status link when it fits with
  * it. `offset` walks the fitting candidates (after X refused one as a duplicate).
  */
 function choose(catalog: Catalog, situation: Situation, valueSets: Record<string, string>[], how: Choice): ComposedTweet {
@@ -227,7 +227,9 @@ function choose(catalog: Catalog, situation: Situation, valueSets: Record<string
   const short = group.length > 1 ? group.slice(-1) : [];
   const start = mod(fnv1a(how.seed) + how.turn, full.length);
   const rotated = full.map((_, k) => full[(start + k) % full.length]!);
-  const candidates = [...rotated, ...short].flatMap((index) => valueSets.map((set) => ({ variant: index, text: render(variants[index]!, set, situation, index) })));
+  // What to do matters more than the wording around it: every variant with all the advice comes
+  // before any with the main impact's advice alone.
+  const candidates = valueSets.flatMap((set) => [...rotated, ...short].map((index) => ({ variant: index, text: render(variants[index]!, set, situation, index) })));
 
   const seen = new Set<string>();
   const fitting: Array<{ variant: number; text: string; weightedLength: number; link: boolean }> = [];
