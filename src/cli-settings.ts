@@ -4,15 +4,30 @@
  * webhook or X secrets, and a bad users file does not stop `herald report`.
  */
 import type { AudienceSettings } from './compose/compose.ts';
+import type { ThreadSettings } from './compose/thread-preview.ts';
 import { loadSettings, redisTarget } from './config.ts';
 import type { RedisTarget } from './ops/redis-connect.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** `preview`: the audience's language, zone and status link, and where the catalog is. */
-export function previewSettings(env: Env): AudienceSettings {
-  const s = loadSettings(env, ['HERALD_LOCALE', 'HERALD_TIMEZONE', 'HERALD_STATUS_URL', 'HERALD_MESSAGES_DIR']);
-  return { locale: s.HERALD_LOCALE, timezone: s.HERALD_TIMEZONE, statusUrl: s.HERALD_STATUS_URL, messagesDir: s.HERALD_MESSAGES_DIR };
+/** `preview`: the audience's language, zone and status link, where the catalog is, and the rules a thread runs on. */
+export interface PreviewSettings extends AudienceSettings {
+  thread: ThreadSettings;
+}
+
+export function previewSettings(env: Env): PreviewSettings {
+  const s = loadSettings(env, ['HERALD_LOCALE', 'HERALD_TIMEZONE', 'HERALD_STATUS_URL', 'HERALD_MESSAGES_DIR', 'HERALD_GRACE_SECONDS', 'HERALD_REOPEN_WINDOW_SECONDS', 'HERALD_FOLLOWUP_MINUTES']);
+  return {
+    locale: s.HERALD_LOCALE,
+    timezone: s.HERALD_TIMEZONE,
+    statusUrl: s.HERALD_STATUS_URL,
+    messagesDir: s.HERALD_MESSAGES_DIR,
+    // Grace, reopen window and follow-up cadence as the service would run them (`--thread`).
+    thread: {
+      rules: { graceMs: Math.round(s.HERALD_GRACE_SECONDS * 1000), reopenWindowMs: Math.round(s.HERALD_REOPEN_WINDOW_SECONDS * 1000) },
+      followUpMs: Math.round(s.HERALD_FOLLOWUP_MINUTES * 60_000),
+    },
+  };
 }
 
 /** `lint-messages`: where the catalog is. */

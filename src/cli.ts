@@ -13,6 +13,7 @@ import type { CliCommand, CliIo } from './cli-command.ts';
 import { apiClientSettings, catalogSettings, noSettings, previewSettings, reportSettings } from './cli-settings.ts';
 import { ConfigError } from './config.ts';
 import { maintenanceCommand } from './maintenance/adapters/cli.ts';
+import { incidentCommand } from './incidents/adapters/incident-cli.ts';
 
 export type { CliCommand, CliIo } from './cli-command.ts';
 
@@ -34,6 +35,7 @@ const commands: Record<string, Runnable> = {
   drafts: reading(draftsCommand, apiClientSettings),
   'hash-password': reading(hashPasswordCommand, noSettings),
   maintenance: reading(maintenanceCommand, apiClientSettings),
+  incident: reading(incidentCommand, apiClientSettings),
 };
 
 function help(): string {

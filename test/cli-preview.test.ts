@@ -73,3 +73,25 @@ test('lint-messages reads only where the catalog is', async () => {
   const { code, err } = await inProcess(['lint-messages'], { X_APP_KEY: 'half-of-the-credentials', WEBHOOK_HMAC_SECRET: '', HERALD_ROUTES: '/nonexistent/routes.yaml' });
   assert.equal(code, 0, err);
 });
+
+const SCENARIO = fileURLToPath(new URL('./fixtures/scenarios/five-hours.json', import.meta.url));
+
+test('preview --thread --json prints every tweet with its phase and the tweet it answers', async () => {
+  const { stdout } = await run(process.execPath, [BIN, 'preview', '--thread', SCENARIO, '--json'], { env: { ...env, HERALD_FOLLOWUP_MINUTES: '30' } });
+  const thread = JSON.parse(stdout) as Array<{ kind: string; phase: string; text: string; weightedLength: number; replyTo: number | null }>;
+  assert.deepEqual(Object.keys(thread[0]!), ['kind', 'phase', 'text', 'weightedLength', 'replyTo']);
+  assert.equal(thread[0]!.replyTo, null);
+  assert.ok(thread.slice(1).every((t) => t.replyTo === 0));
+  assert.ok(thread.filter((t) => t.kind === 'update').length > 5, 'follow-ups every 30 minutes over five hours');
+  assert.ok(thread.every((t) => t.weightedLength === weightedLength(t.text) && t.weightedLength <= 280));
+});
+
+test('preview --thread follows HERALD_FOLLOWUP_MINUTES', async () => {
+  const count = async (minutes: string) => (JSON.parse((await run(process.execPath, [BIN, 'preview', '--thread', SCENARIO, '--json'], { env: { ...env, HERALD_FOLLOWUP_MINUTES: minutes } })).stdout) as unknown[]).length;
+  assert.ok((await count('60')) < (await count('30')));
+});
+
+test('preview --thread of events that are not webhook bodies exits 1 naming the event and field', async () => {
+  const bad = [{ ...EVENT, scope: 'everyone' }];
+  await assert.rejects(run(process.execPath, [BIN, 'preview', '--thread', eventFile(bad)], { env }), (e: { code?: number; stderr?: string }) => e.code === 1 && /0\.scope/.test(e.stderr ?? ''));
+});

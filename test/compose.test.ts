@@ -19,10 +19,10 @@ function input(locale: string, over: Partial<ComposeInput> = {}): ComposeInput {
 const options = (locale: string, over: Partial<ComposeOptions> = {}): ComposeOptions => ({ locale, timezone: 'Asia/Seoul', ...over });
 const shipped = (locale: string): Catalog => loadCatalog(DEFAULT_MESSAGES_DIR, locale);
 
-/** The shipped Korean catalog with `open.messaging` and `resolved` replaced where given. */
+/** The shipped Korean catalog with `open` and `resolved` replaced where given. */
 function koCatalogWith(changes: { messaging?: string[]; resolved?: string[] }): Catalog {
-  const raw = parse(readFileSync(path.join(DEFAULT_MESSAGES_DIR, 'ko.yaml'), 'utf8')) as { open: Record<string, string[]>; resolved: string[] };
-  if (changes.messaging) raw.open.messaging = changes.messaging;
+  const raw = parse(readFileSync(path.join(DEFAULT_MESSAGES_DIR, 'ko.yaml'), 'utf8')) as { open: string[]; resolved: string[] };
+  if (changes.messaging) raw.open = changes.messaging;
   if (changes.resolved) raw.resolved = changes.resolved;
   const { catalog, problems } = parseCatalog(stringify(raw), 'fixture-ko.yaml', 'ko');
   assert.deepEqual(problems, []);
@@ -31,16 +31,16 @@ function koCatalogWith(changes: { messaging?: string[]; resolved?: string[] }): 
 
 const GOLDEN: Record<string, { open: string; resolved: string }> = {
   ko: {
-    open: '지금 카카오톡 메시지 전송이 원활하지 않아요. 오후 4시 54분부터 생긴 저희 쪽 문제라서, 앱은 지우거나 다시 설치하지 말고 그대로 두셔도 돼요. 대화 내용도 안전해요. 기다리게 해서 죄송해요.',
-    resolved: '카카오톡 문제가 해결됐어요. 오후 4시 54분부터 1시간 12분 동안 불편을 드려 정말 죄송해요. 기다려 주셔서 고마워요.',
+    open: '지금 카카오톡 메시지가 늦게 전송되고 있어요. 오후 4시 54분부터 생긴 저희 쪽 문제이고, 휴대폰 탓이 아니에요. 앱을 지우거나 다시 설치하지 마세요. 대화 내용은 안전해요. 죄송해요, 빨리 고칠게요.',
+    resolved: '이제 카카오톡 메시지 전송, 다시 잘 돼요. 오후 4시 54분부터 오후 6시 6분까지 기다리게 해서 죄송해요. 아직 이상하면 앱을 껐다가 다시 켜 주세요. 고마워요.',
   },
   en: {
-    open: "Message delivery on KakaoTalk has been having trouble since 4:54 PM. It's a problem on our end, so please don't delete or reinstall the app. Your chats are safe. Sorry for the trouble, we'll update you soon.",
-    resolved: "KakaoTalk is working normally again. The problem started at 4:54 PM and lasted 1 hour and 12 minutes. We're sorry for the disruption, and thank you for your patience.",
+    open: "Right now KakaoTalk messages are arriving late (since 4:54 PM). This is a problem on our end, not with your phone. Please don't delete or reinstall the app: your chats are safe. Sorry, we're fixing it.",
+    resolved: 'KakaoTalk is back to normal: the message delivery problem (4:54 PM to 6:06 PM) is fixed. Sorry for the trouble, and thanks for bearing with us.',
   },
   ja: {
-    open: 'カカオトークのメッセージが送れない・届かない状態になっています（16時54分ごろから）。こちら側の問題なので、アプリは削除せずそのままでお待ちください。会話の内容も安全です。すみません、復旧を急いでいます。',
-    resolved: 'カカオトークが元どおり使えるようになりました。16時54分ごろから1時間12分、ご不便をおかけして本当にすみませんでした。お待ちいただきありがとうございました。',
+    open: '現在、カカオトークでメッセージが遅れて届いています（16時54分ごろから）。お使いのスマホの問題ではありません。アプリは削除・再インストールしないでください。トーク履歴は消えません。申し訳ありません、復旧を急いでいます。',
+    resolved: 'カカオトークのメッセージ送信が元どおり使えるようになりました（16時54分〜18時6分）。ご不便をおかけして申し訳ありませんでした。お待ちいただきありがとうございました。',
   },
 };
 
@@ -89,6 +89,7 @@ test('a status link goes on its own line with the incident key encoded', () => {
 
 test('a very long service name falls back to a shorter variant that fits', () => {
   const catalog = koCatalogWith({ messaging: [`{service} ${'가'.repeat(120)}`, '{service} 메시지가 늦게 가고 있어요. 죄송해요.'] });
+  // Two variants: the first is the full one, the last the short fallback.
   const short = composeTweet(catalog, input('ko', { incidentKey: 'outage-1', service: '톡' }), options('ko'));
   assert.equal(short.variant, 0, 'with a short name the long variant is the deterministic pick');
   const long = composeTweet(catalog, input('ko', { incidentKey: 'outage-1', service: '아주 긴 이름'.repeat(10) }), options('ko'));
@@ -141,18 +142,18 @@ test('a resolved tweet without resolvedAt is a missing-variable error', () => {
 
 test('an update with nextUpdateAt may promise when the next one comes', () => {
   const texts = [0, 1, 2, 3, 4, 5].map((variantOffset) => composeTweet(shipped('ko'), input('ko', { kind: 'update', nextUpdateAt: '2025-03-14T17:54:00+09:00', variantOffset }), options('ko')).text);
-  assert.ok(texts.some((t) => t.includes('오후 5시 54분까지')));
+  assert.ok(texts.every((t) => t.includes('오후 5시 54분까지')), 'when the next update time is known, every variant says it');
 });
 
 test('an update without nextUpdateAt never promises a time', () => {
   const texts = [0, 1, 2, 3, 4, 5].map((variantOffset) => composeTweet(shipped('ko'), input('ko', { kind: 'update', variantOffset }), options('ko')).text);
-  assert.ok(texts.every((t) => !t.includes('까지') && isPostable(t)));
+  assert.ok(texts.every((t) => !/\d+분까지|\d+시까지/.test(t) && isPostable(t)));
 });
 
 test('a start on another day than the resolve is written with its date', () => {
   const catalog = koCatalogWith({ resolved: ['{service}: {time}부터 {duration}'] });
   const tweet = composeTweet(catalog, input('ko', { kind: 'resolved', openedAt: '2025-03-14T23:30:00+09:00', resolvedAt: '2025-03-15T01:00:00+09:00' }), options('ko'));
-  assert.equal(tweet.text, '카카오톡: 3월 14일 오후 11시 30분부터 1시간 30분');
+  assert.equal(tweet.text, '카카오톡: 3월 14일 밤 11시 30분부터 1시간 30분');
 });
 
 test('times are given in the configured time zone', () => {
@@ -161,8 +162,9 @@ test('times are given in the configured time zone', () => {
 });
 
 test('durations read naturally in each locale', () => {
-  assert.deepEqual(['ko', 'en', 'ja'].map((l) => formatDuration(72, l)), ['1시간 12분', '1 hour and 12 minutes', '1時間12分']);
-  assert.deepEqual(['ko', 'en', 'ja'].map((l) => formatDuration(54, l)), ['54분', '54 minutes', '54分']);
+  assert.deepEqual(['ko', 'en', 'ja'].map((l) => formatDuration(72, l)), ['1시간 12분', '1 hour and 12 minutes', '1時間12分間']);
+  assert.deepEqual(['ko', 'en', 'ja'].map((l) => formatDuration(54, l)), ['54분', '54 minutes', '54分間']);
+  assert.equal(formatDuration(120, 'ja'), '2時間');
 });
 
 test('a catalog of another locale than asked for is refused', () => {
@@ -171,8 +173,8 @@ test('a catalog of another locale than asked for is refused', () => {
 
 test('a maintenance notice gives the window in the audience time zone', () => {
   const tweet = composeNotice(shipped('ko'), { kind: 'maintenance-ahead', key: 'mt-1', service: '카카오톡', startsAt: '2025-03-19T17:00:00Z', endsAt: '2025-03-19T19:00:00Z' }, options('ko'));
-  assert.match(tweet.text, /3월 20일 오전 2시/);
-  assert.match(tweet.text, /오전 4시/);
+  assert.match(tweet.text, /3월 20일 새벽 2시/);
+  assert.match(tweet.text, /새벽 4시/);
 });
 
 test('an announcement keeps the staff text and names the service', () => {

@@ -90,3 +90,8 @@ test('routes naming one incident group put two features of one outage in one inc
   assert.equal(events[0]!.key, events[1]!.key);
   assert.deepEqual(events[1]!.impacts, [{ feature: 'login', platforms: ['pc'] }]);
 });
+
+test('later events naming only the feature keep an impact to one platform', () => {
+  const incident = run([ev('open', 0, { feature: 'notifications', impacts: [{ feature: 'notifications', platforms: ['ios'] }] }), ev('update', 60, { feature: 'notifications', phase: 'identified' })]);
+  assert.deepEqual(incident.impacts, [{ feature: 'notifications', platforms: ['ios'] }]);
+});

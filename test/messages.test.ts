@@ -38,54 +38,66 @@ test('lint measures with a service name at the longest weight allowed', () => {
 });
 
 test('an ICU syntax error is reported with its key and variant', () => {
-  const dir = catalogsWith({ ko: ['"{service} 로그인에 문제가 있어요.', '"{service 로그인에 문제가 있어요.'] });
-  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'open.login', variant: 2, code: 'syntax' }]);
+  const dir = catalogsWith({ ko: ['"{service} {impact}. 저희 쪽 문제예요. {advice}"\n', '"{service {impact}. 저희 쪽 문제예요. {advice}"\n'] });
+  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'open', variant: 6, code: 'syntax' }]);
 });
 
 test('a key missing in one locale is reported with the locales that have it', () => {
   const dir = catalogsWith({ en: ['  pc:\n', '  pc_typo:\n'] });
   const problems = lintMessages(dir).problems;
   const missing = problems.find((p) => p.code === 'missing-key');
-  assert.deepEqual(missing && where(missing), { file: 'en.yaml', key: 'open.pc', variant: undefined, code: 'missing-key' });
+  assert.deepEqual(missing && where(missing), { file: 'en.yaml', key: 'impact.pc', variant: undefined, code: 'missing-key' });
   assert.match(missing!.message, /ja\.yaml, ko\.yaml/);
-  assert.ok(problems.some((p) => p.code === 'unknown-key' && p.key === 'open.pc_typo'));
+  assert.ok(problems.some((p) => p.code === 'unknown-key' && p.key === 'impact.pc_typo'));
 });
 
 test('a variable the situation does not provide is reported', () => {
-  const dir = catalogsWith({ ja: ['{duration}のあいだ', '{minutes}のあいだ'] });
+  const dir = catalogsWith({ ja: ['までの{duration}、', 'までの{minutes}、'] });
   const [problem] = lintMessages(dir).problems;
-  assert.deepEqual(problem && where(problem), { file: 'ja.yaml', key: 'resolved', variant: 2, code: 'unknown-variable' });
+  assert.deepEqual(problem && where(problem), { file: 'ja.yaml', key: 'resolved', variant: 0, code: 'unknown-variable' });
   assert.match(problem!.message, /\{minutes\}/);
 });
 
 test('a variant that overflows with the longest values is reported', () => {
-  const dir = catalogsWith({ ko: ['"{service} 문제가 해결됐어요. {duration} 동안', `"{service} 문제가 해결됐어요. ${'정말 '.repeat(40)}{duration} 동안`] });
+  const dir = catalogsWith({ ko: ['"{service} {problem} 문제가 해결됐어요({time}~{endTime}).', `"{service} {problem} 문제가 해결됐어요({time}~{endTime}). ${'정말 '.repeat(40)}`] });
   assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'resolved', variant: 2, code: 'too-long' }]);
 });
 
 test('a variant that does not name the service is reported', () => {
-  const dir = catalogsWith({ en: ['"{service} login is having problems.', '"Login is having problems.'] });
-  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'en.yaml', key: 'open.login', variant: 2, code: 'style' }]);
+  const dir = catalogsWith({ en: ['"{service} {impact}. It\'s on our side. {advice}"\n', '"Our {impact}. It\'s on our side. {advice}"\n'] });
+  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'en.yaml', key: 'open', variant: 6, code: 'style' }]);
 });
 
 test('a hashtag written into a message is reported', () => {
-  const dir = catalogsWith({ en: ['"{service} login is having problems.', '"{service} login is having problems. #outage'] });
+  const dir = catalogsWith({ en: ['"{service} {impact}. It\'s on our side. {advice}"\n', '"{service} {impact}. It\'s on our side. {advice} #outage"\n'] });
   const [problem] = lintMessages(dir).problems;
   assert.equal(problem?.code, 'style');
   assert.match(problem!.message, /hashtag #outage/);
 });
 
 test('loading a broken catalog throws a CatalogError naming file, key and variant', () => {
-  const dir = catalogsWith({ ko: ['"{service} 로그인에 문제가 있어요.', '"{service 로그인에 문제가 있어요.'] });
-  assert.throws(() => loadCatalog(dir, 'ko'), (e: unknown) => e instanceof CatalogError && /ko\.yaml: open\.login, variant 3: ICU syntax error/.test(e.message));
+  const dir = catalogsWith({ ko: ['"{service} {impact}. 저희 쪽 문제예요. {advice}"\n', '"{service {impact}. 저희 쪽 문제예요. {advice}"\n'] });
+  assert.throws(() => loadCatalog(dir, 'ko'), (e: unknown) => e instanceof CatalogError && /ko\.yaml: open, variant 7: ICU syntax error/.test(e.message));
 });
 
 test('lint-messages lists every problem and exits 1', async () => {
-  const dir = catalogsWith({ ko: ['"{service} 로그인에 문제가 있어요.', '"{service 로그인에 문제가 있어요.'], ja: ['{duration}のあいだ', '{minutes}のあいだ'] });
+  const dir = catalogsWith({ ko: ['"{service} {impact}. 저희 쪽 문제예요. {advice}"\n', '"{service {impact}. 저희 쪽 문제예요. {advice}"\n'], ja: ['までの{duration}、', 'までの{minutes}、'] });
   let err = '';
   const io: CliIo = { out: () => {}, err: (t) => void (err += t), env: {}, cwd: process.cwd() };
   assert.equal(await main(['lint-messages', '--messages', dir], io), 1);
-  assert.match(err, /ko\.yaml: open\.login, variant 3/);
-  assert.match(err, /ja\.yaml: resolved, variant 3/);
+  assert.match(err, /ko\.yaml: open, variant 7/);
+  assert.match(err, /ja\.yaml: resolved, variant 1/);
   assert.match(err, /2 problem\(s\)/);
+});
+
+test('a piece using a variable it does not get is reported', () => {
+  const dir = catalogsWith({ en: ['messaging: ["Please don\'t delete', 'messaging: ["{service}: please don\'t delete'] });
+  const [problem] = lintMessages(dir).problems;
+  assert.deepEqual(problem && where(problem), { file: 'en.yaml', key: 'advice.messaging', variant: 0, code: 'unknown-variable' });
+});
+
+test('an impact that hedges when everyone is affected is reported', () => {
+  const dir = catalogsWith({ ko: ['partial {일부 분들의 } other {}}메시지가 늦게 전송되고 있어요"', 'partial {일부 분들의 } other {일부 분들의 }}메시지가 늦게 전송되고 있어요"'] });
+  const problems = lintMessages(dir).problems;
+  assert.ok(problems.some((p) => p.key === 'impact.messaging' && p.code === 'style' && /hedges/.test(p.message)), JSON.stringify(problems));
 });

@@ -65,15 +65,15 @@ export function withAccounts(defaultPublisher: Publisher, config: Pick<Config, '
 }
 
 /** Composes each post in its account's language and zone. */
-export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'>): Composer {
+export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'> & { followUpMs?: number }): Composer {
   const byAccount = new Map<string | undefined, Composer>([
     [undefined, incidentComposer(config)],
-    ...config.accounts.map((a) => [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl })] as const),
+    ...config.accounts.map((a) => [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl, followUpMs: config.followUpMs })] as const),
   ]);
-  return (incident, post) => {
+  return (incident, post, nowMs) => {
     const compose = byAccount.get(post.account);
     if (!compose) throw new ComposeError('invalid-input', `account ${post.account} is not configured any more (HERALD_ACCOUNTS_FILE)`);
-    return compose(incident, post);
+    return compose(incident, post, nowMs);
   };
 }
 

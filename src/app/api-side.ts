@@ -4,6 +4,7 @@ import { registerPrincipals } from '../auth/plugin.ts';
 import { consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../console/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
+import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
@@ -51,6 +52,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
     replays: new RedisReplayCache(redis, prefix),
   });
   await server.register(incidentRoutes, { store });
+  await server.register(incidentFactsRoutes, { store, queues });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import IntlMessageFormat from 'intl-messageformat';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { FEATURES, type Feature } from '../incidents/model.ts';
+import { FEATURES, PLATFORMS } from '../incidents/model.ts';
 import { CatalogError, type CatalogProblem } from './errors.ts';
 import { languageOf } from './locale-format.ts';
 
@@ -18,14 +18,28 @@ import { languageOf } from './locale-format.ts';
 export const DEFAULT_MESSAGES_DIR = fileURLToPath(new URL('../../messages/', import.meta.url));
 
 /** A value a template may use as `{name}`. See messages/README.md for what each one holds. */
-export type Variable = 'service' | 'time' | 'duration' | 'nextUpdate' | 'date' | 'endTime' | 'text' | 'firstPost';
+export type Variable =
+  | 'service'
+  | 'time'
+  | 'duration'
+  | 'nextUpdate'
+  | 'date'
+  | 'endTime'
+  | 'text'
+  | 'firstPost'
+  | 'impact'
+  | 'advice'
+  | 'meanwhile'
+  | 'problem'
+  | 'safety';
 
 /** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
 export type Situation =
-  | `open.${Feature}`
+  | 'open'
   | 'update'
   | 'identified'
   | 'monitoring'
+  | 'meanwhile'
   | 'resolved'
   | 'reopened'
   | 'standalone.update'
@@ -39,24 +53,24 @@ export type Situation =
   | 'maintenance.cancelled'
   | 'announcement';
 
-const OPEN = Object.fromEntries(FEATURES.map((f) => [`open.${f}`, ['service', 'time']])) as unknown as Record<`open.${Feature}`, readonly Variable[]>;
-
 /**
  * The variables each situation provides; a template may use any of them and nothing else.
  * `nextUpdate` is the one optional variable: herald does not always know when it will post
  * next, so a situation offering it must also have variants that do without (lint checks this).
  */
 export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]>> = {
-  ...OPEN,
-  update: ['service', 'time', 'nextUpdate'],
-  identified: ['service', 'time', 'nextUpdate'],
-  monitoring: ['service', 'time', 'nextUpdate'],
-  resolved: ['service', 'time', 'duration'],
-  reopened: ['service', 'time'],
+  open: ['service', 'time', 'impact', 'advice', 'nextUpdate'],
+  update: ['service', 'time', 'duration', 'impact', 'nextUpdate'],
+  identified: ['service', 'time', 'duration', 'impact', 'nextUpdate'],
+  monitoring: ['service', 'time', 'duration', 'impact', 'nextUpdate'],
+  // A follow-up two hours in or more: what still works and what to do meanwhile.
+  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'nextUpdate'],
+  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety'],
+  reopened: ['service', 'time', 'impact', 'advice', 'nextUpdate'],
   // A follow-up X would not let herald thread, posted on its own: it names the first tweet's time.
-  'standalone.update': ['service', 'time', 'firstPost', 'nextUpdate'],
-  'standalone.resolved': ['service', 'time', 'duration', 'firstPost'],
-  'standalone.reopened': ['service', 'time', 'firstPost'],
+  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'nextUpdate'],
+  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety'],
+  'standalone.reopened': ['service', 'time', 'firstPost', 'impact'],
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],
   'maintenance.done': ['service'],
@@ -72,6 +86,42 @@ export const OPTIONAL_VARIABLES: readonly Variable[] = ['nextUpdate'];
 /** Every situation, in catalog order. */
 export const SITUATIONS = Object.keys(SITUATION_VARIABLES) as Situation[];
 
+/**
+ * Pieces: not tweets but the words tweets are built from (`{impact}`, `{advice}`, ...), one list
+ * per feature or case. `impact.*` holds two texts: the clause that ends the sentence, then the one
+ * that runs on to the next impact. `{platforms}` is `none` or the platform names joined;
+ * `{scope}` is `partial`, `total` or `unknown` (use ICU `select`, see messages/README.md).
+ */
+export type Piece =
+  | `impact.${(typeof FEATURES)[number]}`
+  | `advice.${(typeof FEATURES)[number]}`
+  | `tips.${(typeof FEATURES)[number]}`
+  | `problem.${(typeof FEATURES)[number]}`
+  | `platform.${(typeof PLATFORMS)[number]}`
+  | 'safety.delivered'
+  | 'safety.kept'
+  | 'safety.possible';
+
+export type PieceVariable = 'platforms' | 'scope';
+
+export const PIECE_VARIABLES: Readonly<Record<Piece, readonly PieceVariable[]>> = Object.fromEntries([
+  ...FEATURES.flatMap((f) => [
+    [`impact.${f}`, ['platforms', 'scope']],
+    [`advice.${f}`, []],
+    [`tips.${f}`, []],
+    [`problem.${f}`, ['platforms']],
+  ]),
+  ...PLATFORMS.map((p) => [`platform.${p}`, []]),
+  ['safety.delivered', []],
+  ['safety.kept', []],
+  ['safety.possible', []],
+]) as Record<Piece, readonly PieceVariable[]>;
+
+export const PIECES = Object.keys(PIECE_VARIABLES) as Piece[];
+
+/** How many texts a piece holds: impacts have a closing and a running-on form. */
+export const pieceArity = (piece: Piece): number => (piece.startsWith('impact.') ? 2 : 1);
+
 /** One compiled variant of a situation. */
 export interface MessageVariant {
   /** The ICU text as written in the file. */
@@ -86,6 +136,7 @@ export interface Catalog {
   readonly locale: string;
   readonly file: string;
   readonly situations: ReadonlyMap<Situation, readonly MessageVariant[]>;
+  readonly pieces: ReadonlyMap<Piece, readonly MessageVariant[]>;
 }
 
 export interface ParsedCatalog {
@@ -102,10 +153,11 @@ const variantList = z.array(z.string().trim().min(1, 'empty text')).min(1, 'need
 const fileSchema = (() => {
   const top: Record<string, z.ZodType> = {};
   const groups: Record<string, Record<string, z.ZodType>> = {};
-  for (const situation of SITUATIONS) {
+  for (const situation of [...SITUATIONS, ...PIECES]) {
     const [group, name] = situation.split('.') as [string, string | undefined];
-    if (name === undefined) top[group] = variantList;
-    else (groups[group] ??= {})[name] = variantList;
+    const list = PIECES.includes(situation as Piece) ? z.array(z.string().trim().min(1, 'empty text')).length(pieceArity(situation as Piece), `needs exactly ${pieceArity(situation as Piece)} text(s)`) : variantList;
+    if (name === undefined) top[group] = list;
+    else (groups[group] ??= {})[name] = list;
   }
   for (const [group, shape] of Object.entries(groups)) top[group] = z.strictObject(shape);
   return z.strictObject(top);
@@ -133,12 +185,12 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
     return { problems, keys };
   }
 
-  const situations = new Map<Situation, MessageVariant[]>();
-  for (const situation of SITUATIONS) {
+  const situations = new Map<Situation | Piece, MessageVariant[]>();
+  for (const situation of [...SITUATIONS, ...PIECES]) {
     const [group, name] = situation.split('.') as [string, string | undefined];
     const node = (parsed.data as Record<string, unknown>)[group];
     const sources = (name === undefined ? node : (node as Record<string, unknown>)[name]) as string[];
-    const allowed: readonly string[] = SITUATION_VARIABLES[situation];
+    const allowed: readonly string[] = (SITUATION_VARIABLES as Record<string, readonly string[]>)[situation] ?? PIECE_VARIABLES[situation as Piece];
     const compiled = sources.map((text, variant): MessageVariant | undefined => {
       const trimmed = text.trim();
       let message: IntlMessageFormat;
@@ -160,7 +212,8 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
     situations.set(situation, compiled.filter((v): v is MessageVariant => v !== undefined));
   }
   if (problems.length > 0) return { problems, keys };
-  return { catalog: { locale, file, situations }, problems, keys };
+  const only = <K extends Situation | Piece>(names: readonly K[]) => new Map(names.map((n) => [n, situations.get(n) ?? []] as const));
+  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(PIECES) }, problems, keys };
 }
 
 type Ast = ReturnType<IntlMessageFormat['getAst']>;

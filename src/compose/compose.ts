@@ -6,9 +6,11 @@
  */
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
-import type { Feature, PostKind, Severity } from '../incidents/model.ts';
+import { impactsOf } from '../incidents/impacts.ts';
+import type { DataSafety, Feature, Impact, Phase, PostKind, Scope, Severity } from '../incidents/model.ts';
 import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation } from './catalog.ts';
 import { ComposeError } from './errors.ts';
+import { adviceText, impactText, problemText, safetyText, type Facts } from './incident-words.ts';
 import { formatClock, formatClockNear, formatDay, formatDuration, languageOf } from './locale-format.ts';
 import { findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
 import { X_LIMIT, type TextLimit } from './network-length.ts';
@@ -20,14 +22,22 @@ export interface ComposeInput {
   incidentKey: string;
   /** Untrusted: cleaned of mentions, hashtags, links and line breaks, and capped, before use. */
   service: string;
+  /** The main feature; the one impact when `impacts` is absent. */
   feature: Feature;
+  impacts?: Impact[];
+  scope?: Scope;
+  dataSafety?: DataSafety;
   severity: Severity;
   openedAt: string;
+  /** When the tweet is written (ISO): how long it has lasted so far, and whether two hours have passed. */
+  at?: string;
   resolvedAt?: string;
   /** When herald will post next (ISO). Without it, variants that promise a time are skipped. */
   nextUpdateAt?: string;
-  /** A finer stage of an `update`: the cause is known, or a fix is in and being watched. */
-  phase?: 'identified' | 'monitoring';
+  /** The incident's phase now: a follow-up says so when it differs from `previousPhase`. */
+  phase?: Phase;
+  /** The phase the thread's latest tweet was written in (investigating when absent). */
+  previousPhase?: Phase;
   /** The post's id in the incident (`update-2`): mixed into the choice so successive updates differ. */
   postId?: string;
   /** Added to the deterministic variant choice, e.g. after a duplicate-content refusal. */
@@ -105,23 +115,33 @@ const NOTICE_SITUATIONS: Record<NoticeKind, Situation> = {
 // Which input field fills each variable, so a missing-variable error says what to pass.
 const SOURCE_OF: Record<string, string> = {
   time: 'openedAt / startsAt',
-  duration: 'resolvedAt',
+  duration: 'resolvedAt / at',
+  endTime: 'resolvedAt / endsAt',
   nextUpdate: 'nextUpdateAt',
   date: 'startsAt',
-  endTime: 'endsAt',
   text: 'text',
   firstPost: 'firstPostAt',
 };
 
+/** From two hours on, a follow-up says what still works and what to do meanwhile. */
+export const MEANWHILE_AFTER_MS = 2 * 3600_000;
+
 /**
- * The catalog key for an incident post: `open.<feature>`, `update` (or its phase), `resolved`,
- * `reopened`; a standalone follow-up uses `standalone.<kind>` (phases included in `update`).
+ * The catalog key for an incident post. A follow-up says what changed when the phase moved on
+ * since the last tweet (`identified`, `monitoring`); otherwise it restates the impact (`update`),
+ * and from two hours on adds what to do meanwhile (`meanwhile`). A standalone follow-up uses
+ * `standalone.<kind>`.
  */
-export function situationFor(input: Pick<ComposeInput, 'kind' | 'feature' | 'phase' | 'standalone'>): Situation {
-  if (input.kind === 'open') return `open.${input.feature}`;
+export function situationFor(input: Pick<ComposeInput, 'kind' | 'phase' | 'previousPhase' | 'standalone' | 'openedAt' | 'at'>): Situation {
+  if (input.kind === 'open') return 'open';
   if (input.standalone && input.kind !== 'announcement') return `standalone.${input.kind}`;
-  if (input.kind === 'update') return input.phase ?? 'update';
-  return input.kind;
+  if (input.kind !== 'update') return input.kind;
+  const phase = input.phase ?? 'investigating';
+  if (phase !== 'investigating' && phase !== (input.previousPhase ?? 'investigating')) return phase;
+  // While a fix is being watched, every follow-up says so (its variants rotate).
+  if (phase === 'monitoring') return 'monitoring';
+  const elapsed = input.at === undefined ? 0 : Date.parse(input.at) - Date.parse(input.openedAt);
+  return elapsed >= MEANWHILE_AFTER_MS ? 'meanwhile' : 'update';
 }
 
 /**
@@ -134,26 +154,45 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
   const opened = parseTime(input.openedAt, 'openedAt', options.timezone);
   const resolved = input.resolvedAt === undefined ? undefined : parseTime(input.resolvedAt, 'resolvedAt', options.timezone);
   const next = input.nextUpdateAt === undefined ? undefined : parseTime(input.nextUpdateAt, 'nextUpdateAt', options.timezone);
+  const now = input.at === undefined ? undefined : parseTime(input.at, 'at', options.timezone);
   const { locale } = options;
+  const facts: Facts = { impacts: impactsOf(input), scope: input.scope, dataSafety: input.dataSafety };
 
   const values: Record<string, string> = {
     service: cleanService(input.service),
-    time: formatClockNear(opened, resolved ?? next, locale),
+    time: formatClockNear(opened, resolved ?? next ?? now, locale),
+    impact: impactText(catalog, facts),
+    advice: adviceText(catalog, facts.impacts),
+    meanwhile: adviceText(catalog, facts.impacts, 'tips'),
+    problem: problemText(catalog, facts.impacts),
+    safety: safetyText(catalog, facts),
   };
   // A resolve reported a little before the open (clocks of two monitors) still lasted a moment.
-  if (resolved) values.duration = formatDuration(resolved.diff(opened, 'minutes').minutes, locale);
+  values.duration = formatDuration((resolved ?? now ?? opened).diff(opened, 'minutes').minutes, locale);
+  if (resolved) values.endTime = formatClockNear(resolved, opened, locale);
   if (next) values.nextUpdate = formatClock(next, locale);
   if (input.firstPostAt !== undefined) {
     values.firstPost = formatClockNear(parseTime(input.firstPostAt, 'firstPostAt', options.timezone), resolved ?? opened, locale);
   }
+  // When the full advice for several impacts does not fit, the main impact's advice alone may.
+  const shorter = facts.impacts.length > 1 ? [{ ...values, advice: adviceText(catalog, facts.impacts.slice(0, 1)), meanwhile: adviceText(catalog, facts.impacts.slice(0, 1), 'tips') }] : [];
 
-  return choose(catalog, situation, values, {
-    seed: [input.incidentKey, input.kind, input.postId ?? ''].join('\u0000'),
+  return choose(catalog, situation, [values, ...shorter], {
+    // The start as well as the key: two incidents of the same key months apart read differently.
+    // As an instant, so the same start written two ways (with or without milliseconds) seeds alike.
+    seed: [input.incidentKey, String(opened.toMillis()), input.kind].join('\u0000'),
+    turn: postNumber(input.postId),
     offset: input.variantOffset ?? 0,
     link: statusLink(options.statusUrl, input.incidentKey),
     allowedUrls: [],
     limit: options.limit ?? X_LIMIT,
   });
+}
+
+/** `update-3` → 3: successive follow-ups take successive variants, so no two in a row read alike. */
+function postNumber(postId: string | undefined): number {
+  const n = Number(/(\d+)$/.exec(postId ?? '')?.[1] ?? 0);
+  return Number.isSafeInteger(n) ? n : 0;
 }
 
 /** Composes a maintenance notice or a staff announcement, with the same guarantees as {@link composeTweet}. */
@@ -171,8 +210,9 @@ export function composeNotice(catalog: Catalog, input: NoticeInput, options: Com
     if (!values.text) throw new ComposeError('invalid-input', 'the announcement text is empty');
     allowedUrls = twitterText.extractUrls(values.text); // staff may link on purpose
   }
-  return choose(catalog, NOTICE_SITUATIONS[input.kind], values, {
+  return choose(catalog, NOTICE_SITUATIONS[input.kind], [values], {
     seed: [input.key, input.kind, ''].join('\u0000'),
+    turn: 0,
     offset: input.variantOffset ?? 0,
     link: statusLink(options.statusUrl, input.key),
     allowedUrls,
@@ -182,6 +222,8 @@ export function composeNotice(catalog: Catalog, input: NoticeInput, options: Com
 
 interface Choice {
   seed: string;
+  /** Added to the seeded start: the post's number in the incident. */
+  turn: number;
   offset: number;
   link: string | undefined;
   allowedUrls: string[];
@@ -189,38 +231,54 @@ interface Choice {
 }
 
 /**
- * Renders the eligible variants starting from the seeded one and keeps those that fit, first
- * with the status link and then without it; `offset` walks that list, so each increment gives a
- * different text that fits until the variants run out and the walk wraps around.
+ * Picks the text. The variants that can be rendered form the group (when the next update time is
+ * known, only those that say it); the last of the group is its short fallback and the others are
+ * full. The seeded full variant comes first, then the other full ones, then the short one: a
+ * shorter text goes out only when the longer ones do not fit. All that with every impact's advice
+ * first, then again with the main impact's advice alone. Each candidate carries the status link when it fits with
+ * it. `offset` walks the fitting candidates (after X refused one as a duplicate).
  */
-function choose(catalog: Catalog, situation: Situation, values: Record<string, string>, how: Choice): ComposedTweet {
+function choose(catalog: Catalog, situation: Situation, valueSets: Record<string, string>[], how: Choice): ComposedTweet {
   const variants = catalog.situations.get(situation) ?? [];
-  const eligible = variants.flatMap((variant, index) => (usable(variant, index, situation, values) ? [index] : []));
-  if (eligible.length === 0) {
+  const values = valueSets[0]!;
+  const usableIndexes = variants.flatMap((variant, index) => (usable(variant, index, situation, values) ? [index] : []));
+  if (usableIndexes.length === 0) {
     throw new ComposeError('missing-variable', `every ${situation} variant needs {nextUpdate}: pass nextUpdateAt, or add a variant without it to messages/${catalog.locale}.yaml`, { situation });
   }
-  const start = fnv1a(how.seed) % eligible.length;
-  const rendered = eligible.map((_, k) => {
-    const index = eligible[(start + k) % eligible.length]!;
-    return { variant: index, text: render(variants[index]!, values, situation, index) };
-  });
+  const promising = usableIndexes.filter((i) => variants[i]!.variables.includes('nextUpdate'));
+  const group = promising.length > 0 ? promising : usableIndexes;
+  const full = group.length > 1 ? group.slice(0, -1) : group;
+  const short = group.length > 1 ? group.slice(-1) : [];
+  const start = mod(fnv1a(how.seed) + how.turn, full.length);
+  const rotated = full.map((_, k) => full[(start + k) % full.length]!);
+  // What to do matters more than the wording around it: every variant with all the advice comes
+  // before any with the main impact's advice alone.
+  const candidates = valueSets.flatMap((set) => [...rotated, ...short].map((index) => ({ variant: index, text: render(variants[index]!, set, situation, index) })));
 
-  for (const link of how.link ? [how.link, undefined] : [undefined]) {
-    const fitting = rendered
-      .map((r) => ({ ...r, text: link ? `${r.text}\n${link}` : r.text }))
-      .map((r) => ({ ...r, weightedLength: how.limit.measure(r.text) }))
-      .filter((r) => r.weightedLength <= how.limit.max);
-    if (fitting.length === 0) continue;
-    const pick = fitting[mod(how.offset, fitting.length)]!;
-    const unsafe = findUnsafeEntities(pick.text, link ? [...how.allowedUrls, link] : how.allowedUrls);
-    if (unsafe.length > 0 || !how.limit.postable(pick.text)) {
-      const why = unsafe.length > 0 ? `it would carry ${unsafe.join(', ')}` : `${how.limit.network} would refuse its characters`;
-      throw new ComposeError('unsafe-text', `${situation} variant ${pick.variant + 1} cannot be posted: ${why}`, { situation, variant: pick.variant });
+  const seen = new Set<string>();
+  const fitting: Array<{ variant: number; text: string; weightedLength: number; link: boolean }> = [];
+  for (const c of candidates) {
+    if (seen.has(c.text)) continue;
+    seen.add(c.text);
+    for (const link of how.link ? [how.link, undefined] : [undefined]) {
+      const text = link ? `${c.text}\n${link}` : c.text;
+      const weight = how.limit.measure(text);
+      if (weight > how.limit.max) continue;
+      fitting.push({ variant: c.variant, text, weightedLength: weight, link: link !== undefined });
+      break;
     }
-    return { text: pick.text, weightedLength: pick.weightedLength, variant: pick.variant, situation };
   }
-  const shortest = Math.min(...rendered.map((r) => how.limit.measure(r.text)));
-  throw new ComposeError('too-long', `no ${situation} variant fits in ${how.limit.label} (shortest is ${shortest}); shorten one in messages/${catalog.locale}.yaml`, { situation });
+  if (fitting.length === 0) {
+    const shortest = Math.min(...candidates.map((r) => how.limit.measure(r.text)));
+    throw new ComposeError('too-long', `no ${situation} variant fits in ${how.limit.label} (shortest is ${shortest}); shorten one in messages/${catalog.locale}.yaml`, { situation });
+  }
+  const pick = fitting[mod(how.offset, fitting.length)]!;
+  const unsafe = findUnsafeEntities(pick.text, pick.link && how.link ? [...how.allowedUrls, how.link] : how.allowedUrls);
+  if (unsafe.length > 0 || !how.limit.postable(pick.text)) {
+    const why = unsafe.length > 0 ? `it would carry ${unsafe.join(', ')}` : `${how.limit.network} would refuse its characters`;
+    throw new ComposeError('unsafe-text', `${situation} variant ${pick.variant + 1} cannot be posted: ${why}`, { situation, variant: pick.variant });
+  }
+  return { text: pick.text, weightedLength: pick.weightedLength, variant: pick.variant, situation };
 }
 
 /** Whether `variant` can be rendered from `values`; a missing required value is an error, not a skip. */
@@ -236,7 +294,8 @@ function usable(variant: MessageVariant, index: number, situation: Situation, va
 function render(variant: MessageVariant, values: Record<string, string>, situation: Situation, index: number): string {
   try {
     const out = variant.message.format(values);
-    return (Array.isArray(out) ? out.join('') : String(out)).trim();
+    // An empty piece ({safety} when nothing is known) must not leave a double space behind.
+    return (Array.isArray(out) ? out.join('') : String(out)).replace(/ {2,}/g, ' ').replace(/ ([.。])/g, '$1').trim();
   } catch (e) {
     throw new ComposeError('missing-variable', `${situation} variant ${index + 1} cannot be rendered: ${(e as Error).message}`, { situation, variant: index, cause: e });
   }

@@ -1,18 +1,63 @@
 import type { Composer } from '../incidents/delivery-rules.ts';
+import type { Incident, Post } from '../incidents/model.ts';
 import { threadRoot } from '../incidents/rules.ts';
-import { loadCatalog } from './catalog.ts';
-import { composeNotice, composeTweet, type AudienceSettings } from './compose.ts';
+import { loadCatalog, type Catalog } from './catalog.ts';
+import { composeNotice, composeTweet, type AudienceSettings, type ComposeOptions, type ComposedTweet } from './compose.ts';
 import type { TextLimit } from './network-length.ts';
 
+/** The phase the thread's latest tweet before `post` was written in: a follow-up says what changed since. */
+function previousPhase(incident: Incident, post: Post): Post['phase'] {
+  const before = incident.posts.slice(0, incident.posts.indexOf(post)).filter((p) => p.status === 'posted' && (p.account ?? null) === (post.account ?? null));
+  return before.at(-1)?.phase;
+}
+
+/** Open, reopened and follow-ups promise the next update when follow-ups run; a resolution does not. */
+const promises = (post: Post): boolean => post.kind === 'open' || post.kind === 'reopened' || post.kind === 'update';
+
 /**
- * Binds the message catalog and the audience's locale and zone to the delivery worker's needs.
- * `limit` is the account's network's (read at each post: a Mastodon instance's limit is learnt
- * after start); X's by default.
+ * One incident post's text, as of `nowMs`: the incident's impacts, scope, phase and data safety,
+ * and the next update time (the post's own promise, or `now + cadence` when follow-ups run).
  */
-export function incidentComposer(config: AudienceSettings, limit?: () => TextLimit): Composer {
+export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, incident: Incident, post: Post, nowMs: number, followUpMs = 0): ComposedTweet & { nextUpdateAt?: string } {
+  // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
+  // nobody approved the announcement of), the plain wording stands on its own and names the problem.
+  const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;
+  const nextUpdateAt = post.nextUpdateAt ?? (followUpMs > 0 && promises(post) && incident.state === 'open' ? new Date(nowMs + followUpMs).toISOString() : undefined);
+  const tweet = composeTweet(
+    catalog,
+    {
+      kind: post.kind,
+      incidentKey: incident.key,
+      service: incident.service,
+      feature: incident.feature,
+      impacts: incident.impacts,
+      scope: incident.scope,
+      dataSafety: incident.dataSafety,
+      phase: incident.phase,
+      previousPhase: previousPhase(incident, post),
+      severity: incident.severity,
+      openedAt: incident.openedAt,
+      resolvedAt: incident.resolvedAt,
+      at: new Date(nowMs).toISOString(),
+      nextUpdateAt,
+      variantOffset: post.variantOffset ?? 0,
+      postId: post.id,
+      ...(firstPostAt !== undefined && { standalone: true, firstPostAt }),
+    },
+    options,
+  );
+  return { ...tweet, ...(nextUpdateAt !== undefined && { nextUpdateAt }) };
+}
+
+/**
+ * Binds the message catalog, the audience's locale and zone, and the follow-up cadence to the
+ * delivery worker's needs. `limit` is the account's network's (read at each post: a Mastodon
+ * instance's limit is learnt after start); X's by default.
+ */
+export function incidentComposer(config: AudienceSettings & { followUpMs?: number }, limit?: () => TextLimit): Composer {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const base = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
-  return (incident, post) => {
+  return (incident, post, nowMs = Date.now()) => {
     const options = limit ? { ...base, limit: limit() } : base;
     if (post.notice) {
       // Several notices of one kind (two reminders) start from different variants, so X never sees the same text twice.
@@ -21,26 +66,7 @@ export function incidentComposer(config: AudienceSettings, limit?: () => TextLim
       const tweet = composeNotice(catalog, { kind: `maintenance-${kind}`, key: incident.key, service: incident.service, startsAt, endsAt, variantOffset: (post.variantOffset ?? 0) + nth }, options);
       return { text: tweet.text, variant: tweet.variant };
     }
-    // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
-    // nobody approved the announcement of), the plain wording stands on its own.
-    const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;
-    const tweet = composeTweet(
-      catalog,
-      {
-        kind: post.kind,
-        incidentKey: incident.key,
-        service: incident.service,
-        feature: incident.feature,
-        severity: incident.severity,
-        openedAt: incident.openedAt,
-        resolvedAt: incident.resolvedAt,
-        nextUpdateAt: post.nextUpdateAt,
-        variantOffset: post.variantOffset ?? 0,
-        postId: post.id,
-        ...(firstPostAt !== undefined && { standalone: true, firstPostAt }),
-      },
-      options,
-    );
-    return { text: tweet.text, variant: tweet.variant };
+    const tweet = composeIncidentPost(catalog, options, incident, post, nowMs, config.followUpMs ?? 0);
+    return { text: tweet.text, variant: tweet.variant, phase: incident.phase ?? 'investigating', ...(tweet.nextUpdateAt !== undefined && { nextUpdateAt: tweet.nextUpdateAt }) };
   };
 }

@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
 import type { CliCommand } from '../cli-command.ts';
-import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
+import { FEATURES, type Impact, type Scope } from '../incidents/model.ts';
+import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, PIECES, PIECE_VARIABLES, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
+import { findHedge } from './hedges.ts';
+import { adviceText, impactText, problemText, safetyText } from './incident-words.ts';
 import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
 import { SERVICE_NAME_MAX_WEIGHT, findUnsafeEntities } from './sanitize.ts';
@@ -49,7 +52,7 @@ export function longServiceName(locale: string): string {
 }
 
 /** The longest value each variable can take in `locale`, for measuring worst cases. */
-export function sampleValues(locale: string): Record<Variable, string> {
+export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, string> {
   const late = DateTime.fromObject({ year: 2025, month: 12, day: 31, hour: 12, minute: 59 }, { zone: 'UTC' });
   return {
     service: longServiceName(locale),
@@ -95,17 +98,88 @@ export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
   return { locales, checked, problems };
 }
 
+/** Variables built from the catalog's pieces (incident-words.ts): measured from the pieces themselves. */
+type Worded = 'impact' | 'advice' | 'meanwhile' | 'problem' | 'safety';
+
+const longest = (texts: string[]): string => texts.reduce((a, b) => (weightedLength(b) > weightedLength(a) ? b : a), '');
+
+/**
+ * The longest words the pieces can give one impact (two platforms named, some people affected):
+ * every variant must fit with these. More impacts at once fall back to the main impact's advice,
+ * then to the short variant (compose.ts).
+ */
+function wordedSamples(catalog: Catalog, scope: Scope): Record<Worded, string> {
+  const impacts: Impact[] = FEATURES.map((feature) => ({ feature, platforms: ['ios', 'android'] }));
+  const one = (i: Impact) => ({ impacts: [i], scope, dataSafety: 'possible' as const });
+  return {
+    impact: longest(impacts.map((i) => impactText(catalog, one(i)))),
+    advice: longest(impacts.map((i) => adviceText(catalog, [i]))),
+    meanwhile: longest(impacts.map((i) => adviceText(catalog, [i], 'tips'))),
+    problem: longest(impacts.map((i) => problemText(catalog, [i]))),
+    safety: longest([safetyText(catalog, one(impacts[0]!)), safetyText(catalog, { ...one(impacts[0]!), dataSafety: 'none-lost' })]),
+  };
+}
+
+/** Every text of every piece, rendered with each platform and scope case: nothing a tweet must not carry. */
+function lintPieces(catalog: Catalog): CatalogProblem[] {
+  const problems: CatalogProblem[] = [];
+  for (const key of PIECES) {
+    const cases = PIECE_VARIABLES[key].length === 0 ? [{}] : ['none', 'iPhone'].flatMap((platforms) => ['partial', 'total', 'unknown'].map((scope) => ({ platforms, scope })));
+    (catalog.pieces.get(key) ?? []).forEach((variant, index) => {
+      for (const values of cases) {
+        let text: string;
+        try {
+          const out = variant.message.format(values);
+          text = Array.isArray(out) ? out.join('') : String(out);
+        } catch (e) {
+          problems.push({ file: catalog.file, key, variant: index, code: 'render', message: `cannot be rendered: ${(e as Error).message}` });
+          return;
+        }
+        const unsafe = findUnsafeEntities(text, []);
+        if (/[{}]/.test(text) || unsafe.length > 0) problems.push({ file: catalog.file, key, variant: index, code: 'style', message: `renders ${JSON.stringify(text)}: no braces, hashtags, mentions or links` });
+        const hedge = 'scope' in values && values.scope === 'total' ? findHedge(text, catalog.locale) : undefined;
+        if (hedge) problems.push({ file: catalog.file, key, variant: index, code: 'style', message: `hedges ("${hedge}") when everyone is affected (scope total): say it plainly` });
+      }
+    });
+  }
+  return problems;
+}
+
+const TYPICAL_NAMES: Record<string, string> = { ko: '카카오톡', ja: 'カカオトーク', en: 'KakaoTalk' };
+
+/**
+ * A full variant is measured with an ordinary outage: a usual service name, times on the same
+ * day, a few hours. Past that herald takes the short one, which must fit with the longest values.
+ */
+function typicalValues(locale: string): Partial<Record<Variable, string>> {
+  const late = DateTime.fromObject({ year: 2025, month: 12, day: 31, hour: 12, minute: 59 }, { zone: 'UTC' });
+  const clock = formatClock(late, locale);
+  return { service: TYPICAL_NAMES[languageOf(locale)] ?? TYPICAL_NAMES.en!, time: clock, endTime: clock, firstPost: clock, duration: formatDuration(3 * 60 + 59, locale) };
+}
+
+/** The short fallback of each group (variants with {nextUpdate}, variants without): the last one. */
+export function shortVariants(variants: readonly { variables: readonly string[] }[]): Set<number> {
+  const last = (promising: boolean) => variants.map((v, i) => (v.variables.includes('nextUpdate') === promising ? i : -1)).filter((i) => i >= 0).at(-1);
+  const groups = [last(true), last(false)].filter((i): i is number => i !== undefined);
+  return new Set(variants.length > 1 ? groups : []);
+}
+
 function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProblem[] } {
   const { file } = catalog;
-  const values = sampleValues(catalog.locale);
-  const problems: CatalogProblem[] = [];
+  const longestValues = { ...sampleValues(catalog.locale), ...wordedSamples(catalog, 'partial') };
+  const typical = { ...longestValues, ...typicalValues(catalog.locale) };
+  const totalValues = { ...longestValues, ...wordedSamples(catalog, 'total') };
+  const problems: CatalogProblem[] = lintPieces(catalog);
   let checked = 0;
   for (const key of SITUATIONS) {
     const variants = catalog.situations.get(key) ?? [];
+    const shorts = shortVariants(variants);
     let roomForLink = false;
     variants.forEach((variant, index) => {
       checked += 1;
       const problem = (code: CatalogProblem['code'], message: string) => problems.push({ file, key, variant: index, code, message });
+      const worst = shorts.has(index) || variants.length === 1 || key.startsWith('maintenance') || key === 'announcement';
+      const values = worst ? longestValues : typical;
       let text: string;
       try {
         const out = variant.message.format(values);
@@ -115,20 +189,26 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
         return;
       }
       const weight = weightedLength(text);
-      if (weight > MAX_WEIGHTED_LENGTH) problem('too-long', `${weight}/${MAX_WEIGHTED_LENGTH} with the longest values (a ${SERVICE_NAME_MAX_WEIGHT}-weight service name); shorten it by ${weight - MAX_WEIGHTED_LENGTH}`);
-      if (weight + STATUS_LINK_WEIGHT <= MAX_WEIGHTED_LENGTH) roomForLink = true;
+      const measured = worst ? `the longest values (a ${SERVICE_NAME_MAX_WEIGHT}-weight service name)` : 'an ordinary outage (a usual service name, the longest impact and advice)';
+      if (weight > MAX_WEIGHTED_LENGTH) problem('too-long', `${weight}/${MAX_WEIGHTED_LENGTH} with ${measured}; shorten it by ${weight - MAX_WEIGHTED_LENGTH}`);
+      // The link is wanted in an ordinary outage; in the longest case it may give way.
+      const ordinary = variant.message.format(typical);
+      if (weightedLength(Array.isArray(ordinary) ? ordinary.join('') : String(ordinary)) + STATUS_LINK_WEIGHT <= MAX_WEIGHTED_LENGTH) roomForLink = true;
       for (const limit of OTHER_NETWORKS) {
         const length = limit.measure(text);
-        if (length > limit.max) problem('too-long', `${length}/${limit.label} with the longest values; shorten it by ${length - limit.max}`);
+        if (length > limit.max) problem('too-long', `${length}/${limit.label} with ${measured}; shorten it by ${length - limit.max}`);
       }
       if (!variant.variables.includes('service')) problem('style', 'does not name the service: every tweet says which service it is about ({service})');
       if (/[{}]/.test(text)) problem('style', "shows a literal { or }: an apostrophe (') right before { quotes it, write ’ instead");
       const unsafe = findUnsafeEntities(text, twitterText.extractUrls(values.text));
       if (unsafe.length > 0) problem('style', `would carry ${unsafe.join(', ')}: no hashtags, mentions or links (the status link is added for you)`);
       if (weight <= MAX_WEIGHTED_LENGTH && !isPostable(text)) problem('style', 'X would refuse this text (blank, or characters X does not accept)');
+      const total = variant.message.format(totalValues);
+      const hedge = findHedge(Array.isArray(total) ? total.join('') : String(total), catalog.locale);
+      if (hedge) problem('style', `hedges ("${hedge}") even when everyone is affected (scope total): keep hedges inside the impact pieces' partial case`);
     });
     if (variants.length > 0 && !roomForLink) {
-      problems.push({ file, key, code: 'too-long', message: `no variant leaves room for the status link (${MAX_WEIGHTED_LENGTH - STATUS_LINK_WEIGHT} at most with the longest values): add a short one` });
+      problems.push({ file, key, code: 'too-long', message: `no variant leaves room for the status link (${MAX_WEIGHTED_LENGTH - STATUS_LINK_WEIGHT} at most in an ordinary outage): add a short one` });
     }
     const optional = SITUATION_VARIABLES[key].filter((v) => OPTIONAL_VARIABLES.includes(v));
     if (optional.length > 0 && variants.length > 0 && variants.every((v) => v.variables.some((name) => optional.includes(name as Variable)))) {

@@ -18,13 +18,29 @@ export function languageOf(locale: string): string {
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 const hour12 = (hour: number): number => (hour % 12 === 0 ? 12 : hour % 12);
 
-/** Clock time in `dt`'s zone: "오후 4시 54분", "4:54 PM", "16時54分". On the hour: "오후 4시", "16時". */
+/**
+ * The part of the day a Korean speaker names: 새벽 from 1 to 5, 밤 from 9 in the evening. Midnight
+ * itself is 자정 and the hour after it 0시: "오전 12시" is read as noon by many.
+ */
+function koreanDayPart(hour: number): string {
+  if (hour >= 1 && hour < 6) return '새벽';
+  if (hour < 12) return '오전';
+  if (hour < 21) return '오후';
+  return '밤';
+}
+
+/**
+ * Clock time in `dt`'s zone: "오후 4시 54분", "4:54 PM", "16時54分". On the hour: "오후 4시", "16時".
+ * Midnight is "자정" and "midnight"; the minutes after it "0시 28분" and "12:28 AM".
+ */
 export function formatClock(dt: DateTime, locale: string): string {
   const { hour, minute } = dt;
   switch (languageOf(locale)) {
     case 'ko':
-      return `${hour < 12 ? '오전' : '오후'} ${hour12(hour)}시${minute ? ` ${minute}분` : ''}`;
+      if (hour === 0) return minute ? `0시 ${minute}분` : '자정';
+      return `${koreanDayPart(hour)} ${hour12(hour)}시${minute ? ` ${minute}분` : ''}`;
     case 'en':
+      if (hour === 0 && minute === 0) return 'midnight';
       return `${hour12(hour)}:${pad2(minute)} ${hour < 12 ? 'AM' : 'PM'}`;
     case 'ja':
       return `${hour}時${minute ? `${minute}分` : ''}`;
@@ -80,8 +96,10 @@ export function formatDuration(totalMinutes: number, locale: string): string {
       return parts.map(([n, u]) => `${n}${unit[u]}`).join(' ');
     }
     case 'ja': {
+      // A span of minutes takes 間 (28分間); 時間 has it already.
       const unit = { day: '日', hour: '時間', minute: '分' };
-      return parts.map(([n, u]) => `${n}${unit[u]}`).join('');
+      const text = parts.map(([n, u]) => `${n}${unit[u]}`).join('');
+      return parts.at(-1)?.[1] === 'minute' ? `${text}間` : text;
     }
     case 'en':
       return parts.map(([n, u]) => `${n} ${u}${n === 1 ? '' : 's'}`).join(' and ');

@@ -1,17 +1,23 @@
 /**
- * `herald preview`: the thread an event would produce, as followers would read it, so comms staff
- * can see a wording change before it ships. The resolve is a sample (1 h 12 min after the event)
- * and the update promises the next one an hour after it.
+ * `herald preview`: the thread an incident would produce, as followers would read it, so comms
+ * staff can see a wording change before it ships. `--thread` renders a whole scenario (events in
+ * time order, follow-ups at HERALD_FOLLOWUP_MINUTES between them, see thread-preview.ts); `--event`
+ * renders one event with a sample update (promising the next an hour later) and a sample resolve
+ * (1 h 12 min after the event).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { CliCommand } from '../cli-command.ts';
-import { EVENT_STATUSES, FEATURES, SEVERITIES, type PostKind } from '../incidents/model.ts';
+import type { CliCommand, CommandIo } from '../cli-command.ts';
+import type { PreviewSettings } from '../cli-settings.ts';
+import { factsShape } from '../incidents/impacts.ts';
+import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
+import { genericEventFields } from '../ingest/generic.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
-import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
+import { composeTweet, type ComposeOptions } from './compose.ts';
+import { renderThread, type ThreadTweet } from './thread-preview.ts';
 import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 
 /** The generic webhook's body: the fields preview needs, others ignored. */
@@ -22,7 +28,23 @@ export const previewEventSchema = z.looseObject({
   feature: z.enum(FEATURES),
   severity: z.enum(SEVERITIES),
   at: z.string().min(1),
+  ...factsShape,
 });
+
+/** One event of a `--thread` scenario: the generic webhook's body, `at` required, `feature` or `impacts`. */
+export const scenarioEventSchema = genericEventFields
+  .extend({ at: genericEventFields.shape.at.unwrap() })
+  .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts' })
+  .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
+
+export const scenarioSchema = z.array(scenarioEventSchema).min(1, 'a scenario needs at least one event');
+
+/** The scenario's events as herald's worker receives them, sorted by `at` (the file should be already). */
+export function scenarioEvents(events: z.infer<typeof scenarioSchema>): AlertEvent[] {
+  return events
+    .map((e) => ({ ...e, source: 'preview', receivedAt: e.at }) as AlertEvent)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
 export type PreviewEvent = z.infer<typeof previewEventSchema>;
 
 /** One tweet of the previewed thread. `--json` prints exactly `kind`, `text`, `weightedLength`. */
@@ -35,15 +57,16 @@ export interface PreviewTweet {
 
 const SAMPLE_RESOLVE_AFTER = { hours: 1, minutes: 12 };
 const SAMPLE_NEXT_UPDATE_AFTER = { hours: 1 };
+const SAMPLE_UPDATE_AFTER = { minutes: 30 };
 
 /** The open → update → resolved thread for `event`. Pure; throws what `composeTweet` throws. */
 export function previewThread(catalog: Catalog, event: PreviewEvent, options: ComposeOptions): PreviewTweet[] {
   const at = DateTime.fromISO(event.at, { setZone: true });
   const later = (after: object): string | undefined => (at.isValid ? at.plus(after).toISO() ?? undefined : undefined);
-  const base = { incidentKey: event.key, service: event.service, feature: event.feature, severity: event.severity, openedAt: event.at };
+  const base = { incidentKey: event.key, service: event.service, feature: event.feature, impacts: event.impacts, scope: event.scope, dataSafety: event.dataSafety, phase: event.phase, severity: event.severity, openedAt: event.at };
   const steps = [
     { kind: 'open' as const },
-    { kind: 'update' as const, nextUpdateAt: later(SAMPLE_NEXT_UPDATE_AFTER) },
+    { kind: 'update' as const, at: later(SAMPLE_UPDATE_AFTER), nextUpdateAt: later(SAMPLE_NEXT_UPDATE_AFTER) },
     { kind: 'resolved' as const, resolvedAt: later(SAMPLE_RESOLVE_AFTER) },
   ];
   return steps.map((step) => {
@@ -61,37 +84,71 @@ export function formatThread(tweets: readonly PreviewTweet[], heading: string): 
   return `${heading}\n\n${blocks.join('\n\n')}\n`;
 }
 
-/** `herald preview --event <file.json> [--locale ko] [--json] [--messages <dir>]`. */
-export const previewCommand: CliCommand<AudienceSettings> = {
-  summary: 'print the thread an event would produce, with each tweet\'s length',
-  usage: 'herald preview --event <file.json> [--locale ko|en|ja] [--json] [--messages <dir>]',
+/** A `--thread` rendering for people: each tweet with when it goes out, what it answers, its weight and variant. */
+export function formatScenario(tweets: readonly ThreadTweet[], heading: string, timezone: string): string {
+  const blocks = tweets.map((t, i) => {
+    const when = DateTime.fromISO(t.at, { zone: timezone }).toFormat('yyyy-LL-dd HH:mm');
+    const answers = t.replyTo === null ? 'new thread' : `reply to ${t.replyTo + 1}`;
+    const body = t.text.split('\n').map((line) => `   ${line}`).join('\n');
+    return `${i + 1}. ${when} · ${t.kind} (${t.phase}) · ${answers} · ${t.weightedLength}/${MAX_WEIGHTED_LENGTH} · variant ${t.variant + 1}\n${body}`;
+  });
+  return `${heading}\n\n${blocks.join('\n\n')}\n`;
+}
+
+async function readJson(file: string, what: string, io: CommandIo): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    io.err(`cannot read the ${what} in ${file}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+const issuesOf = (error: z.ZodError): string => error.issues.map((i) => `  - ${i.path.join('.') || '(body)'}: ${i.message}`).join('\n');
+
+/** `herald preview --event <file.json> | --thread <scenario.json> [--locale ko] [--json] [--messages <dir>]`. */
+export const previewCommand: CliCommand<PreviewSettings> = {
+  summary: 'print the thread an event or a whole scenario would produce, with each tweet\'s length',
+  usage: 'herald preview (--event <file.json> | --thread <scenario.json>) [--locale ko|en|ja] [--json] [--messages <dir>]',
   async run(args, io, settings) {
     const { values } = parseArgs({
       args,
-      options: { event: { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean', default: false }, messages: { type: 'string' } },
+      options: { event: { type: 'string' }, thread: { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean', default: false }, messages: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     });
-    if (!values.event) {
-      io.err(`--event <file.json> is required\nusage: ${this.usage}\n`);
+    if (!values.event === !values.thread) {
+      io.err(`give one of --event <file.json> or --thread <scenario.json>\nusage: ${this.usage}\n`);
       return 2;
-    }
-    const file = path.resolve(io.cwd, values.event);
-    let body: unknown;
-    try {
-      body = JSON.parse(await readFile(file, 'utf8'));
-    } catch (e) {
-      io.err(`cannot read the event in ${file}: ${(e as Error).message}\n`);
-      return 1;
-    }
-    const event = previewEventSchema.safeParse(body);
-    if (!event.success) {
-      io.err(`${file} is not a generic webhook event:\n${event.error.issues.map((i) => `  - ${i.path.join('.') || '(body)'}: ${i.message}`).join('\n')}\n`);
-      return 1;
     }
     const locale = values.locale ?? settings.locale;
     const options: ComposeOptions = { locale, timezone: settings.timezone, statusUrl: settings.statusUrl };
     const catalog = loadCatalog(path.resolve(io.cwd, values.messages ?? settings.messagesDir), locale);
+    const file = path.resolve(io.cwd, (values.thread ?? values.event)!);
+    const body = await readJson(file, values.thread ? 'scenario' : 'event', io);
+    if (body === undefined) return 1;
+
+    if (values.thread) {
+      const scenario = scenarioSchema.safeParse(body);
+      if (!scenario.success) {
+        io.err(`${file} is not a scenario (a JSON array of generic webhook events, each with its at):\n${issuesOf(scenario.error)}\n`);
+        return 1;
+      }
+      const thread = renderThread(catalog, scenarioEvents(scenario.data), options, settings.thread);
+      if (values.json) {
+        io.out(`${JSON.stringify(thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo })), null, 2)}\n`);
+      } else {
+        const cadence = settings.thread.followUpMs > 0 ? `follow-ups every ${settings.thread.followUpMs / 60_000} min` : 'no follow-ups';
+        io.out(formatScenario(thread, `Thread for ${file} (${locale}, ${options.timezone}; ${cadence})`, options.timezone));
+      }
+      return 0;
+    }
+
+    const event = previewEventSchema.safeParse(body);
+    if (!event.success) {
+      io.err(`${file} is not a generic webhook event:\n${issuesOf(event.error)}\n`);
+      return 1;
+    }
     const thread = previewThread(catalog, event.data, options);
     if (values.json) {
       io.out(`${JSON.stringify(thread.map(({ kind, text, weightedLength }) => ({ kind, text, weightedLength })), null, 2)}\n`);

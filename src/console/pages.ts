@@ -8,6 +8,7 @@ import { parse, schemas } from './api.ts';
 import { consoleAssets } from './assets.ts';
 import { auditLog } from './audit-log.ts';
 import { html, type Html } from './html.ts';
+import type { IncidentFacts } from './incident-facts.ts';
 import type { SessionStore } from './sessions.ts';
 import { signInRoutes } from './sign-in.ts';
 import { can, type ConsoleUser, type Permission } from './users.ts';
@@ -24,6 +25,8 @@ export interface PagesDeps {
   timezone: string;
   tweetUrl(id: string): string | undefined;
   signInLimit: { max: number; windowMs: number };
+  /** The facts form and the read-only preview on the incident page (incident-facts.ts). */
+  facts?: IncidentFacts;
 }
 
 type Form = Record<string, string | undefined>;
@@ -138,7 +141,14 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   app.get<{ Params: { key: string } }>('/console/incidents/:key', viewing, async (request, reply) => {
     const incident = await deps.store.get(request.params.key);
     if (!incident) return send(request, reply, { title: 'Not found', body: html`<h1>No incident ${request.params.key}</h1>` }, 404);
-    return send(request, reply, { title: incident.key, section: 'incidents', body: (ctx) => incidentPage(incident, ctx) });
+    const facts = deps.facts;
+    const extra = facts && ((ctx: ViewContext) => html`${ctx.principal && can(ctx.principal.role, 'decide') && incident.state === 'open' ? facts.form(incident, ctx) : ''}${facts.preview(incident, Date.now())}`);
+    return send(request, reply, { title: incident.key, section: 'incidents', body: (ctx) => incidentPage(incident, ctx, extra) });
+  });
+
+  app.post<{ Params: { key: string }; Body: Form }>('/console/incidents/:key/facts', deciding, async (request, reply) => {
+    await deps.facts?.change(actor(request), request.params.key, request.body ?? {});
+    return reply.redirect(`/console/incidents/${encodeURIComponent(request.params.key)}`, 303);
   });
 
   app.post<{ Params: { key: string }; Body: Form }>('/console/incidents/:key/updates', deciding, async (request, reply) => {

@@ -8,6 +8,7 @@ import type { RedisClient as Redis } from '../ops/redis-connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
 import { Approvals } from '../approval/service.ts';
+import { incidentFacts } from './incident-facts.ts';
 import { noticeComposer } from '../compose/for-notice.ts';
 import type { Config } from '../config.ts';
 import type { AlertEvent, Incident } from '../incidents/model.ts';
@@ -78,6 +79,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     sessions,
     users: config.users,
     timezone: config.timezone,
+    facts: incidentFacts(config, options.store, options.queues),
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });

@@ -1,5 +1,5 @@
 import { settleDraft } from '../approval/drafts.ts';
-import type { Incident, Post } from './model.ts';
+import type { Incident, Phase, Post } from './model.ts';
 import { threadRoot } from './rules.ts';
 
 /**
@@ -10,10 +10,14 @@ import { threadRoot } from './rules.ts';
 export interface Draft {
   text: string;
   variant: number;
+  /** The incident's phase the text speaks of: the next follow-up says what changed since. */
+  phase?: Phase;
+  /** The next update time the text promises: the follow-up timer keeps the promise. */
+  nextUpdateAt?: string;
 }
 
-/** Turns a post into its text; throws when no variant can be posted (see compose/). */
-export type Composer = (incident: Incident, post: Post) => Draft;
+/** Turns a post into its text as of `nowMs`; throws when no variant can be posted (see compose/). */
+export type Composer = (incident: Incident, post: Post, nowMs?: number) => Draft;
 
 export type Claim =
   | { action: 'skip'; reason: string }
@@ -96,13 +100,15 @@ export function claimPost(
   }
   // A text kept from an attempt that may have gone out, or one a person approved, is sent as is
   // (so X's duplicate rule can tell us it went out); a new text is composed only when there is none.
-  const draft = post.text === undefined ? compose(incident, post) : { text: post.text, variant: post.variant ?? 0 };
+  const draft: Draft = post.text === undefined ? compose(incident, post, nowMs) : { text: post.text, variant: post.variant ?? 0 };
   const sending: Post = {
     ...post,
     status: 'sending',
     attempts: post.attempts + 1,
     text: draft.text,
     variant: draft.variant,
+    ...(draft.phase !== undefined && { phase: draft.phase }),
+    ...(draft.nextUpdateAt !== undefined && { nextUpdateAt: draft.nextUpdateAt }),
     // A first post may continue a thread of another record (replyTo), unless X refused that reply.
     inReplyTo: startsThread ? (post.root === true ? undefined : post.replyTo) : root!.tweetId,
     inReplyToCid: startsThread ? undefined : root!.tweetCid,

@@ -69,8 +69,15 @@ export const sameImpacts = (a: readonly Impact[], b: readonly Impact[]): boolean
  */
 export function applyFacts(incident: Incident, facts: IncidentFacts & Pick<AlertEvent, 'feature'>, options: { replaceImpacts?: boolean } = {}): { incident: Incident; news: boolean } {
   const before = impactsOf(incident);
-  const given = facts.impacts ? impactsOf({ feature: facts.feature, impacts: facts.impacts }) : options.replaceImpacts ? undefined : impactsOf({ feature: facts.feature });
-  const impacts = given === undefined ? before : options.replaceImpacts ? given : mergeImpacts(before, given);
+  // An event naming only its feature says nothing about platforms: it adds the feature when it is
+  // new to the incident and never widens an impact already known ("iPhone only" stays so).
+  const known = incident.impacts && incident.impacts.length > 0;
+  const bare = known && before.some((i) => i.feature === facts.feature) ? [] : impactsOf({ feature: facts.feature });
+  const given = facts.impacts ? impactsOf({ feature: facts.feature, impacts: facts.impacts }) : options.replaceImpacts ? undefined : bare;
+  // Without impacts yet (a new incident, or a record from before impacts) the feature alone stood
+  // for "everywhere" only by default: the event's impacts replace it, other features stay first.
+  const unknownYet = (g: Impact[]) => [...before.filter((b) => !g.some((x) => x.feature === b.feature)), ...g];
+  const impacts = given === undefined ? before : options.replaceImpacts ? given : known ? mergeImpacts(before, given) : unknownYet(given);
   const next: Incident = {
     ...incident,
     feature: impacts[0]!.feature,

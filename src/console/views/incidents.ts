@@ -43,7 +43,7 @@ export function auditTable(entries: readonly (AuditEntry & { incident?: string }
   )}</tbody></table></div>`;
 }
 
-export function incidentPage(incident: Incident, ctx: ViewContext): Html {
+export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx: ViewContext) => Html): Html {
   const decide = ctx.principal !== null && can(ctx.principal.role, 'decide');
   const isNote = incident.topic === 'announcement';
   const posts = incident.posts.map((p) => {
@@ -79,6 +79,7 @@ export function incidentPage(incident: Incident, ctx: ViewContext): Html {
 <h2>Thread</h2>
 ${posts.length ? html`<ol class="thread">${posts}</ol>` : html`<p class="empty">Nothing planned or posted.</p>`}
 ${actions}
+${extra && !isNote ? extra(ctx) : ''}
 ${ctx.principal && can(ctx.principal.role, 'audit') ? html`<h2>Audit log</h2>${auditTable([...(incident.audit ?? [])].reverse(), ctx, false)}` : ''}`;
 }
 

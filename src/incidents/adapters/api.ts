@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../../auth/guard.ts';
+import { impactsOf } from '../impacts.ts';
 import type { Incident, Post } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 
@@ -22,6 +23,10 @@ export function incidentView(incident: Incident) {
     state: incident.state,
     service: incident.service,
     feature: incident.feature,
+    impacts: impactsOf(incident),
+    scope: incident.scope ?? null,
+    phase: incident.state === 'resolved' ? 'resolved' : (incident.phase ?? 'investigating'),
+    dataSafety: incident.dataSafety ?? 'unknown',
     severity: incident.severity,
     openedAt: incident.openedAt,
     resolvedAt: incident.resolvedAt ?? null,

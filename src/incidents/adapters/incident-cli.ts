@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import type { CliCommand } from '../../cli-command.ts';
+import type { ApiClientSettings } from '../../cli-settings.ts';
+import { call, HeraldRefused } from '../../console/drafts-cli.ts';
+import type { IncidentFacts } from '../model.ts';
+
+/**
+ * `herald incident set <key> --phase identified --scope total --impacts messaging,login:pc
+ * --data-safety none-lost`: PATCH /api/incidents/:key of a running herald with HERALD_API_TOKEN,
+ * so a person on call can say the cause is found without the console. herald checks the values
+ * and answers which fields changed and whether a follow-up was planned.
+ */
+const USAGE = 'herald incident set <key> [--phase investigating|identified|monitoring] [--scope partial|total] [--impacts messaging,login:pc+mac] [--data-safety none-lost|unknown|possible] [--url http://127.0.0.1:8080]';
+
+/** `messaging,login:pc+mac` → two impacts, the second on PC and Mac. Values are checked by herald. */
+export function parseImpacts(text: string): NonNullable<IncidentFacts['impacts']> {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [feature, platforms] = part.split(':');
+      return { feature: feature!.trim(), ...(platforms && { platforms: platforms.split('+').map((p) => p.trim()) }) } as NonNullable<IncidentFacts['impacts']>[number];
+    });
+}
+
+export const incidentCommand: CliCommand<ApiClientSettings> = {
+  summary: 'set the phase, scope, impacts or data safety of a running incident (HERALD_API_TOKEN)',
+  usage: USAGE,
+  async run(args, io, settings) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { phase: { type: 'string' }, scope: { type: 'string' }, impacts: { type: 'string' }, 'data-safety': { type: 'string' }, url: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [verb, key] = positionals;
+    const body = {
+      ...(values.phase !== undefined && { phase: values.phase }),
+      ...(values.scope !== undefined && { scope: values.scope }),
+      ...(values.impacts !== undefined && { impacts: parseImpacts(values.impacts) }),
+      ...(values['data-safety'] !== undefined && { dataSafety: values['data-safety'] }),
+    };
+    if (verb !== 'set' || !key || Object.keys(body).length === 0) {
+      io.err(`usage: ${USAGE}\n`);
+      return 2;
+    }
+    const token = settings.apiToken;
+    if (!token) {
+      io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
+      return 2;
+    }
+    const base = values.url ?? settings.url;
+    try {
+      const done = (await call(io, base, token, 'PATCH', `/api/incidents/${encodeURIComponent(key)}`, body)) as { changed: string[]; scheduled: string[] };
+      const changed = done.changed.length ? `changed ${done.changed.join(', ')}` : 'nothing changed';
+      io.out(`${key}: ${changed}${done.scheduled.length ? `; follow-up ${done.scheduled.join(', ')} planned` : ''}\n`);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof HeraldRefused)) throw err;
+      io.err(`${err.message}\n`);
+      return 1;
+    }
+  },
+};
