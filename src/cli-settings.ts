@@ -3,18 +3,13 @@
  * else: each command names only the settings it uses, so `preview` works on a laptop without the
  * webhook or X secrets, and a bad users file does not stop `herald report`.
  */
-import type { AudienceSettings } from './compose/compose.ts';
-import type { ThreadSettings } from './compose/thread-preview.ts';
+import type { PreviewSettings } from './compose/preview.ts';
 import { loadSettings, redisTarget } from './config.ts';
 import type { RedisTarget } from './ops/redis-connect.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** `preview`: the audience's language, zone and status link, where the catalog is, and the rules a thread runs on. */
-export interface PreviewSettings extends AudienceSettings {
-  thread: ThreadSettings;
-}
-
 export function previewSettings(env: Env): PreviewSettings {
   const s = loadSettings(env, ['HERALD_LOCALE', 'HERALD_TIMEZONE', 'HERALD_STATUS_URL', 'HERALD_MESSAGES_DIR', 'HERALD_GRACE_SECONDS', 'HERALD_REOPEN_WINDOW_SECONDS', 'HERALD_FOLLOWUP_MINUTES']);
   return {

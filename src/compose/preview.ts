@@ -11,13 +11,12 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
-import type { PreviewSettings } from '../cli-settings.ts';
 import { factsShape } from '../incidents/impacts.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
 import { genericEventFields } from '../ingest/generic.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
-import { composeTweet, type ComposeOptions } from './compose.ts';
-import { renderThread, type ThreadTweet } from './thread-preview.ts';
+import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
+import { renderThread, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
 import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 
 /** The generic webhook's body: the fields preview needs, others ignored. */
@@ -105,6 +104,11 @@ async function readJson(file: string, what: string, io: CommandIo): Promise<unkn
 }
 
 const issuesOf = (error: z.ZodError): string => error.issues.map((i) => `  - ${i.path.join('.') || '(body)'}: ${i.message}`).join('\n');
+
+/** What `preview` reads (cli-settings.ts): the audience, the catalog, and the rules a `--thread` runs on. */
+export interface PreviewSettings extends AudienceSettings {
+  thread: ThreadSettings;
+}
 
 /** `herald preview --event <file.json> | --thread <scenario.json> [--locale ko] [--json] [--messages <dir>]`. */
 export const previewCommand: CliCommand<PreviewSettings> = {
