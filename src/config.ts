@@ -88,6 +88,9 @@ const schema = z.object({
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
+  HERALD_BSKY_POINTS_HOUR: count(5000),
+  HERALD_BSKY_POINTS_DAY: count(35000),
+  HERALD_MASTODON_POSTS_5MIN: count(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -149,6 +152,16 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
+  /** Write budgets of Bluesky and Mastodon accounts (publish/network-guards.ts). */
+  networkBudgets: NetworkBudgets;
+}
+
+export interface NetworkBudgets {
+  /** Bluesky's write points per hour and per day (a post costs 3). */
+  bskyPointsPerHour: number;
+  bskyPointsPerDay: number;
+  /** Mastodon posts per 5 minutes (the instance's request limit, 300 by default). */
+  mastodonPer5Min: number;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    networkBudgets: { bskyPointsPerHour: e.HERALD_BSKY_POINTS_HOUR, bskyPointsPerDay: e.HERALD_BSKY_POINTS_DAY, mastodonPer5Min: e.HERALD_MASTODON_POSTS_5MIN },
   });
 }
 

@@ -14,7 +14,8 @@ import { RedisJournalStore } from '../journal/store.ts';
 import { tokenAdminAuth } from '../ops/admin-auth.ts';
 import { healthRoutes } from '../ops/health.ts';
 import { registerObservability } from '../ops/observability.ts';
-import { openDeliveryGuards } from '../publish/delivery-guards.ts';
+import { openAccountGuards } from '../publish/account-guards.ts';
+import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
@@ -46,7 +47,8 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, authorized });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger });
-  const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
-  await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
+  const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
+  await server.register(deliveryRoutes, { guards: guards.get(undefined)!, mode: publisher.mode, authorized });
+  await server.register(accountRoutes, { guards, publisher, authorized });
   return server;
 }
