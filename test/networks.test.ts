@@ -88,7 +88,7 @@ describe('one incident through X (ko), Bluesky (en) and Mastodon (ja)', () => {
     const journal = (await t.get(`/api/incidents/${encodeURIComponent(key)}/journal.json`)).body;
     assert.deepEqual(journal.thread.filter((tw: any) => tw.account === 'masto').map((tw: any) => tw.url), mastodon.statuses.map((s) => s.url));
     const page = await (await fetch(`${t.url}/status/bsky`)).text();
-    assert.ok(page.includes(bskyUrls[0]), 'the Bluesky status page links to the Bluesky post');
+    assert.ok(page.includes(bskyUrls[0]!), 'the Bluesky status page links to the Bluesky post');
   });
 
   it('lists every account with its network on /healthz/accounts', async () => {

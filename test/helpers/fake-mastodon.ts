@@ -29,6 +29,8 @@ export interface FakeMastodon {
   readonly injected: Record<string, number>;
   failNext(...faults: MastodonFault[]): void;
   refuseAccount(refused: boolean): void;
+  /** Deletes a status, as a person on the account might; replies to it then answer 404. */
+  deleteStatus(id: string): void;
   setChaos(chaos: { rate: number; faults: MastodonFault[]; random?: () => number } | undefined): void;
   waitForStatuses(n: number, timeoutMs?: number): Promise<FakeStatus[]>;
   close(): Promise<void>;
@@ -142,6 +144,10 @@ export async function startFakeMastodon(options: { maxCharacters?: number; usern
     injected,
     failNext: (...more) => void faults.push(...more),
     refuseAccount: (value) => void (refused = value),
+    deleteStatus(id) {
+      const i = statuses.findIndex((s) => s.id === id);
+      if (i >= 0) statuses.splice(i, 1);
+    },
     setChaos: (value) => void (chaos = value),
     waitForStatuses(n, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
