@@ -19,6 +19,8 @@ describe('the Bluesky publisher against a fake PDS (real @atproto/api requests)'
     const ref = { uri: root.id, cid: root.cid };
     assert.deepEqual(fake.posts[1]!.reply, { root: ref, parent: ref });
     assert.deepEqual(fake.posts[0]!.langs, ['en']);
+    const sent = fake.bodies[0] as { repo: string; collection: string; record: Record<string, unknown> };
+    assert.deepEqual([sent.repo, sent.collection, Object.keys(sent.record).sort()], [fake.did, 'app.bsky.feed.post', ['$type', 'createdAt', 'langs', 'text']]);
     assert.match(reply.url!, new RegExp(`^https://bsky.app/profile/${fake.handle}/post/[a-z2-7]{13}$`));
     assert.equal(reply.url!.split('/').pop(), reply.id.split('/').pop(), 'the link ends with the record key');
   });
