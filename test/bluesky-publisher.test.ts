@@ -10,6 +10,8 @@ describe('the Bluesky publisher against a fake PDS (real @atproto/api requests)'
   before(async () => {
     fake = await startFakeBluesky({ rateLimitResetSeconds: 90 });
     bsky = new BlueskyPublisher({ handle: fake.handle, appPassword: fake.password, service: fake.url, locale: 'en', timeoutMs: 2000 });
+    // Loading @atproto/api takes seconds on a busy machine: not part of any call's deadline.
+    await import('@atproto/api');
   });
   after(async () => fake.close());
 

@@ -42,8 +42,8 @@ describe('delivery guarantees on Bluesky and Mastodon', () => {
     bluesky.failNext('drop-after-create');
     const e = event();
     await t.send(e);
-    await bluesky.waitForPosts(1);
-    await settled(t);
+    await bluesky.waitForPosts(1, 30_000);
+    await settled(t, 30_000);
     assert.equal(bluesky.posts.length, 1);
     assert.ok((bluesky.requests['GET app.bsky.feed.getAuthorFeed'] ?? 0) >= 1, 'the feed was read to reconcile');
     const tweets = (await t.get(`/api/incidents/${e.key}`)).body.tweets.filter((tw: any) => tw.account === 'bsky');
@@ -55,8 +55,8 @@ describe('delivery guarantees on Bluesky and Mastodon', () => {
     mastodon.failNext('drop-after-create');
     const e = event();
     await t.send(e);
-    await mastodon.waitForStatuses(1);
-    await settled(t);
+    await mastodon.waitForStatuses(1, 30_000);
+    await settled(t, 30_000);
     assert.equal(mastodon.statuses.length, 1);
     const tweets = (await t.get(`/api/incidents/${e.key}`)).body.tweets.filter((tw: any) => tw.account === 'masto');
     assert.deepEqual(tweets.map((tw: any) => tw.id), [mastodon.statuses[0]!.id]);
@@ -66,12 +66,12 @@ describe('delivery guarantees on Bluesky and Mastodon', () => {
     await start();
     const e = event();
     await t.send(e);
-    const [first] = await mastodon.waitForStatuses(1);
-    await settled(t);
+    const [first] = await mastodon.waitForStatuses(1, 30_000);
+    await settled(t, 30_000);
     mastodon.deleteStatus(first!.id);
     await t.send({ ...e, status: 'resolved', at: '2026-05-20T00:40:00+09:00' });
     const [resolution] = await mastodon.waitForStatuses(1, 20_000);
-    await settled(t);
+    await settled(t, 30_000);
     assert.equal(resolution!.inReplyToId, null, 'a new root');
     assert.notEqual(resolution!.id, first!.id);
     assert.equal(bluesky.posts.length, 2, 'Bluesky threads as usual meanwhile');

@@ -44,10 +44,10 @@ describe('one incident through X (ko), Bluesky (en) and Mastodon (ja)', () => {
     const e = event();
     key = e.key;
     await t.send(e);
-    await Promise.all([t.fakeX.waitForPosts(1), bluesky.waitForPosts(1), mastodon.waitForStatuses(1)]);
+    await Promise.all([t.fakeX.waitForPosts(1, 30_000), bluesky.waitForPosts(1, 30_000), mastodon.waitForStatuses(1, 30_000)]);
     await t.send({ ...e, status: 'resolved', at: '2026-05-20T00:40:00+09:00' });
-    await Promise.all([t.fakeX.waitForPosts(2), bluesky.waitForPosts(2), mastodon.waitForStatuses(2)]);
-    await settled(t);
+    await Promise.all([t.fakeX.waitForPosts(2, 30_000), bluesky.waitForPosts(2, 30_000), mastodon.waitForStatuses(2, 30_000)]);
+    await settled(t, 30_000);
   });
   after(async () => {
     await t.close();
@@ -120,11 +120,11 @@ describe('trouble on one network holds back only that network', () => {
     t = await threeNetworks(dir, bluesky, mastodon);
     bluesky.failNext('429');
     await t.send(event());
-    await Promise.all([t.fakeX.waitForPosts(1), mastodon.waitForStatuses(1)]);
+    await Promise.all([t.fakeX.waitForPosts(1, 30_000), mastodon.waitForStatuses(1, 30_000)]);
     const health = await t.waitFor(async () => {
       const h = (await t.get('/healthz/accounts', { authorization: '' })).body;
       return h.accounts.find((a: any) => a.account === 'bsky').status === 'rate-limited' ? h : undefined;
-    }, 'Bluesky to be rate-limited');
+    }, 'Bluesky to be rate-limited', 30_000);
     assert.ok(Date.parse(health.accounts.find((a: any) => a.account === 'bsky').rateLimitedUntil) > Date.now() + 60_000);
     assert.equal(health.accounts.find((a: any) => a.account === 'x').status, 'posting');
     assert.equal(bluesky.posts.length, 0);
@@ -139,17 +139,17 @@ describe('trouble on one network holds back only that network', () => {
     bluesky.refuseAccount(true);
     t = await threeNetworks(dir, bluesky, mastodon);
     await t.send(event());
-    await Promise.all([t.fakeX.waitForPosts(1), mastodon.waitForStatuses(1)]);
+    await Promise.all([t.fakeX.waitForPosts(1, 30_000), mastodon.waitForStatuses(1, 30_000)]);
     const health = await t.waitFor(async () => {
       const res = await t.get('/healthz/accounts', { authorization: '' });
       return res.status === 503 ? res.body : undefined;
-    }, 'Bluesky to be blocked');
+    }, 'Bluesky to be blocked', 30_000);
     assert.deepEqual(health.blocked, ['bsky']);
     assert.equal((await t.get('/healthz/x', { authorization: '' })).status, 200);
     bluesky.refuseAccount(false);
     await t.get('/api/accounts');
     const resumed = await fetch(`${t.url}/api/accounts/bsky/resume`, { method: 'POST', headers: { authorization: 'Bearer test-webhook-token' } });
     assert.equal((await resumed.json()).resumed, true);
-    await bluesky.waitForPosts(1);
+    await bluesky.waitForPosts(1, 30_000);
   });
 });

@@ -5,7 +5,7 @@
  * record (`createRecord`); a reply carries strong references `{uri, cid}` to its root and parent.
  * herald threads every update under the first post, so both are the first post.
  */
-import { AtpAgent } from '@atproto/api';
+import type { AtpAgent } from '@atproto/api';
 import type { Logger } from 'pino';
 import { BLUESKY_LIMIT } from '../../compose/network-length.ts';
 import { PublishError } from '../publisher.ts';
@@ -25,6 +25,13 @@ export interface BlueskyPublisherOptions {
 
 const POST = 'app.bsky.feed.post';
 
+/**
+ * `@atproto/api` is loaded on first use: importing it (its lexicons) takes seconds, which every
+ * herald process without a Bluesky account should not pay at start.
+ */
+let atproto: Promise<typeof import('@atproto/api')> | undefined;
+const loadAtproto = () => (atproto ??= import('@atproto/api'));
+
 interface PostRecord {
   text?: unknown;
   createdAt?: unknown;
@@ -39,7 +46,8 @@ export function blueskyPostUrl(handle: string, uri: string): string | undefined 
 
 export class BlueskyPublisher implements Publisher {
   readonly mode = 'bluesky';
-  private readonly agent: AtpAgent;
+  private agentPromise: Promise<AtpAgent> | undefined;
+  private agentNow: AtpAgent | undefined;
   private readonly timeoutMs: number;
   private readonly logger: Logger | undefined;
   private signIn: Promise<void> | undefined;
@@ -48,11 +56,21 @@ export class BlueskyPublisher implements Publisher {
 
   constructor(private readonly options: BlueskyPublisherOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    const timeoutMs = this.timeoutMs;
-    // Each request is bounded; an abort is an unknown outcome, as on X.
-    const boundedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    this.agent = new AtpAgent({ service: options.service, fetch: boundedFetch });
     this.logger = options.logger?.child({ publisher: 'bluesky' });
+    // Start loading the client now, while herald starts, rather than on the first post.
+    this.agent().catch((err) => this.logger?.error({ err }, 'could not load @atproto/api'));
+  }
+
+  /** The one agent of this account (and so its one session), created on first use. */
+  private agent(): Promise<AtpAgent> {
+    this.agentPromise ??= loadAtproto().then(({ AtpAgent }) => {
+      const timeoutMs = this.timeoutMs;
+      // Each request is bounded; an abort is an unknown outcome, as on X.
+      const boundedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      this.agentNow = new AtpAgent({ service: this.options.service, fetch: boundedFetch });
+      return this.agentNow;
+    });
+    return this.agentPromise;
   }
 
   async post({ text, inReplyTo, inReplyToCid }: PublishRequest): Promise<PublishedPost> {
@@ -62,9 +80,10 @@ export class BlueskyPublisher implements Publisher {
       throw new PublishError('parent-missing', `The content id of the post replied to (${inReplyTo}) is not known; it will be posted as a new root`);
     }
     const did = await this.session();
+    const agent = await this.agent();
     const ref = inReplyTo === undefined ? undefined : { uri: inReplyTo, cid: inReplyToCid! };
     const record = { $type: POST, text, createdAt: new Date().toISOString(), langs: [this.options.locale], ...(ref && { reply: { root: ref, parent: ref } }) };
-    const res = await this.call('com.atproto.repo.createRecord', () => this.agent.com.atproto.repo.createRecord({ repo: did, collection: POST, record }));
+    const res = await this.call('com.atproto.repo.createRecord', () => agent.com.atproto.repo.createRecord({ repo: did, collection: POST, record }));
     const { uri, cid } = res.data;
     if (!uri || !cid) throw new PublishError('outcome-unknown', 'Bluesky accepted the post but its answer carried no uri or cid; reconcile before posting again');
     this.logger?.info({ uri, inReplyTo }, 'posted to Bluesky');
@@ -75,8 +94,9 @@ export class BlueskyPublisher implements Publisher {
   async recentPosts(limit: number): Promise<RecentPost[]> {
     if (limit <= 0) return [];
     const did = await this.session();
+    const agent = await this.agent();
     const res = await this.call('app.bsky.feed.getAuthorFeed', () =>
-      this.agent.app.bsky.feed.getAuthorFeed({ actor: did, limit: Math.min(100, Math.max(1, Math.floor(limit))), filter: 'posts_with_replies' }),
+      agent.app.bsky.feed.getAuthorFeed({ actor: did, limit: Math.min(100, Math.max(1, Math.floor(limit))), filter: 'posts_with_replies' }),
     );
     return res.data.feed
       .filter((item) => item.post.author.did === did && !item.reason)
@@ -93,20 +113,22 @@ export class BlueskyPublisher implements Publisher {
   /** Asks the server whose session this is: refused once the app password is revoked. */
   async verify(): Promise<void> {
     await this.session();
-    await this.call('com.atproto.server.getSession', () => this.agent.com.atproto.server.getSession());
+    const agent = await this.agent();
+    await this.call('com.atproto.server.getSession', () => agent.com.atproto.server.getSession());
   }
 
   private urlOf(uri: string): { url?: string } {
-    const url = blueskyPostUrl(this.agent.session?.handle ?? this.options.handle, uri);
+    const url = blueskyPostUrl(this.agentNow?.session?.handle ?? this.options.handle, uri);
     return url ? { url } : {};
   }
 
   /** The account's DID, signing in only when there is no session (first call, or it could not be refreshed). */
   private async session(): Promise<string> {
-    if (this.agent.hasSession && this.agent.did) return this.agent.did;
+    const agent = await this.agent();
+    if (agent.hasSession && agent.did) return agent.did;
     if (!this.signIn) {
       this.signIns += 1;
-      const attempt = this.call('com.atproto.server.createSession', () => this.agent.login({ identifier: this.options.handle, password: this.options.appPassword })).then(() => {
+      const attempt = this.call('com.atproto.server.createSession', () => agent.login({ identifier: this.options.handle, password: this.options.appPassword })).then(() => {
         this.logger?.info({ handle: this.options.handle }, 'signed in to Bluesky');
       });
       this.signIn = attempt;
@@ -116,8 +138,8 @@ export class BlueskyPublisher implements Publisher {
       );
     }
     await this.signIn;
-    if (!this.agent.did) throw new PublishError('unauthorized', 'Bluesky signed in without naming the account; check BSKY_<ID>_HANDLE and BSKY_<ID>_SERVICE');
-    return this.agent.did;
+    if (!agent.did) throw new PublishError('unauthorized', 'Bluesky signed in without naming the account; check BSKY_<ID>_HANDLE and BSKY_<ID>_SERVICE');
+    return agent.did;
   }
 
   private async call<T>(route: string, request: () => Promise<T>): Promise<T> {
