@@ -5,7 +5,8 @@
  * checks that every incident has exactly one root tweet and one reply under it on X, and that
  * herald recorded exactly those. Exit code 1 on any duplicate or loss. With `--failover`, Redis is
  * a master, a lagging replica and three Sentinels, and the master is SIGKILLed instead (it stays
- * dead; Sentinel promotes the replica).
+ * dead; Sentinel promotes the replica). `--networks` adds a Bluesky and a Mastodon account with
+ * faults of their own, each network judged the same way.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { spawnHerald } from '../test/helpers/herald-process.ts';
 import { startFakeX, type Chaos } from '../test/helpers/fake-x.ts';
 import { freePorts, startRedisServer, startReplicatedRedis } from '../test/helpers/redis-servers.ts';
+import { recordsOf, startNetworkFakes } from './harness/networks.ts';
 import { judge, passed, type RecordedIncident } from './harness/verdict.ts';
 import { WorkerPool } from './harness/worker-pool.ts';
 
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     seed: { type: 'string' },
     failover: { type: 'boolean', default: false },
+    networks: { type: 'boolean', default: false },
   },
 });
 const short = args.short!;
@@ -59,6 +62,9 @@ const logDir = mkdtempSync(join(tmpdir(), 'herald-harness-'));
 const replicated = args.failover ? await startReplicatedRedis({ replicationLagMs: 100 }) : undefined;
 const redis = replicated ? undefined : await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction']);
 const fakeX = await startFakeX({ rateLimitResetSeconds: 1 });
+const others = args.networks ? await startNetworkFakes(logDir, random) : undefined;
+/** Tweets each incident ends with: a root and a reply on every network. */
+const EXPECTED_TWEETS = 2 * (1 + (others?.networks.length ?? 0));
 const [apiPort] = await freePorts(1);
 const env: Record<string, string> = {
   REDIS_URL: redis?.url ?? 'redis://127.0.0.1:1',
@@ -80,6 +86,7 @@ const env: Record<string, string> = {
   HERALD_JOB_LOCK_SECONDS: '3',
   HERALD_SWEEP_SECONDS: '2',
   LOG_LEVEL: 'info',
+  ...others?.env,
 };
 const api = spawnHerald('api', { ...env, PORT: String(apiPort) }, { logFile: join(logDir, 'api.log') });
 const pool = new WorkerPool(WORKERS, env, logDir, random);
@@ -152,20 +159,23 @@ try {
   fakeX.failNext('429', 'drop-after-create', '500', 'drop-before-create', '500-after-create');
   fakeX.failNextRead('500');
   fakeX.setChaos(CHAOS);
+  others?.chaos(true);
   const driving = Date.now();
   await Promise.all([Promise.all(Array.from({ length: INCIDENTS }, (_, i) => incident(i))), chaos(driving + DRIVE_MS)]);
   fakeX.setChaos(undefined);
+  others?.chaos(false);
   const drained = Date.now();
 
   // Quiet now: every incident must settle with both its tweets.
   const drainUntil = Date.now() + DRAIN_MS;
   let recorded = await records();
-  while ([...recorded.values()].some((r) => r?.tweets.length !== 2 || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted')) && Date.now() < drainUntil) {
+  while ([...recorded.values()].some((r) => r?.tweets.length !== EXPECTED_TWEETS || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted')) && Date.now() < drainUntil) {
     await sleep(1000);
     recorded = await records();
   }
   const keys = Array.from({ length: INCIDENTS }, (_, i) => keyOf(i));
-  const verdict = judge(keys, fakeX.posts, recorded, incidentOf);
+  const verdict = judge(keys, fakeX.posts, recordsOf(recorded, undefined), incidentOf);
+  const networkVerdicts = (others?.networks ?? []).map((n) => ({ ...n, verdict: judge(keys, n.posts(), recordsOf(recorded, n.account), incidentOf) }));
   const faults = Object.entries(fakeX.injected).sort().map(([k, n]) => `${k}: ${n}`).join(', ');
   const errors = pool.linesAtLeast(50).filter((l) => !/redis connection problem/.test(String(l.msg)));
   console.log(`  took         ${Math.round((Date.now() - started) / 1000)} s (${Math.round((drained - driving) / 1000)} s of faults, ${Math.round((Date.now() - drained) / 1000)} s to settle after them)`);
@@ -183,7 +193,12 @@ try {
   console.log(`  records      ${verdict.incidents - verdict.recordMismatches}/${verdict.incidents} incidents recorded with exactly the tweets on X`);
   console.log(`  error logs   ${errors.length}${errors.length ? `: ${[...new Set(errors.map((l) => String(l.msg)))].slice(0, 5).join(' | ')}` : ''}`);
   for (const problem of verdict.problems.slice(0, 20)) console.log(`  ! ${problem}`);
-  exitCode = passed(verdict) ? 0 : 1;
+  for (const { name, verdict: v, injected, posts } of networkVerdicts) {
+    const count = Object.values(injected()).reduce((a, b) => a + b, 0);
+    console.log(`  ${name.padEnd(12)} ${posts().length} posts, ${count} faults (${Object.entries(injected()).sort().map(([k, n]) => `${k}: ${n}`).join(', ')}): ${v.duplicates} duplicates, ${v.losses} losses, ${v.misthreaded} misthreaded, ${v.incidents - v.recordMismatches}/${v.incidents} recorded`);
+    for (const problem of v.problems.slice(0, 10)) console.log(`  ! ${name}: ${problem}`);
+  }
+  exitCode = passed(verdict) && networkVerdicts.every((n) => passed(n.verdict)) ? 0 : 1;
   console.log(exitCode === 0 ? 'OK: every incident has exactly one root tweet and one reply under it' : 'FAILED');
 } catch (err) {
   console.error('the harness itself failed:', err);
@@ -193,6 +208,7 @@ try {
   await Promise.race([api.exited, sleep(15_000)]);
   api.kill('SIGKILL');
   await fakeX.close();
+  await others?.close();
   await (replicated ?? redis)?.stop();
 }
 process.exit(exitCode);

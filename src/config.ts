@@ -113,6 +113,9 @@ const schema = z.object({
   HERALD_MAX_ALERTS_PER_PAYLOAD: count(5000),
   HERALD_MAX_FIRING_ALERTS_PER_INCIDENT: count(20_000),
   HERALD_MAINTENANCE_GRACE_SECONDS: seconds(600),
+  HERALD_BSKY_POINTS_HOUR: count(5000),
+  HERALD_BSKY_POINTS_DAY: count(35000),
+  HERALD_MASTODON_POSTS_5MIN: count(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -190,6 +193,16 @@ export interface Config {
   limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
   /** Alerts covered by a maintenance window stay quiet this long past its end; then they are announced. */
   maintenanceGraceMs: number;
+  /** Write budgets of Bluesky and Mastodon accounts (publish/network-guards.ts). */
+  networkBudgets: NetworkBudgets;
+}
+
+export interface NetworkBudgets {
+  /** Bluesky's write points per hour and per day (a post costs 3). */
+  bskyPointsPerHour: number;
+  bskyPointsPerDay: number;
+  /** Mastodon posts per 5 minutes (the instance's request limit, 300 by default). */
+  mastodonPer5Min: number;
 }
 
 export class ConfigError extends HeraldError {
@@ -301,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
     limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
     maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
+    networkBudgets: { bskyPointsPerHour: e.HERALD_BSKY_POINTS_HOUR, bskyPointsPerDay: e.HERALD_BSKY_POINTS_DAY, mastodonPer5Min: e.HERALD_MASTODON_POSTS_5MIN },
   });
 }
 

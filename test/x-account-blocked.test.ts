@@ -28,7 +28,9 @@ describe('X refusing the credentials, the access tier or for lack of credits', (
       const health = await t.get('/healthz/x', { authorization: '' });
       assert.equal(health.status, 503);
       assert.match(health.body.reason, said);
-      assert.equal(await t.herald.queues.posts.isPaused(), true);
+      // Only this account's posts are held; the shared queue runs on for the other accounts.
+      assert.equal(await t.herald.queues.posts.isPaused(), false);
+      assert.deepEqual((await t.get('/healthz/accounts', { authorization: '' })).body.blocked, ['x']);
       assert.equal((await postOf(t, e.key)).status, 'scheduled');
       assert.equal(t.fakeX.requests.byRoute['POST /2/tweets'], 1, 'X was asked once, not hammered');
     });

@@ -8,7 +8,10 @@ import type { Config } from '../config.ts';
 import { incidentComposer } from '../compose/for-incident.ts';
 import { ComposeError } from '../compose/errors.ts';
 import type { AccountIds } from '../incidents/accounts.ts';
-import { accountTweetLinks, type TweetLink } from '../journal/journal.ts';
+import { xTweetLink, type TweetLink } from '../journal/journal.ts';
+import { BLUESKY_LIMIT, mastodonLimit, type TextLimit } from '../compose/network-length.ts';
+import { BlueskyPublisher, blueskyPostUrl } from '../publish/bluesky/bluesky-publisher.ts';
+import { MastodonPublisher } from '../publish/mastodon/mastodon-publisher.ts';
 import type { StatusPageConfig } from '../status/routes.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { OutboxPublisher } from '../publish/outbox-publisher.ts';
@@ -20,8 +23,34 @@ import type { AccountConfig } from './config.ts';
 export const accountIds = (config: Pick<Config, 'accounts'>): AccountIds => [undefined, ...config.accounts.map((a) => a.id)];
 
 function publisherOf(account: AccountConfig, logger: Logger): Publisher {
-  const log = logger.child({ account: account.id });
-  return account.x ? new XPublisher({ ...account.x, logger: log }) : new OutboxPublisher({ path: account.outboxPath, logger: log });
+  const log = logger.child({ account: account.id, network: account.network });
+  if (account.network === 'bluesky' && account.bluesky) return new BlueskyPublisher({ ...account.bluesky, locale: account.locale, logger: log });
+  if (account.network === 'mastodon' && account.mastodon) return new MastodonPublisher({ ...account.mastodon, locale: account.locale, logger: log });
+  return account.network === 'x' && account.x ? new XPublisher({ ...account.x, logger: log }) : new OutboxPublisher({ path: account.outboxPath, logger: log });
+}
+
+/** The publisher of one account (undefined: the default) behind whatever wraps them. */
+export function publisherOfAccount(publisher: Publisher, account: string | undefined): Publisher | undefined {
+  if (publisher instanceof AccountPublishers) return publisher.of(account);
+  return account === undefined ? publisher : undefined;
+}
+
+/** Asks every Mastodon account's instance its text limit; until it answers, 500 is assumed. */
+export async function readInstanceLimits(publisher: Publisher, config: Pick<Config, 'accounts'>, logger: Logger): Promise<void> {
+  await Promise.all(
+    config.accounts.map(async (a) => {
+      const p = publisherOfAccount(publisher, a.id);
+      if (!(p instanceof MastodonPublisher)) return;
+      await p.readLimit().catch((err) => logger.warn({ account: a.id, err: err instanceof Error ? err.message : String(err) }, 'could not read the Mastodon instance\'s text limit; composing for 500 characters'));
+    }),
+  );
+}
+
+/** How each account's network measures a post; X's weighting when undefined. */
+function limitOf(account: AccountConfig, publisher: Publisher | undefined): (() => TextLimit) | undefined {
+  if (account.network === 'bluesky') return () => BLUESKY_LIMIT;
+  if (account.network === 'mastodon') return () => (publisher instanceof MastodonPublisher ? publisher.limit : mastodonLimit());
+  return undefined;
 }
 
 /** Routes each post to its account's publisher. */
@@ -65,10 +94,13 @@ export function withAccounts(defaultPublisher: Publisher, config: Pick<Config, '
 }
 
 /** Composes each post in its account's language and zone. */
-export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'> & { followUpMs?: number }): Composer {
+export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'> & { followUpMs?: number }, publisher?: Publisher): Composer {
   const byAccount = new Map<string | undefined, Composer>([
     [undefined, incidentComposer(config)],
-    ...config.accounts.map((a) => [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl, followUpMs: config.followUpMs })] as const),
+    ...config.accounts.map((a) => {
+      const limit = limitOf(a, publisher && publisherOfAccount(publisher, a.id));
+      return [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl, followUpMs: config.followUpMs }, limit)] as const;
+    }),
   ]);
   return (incident, post, nowMs) => {
     const compose = byAccount.get(post.account);
@@ -77,15 +109,23 @@ export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 
   };
 }
 
-/** Links to each account's tweets under its own username. */
+/**
+ * Links to each account's posts: X's under the account's username; Bluesky's built from the
+ * handle and the record key; Mastodon's only from the URL the instance returned (kept with the post).
+ */
 export function tweetLinks(config: Pick<Config, 'xUsername' | 'accounts'>): TweetLink {
-  return accountTweetLinks(config.xUsername, new Map(config.accounts.map((a) => [a.id, a.username])));
+  const byAccount = new Map(config.accounts.map((a) => [a.id, a]));
+  return (id, account) => {
+    const a = account === undefined ? undefined : byAccount.get(account);
+    if (!a || a.network === 'x') return xTweetLink(a ? a.username : config.xUsername)(id);
+    return a.network === 'bluesky' && a.bluesky ? blueskyPostUrl(a.bluesky.handle, id) : undefined;
+  };
 }
 
 /** One status page per account, each in its account's language and zone. */
 export function statusPages(config: Pick<Config, 'locale' | 'timezone' | 'accounts' | 'x'>): StatusPageConfig[] {
   return [
     { locale: config.locale, timezone: config.timezone, dryRun: !config.x },
-    ...config.accounts.map((a) => ({ account: a.id, locale: a.locale, timezone: a.timezone, dryRun: !a.x })),
+    ...config.accounts.map((a) => ({ account: a.id, locale: a.locale, timezone: a.timezone, dryRun: !(a.x || a.bluesky || a.mastodon) })),
   ];
 }

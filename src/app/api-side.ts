@@ -16,7 +16,8 @@ import { RedisJournalStore } from '../journal/store.ts';
 import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
-import { openDeliveryGuards } from '../publish/delivery-guards.ts';
+import { openAccountGuards } from '../publish/account-guards.ts';
+import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
@@ -57,9 +58,11 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions });
-  const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
-  await server.register(deliveryRoutes, { guards, mode: publisher.mode, queues: [queues.posts, queues.events] });
-  const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await guards.account.view()).status === 'blocked' });
+  const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
+  const defaultGuards = guards.get(undefined)!;
+  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });
+  await server.register(accountRoutes, { guards, publisher });
+  const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status === 'blocked' });
   server.addHook('onClose', async () => stopWatching());
   return server;
 }

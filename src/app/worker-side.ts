@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { accountComposer, accountIds } from '../accounts/wiring.ts';
+import { accountComposer, accountIds, publisherOfAccount, readInstanceLimits } from '../accounts/wiring.ts';
 import { approvalHold } from '../console/plugin.ts';
 import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
@@ -7,7 +7,8 @@ import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
 import { workerConnection } from '../ops/redis-connect.ts';
 import { ReplicaWait } from '../ops/replicas.ts';
-import { openDeliveryGuards } from '../publish/delivery-guards.ts';
+import { accountDeliveries } from '../publish/account-delivery.ts';
+import { openAccountGuards } from '../publish/account-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startOverrunWorker } from '../maintenance/adapters/overrun.ts';
 import { quietHold } from '../maintenance/adapters/quiet-hold.ts';
@@ -36,16 +37,22 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const timers: Stop[] = [];
 
   const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs });
-  const guards = openDeliveryGuards(parts.redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
+  // Each account its own budget, state and hold: one network's 429 or block holds only its own posts.
+  const guards = openAccountGuards({ redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
+  void readInstanceLimits(publisher, config, logger);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
-  const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose: accountComposer(config), guards, logger, replicas });
+  const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas };
+  const delivery = startDeliveryWorker({ ...deliveryDeps, guards: guards.get(undefined)! }, accountDeliveries(deliveryDeps, guards));
   observeDeliveries(delivery, store, metrics, logger);
   workers.push(incidentWorker, delivery);
   workers.push(startOverrunWorker({ connection, prefix, store, queues, hold, logger }));
 
   const sweepMs = timings.sweepIntervalMs ?? config.sweepMs;
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
-  timers.push(startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs), logger));
+  for (const [account, own] of guards) {
+    const accountPublisher = publisherOfAccount(publisher, account);
+    if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.min(5000, config.delivery.probeMs), logger));
+  }
   if (followUpQueue) {
     const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
     workers.push(followUp.worker);

@@ -1,7 +1,6 @@
-import type { Queue } from 'bullmq';
 import type { RedisClient } from '../ops/redis-connect.ts';
 import { Budget, FIFTEEN_MINUTES, ONE_DAY } from './budget.ts';
-import type { DeliveryJob } from '../queues.ts';
+import type { AccountQueue } from './account-hold.ts';
 import { TweetOwners } from './reconcile.ts';
 import { XAccount } from './x-account.ts';
 
@@ -47,7 +46,7 @@ export interface DeliveryGuards {
 /** Extra time on a claim beyond the X timeout: the Redis writes around the call. */
 const LEASE_MARGIN_MS = 5_000;
 
-export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: Queue<DeliveryJob>, settings: DeliverySettings, xTimeoutMs: number, account = 'x'): DeliveryGuards {
+export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: AccountQueue, settings: DeliverySettings, xTimeoutMs: number, account = 'x'): DeliveryGuards {
   const base = `${prefix}:budget:${account}`;
   return {
     budget: new Budget(

@@ -266,10 +266,14 @@ export class Delivery {
   }
 }
 
-export function startDeliveryWorker(deps: DeliveryDeps): Worker<DeliveryJob> {
+/** Runs one delivery job; several accounts give each its own guards (account-delivery.ts). */
+export type DeliveryRun = (job: Job<DeliveryJob>, token?: string) => Promise<string>;
+
+export function startDeliveryWorker(deps: DeliveryDeps, run?: DeliveryRun): Worker<DeliveryJob> {
   const delivery = new Delivery(deps);
+  const runJob: DeliveryRun = run ?? ((job, token) => delivery.run(job, token));
   const lockMs = deps.guards.settings.jobLockMs;
-  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => withLogContext({ incident: job.data.key, post: job.data.postId }, () => delivery.run(job, token)), {
+  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => withLogContext({ incident: job.data.key, post: job.data.postId }, () => runJob(job, token)), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,

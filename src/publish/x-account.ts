@@ -1,8 +1,7 @@
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../ops/redis-connect.ts';
 import { PublishError, type Publisher } from './publisher.ts';
-import type { DeliveryJob } from '../queues.ts';
+import type { AccountQueue } from './account-hold.ts';
 
 /**
  * Whether herald may post to the account now, shared by every process through Redis. X refusing
@@ -49,7 +48,8 @@ export class XAccount {
   constructor(
     private readonly redis: RedisClient,
     prefix: string,
-    private readonly posts: Queue<DeliveryJob>,
+    /** The account's own hold (account-hold.ts): pausing it holds only this account's posts. */
+    private readonly posts: AccountQueue,
     private readonly options: { id?: string; probeMs: number },
   ) {
     const id = options.id ?? 'x';
