@@ -18,6 +18,7 @@ import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
+import { openStaffNews } from '../notices/wiring.ts';
 import type { ApiParts } from './shared.ts';
 
 /**
@@ -32,11 +33,13 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const store = new RedisIncidentStore(redis, prefix);
   const unrouted = new RedisUnroutedLog(redis, prefix);
   const link = tweetLinks(config);
+  const staff = openStaffNews(config, redis, redis, prefix, logger);
+  server.addHook('onClose', staff.close);
 
   await server.register(healthRoutes, { redis, mode: publisher.mode });
   await registerObservability(server, {
     metrics,
-    queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : [])],
+    queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : []), ...(staff.notices ? [staff.notices] : [])],
     adminAuth: tokenAdminAuth(apiTokens),
     metricsToken: config.metricsToken,
   });
@@ -45,7 +48,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(unroutedRoutes, { log: unrouted, authorized });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, authorized });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger });
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, news: staff.news });
   const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
   await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
   return server;

@@ -10,6 +10,9 @@ import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
 import { startAccountProbe } from '../publish/x-account.ts';
+import { staffChannels } from '../notices/channels.ts';
+import { startNoticeWorker } from '../notices/worker.ts';
+import { openStaffNews } from '../notices/wiring.ts';
 import type { Stop, WorkParts } from './shared.ts';
 
 export interface WorkerTimings {
@@ -29,8 +32,10 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const hold = approvalHold(config);
   const workers: Worker[] = [];
   const timers: Stop[] = [];
+  const staff = openStaffNews(config, parts.redis, connection, prefix, logger);
+  const news = staff.news;
 
-  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold, lockMs: config.delivery.jobLockMs });
+  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold, lockMs: config.delivery.jobLockMs, news });
   const guards = openDeliveryGuards(parts.redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
   const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose: accountComposer(config), guards, logger });
   observeDeliveries(delivery, store, metrics, logger);
@@ -40,9 +45,13 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
   timers.push(startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs), logger));
   if (followUpQueue) {
-    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
+    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
     workers.push(followUp.worker);
     timers.push(startSweeper(() => followUp.followUps.sweep(), sweepMs, logger));
+  }
+  if (staff.notices) {
+    const channels = staffChannels(config.staffNotices, config.locale, config.timezone);
+    workers.push(startNoticeWorker({ connection, prefix, redis: parts.redis, store, channels, consoleUrl: config.staffNotices.consoleUrl, metrics, logger }));
   }
   const expire = () => expireOldIncidents({ store, retentionMs: config.retentionMs, logger });
   timers.push(startSweeper(expire, timings.retentionIntervalMs ?? 3_600_000, logger, 'retention pass'));
@@ -50,5 +59,6 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   return async () => {
     for (const stop of timers) await stop();
     await Promise.all(workers.map((w) => w.close()));
+    await staff.close();
   };
 }

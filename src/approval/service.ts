@@ -9,6 +9,7 @@ import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
 import { checkDraftText } from './draft-text.ts';
 import { approveDraft, audited, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
 import { holdForApproval } from './hold.ts';
+import { tellDrafted, type DraftNews } from './news.ts';
 import { deliverSoon } from './kick.ts';
 import { BY_HAND, type ApprovalPolicy } from './policy.ts';
 
@@ -28,6 +29,8 @@ export interface ApprovalDeps {
   rules: IncidentRules;
   logger: Logger;
   now?: () => Date;
+  /** Told of drafts made and decided here (staff notices, the console's live updates). */
+  news?: DraftNews;
 }
 
 /** A refusal a person can act on, with the HTTP status the API answers it with. */
@@ -103,13 +106,19 @@ export class Approvals {
   async reject(id: string, actor: string, reason: string): Promise<Waiting> {
     const why = reason.trim();
     if (!why) throw new ApprovalError(400, 'say why the draft is rejected', ['reason: required']);
-    const done = await this.change(id, 'rejected', actor, (current, postId, at) => rejectDraft(current, postId, { actor, at, reason: why.slice(0, 500) }));
+    const done = await this.change(id, 'rejected', actor, (current, postId, at) => rejectDraft(current, postId, { actor, at, reason: why.slice(0, 500) }), why.slice(0, 500));
     // The delivery job would find the post cancelled and do nothing; removing it keeps the queue tidy.
     await this.deps.queues.posts.remove(deliveryJobId(done.incident.key, done.post.id)).catch(() => 0);
     return done;
   }
 
-  private async change(id: string, what: string, actor: string, apply: (current: Incident | null, postId: string, at: string) => DraftChange): Promise<Waiting> {
+  private async change(
+    id: string,
+    what: 'approved' | 'edited' | 'rejected',
+    actor: string,
+    apply: (current: Incident | null, postId: string, at: string) => DraftChange,
+    reason?: string,
+  ): Promise<Waiting> {
     const ref = parseDraftId(id);
     if (!ref) throw new ApprovalError(404, `no draft ${id}: a draft id looks like <incident>~<post>`);
     const at = this.now().toISOString();
@@ -120,6 +129,8 @@ export class Approvals {
     const { outcome } = result.change;
     if (!outcome.ok) throw new ApprovalError(REFUSAL_STATUS[outcome.code], outcome.message);
     this.deps.logger.info({ incident: ref.key, post: ref.postId, actor }, `draft ${what}`);
+    // An edit that changed nothing is no news.
+    if (result.change.incident) await this.deps.news?.decided(result.incident!, outcome.post, { action: what, actor, at, reason });
     return { incident: result.incident!, post: outcome.post };
   }
 
@@ -176,6 +187,7 @@ export class Approvals {
     const held = holdForApproval(null, { incident: audited(fresh, { at, actor, action: 'announcement written', after: input.text }), changed: true, scheduled: [post], cancelled: [] }, ctx);
     await this.deps.store.update(key, (current) => ({ next: current ? null : held.incident, result: null }));
     await scheduleDelivery(this.deps.queues.posts, { key, postId: post.id }, post.dueAt);
+    await tellDrafted(this.deps.news, held.incident, held.scheduled);
     this.deps.logger.info({ incident: key, actor }, 'announcement drafted');
     return { incident: held.incident, post: held.scheduled[0]! };
   }
@@ -194,11 +206,12 @@ export class Approvals {
 
   /** A person's action needs no grace period (it is no flapping alert), and is recorded as theirs. */
   private byHandDeps(actor: string, text: string | undefined) {
-    const { store, queues, logger, policy, compose } = this.deps;
+    const { store, queues, logger, policy, compose, news } = this.deps;
     return {
       store,
       queues,
       logger,
+      news,
       rules: { ...this.deps.rules, graceMs: 0 },
       hold: (previous: Incident | null, planned: Parameters<typeof holdForApproval>[1], event: AlertEvent) => {
         if (planned.scheduled.length === 0 && event.status !== 'resolved') return { ...planned, incident: previous ?? planned.incident };

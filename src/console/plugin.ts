@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RedisClient as Redis } from '../ops/redis-connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
+import type { DraftNews } from '../approval/news.ts';
 import { Approvals } from '../approval/service.ts';
 import { incidentComposer } from '../compose/for-incident.ts';
 import { noticeComposer } from '../compose/for-notice.ts';
@@ -30,6 +31,8 @@ export interface ConsoleOptions {
   publisherMode: string;
   logger: Logger;
   signInLimit?: { max: number; windowMs: number };
+  /** Told of drafts people make and decide here (staff notices, live consoles). */
+  news?: DraftNews;
 }
 
 /** The incident worker's side of the policy: what an event planned, held where the policy says. */
@@ -62,6 +65,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     composeNotice: noticeComposer(config),
     rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
     logger: options.logger,
+    news: options.news,
   });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', resolvePrincipal({ users: config.users, sessions, apiToken: config.apiToken }));
