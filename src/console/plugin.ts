@@ -18,6 +18,7 @@ import type { Applied } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { Queues } from '../queues.ts';
 import { approvalApi } from './api.ts';
+import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
 import { resolvePrincipal } from './principal.ts';
 import { SessionStore } from './sessions.ts';
@@ -57,6 +58,8 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   await app.register(rateLimit, { global: false, redis: options.redis, nameSpace: `${config.redisPrefix}:sign-in-limit:` });
 
   const sessions = new SessionStore(options.redis, config.redisPrefix, config.sessionMs);
+  const events = new ConsoleEvents(options.redis, config.redisPrefix, options.logger);
+  app.addHook('onClose', () => events.close());
   const approvals = new Approvals({
     store: options.store,
     queues: options.queues,
@@ -76,7 +79,9 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     store: options.store,
     sessions,
     users: config.users,
+    locale: config.locale,
     timezone: config.timezone,
+    events,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });

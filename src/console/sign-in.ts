@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from './views/layout.ts';
 import { SESSION_COOKIE } from './principal.ts';
 import type { SessionStore } from './sessions.ts';
+import type { Speech } from './locale.ts';
 import { authenticate, type ConsoleUser } from './users.ts';
 import { loginPage } from './views/login.ts';
 
@@ -12,6 +13,7 @@ export interface SignInDeps {
   /** Sign-in attempts allowed per client address in each window. */
   limit: { max: number; windowMs: number };
   send(request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status?: number): Promise<unknown>;
+  speech(request: FastifyRequest): Speech;
 }
 
 export const SIGN_IN_LIMITED = 'HERALD_SIGN_IN_LIMITED';
@@ -22,7 +24,7 @@ type LoginForm = { name?: string; password?: string };
 export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
   const cookie = { path: '/', httpOnly: true, secure: true, sameSite: 'strict' as const };
   const page = (request: FastifyRequest, reply: FastifyReply, options: { error?: string; name?: string }, status = 200) =>
-    deps.send(request, reply, { title: 'Sign in', body: (ctx) => loginPage(ctx, { ...options, noUsers: deps.users.length === 0 }) }, status);
+    deps.send(request, reply, { title: (ctx) => ctx.tr.t('titles.signIn'), body: (ctx) => loginPage(ctx, { ...options, noUsers: deps.users.length === 0 }) }, status);
 
   app.get('/console/login', (request, reply) => (request.principal ? reply.redirect('/console', 303) : page(request, reply, {})));
 
@@ -35,8 +37,8 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
           max: deps.limit.max,
           timeWindow: deps.limit.windowMs,
           // Checked before the password is, so guessing costs the guesser time, not herald CPU.
-          errorResponseBuilder: (_request, context) =>
-            Object.assign(new Error(`Too many sign-in attempts from this address. Try again in ${context.after}.`), { statusCode: 429, code: SIGN_IN_LIMITED }),
+          errorResponseBuilder: (request, context) =>
+            Object.assign(new Error(deps.speech(request).tr.t('login.tooMany', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) })), { statusCode: 429, code: SIGN_IN_LIMITED }),
         },
       },
     },
@@ -47,7 +49,7 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
       if (!user) {
         await deps.sessions.logAccount({ at, actor: name || '(empty)', action: 'sign-in refused', reason: `from ${request.ip}` });
         request.log.warn({ user: name, ip: request.ip }, 'sign-in refused');
-        return page(request, reply, { error: 'Wrong name or password.', name }, 401);
+        return page(request, reply, { error: deps.speech(request).tr.t('login.wrong'), name }, 401);
       }
       const token = await deps.sessions.create(user.name);
       await deps.sessions.logAccount({ at, actor: user.name, action: 'signed in', reason: `from ${request.ip}` });
