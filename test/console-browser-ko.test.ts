@@ -22,7 +22,20 @@ describe('the console in Korean in a real browser', () => {
     t = await startTestHerald({ HERALD_USERS_FILE: users, HERALD_API_TOKEN: API_TOKEN, HERALD_APPROVAL: 'required', HERALD_LOCALE: 'en' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     // The browser asks for Korean on the sign-in page; after it, the users file says Korean too.
-    page = await browser.newPage({ locale: 'ko-KR', viewport: { width: 1180, height: 1000 } });
+    const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1180, height: 1000 } });
+    await context.grantPermissions(['notifications'], { origin: t.url });
+    // Records each notification the page raises, then raises it for real.
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const raised: { title: string; body?: string }[] = ((window as any).raised = []);
+      (window as any).Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          raised.push({ title, body: options?.body });
+        }
+      };
+    });
+    page = await context.newPage();
   });
   after(async () => {
     await browser?.close();
@@ -50,5 +63,15 @@ describe('the console in Korean in a real browser', () => {
     const [tweet] = await t.fakeX.waitForPosts(1);
     assert.ok(tweet!.text.length > 0);
     assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
+  });
+
+  it('raises a browser notification for a new draft once the approver allowed it', async () => {
+    await page.goto(`${t.url}/console`);
+    await page.waitForFunction(() => (window as any).heraldEvents?.readyState === 1);
+    const e = event();
+    await t.send(e);
+    await page.locator(`article.draft[data-id="${e.key}~open-1"]`).waitFor({ timeout: 10_000 });
+    const raised = await page.waitForFunction(() => (window as any).raised.length > 0 && (window as any).raised);
+    assert.deepEqual(await raised.jsonValue(), [{ title: '승인을 기다리는 트윗이 있어요', body: 'KakaoTalk: 콘솔에서 승인, 수정 또는 반려해 주세요.' }]);
   });
 });
