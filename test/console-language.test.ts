@@ -53,6 +53,13 @@ describe('the console language', () => {
     assert.match(page.text, /パスワード/);
   });
 
+  it('says why a text cannot be posted in the person\'s language', async () => {
+    const c = new ConsoleClient(t.url);
+    await c.signIn(PEOPLE.viewer.name, PEOPLE.viewer.password);
+    const answer = await c.request('GET', `/console/measure?text=${encodeURIComponent('가'.repeat(150))}`, { headers: { 'accept-language': 'ko' } });
+    assert.deepEqual(answer.body.details, ['X 기준 길이가 300자로 최대 280자를 넘었어요(한글·가나·한자는 2자, 링크는 23자로 세요). 20자 줄여 주세요.']);
+  });
+
   it('links each draft to a page of its own', async () => {
     const id = await newDraft(t);
     const c = new ConsoleClient(t.url);

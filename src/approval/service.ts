@@ -6,7 +6,7 @@ import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from 
 import type { IncidentRules } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
-import { checkDraftText } from './draft-text.ts';
+import { checkDraftText, type TextProblem } from './draft-text.ts';
 import { approveDraft, audited, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
 import { holdForApproval } from './hold.ts';
 import { tellDrafted, type DraftNews } from './news.ts';
@@ -40,6 +40,8 @@ export class ApprovalError extends Error {
     readonly status: 400 | 404 | 409,
     message: string,
     readonly details: string[] = [],
+    /** The same details as data, when they are about a text (for the console's languages). */
+    readonly problems: TextProblem[] = [],
   ) {
     super(message);
   }
@@ -63,7 +65,7 @@ const REFUSAL_STATUS = { 'not-found': 404, 'not-waiting': 409, 'no-text': 409 } 
 function checked(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const result = checkDraftText(raw);
-  if (!result.ok) throw new ApprovalError(400, result.error, result.details);
+  if (!result.ok) throw new ApprovalError(400, result.error, result.details, result.problems);
   return result.text;
 }
 

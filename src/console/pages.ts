@@ -11,7 +11,8 @@ import type { SessionStore } from './sessions.ts';
 import { signInRoutes } from './sign-in.ts';
 import { can, type ConsoleUser, type Permission } from './users.ts';
 import { draftList, draftPage, draftsPage, type DraftError } from './views/drafts.ts';
-import type { ConsoleLocale } from './i18n.ts';
+import type { ConsoleLocale, Translator } from './i18n.ts';
+import type { TextProblem } from '../approval/draft-text.ts';
 import { liveRoutes, type ConsoleEvents } from './live.ts';
 import { speechFor } from './locale.ts';
 import { announcementPage, auditTable, incidentPage, incidentsPage, newIncidentPage } from './views/incidents.ts';
@@ -35,6 +36,9 @@ export interface PagesDeps {
  * A refusal in the person's words when it is one of the draft refusals the catalog knows (by
  * the English sentence's start, which drafts.ts and service.ts keep stable); otherwise as said.
  */
+/** Why a text cannot be posted, in the person's words. */
+const problemTexts = (problems: readonly TextProblem[], tr: Translator): string[] => problems.map(({ code, ...values }) => tr.t(`textProblems.${code}`, values));
+
 function refusalText(error: Error, ctx: Pick<ViewContext, 'tr'>): string {
   const m = error.message;
   const key = /is no longer waiting for approval/.test(m) ? 'notWaiting' : /^no draft /.test(m) ? 'noDraft' : /has no text/.test(m) ? 'noText' : /^the text is not a tweet/.test(m) ? 'notATweet' : /^say why/.test(m) ? 'sayWhy' : undefined;
@@ -100,7 +104,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
       const details = (error as { details?: string[] }).details ?? [];
       const status = error instanceof ApprovalError ? error.status : 400;
       const body = (ctx: ViewContext) =>
-        html`<h1>${ctx.tr.t('errors.notDone')}</h1><p class="flash error">${refusalText(error, ctx)}</p><ul>${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console">${ctx.tr.t('draft.backToAll')}</a></p>`;
+        html`<h1>${ctx.tr.t('errors.notDone')}</h1><p class="flash error">${refusalText(error, ctx)}</p><ul>${(error instanceof ApprovalError && error.problems.length ? problemTexts(error.problems, ctx.tr) : details).map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console">${ctx.tr.t('draft.backToAll')}</a></p>`;
       return send(request, reply, { title: titled('notDone'), body }, status);
     }
     throw error;
@@ -116,7 +120,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
 
   app.get<{ Querystring: { text?: string } }>('/console/measure', viewing, async (request) => {
     const result = checkDraftText(request.query.text ?? '');
-    return { weightedLength: result.weightedLength, max: 280, ok: result.ok, details: result.ok ? [] : result.details };
+    return { weightedLength: result.weightedLength, max: 280, ok: result.ok, details: result.ok ? [] : problemTexts(result.problems, speech(request).tr) };
   });
 
   const draftAction = (what: 'edit' | 'approve' | 'reject') =>
@@ -130,7 +134,8 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
       } catch (err) {
         if (!(err instanceof ApprovalError)) throw err;
         const message = refusalText(err, { tr: speech(request).tr });
-        if (err.status === 400 && what !== 'reject') return showDrafts(request, reply, { errors: { [id]: { text: body.text ?? '', message, details: err.details } } }, 400);
+        const details = err.problems.length ? problemTexts(err.problems, speech(request).tr) : err.details;
+        if (err.status === 400 && what !== 'reject') return showDrafts(request, reply, { errors: { [id]: { text: body.text ?? '', message, details } } }, 400);
         return showDrafts(request, reply, { flash: { kind: 'error', text: message } }, err.status);
       }
       const done = { edit: 'edited', approve: 'approved', reject: 'rejected' }[what];
