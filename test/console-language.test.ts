@@ -5,9 +5,9 @@ import { catalogSource, CONSOLE_LOCALES } from '../src/console/i18n.ts';
 import { apiCall, ConsoleClient, consoleEnv, newDraft, PEOPLE } from './helpers/console.ts';
 import { startTestHerald, type TestHerald } from './helpers/herald.ts';
 
-const SOURCES = ['src/console', 'src/console/views', 'src/notices'];
+const SOURCES = ['src/console', 'src/console/views', 'src/notices', 'src/approval'];
 
-/** Catalog keys the code asks for literally: t('a.b'), tr.t('a.b'), titled('x') (under titles.). */
+/** Catalog keys the code asks for literally: t('a.b'), tr.t('a.b'), titled('x') (titles.), a refusal's .as('x') (refusals.). */
 function keysInCode(): string[] {
   const keys = new Set<string>();
   for (const dir of SOURCES) {
@@ -15,6 +15,7 @@ function keysInCode(): string[] {
       const code = readFileSync(`${dir}/${file}`, 'utf8');
       for (const m of code.matchAll(/\bt\('([a-zA-Z.]+)'/g)) keys.add(m[1]!);
       for (const m of code.matchAll(/titled\('([a-zA-Z]+)'\)/g)) keys.add(`titles.${m[1]}`);
+      for (const m of code.matchAll(/\.as\('([a-zA-Z]+)'/g)) keys.add(`refusals.${m[1]}`);
     }
   }
   return [...keys];
@@ -58,6 +59,16 @@ describe('the console language', () => {
     await c.signIn(PEOPLE.viewer.name, PEOPLE.viewer.password);
     const answer = await c.request('GET', `/console/measure?text=${encodeURIComponent('가'.repeat(150))}`, { headers: { 'accept-language': 'ko' } });
     assert.deepEqual(answer.body.details, ['X 기준 길이가 300자로 최대 280자를 넘었어요(한글·가나·한자는 2자, 링크는 23자로 세요). 20자 줄여 주세요.']);
+  });
+
+  it('refuses in the person\'s language', async () => {
+    const id = await newDraft(t);
+    await apiCall(t.url, 'POST', `/api/drafts/${id}/reject`, { reason: 'test' });
+    const c = new ConsoleClient(t.url);
+    await c.signIn(PEOPLE.approver.name, PEOPLE.approver.password);
+    const answer = await c.request('POST', `/console/drafts/${encodeURIComponent(id)}/approve`, { form: { _csrf: c.csrf! }, headers: { 'accept-language': 'ko-KR' } });
+    assert.equal(answer.status, 409);
+    assert.match(answer.text, /이 초안은 더 이상 승인을 기다리지 않아요/);
   });
 
   it('links each draft to a page of its own', async () => {

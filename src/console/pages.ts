@@ -32,17 +32,13 @@ export interface PagesDeps {
   events: ConsoleEvents;
 }
 
-/**
- * A refusal in the person's words when it is one of the draft refusals the catalog knows (by
- * the English sentence's start, which drafts.ts and service.ts keep stable); otherwise as said.
- */
 /** Why a text cannot be posted, in the person's words. */
 const problemTexts = (problems: readonly TextProblem[], tr: Translator): string[] => problems.map(({ code, ...values }) => tr.t(`textProblems.${code}`, values));
 
+/** A refusal in the person's words when the catalog has it (approval/service.ts names it); otherwise as said. */
 function refusalText(error: Error, ctx: Pick<ViewContext, 'tr'>): string {
-  const m = error.message;
-  const key = /is no longer waiting for approval/.test(m) ? 'notWaiting' : /^no draft /.test(m) ? 'noDraft' : /has no text/.test(m) ? 'noText' : /^the text is not a tweet/.test(m) ? 'notATweet' : /^say why/.test(m) ? 'sayWhy' : undefined;
-  return key ? ctx.tr.t(`refusals.${key}`) : m;
+  const refusal = error instanceof ApprovalError ? error.refusal : undefined;
+  return refusal ? ctx.tr.t(`refusals.${refusal.key}`, refusal.values) : error.message;
 }
 
 type Form = Record<string, string | undefined>;
