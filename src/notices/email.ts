@@ -43,9 +43,9 @@ export interface Mailer {
 
 /** nodemailer over SMTP_URL (smtp:// or smtps://, credentials in the URL), to HERALD_STAFF_EMAIL_TO. */
 export function smtpMailer(options: { smtpUrl: string; to: string; from: string; timeoutMs: number }): Mailer {
-  const transport: Transporter = nodemailer.createTransport(options.smtpUrl, {});
-  // Per-message timeouts on top of the URL's settings: a hung server must not hold a notice job.
-  transport.set('connectionTimeout', options.timeoutMs);
+  // Timeouts beside the URL's settings: a hung mail server must not hold a notice job for minutes.
+  const { timeoutMs } = options;
+  const transport: Transporter = nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
   return {
     async send(message) {
       await transport.sendMail({ from: options.from, to: options.to, ...message });
