@@ -161,6 +161,8 @@ describe('staff reminders', () => {
 
   it('sends no reminder for a draft a person already decided', async () => {
     const id = await newDraft(t);
+    // Decided before its notice went out, a draft gets no 'waiting' notice at all: wait for it first.
+    await t.waitFor(async () => forDraft(hook.received, id).length > 0, 'the waiting notice');
     await apiCall(t.url, 'POST', `/api/drafts/${id}/reject`, { reason: 'not public' });
     await t.waitFor(async () => forDraft(hook.received, id).some((r) => r.json.event === 'draft.decided'), 'the decision');
     await sleep(4000);
