@@ -25,6 +25,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A URL that may be left empty in an .env file. */
+const optionalUrl = (hint: string) => optionalText.pipe(z.string().url(hint).optional());
+
 const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
@@ -116,6 +119,14 @@ const schema = z.object({
   HERALD_BSKY_POINTS_HOUR: count(5000),
   HERALD_BSKY_POINTS_DAY: count(35000),
   HERALD_MASTODON_POSTS_5MIN: count(300),
+  HERALD_CONSOLE_URL: optionalUrl('the address people open herald at, such as https://herald.example.com'),
+  HERALD_STAFF_SLACK_WEBHOOK_URL: optionalUrl('an incoming webhook URL such as https://hooks.slack.com/services/...'),
+  HERALD_STAFF_EMAIL_TO: optionalText,
+  HERALD_STAFF_EMAIL_FROM: z.string().default('herald <herald@localhost>'),
+  SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\//, 'smtp://user:pass@host:587 or smtps://user:pass@host:465').optional()),
+  HERALD_STAFF_WEBHOOK_URL: optionalUrl('an https:// address that accepts a JSON POST'),
+  HERALD_STAFF_WEBHOOK_SECRET: optionalText,
+  HERALD_STAFF_NOTICE_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -195,6 +206,17 @@ export interface Config {
   maintenanceGraceMs: number;
   /** Write budgets of Bluesky and Mastodon accounts (publish/network-guards.ts). */
   networkBudgets: NetworkBudgets;
+  /** Where staff are told of drafts (docs/staff-notices.md); none set: nobody is. */
+  staffNotices: StaffNoticeSettings;
+}
+
+export interface StaffNoticeSettings {
+  /** The public address of herald's console (origin), for links to drafts. */
+  consoleUrl?: string;
+  slackUrl?: string;
+  email?: { to: string; from: string; smtpUrl: string };
+  webhook?: { url: string; secret?: string };
+  timeoutMs: number;
 }
 
 export interface NetworkBudgets {
@@ -315,6 +337,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
     maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
     networkBudgets: { bskyPointsPerHour: e.HERALD_BSKY_POINTS_HOUR, bskyPointsPerDay: e.HERALD_BSKY_POINTS_DAY, mastodonPer5Min: e.HERALD_MASTODON_POSTS_5MIN },
+    staffNotices: {
+      consoleUrl: e.HERALD_CONSOLE_URL,
+      slackUrl: e.HERALD_STAFF_SLACK_WEBHOOK_URL,
+      email: e.HERALD_STAFF_EMAIL_TO && e.SMTP_URL ? { to: e.HERALD_STAFF_EMAIL_TO, from: e.HERALD_STAFF_EMAIL_FROM, smtpUrl: e.SMTP_URL } : undefined,
+      webhook: e.HERALD_STAFF_WEBHOOK_URL ? { url: e.HERALD_STAFF_WEBHOOK_URL, secret: e.HERALD_STAFF_WEBHOOK_SECRET } : undefined,
+      timeoutMs: Math.round(e.HERALD_STAFF_NOTICE_TIMEOUT_SECONDS * 1000),
+    },
   });
 }
 
@@ -352,6 +381,8 @@ function deliveryProblems(e: z.infer<typeof schema>): string[] {
   if (e.REDIS_CLUSTER_NODES && !/\{[^{}]+\}/.test(e.HERALD_REDIS_PREFIX)) {
     problems.push(`HERALD_REDIS_PREFIX: with REDIS_CLUSTER_NODES it needs a hash tag such as {herald}, so every key herald and BullMQ touch together lives in one slot (got ${e.HERALD_REDIS_PREFIX})`);
   }
+  if (e.HERALD_STAFF_EMAIL_TO && !e.SMTP_URL) problems.push('HERALD_STAFF_EMAIL_TO: set SMTP_URL too (smtp://user:pass@host:587), or staff get no email');
+  if (e.SMTP_URL && !e.HERALD_STAFF_EMAIL_TO) problems.push('SMTP_URL: set HERALD_STAFF_EMAIL_TO too (who gets the notices)');
   const smallest = Math.min(e.HERALD_X_BUDGET_15MIN, e.HERALD_X_BUDGET_24H);
   if (e.HERALD_X_BUDGET_RESERVE >= smallest) {
     problems.push(`HERALD_X_BUDGET_RESERVE: ${e.HERALD_X_BUDGET_RESERVE} would leave updates and minor incidents no budget at all; keep it below ${smallest}`);

@@ -21,6 +21,7 @@ import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
+import { openStaffNews } from '../notices/wiring.ts';
 import type { ApiParts } from './shared.ts';
 
 /**
@@ -34,13 +35,15 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const store = new RedisIncidentStore(redis, prefix);
   const unrouted = new RedisUnroutedLog(redis, prefix);
   const link = tweetLinks(config);
+  const staff = openStaffNews(config, redis, redis, prefix, logger);
+  server.addHook('onClose', staff.close);
 
   // Who is calling is decided here, once, for every route (auth/): webhook secrets are not part of it.
   await registerPrincipals(server, { users: config.users, sessions, apiToken: config.apiToken, metricsToken: config.metricsToken, redis, prefix });
   await server.register(healthRoutes, { redis, mode: publisher.mode });
   await registerObservability(server, {
     metrics,
-    queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : [])],
+    queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : []), ...(staff.notices ? [staff.notices] : [])],
     metricsToken: config.metricsToken,
     metricsElsewhere: config.metricsPort !== undefined,
   });
@@ -57,7 +60,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions });
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, news: staff.news });
   const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
   const defaultGuards = guards.get(undefined)!;
   await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });

@@ -14,6 +14,9 @@ import { startOverrunWorker } from '../maintenance/adapters/overrun.ts';
 import { quietHold } from '../maintenance/adapters/quiet-hold.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
 import { startAccountProbe } from '../publish/x-account.ts';
+import { staffChannels } from '../notices/channels.ts';
+import { startNoticeWorker } from '../notices/worker.ts';
+import { openStaffNews } from '../notices/wiring.ts';
 import type { Stop, WorkParts } from './shared.ts';
 
 export interface WorkerTimings {
@@ -35,8 +38,10 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const maintenance = quietHold(config, { redis: parts.redis, prefix, store }, hold);
   const workers: Worker[] = [];
   const timers: Stop[] = [];
+  const staff = openStaffNews(config, parts.redis, connection, prefix, logger);
+  const news = staff.news;
 
-  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs });
+  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs, news });
   // Each account its own budget, state and hold: one network's 429 or block holds only its own posts.
   const guards = openAccountGuards({ redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
   void readInstanceLimits(publisher, config, logger);
@@ -54,9 +59,13 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
     if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.min(5000, config.delivery.probeMs), logger));
   }
   if (followUpQueue) {
-    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
+    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
     workers.push(followUp.worker);
     timers.push(startSweeper(() => followUp.followUps.sweep(), sweepMs, logger));
+  }
+  if (staff.notices) {
+    const channels = staffChannels(config.staffNotices, config.locale, config.timezone);
+    workers.push(startNoticeWorker({ connection, prefix, redis: parts.redis, store, channels, consoleUrl: config.staffNotices.consoleUrl, metrics, logger }));
   }
   const expire = () => expireOldIncidents({ store, retentionMs: config.retentionMs, logger });
   timers.push(startSweeper(expire, timings.retentionIntervalMs ?? 3_600_000, logger, 'retention pass'));
@@ -64,5 +73,6 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   return async () => {
     for (const stop of timers) await stop();
     await Promise.all(workers.map((w) => w.close()));
+    await staff.close();
   };
 }

@@ -22,9 +22,9 @@ export interface HoldContext {
   text?: string;
 }
 
-const RESOLVED_UNANNOUNCED =
+export const RESOLVED_UNANNOUNCED =
   'This outage was never announced, because nobody approved the announcement, and it is over now. Approve to post this as a tweet of its own, or reject to post nothing at all.';
-const RESOLVED_UNREOPENED =
+export const RESOLVED_UNREOPENED =
   'Followers were never told the problem came back, because nobody approved that tweet. Approve to post this reply anyway, or reject to post nothing.';
 
 const ms = (iso: string): number => Date.parse(iso);

@@ -8,9 +8,10 @@ import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from 
 import type { IncidentRules } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
-import { checkDraftText } from './draft-text.ts';
+import { checkDraftText, type TextProblem } from './draft-text.ts';
 import { approveDraft, audited, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
 import { holdForApproval } from './hold.ts';
+import { tellDrafted, type DraftNews } from './news.ts';
 import { deliverSoon } from './kick.ts';
 import { BY_HAND, type ApprovalPolicy } from './policy.ts';
 
@@ -30,6 +31,8 @@ export interface ApprovalDeps {
   rules: IncidentRules;
   logger: Logger;
   now?: () => Date;
+  /** Told of drafts made and decided here (staff notices, the console's live updates). */
+  news?: DraftNews;
 }
 
 const APPROVAL_CODES = { 400: 'HERALD_REFUSED', 404: 'HERALD_NOT_FOUND', 409: 'HERALD_CONFLICT' } as const;
@@ -37,8 +40,22 @@ const APPROVAL_CODES = { 400: 'HERALD_REFUSED', 404: 'HERALD_NOT_FOUND', 409: 'H
 /** A refusal a person can act on, with the HTTP status the API answers it with. */
 export class ApprovalError extends HeraldError {
   override readonly name = 'ApprovalError';
-  constructor(status: 400 | 404 | 409, message: string, details: readonly string[] = []) {
+  constructor(
+    status: 400 | 404 | 409,
+    message: string,
+    details: readonly string[] = [],
+    /** The same details as data, when they are about a text (for the console's languages). */
+    readonly problems: TextProblem[] = [],
+  ) {
     super(APPROVAL_CODES[status], message, { details });
+  }
+
+  /** The console's catalog key (under `refusals.`) for this refusal, so people read it in their language. */
+  refusal?: { key: string; values: Record<string, string> };
+
+  as(key: string, values: Record<string, string> = {}): this {
+    this.refusal = { key, values };
+    return this;
   }
 }
 
@@ -56,11 +73,12 @@ export interface ByHandIncident {
 }
 
 const REFUSAL_STATUS = { 'not-found': 404, 'not-waiting': 409, 'no-text': 409 } as const;
+const REFUSAL_KEY = { 'not-found': 'noDraft', 'not-waiting': 'notWaiting', 'no-text': 'noText' } as const;
 
 function checked(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const result = checkDraftText(raw);
-  if (!result.ok) throw new ApprovalError(400, result.error, result.details);
+  if (!result.ok) throw new ApprovalError(400, result.error, result.details, result.problems).as('notATweet');
   return result.text;
 }
 
@@ -83,7 +101,7 @@ export class Approvals {
     const ref = parseDraftId(id);
     const incident = ref && (await this.deps.store.get(ref.key));
     const post = incident?.posts.find((p) => p.id === ref!.postId && p.approval);
-    if (!incident || !post) throw new ApprovalError(404, `no draft ${id}`);
+    if (!incident || !post) throw new ApprovalError(404, `no draft ${id}`).as('noDraft', { id });
     return { incident, post };
   }
 
@@ -102,24 +120,32 @@ export class Approvals {
 
   async reject(id: string, actor: string, reason: string): Promise<Waiting> {
     const why = reason.trim();
-    if (!why) throw new ApprovalError(400, 'say why the draft is rejected', ['reason: required']);
-    const done = await this.change(id, 'rejected', actor, (current, postId, at) => rejectDraft(current, postId, { actor, at, reason: why.slice(0, 500) }));
+    if (!why) throw new ApprovalError(400, 'say why the draft is rejected', ['reason: required']).as('sayWhy');
+    const done = await this.change(id, 'rejected', actor, (current, postId, at) => rejectDraft(current, postId, { actor, at, reason: why.slice(0, 500) }), why.slice(0, 500));
     // The delivery job would find the post cancelled and do nothing; removing it keeps the queue tidy.
     await this.deps.queues.posts.remove(deliveryJobId(done.incident.key, done.post.id)).catch(() => 0);
     return done;
   }
 
-  private async change(id: string, what: string, actor: string, apply: (current: Incident | null, postId: string, at: string) => DraftChange): Promise<Waiting> {
+  private async change(
+    id: string,
+    what: 'approved' | 'edited' | 'rejected',
+    actor: string,
+    apply: (current: Incident | null, postId: string, at: string) => DraftChange,
+    reason?: string,
+  ): Promise<Waiting> {
     const ref = parseDraftId(id);
-    if (!ref) throw new ApprovalError(404, `no draft ${id}: a draft id looks like <incident>~<post>`);
+    if (!ref) throw new ApprovalError(404, `no draft ${id}: a draft id looks like <incident>~<post>`).as('noDraft', { id });
     const at = this.now().toISOString();
     const result = await this.deps.store.update(ref.key, (current) => {
       const change = apply(current, ref.postId, at);
       return { next: change.incident, result: { change, incident: change.incident ?? current } };
     });
     const { outcome } = result.change;
-    if (!outcome.ok) throw new ApprovalError(REFUSAL_STATUS[outcome.code], outcome.message);
+    if (!outcome.ok) throw new ApprovalError(REFUSAL_STATUS[outcome.code], outcome.message).as(REFUSAL_KEY[outcome.code], { id });
     this.deps.logger.info({ incident: ref.key, post: ref.postId, actor }, `draft ${what}`);
+    // An edit that changed nothing is no news.
+    if (result.change.incident) await this.deps.news?.decided(result.incident!, outcome.post, { action: what, actor, at, reason });
     return { incident: result.incident!, post: outcome.post };
   }
 
@@ -127,21 +153,22 @@ export class Approvals {
   async openByHand(actor: string, input: ByHandIncident): Promise<Waiting> {
     const key = input.key ?? `manual-${this.now().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
     const event = this.event(key, 'open', input);
-    return this.byHand(actor, event, checked(input.text), `incident ${key} is open already: post an update into its thread instead`);
+    return this.byHand(actor, event, checked(input.text), new ApprovalError(409, `incident ${key} is open already: post an update into its thread instead`).as('openAlready', { key }));
   }
 
   async updateByHand(actor: string, key: string, text?: string): Promise<Waiting> {
     const incident = await this.existing(key);
-    if (incident.state !== 'open') throw new ApprovalError(409, `incident ${key} is resolved: open it again or open a new one`);
-    return this.byHand(actor, this.event(key, 'update', incident), checked(text), `no update was planned for ${key}: its announcement has not gone out yet, or an update is already waiting`);
+    if (incident.state !== 'open') throw new ApprovalError(409, `incident ${key} is resolved: open it again or open a new one`).as('resolvedAlready', { key });
+    const nothing = new ApprovalError(409, `no update was planned for ${key}: its announcement has not gone out yet, or an update is already waiting`).as('noUpdate', { key });
+    return this.byHand(actor, this.event(key, 'update', incident), checked(text), nothing);
   }
 
   async resolveByHand(actor: string, key: string, text?: string): Promise<Incident> {
     const incident = await this.existing(key);
-    if (incident.state !== 'open') throw new ApprovalError(409, `incident ${key} is resolved already`);
+    if (incident.state !== 'open') throw new ApprovalError(409, `incident ${key} is resolved already`).as('resolvedAlready', { key });
     const event = this.event(key, 'resolved', incident);
     const applied = await applyAndSchedule(this.byHandDeps(actor, checked(text)), event.key, [event]);
-    if (!applied) throw new ApprovalError(409, `incident ${key} could not be resolved`);
+    if (!applied) throw new ApprovalError(409, `incident ${key} could not be resolved`).as('notResolvable', { key });
     return applied.incident;
   }
 
@@ -154,7 +181,7 @@ export class Approvals {
       text = this.deps.composeNotice({ key, service: input.service, text: input.text });
     } catch (err) {
       if (!(err instanceof ComposeError)) throw err;
-      throw new ApprovalError(400, 'the announcement cannot be posted', [err.message]);
+      throw new ApprovalError(400, 'the announcement cannot be posted', [err.message]).as('badAnnouncement');
     }
     const post: Post = { id: 'announcement-1', kind: 'announcement', status: 'scheduled', dueAt: at, attempts: 0, root: true, text, textFixed: true };
     // Not an outage: never open, so status pages and follow-ups leave it alone; minor, so its
@@ -176,14 +203,15 @@ export class Approvals {
     const held = holdForApproval(null, { incident: audited(fresh, { at, actor, action: 'announcement written', after: input.text }), changed: true, scheduled: [post], cancelled: [] }, ctx);
     await this.deps.store.update(key, (current) => ({ next: current ? null : held.incident, result: null }));
     await scheduleDelivery(this.deps.queues.posts, { key, postId: post.id }, post.dueAt);
+    await tellDrafted(this.deps.news, held.incident, held.scheduled);
     this.deps.logger.info({ incident: key, actor }, 'announcement drafted');
     return { incident: held.incident, post: held.scheduled[0]! };
   }
 
   private async existing(key: string): Promise<Incident> {
     const incident = await this.deps.store.get(key);
-    if (!incident) throw new ApprovalError(404, `no incident with key ${key}`);
-    if (incident.topic === 'announcement') throw new ApprovalError(409, `${key} is an announcement, not an outage`);
+    if (!incident) throw new ApprovalError(404, `no incident with key ${key}`).as('noIncident', { key });
+    if (incident.topic === 'announcement') throw new ApprovalError(409, `${key} is an announcement, not an outage`).as('isAnnouncement', { key });
     return incident;
   }
 
@@ -194,11 +222,12 @@ export class Approvals {
 
   /** A person's action needs no grace period (it is no flapping alert), and is recorded as theirs. */
   private byHandDeps(actor: string, text: string | undefined) {
-    const { store, queues, logger, policy, compose } = this.deps;
+    const { store, queues, logger, policy, compose, news } = this.deps;
     return {
       store,
       queues,
       logger,
+      news,
       rules: { ...this.deps.rules, graceMs: 0 },
       hold: (previous: Incident | null, planned: Parameters<typeof holdForApproval>[1], event: AlertEvent) => {
         if (planned.scheduled.length === 0 && event.status !== 'resolved') return { ...planned, incident: previous ?? planned.incident };
@@ -209,10 +238,10 @@ export class Approvals {
     };
   }
 
-  private async byHand(actor: string, event: AlertEvent, text: string | undefined, nothingPlanned: string): Promise<Waiting> {
+  private async byHand(actor: string, event: AlertEvent, text: string | undefined, nothingPlanned: ApprovalError): Promise<Waiting> {
     const applied = await applyAndSchedule(this.byHandDeps(actor, text), event.key, [event]);
     const post = applied?.scheduled[0];
-    if (!applied || !post) throw new ApprovalError(409, nothingPlanned);
+    if (!applied || !post) throw nothingPlanned;
     return { incident: applied.incident, post };
   }
 }

@@ -13,7 +13,11 @@ import type { SessionStore } from './sessions.ts';
 import { signInRoutes } from './sign-in.ts';
 import { can, type ConsoleUser, type Permission } from './users.ts';
 import { csrfToken } from '../auth/plugin.ts';
-import { draftList, draftsPage, type DraftError } from './views/drafts.ts';
+import { draftList, draftPage, draftsPage, type DraftError } from './views/drafts.ts';
+import type { ConsoleLocale, Translator } from './i18n.ts';
+import type { TextProblem } from '../approval/draft-text.ts';
+import { liveRoutes, type ConsoleEvents } from './live.ts';
+import { speechFor } from './locale.ts';
 import { announcementPage, auditTable, incidentPage, incidentsPage, newIncidentPage } from './views/incidents.ts';
 import { layout, type Page, type ViewContext } from './views/layout.ts';
 
@@ -22,11 +26,24 @@ export interface PagesDeps {
   store: IncidentStore;
   sessions: SessionStore;
   users: readonly ConsoleUser[];
+  /** HERALD_LOCALE and HERALD_TIMEZONE: for people whose language neither they nor their browser say. */
+  locale: ConsoleLocale;
   timezone: string;
   tweetUrl(id: string): string | undefined;
   signInLimit: { max: number; windowMs: number };
   /** The facts form and the read-only preview on the incident page (incident-facts.ts). */
   facts?: IncidentFacts;
+  /** Drafts arriving and decided, for the console's server-sent events. */
+  events: ConsoleEvents;
+}
+
+/** Why a text cannot be posted, in the person's words. */
+const problemTexts = (problems: readonly TextProblem[], tr: Translator): string[] => problems.map(({ code, ...values }) => tr.t(`textProblems.${code}`, values));
+
+/** A refusal in the person's words when the catalog has it (approval/service.ts names it); otherwise as said. */
+function refusalText(error: Error, ctx: Pick<ViewContext, 'tr'>): string {
+  const refusal = error instanceof ApprovalError ? error.refusal : undefined;
+  return refusal ? ctx.tr.t(`refusals.${refusal.key}`, refusal.values) : error.message;
 }
 
 type Form = Record<string, string | undefined>;
@@ -34,23 +51,20 @@ type Form = Record<string, string | undefined>;
 /** Form fields left empty mean "not given". */
 const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
 
-const DONE: Record<string, string> = {
-  approved: 'Approved: it goes out now.',
-  edited: 'Saved. It still waits for approval.',
-  rejected: 'Rejected: nothing will be posted for it.',
-  opened: 'Incident opened: its announcement waits below for approval.',
-  updated: 'Update drafted: it waits below for approval.',
-  resolved: 'Resolved.',
-  announced: 'Announcement drafted: it waits below for approval.',
-};
+/** What `?done=` may say, each with its message under `done.` in the catalog. */
+const DONE = new Set(['approved', 'edited', 'rejected', 'opened', 'updated', 'resolved', 'announced']);
+
+/** A page title from the catalog. */
+const titled = (key: string) => (ctx: ViewContext) => ctx.tr.t(`titles.${key}`);
 
 /** The console's HTML pages: server-rendered, forms that work without JavaScript, a CSRF token in each. */
 export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   const { approvals } = deps;
+  const speech = (request: FastifyRequest) => speechFor(request, deps.users, { locale: deps.locale, timezone: deps.timezone });
   const context = (request: FastifyRequest, reply: FastifyReply): ViewContext => ({
     principal: request.principal,
     csrf: csrfToken(request, reply),
-    timezone: deps.timezone,
+    ...speech(request),
     now: new Date(),
     tweetUrl: deps.tweetUrl,
   });
@@ -62,7 +76,10 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   const guard = (permission: Permission) => async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.principal) return reply.redirect('/console/login', 303);
     if (!can(request.principal.role, permission)) {
-      return send(request, reply, { title: 'Not allowed', body: html`<h1>Not allowed</h1><p>${request.principal.name} is a ${request.principal.role}: this needs the ${permission} permission.</p>` }, 403);
+      const { name, role } = request.principal;
+      const body = (ctx: ViewContext) =>
+        html`<h1>${ctx.tr.t('errors.notAllowed')}</h1><p>${ctx.tr.t('errors.notAllowedWhy', { name, role: ctx.tr.t(`names.role.${role}`), permission: ctx.tr.t(`names.permission.${permission}`) })}</p>`;
+      return send(request, reply, { title: titled('notAllowed'), body }, 403);
     }
   };
   const viewing = { preHandler: guard('view') };
@@ -70,25 +87,30 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   const actor = (request: FastifyRequest) => request.principal!.name;
   const showDrafts = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: Record<string, DraftError>; flash?: Page['flash'] } = {}, status = 200) => {
     const waiting = await approvals.waiting();
-    return send(request, reply, { title: 'Drafts', section: 'drafts', body: (ctx) => draftsPage(waiting, ctx, extra.errors), flash: extra.flash }, status);
+    return send(request, reply, { title: titled('drafts'), section: 'drafts', body: (ctx) => draftsPage(waiting, ctx, extra.errors), flash: extra.flash }, status);
   };
-  const doneFlash = (query: { done?: string }): Page['flash'] => (query.done && DONE[query.done] ? { kind: 'ok', text: DONE[query.done]! } : undefined);
+  const doneFlash = (request: FastifyRequest, query: { done?: string }): Page['flash'] =>
+    query.done && DONE.has(query.done) ? { kind: 'ok', text: speech(request).tr.t(`done.${query.done}`) } : undefined;
 
   await app.register(consoleAssets);
-  await app.register(signInRoutes, { users: deps.users, sessions: deps.sessions, limit: deps.signInLimit, send });
+  await app.register(signInRoutes, { users: deps.users, sessions: deps.sessions, limit: deps.signInLimit, send, speech });
+  await app.register(liveRoutes, { events: deps.events, guard: guard('view') });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error.statusCode === 403 && error.code?.startsWith('FST_CSRF')) {
-      return send(request, reply, { title: 'Form expired', body: html`<h1>This form has expired</h1><p>It did not carry a valid token from this console. Go back, reload the page and try again.</p>` }, 403);
+      const body = (ctx: ViewContext) => html`<h1>${ctx.tr.t('errors.formExpired')}</h1><p>${ctx.tr.t('errors.formExpiredWhy')}</p>`;
+      return send(request, reply, { title: titled('formExpired'), body }, 403);
     }
     if (error instanceof HeraldError && error.status < 500) {
       const { details, status } = error;
-      return send(request, reply, { title: 'Not done', body: html`<h1>Not done</h1><p class="flash error">${error.message}</p><ul>${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console">Back to the drafts</a></p>` }, status);
+      const body = (ctx: ViewContext) =>
+        html`<h1>${ctx.tr.t('errors.notDone')}</h1><p class="flash error">${refusalText(error, ctx)}</p><ul>${(error instanceof ApprovalError && error.problems.length ? problemTexts(error.problems, ctx.tr) : details).map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console">${ctx.tr.t('draft.backToAll')}</a></p>`;
+      return send(request, reply, { title: titled('notDone'), body }, status);
     }
     throw error;
   });
 
-  app.get<{ Querystring: { done?: string } }>('/console', viewing, (request, reply) => showDrafts(request, reply, { flash: doneFlash(request.query) }));
+  app.get<{ Querystring: { done?: string } }>('/console', viewing, (request, reply) => showDrafts(request, reply, { flash: doneFlash(request, request.query) }));
 
   app.get('/console/drafts/live', viewing, async (request, reply) => {
     const waiting = await approvals.waiting();
@@ -98,7 +120,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
 
   app.get<{ Querystring: { text?: string } }>('/console/measure', viewing, async (request) => {
     const result = checkDraftText(request.query.text ?? '');
-    return { weightedLength: result.weightedLength, max: 280, ok: result.ok, details: result.ok ? [] : result.details };
+    return { weightedLength: result.weightedLength, max: 280, ok: result.ok, details: result.ok ? [] : problemTexts(result.problems, speech(request).tr) };
   });
 
   const draftAction = (what: 'edit' | 'approve' | 'reject') =>
@@ -111,8 +133,10 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
         if (what === 'reject') await approvals.reject(id, actor(request), body.reason ?? '');
       } catch (err) {
         if (!(err instanceof ApprovalError)) throw err;
-        if (err.status === 400 && what !== 'reject') return showDrafts(request, reply, { errors: { [id]: { text: body.text ?? '', message: err.message, details: err.details } } }, 400);
-        return showDrafts(request, reply, { flash: { kind: 'error', text: err.message } }, err.status);
+        const message = refusalText(err, { tr: speech(request).tr });
+        const details = err.problems.length ? problemTexts(err.problems, speech(request).tr) : err.details;
+        if (err.status === 400 && what !== 'reject') return showDrafts(request, reply, { errors: { [id]: { text: body.text ?? '', message, details } } }, 400);
+        return showDrafts(request, reply, { flash: { kind: 'error', text: message } }, err.status);
       }
       const done = { edit: 'edited', approve: 'approved', reject: 'rejected' }[what];
       return reply.redirect(`/console?done=${done}${what === 'edit' ? `#draft-${encodeURIComponent(id)}` : ''}`, 303);
@@ -121,14 +145,23 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   draftAction('approve');
   draftAction('reject');
 
+  app.get<{ Params: { id: string } }>('/console/drafts/:id', viewing, async (request, reply) => {
+    const found = await approvals.draft(request.params.id).catch((err: unknown) => {
+      if (err instanceof ApprovalError) return undefined;
+      throw err;
+    });
+    if (!found) return send(request, reply, { title: titled('notFound'), body: (ctx) => html`<h1>${ctx.tr.t('errors.noDraft', { id: request.params.id })}</h1>` }, 404);
+    return send(request, reply, { title: titled('draft'), section: 'drafts', body: (ctx) => draftPage(found, ctx) });
+  });
+
   app.get('/console/incidents', viewing, async (request, reply) => {
     const keys = await deps.store.recentKeys(100);
     const incidents = (await Promise.all(keys.map((k) => deps.store.get(k)))).filter((i): i is Incident => i !== null);
-    return send(request, reply, { title: 'Incidents', section: 'incidents', body: (ctx) => incidentsPage(incidents, ctx) });
+    return send(request, reply, { title: titled('incidents'), section: 'incidents', body: (ctx) => incidentsPage(incidents, ctx) });
   });
 
   app.get('/console/incidents/new', { preHandler: guard('decide') }, (request, reply) =>
-    send(request, reply, { title: 'New incident', section: 'new', body: newIncidentPage }),
+    send(request, reply, { title: titled('newIncident'), section: 'new', body: newIncidentPage }),
   );
 
   app.post<{ Body: Form }>('/console/incidents', deciding, async (request, reply) => {
@@ -140,7 +173,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
 
   app.get<{ Params: { key: string } }>('/console/incidents/:key', viewing, async (request, reply) => {
     const incident = await deps.store.get(request.params.key);
-    if (!incident) return send(request, reply, { title: 'Not found', body: html`<h1>No incident ${request.params.key}</h1>` }, 404);
+    if (!incident) return send(request, reply, { title: titled('notFound'), body: (ctx) => html`<h1>${ctx.tr.t('errors.noIncident', { key: request.params.key })}</h1>` }, 404);
     const facts = deps.facts;
     const extra = facts && ((ctx: ViewContext) => html`${ctx.principal && can(ctx.principal.role, 'decide') && incident.state === 'open' ? facts.form(incident, ctx) : ''}${facts.preview(incident, Date.now())}`);
     return send(request, reply, { title: incident.key, section: 'incidents', body: (ctx) => incidentPage(incident, ctx, extra) });
@@ -163,7 +196,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   });
 
   app.get('/console/announcements/new', { preHandler: guard('decide') }, (request, reply) =>
-    send(request, reply, { title: 'Announcement', section: 'announce', body: announcementPage }),
+    send(request, reply, { title: titled('announcement'), section: 'announce', body: announcementPage }),
   );
 
   app.post<{ Body: Form }>('/console/announcements', deciding, async (request, reply) => {
@@ -174,8 +207,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
 
   app.get('/console/audit', { preHandler: guard('audit') }, async (request, reply) => {
     const rows = await auditLog(deps.store, deps.sessions, 500);
-    const body = (ctx: ViewContext): Html =>
-      html`<h1>Audit log</h1><p class="lede">Every edit, approval, rejection, timeout and sign-in, newest first. Each incident keeps its own part in its record.</p>${auditTable(rows, ctx, true)}`;
-    return send(request, reply, { title: 'Audit log', section: 'audit', body });
+    const body = (ctx: ViewContext): Html => html`<h1>${ctx.tr.t('audit.title')}</h1><p class="lede">${ctx.tr.t('audit.lede')}</p>${auditTable(rows, ctx, true)}`;
+    return send(request, reply, { title: titled('audit'), section: 'audit', body });
   });
 }

@@ -7,6 +7,7 @@ import { accountComposer } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../ops/redis-connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
+import type { DraftNews } from '../approval/news.ts';
 import { Approvals } from '../approval/service.ts';
 import { incidentFacts } from './incident-facts.ts';
 import { noticeComposer } from '../compose/for-notice.ts';
@@ -19,6 +20,7 @@ import { maintenanceApi } from '../maintenance/adapters/routes.ts';
 import { maintenanceConsole } from '../maintenance/adapters/console.ts';
 import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
+import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -33,6 +35,8 @@ export interface ConsoleOptions {
   /** The sessions auth/principal.ts reads; cookies, CSRF and `request.principal` are registered on the root server (auth/plugin.ts). */
   sessions: SessionStore;
   signInLimit?: { max: number; windowMs: number };
+  /** Told of drafts people make and decide here (staff notices, live consoles). */
+  news?: DraftNews;
 }
 
 /**
@@ -58,6 +62,8 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   await app.register(rateLimit, { global: false, redis: options.redis, nameSpace: `${config.redisPrefix}:sign-in-limit:` });
 
   const { sessions } = options;
+  const events = new ConsoleEvents(options.redis, config.redisPrefix, options.logger);
+  app.addHook('onClose', () => events.close());
   const approvals = new Approvals({
     store: options.store,
     queues: options.queues,
@@ -66,20 +72,23 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     composeNotice: noticeComposer(config),
     rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
     logger: options.logger,
+    news: options.news,
   });
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
   const { maintenance, close } = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
   app.addHook('onClose', close);
   await app.register(maintenanceApi, { maintenance });
-  await app.register(maintenanceConsole, { maintenance, timezone: config.timezone, tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined) });
+  await app.register(maintenanceConsole, { maintenance, users: config.users, locale: config.locale, timezone: config.timezone, tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined) });
   await app.register(consolePages, {
     approvals,
     store: options.store,
     sessions,
     users: config.users,
+    locale: config.locale,
     timezone: config.timezone,
     facts: incidentFacts(config, options.store, options.queues),
+    events,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });

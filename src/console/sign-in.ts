@@ -5,6 +5,7 @@ import type { Page } from './views/layout.ts';
 import { CSRF_COOKIE } from '../auth/plugin.ts';
 import { SESSION_COOKIE } from '../auth/principal.ts';
 import type { SessionStore } from './sessions.ts';
+import type { Speech } from './locale.ts';
 import { authenticate, type ConsoleUser } from './users.ts';
 import { loginPage } from './views/login.ts';
 
@@ -14,6 +15,7 @@ export interface SignInDeps {
   /** Sign-in attempts allowed per client address, and per account name, in each window. */
   limit: { max: number; windowMs: number };
   send(request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status?: number): Promise<unknown>;
+  speech(request: FastifyRequest): Speech;
 }
 
 export const SIGN_IN_LIMITED = 'HERALD_SIGN_IN_LIMITED';
@@ -26,14 +28,18 @@ type LoginForm = { name?: string; password?: string };
  */
 export const nameHash = (name: string): string => createHash('sha256').update(name.trim().toLowerCase()).digest('hex').slice(0, 16);
 
-const limited = (what: string) => (_request: FastifyRequest, context: { after: string }) =>
-  Object.assign(new Error(`Too many sign-in attempts ${what}. Try again in ${context.after}.`), { statusCode: 429, code: SIGN_IN_LIMITED });
+/** The refusal of a limited sign-in, in the person's language. */
+const limited = (deps: Pick<SignInDeps, 'speech'>, which: 'address' | 'account') => (request: FastifyRequest, context: { ttl: number }) =>
+  Object.assign(new Error(deps.speech(request).tr.t(which === 'address' ? 'login.tooMany' : 'login.tooManyAccount', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) })), {
+    statusCode: 429,
+    code: SIGN_IN_LIMITED,
+  });
 
 /** Sign-in and sign-out. A session cookie is Secure, HttpOnly and SameSite=Strict, and holds only a random token. */
 export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
   const cookie = { path: '/', httpOnly: true, secure: true, sameSite: 'strict' as const };
   const page = (request: FastifyRequest, reply: FastifyReply, options: { error?: string; name?: string }, status = 200) =>
-    deps.send(request, reply, { title: 'Sign in', body: (ctx) => loginPage(ctx, { ...options, noUsers: deps.users.length === 0 }) }, status);
+    deps.send(request, reply, { title: (ctx) => ctx.tr.t('titles.signIn'), body: (ctx) => loginPage(ctx, { ...options, noUsers: deps.users.length === 0 }) }, status);
 
   app.get('/console/login', (request, reply) => (request.principal ? reply.redirect('/console', 303) : page(request, reply, {})));
 
@@ -48,14 +54,19 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
   });
   const perAccount = async (request: FastifyRequest) => {
     const limit = await checkAccount(request);
-    if (!limit.isAllowed && limit.isExceeded) throw limited('for this account')(request, { after: `${Math.max(1, Math.ceil(limit.ttlInSeconds))} seconds` });
+    if (!limit.isAllowed && limit.isExceeded) throw limited(deps, 'account')(request, { ttl: limit.ttlInSeconds * 1000 });
   };
   app.post<{ Body: LoginForm }>(
     '/console/login',
     {
       preHandler: [app.csrfProtection.bind(app), perAccount],
       config: {
-        rateLimit: { max: deps.limit.max, timeWindow: deps.limit.windowMs, keyGenerator: (request) => `address:${request.ip}`, errorResponseBuilder: limited('from this address') },
+        rateLimit: {
+          max: deps.limit.max,
+          timeWindow: deps.limit.windowMs,
+          keyGenerator: (request) => `address:${request.ip}`,
+          errorResponseBuilder: limited(deps, 'address'),
+        },
       },
     },
     async (request, reply) => {
@@ -68,7 +79,7 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
         const who = known ? name : `unknown name #${nameHash(name)}`;
         await deps.sessions.logAccount({ at, actor: who, action: 'sign-in refused', reason: `from ${request.ip}` });
         request.log.warn({ nameHash: nameHash(name), knownUser: known, ip: request.ip }, 'sign-in refused');
-        return page(request, reply, { error: 'Wrong name or password.', name }, 401);
+        return page(request, reply, { error: deps.speech(request).tr.t('login.wrong'), name }, 401);
       }
       const token = await deps.sessions.create(user.name);
       await deps.sessions.logAccount({ at, actor: user.name, action: 'signed in', reason: `from ${request.ip}` });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
+import { IANAZone } from 'luxon';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -11,6 +12,8 @@ import { z } from 'zod';
  *   - name: mina
  *     role: approver              # viewer, approver or admin
  *     passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$..."   # from `npx herald hash-password`
+ *     locale: ko                  # optional: ko, ja or en; else the browser's, else HERALD_LOCALE
+ *     timezone: Asia/Seoul        # optional: else HERALD_TIMEZONE
  * ```
  *
  * Passwords exist only as Argon2id hashes (the winner of the Password Hashing Competition and
@@ -24,6 +27,9 @@ export interface ConsoleUser {
   name: string;
   role: ConsoleRole;
   passwordHash: string;
+  /** The console's language for this person (docs/staff-notices.md, "The console's language"). */
+  locale?: 'ko' | 'ja' | 'en';
+  timezone?: string;
 }
 
 /** Permissions and who has them live in auth/access.ts, the one table of who may do what. */
@@ -34,6 +40,8 @@ const userSchema = z
     name: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits and . _ - only, at most 40'),
     role: z.enum(CONSOLE_ROLES),
     passwordHash: z.string().regex(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/, 'not an Argon2id hash: make one with `npx herald hash-password`; never write a password here'),
+    locale: z.enum(['ko', 'ja', 'en']).optional(),
+    timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone such as Asia/Seoul').optional(),
   })
   .strict();
 

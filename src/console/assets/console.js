@@ -34,8 +34,37 @@
     timers.set(field, setTimeout(function () { measure(field); }, 150));
   });
 
-  // --- live draft list: poll the fragment, swap in what changed, never what a person is editing
+  // --- browser notifications: only for people who may decide, and only once they allowed them
+  var body = document.body;
+  var notifyButton = document.querySelector('[data-notify]');
+  if (notifyButton && 'Notification' in window && Notification.permission === 'default') {
+    notifyButton.hidden = false;
+    notifyButton.addEventListener('click', function () {
+      Notification.requestPermission().then(function () { notifyButton.hidden = true; });
+    });
+  }
+  function notify(event) {
+    if (!notifyButton || !('Notification' in window) || Notification.permission !== 'granted') return;
+    var note = new Notification(body.getAttribute('data-notify-title'), {
+      body: body.getAttribute('data-notify-body').replace('{service}', event.service),
+      tag: event.draft,
+    });
+    note.onclick = function () { window.focus(); location.href = '/console/drafts/' + encodeURIComponent(event.draft); };
+  }
+
+  // --- live draft list: the server tells (server-sent events) when a draft arrives or is decided;
+  // the page then fetches the fragment and swaps in what changed, never what a person is editing
   var list = document.querySelector('[data-live]');
+  var refresh = function () {};
+  if (body.getAttribute('data-events') && 'EventSource' in window) {
+    var events = new EventSource(body.getAttribute('data-events'));
+    events.addEventListener('waiting', function (message) {
+      refresh();
+      try { notify(JSON.parse(message.data)); } catch (e) {}
+    });
+    events.addEventListener('decided', function () { refresh(); });
+    window.heraldEvents = events;
+  }
   if (!list) return;
   function busy(article) {
     if (article.contains(document.activeElement)) return true;
@@ -44,7 +73,7 @@
   function drafts(root) {
     return Array.prototype.slice.call(root.querySelectorAll('article.draft'));
   }
-  function refresh() {
+  refresh = function () {
     fetch(list.getAttribute('data-live'), { headers: { accept: 'text/html' }, credentials: 'same-origin', redirect: 'manual' })
       .then(function (res) {
         if (!res.ok) return;
@@ -76,6 +105,7 @@
         });
       })
       .catch(function () {});
-  }
-  setInterval(refresh, Number(list.getAttribute('data-interval')) || 2500);
+  };
+  // Polling stays as a fallback for a stream a proxy cut; with the stream open it finds nothing new.
+  setInterval(refresh, Number(list.getAttribute('data-interval')) || 10000);
 })();

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { draftId } from '../../approval/drafts.ts';
 import type { Waiting } from '../../approval/service.ts';
 import { draftDetail } from '../../approval/views.ts';
+import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED } from '../../approval/hold.ts';
+import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
 import { can } from '../users.ts';
@@ -14,7 +16,10 @@ export interface DraftError {
   details: readonly string[];
 }
 
-const path = (id: string) => `/console/drafts/${encodeURIComponent(id)}`;
+const path = draftPath;
+
+/** The two questions hold.ts asks about a resolution nobody approved the start of, by catalog key. */
+const questionKey = (question: string): string => (question === RESOLVED_UNANNOUNCED ? 'unannounced' : question === RESOLVED_UNREOPENED ? 'unreopened' : 'other');
 
 /** Short content hash, so the live list swaps in only the drafts that changed. */
 const version = (value: unknown): string => createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 12);
@@ -28,72 +33,90 @@ export function meter(text: string): Html {
 function tweetLink(ctx: ViewContext, tweetId: string | null): Html {
   if (!tweetId) return html``;
   const url = ctx.tweetUrl(tweetId);
-  return url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">view on X</a>` : html` · tweet ${tweetId} (dry-run)`;
+  return url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${ctx.tr.t('draft.viewOnX')}</a>` : html` · ${ctx.tr.t('draft.dryRun', { id: tweetId })}`;
 }
 
 function deadlineLine(d: ReturnType<typeof draftDetail>, ctx: ViewContext): Html {
   if (!d.deadline) return html``;
-  const outcome = d.onTimeout === 'post' ? html`<strong>is posted anyway</strong>` : html`<strong>expires</strong> unposted`;
-  const due = Date.parse(d.dueAt) > ctx.now.getTime() ? html` Not before ${formatTime(d.dueAt, ctx)} (grace period).` : '';
-  return html`<p class="deadline">If nobody decides, it ${outcome} at <time datetime="${d.deadline}">${formatTime(d.deadline, ctx)}</time> (${relative(d.deadline, ctx.now)}).${due} <span class="rule">Why it waits: ${d.rule}.</span></p>`;
+  const { t } = ctx.tr;
+  const deadline = t('draft.deadline', { time: formatTime(d.deadline, ctx), relative: relative(d.deadline, ctx), outcome: d.onTimeout ?? 'post' });
+  const due = Date.parse(d.dueAt) > ctx.now.getTime() ? ` ${t('draft.notBefore', { time: formatTime(d.dueAt, ctx) })}` : '';
+  return html`<p class="deadline"><time datetime="${d.deadline}"><strong>${deadline}</strong></time>${due} <span class="rule">${t('draft.why', { rule: d.rule ?? '' })}</span></p>`;
 }
 
 function editor(d: ReturnType<typeof draftDetail>, ctx: ViewContext, error: DraftError | undefined): Html {
   const text = error?.text ?? d.text;
+  const { t } = ctx.tr;
   if (!ctx.principal || !can(ctx.principal.role, 'decide')) {
     return html`<div class="tweet-text">${d.text}</div>${meter(d.text)}`;
   }
   const fieldId = `text-${d.id}`;
   return html`<form method="post" action="${path(d.id)}/approve" class="decide">
       ${csrfField(ctx)}
-      <label class="visually-hidden" for="${fieldId}">Tweet text</label>
+      <label class="visually-hidden" for="${fieldId}">${t('draft.textLabel')}</label>
       <textarea id="${fieldId}" name="text" rows="5" data-measure>${text}</textarea>
       ${meter(text)}
       ${error ? html`<div class="form-error" role="alert"><strong>${error.message}</strong><ul>${error.details.map((x) => html`<li>${x}</li>`)}</ul></div>` : ''}
       <div class="actions">
-        <button type="submit" class="secondary" formaction="${path(d.id)}/edit">Save edit</button>
-        <button type="submit" class="primary">Approve and post</button>
+        <button type="submit" class="secondary" formaction="${path(d.id)}/edit">${t('draft.save')}</button>
+        <button type="submit" class="primary">${t('draft.approve')}</button>
       </div>
     </form>`;
 }
 
 export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Html {
   const d = draftDetail(w.incident, w.post);
-  const decide = ctx.principal !== null && can(ctx.principal.role, 'decide');
-  const subject = d.topic === 'announcement' ? html`<span>announcement</span>` : html`<span>${d.service} · ${d.feature}</span> <span class="sev sev-${d.severity}">${d.severity}</span>`;
+  const decide = ctx.principal !== null && can(ctx.principal.role, 'decide') && d.status === 'draft';
+  const { t } = ctx.tr;
+  const subject =
+    d.topic === 'announcement'
+      ? html`<span>${t('names.kind.announcement')}</span>`
+      : html`<span>${d.service} · ${t(`names.feature.${d.feature}`)}</span> <span class="sev sev-${d.severity}">${t(`names.severity.${d.severity}`)}</span>`;
   return html`<article class="draft" id="draft-${d.id}" data-id="${d.id}" data-version="${version(d)}">
   <header>
-    <span class="kind kind-${d.kind}">${d.kind}</span>
+    <span class="kind kind-${d.kind}">${t(`names.kind.${d.kind}`)}</span>
     <a href="/console/incidents/${encodeURIComponent(d.incident)}">${d.incident}</a>
     ${subject}
     ${d.account ? html`<span class="account" title="Posted on this account, in its language">account ${d.account}</span>` : ''}
     ${d.editedByPerson ? html`<span class="edited">edited</span>` : ''}
+    ${d.editedByPerson ? html`<span class="edited">${t('draft.edited')}</span>` : ''}
+    <a class="permalink" href="${path(d.id)}">${t('draft.permalink')}</a>
   </header>
   ${deadlineLine(d, ctx)}
-  ${d.question ? html`<p class="question">${d.question}</p>` : ''}
+  ${d.question ? html`<p class="question">${ctx.tr.maybe(`draft.question.${questionKey(d.question)}`) ?? d.question}</p>` : ''}
   ${d.note ? html`<p class="note">${d.note}</p>` : ''}
-  <ol class="thread" aria-label="Thread it joins">
+  <ol class="thread" aria-label="${t('draft.thread')}">
     ${d.thread.map(
-      (t) => html`<li class="tweet ${t.status}"><div class="tweet-text">${t.text ?? ''}</div><div class="tweet-meta">${t.kind} · ${t.status}${tweetLink(ctx, t.tweetId)}</div></li>`,
+      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId)}</div></li>`,
     )}
-    <li class="tweet draft-tweet">${editor(d, ctx, error)}</li>
+    <li class="tweet draft-tweet">${d.status === 'draft' ? editor(d, ctx, error) : html`<div class="tweet-text">${d.text}</div><div class="tweet-meta">${t(`names.status.${d.status}`)}</div>`}</li>
   </ol>
   ${decide
     ? html`<form class="reject" method="post" action="${path(d.id)}/reject">${csrfField(ctx)}
-        <input name="reason" required maxlength="500" placeholder="Why should this not be posted?" aria-label="Reason to reject">
-        <button type="submit" class="danger">Reject</button></form>`
+        <input name="reason" required maxlength="500" placeholder="${t('draft.rejectPlaceholder')}" aria-label="${t('draft.rejectLabel')}">
+        <button type="submit" class="danger">${t('draft.reject')}</button></form>`
     : ''}
 </article>`;
 }
 
 /** The live part of the drafts page; the browser polls it and swaps in what changed. */
 export function draftList(waiting: readonly Waiting[], ctx: ViewContext, errors: Record<string, DraftError> = {}): Html {
-  if (waiting.length === 0) return html`<p class="empty">No drafts waiting. New ones appear here by themselves.</p>`;
+  if (waiting.length === 0) return html`<p class="empty">${ctx.tr.t('drafts.empty')}</p>`;
   return html`${waiting.map((w) => draftCard(w, ctx, errors[draftId(w.incident.key, w.post.id)]))}`;
 }
 
 export function draftsPage(waiting: readonly Waiting[], ctx: ViewContext, errors?: Record<string, DraftError>): Html {
-  return html`<h1>Waiting for approval</h1>
-<p class="lede">Each draft is shown as the tweet it will be, under the tweets of the thread it joins.</p>
+  return html`<h1>${ctx.tr.t('drafts.title')}</h1>
+<p class="lede">${ctx.tr.t('drafts.lede')}</p>
 <section id="drafts" data-live="/console/drafts/live" aria-live="polite">${draftList(waiting, ctx, errors)}</section>`;
+}
+
+/** One draft on its own page, whatever became of it: where staff notices link to. */
+export function draftPage(w: Waiting, ctx: ViewContext): Html {
+  const { t } = ctx.tr;
+  const status = w.post.status;
+  return html`<h1>${t('draft.pageTitle')}</h1>
+${status === 'draft' ? '' : html`<p class="flash ok" role="status">${t('draft.noLongerWaiting', { status: t(`names.status.${status}`) })}${w.post.note ? ` (${w.post.note})` : ''}</p>`}
+${draftCard(w, ctx)}
+<p><a href="/console">${t('draft.backToAll')}</a></p>`;
 }

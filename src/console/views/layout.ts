@@ -1,29 +1,29 @@
-import { DateTime } from 'luxon';
+import { formatRelative, formatWhen } from '../dates.ts';
 import { html, type Html } from '../html.ts';
 import type { Principal } from '../../auth/access.ts';
+import type { Translator } from '../i18n.ts';
 import { can } from '../users.ts';
 
 /** What every page needs to render: who is looking, the form token, and how to show times and tweets. */
 export interface ViewContext {
   principal: Principal | null;
   csrf: string;
+  /** The person's language (console/locale.ts); every word on the page comes from it. */
+  tr: Translator;
+  /** The person's time zone. */
   timezone: string;
   now: Date;
   /** Public link to a posted tweet, or undefined in dry-run. */
   tweetUrl(id: string): string | undefined;
 }
 
-export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone'>): string {
-  if (!iso) return '';
-  return DateTime.fromISO(iso).setZone(ctx.timezone).toFormat('LLL d, HH:mm:ss ZZZZ');
+export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone' | 'tr'>): string {
+  return formatWhen(iso, ctx.tr.locale, ctx.timezone);
 }
 
-/** "in 9 min", "3 min ago": for deadlines a person must act before. */
-export function relative(iso: string, now: Date): string {
-  const delta = Date.parse(iso) - now.getTime();
-  const abs = Math.abs(delta);
-  const amount = abs < 90_000 ? `${Math.round(abs / 1000)} s` : abs < 5_400_000 ? `${Math.round(abs / 60_000)} min` : `${Math.round(abs / 3_600_000)} h`;
-  return delta >= 0 ? `in ${amount}` : `${amount} ago`;
+/** "in 9 minutes", "9분 후": for deadlines a person must act before. */
+export function relative(iso: string, ctx: Pick<ViewContext, 'now' | 'tr'>): string {
+  return formatRelative(iso, ctx.now, ctx.tr.locale);
 }
 
 export const csrfField = (ctx: ViewContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
@@ -32,21 +32,24 @@ type Section = 'drafts' | 'incidents' | 'new' | 'announce' | 'maintenance' | 'au
 
 function nav(ctx: ViewContext, active: Section, drafts: number | undefined): Html {
   const who = ctx.principal;
+  const { t } = ctx.tr;
   if (!who) return html``;
   const link = (section: Section, href: string, label: Html | string) =>
     html`<a href="${href}"${active === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<nav>
-    ${link('drafts', '/console', html`Drafts <span class="count" id="draft-count">${drafts ?? ''}</span>`)}
-    ${link('incidents', '/console/incidents', 'Incidents')}
-    ${can(who.role, 'decide') ? [link('new', '/console/incidents/new', 'New incident'), link('announce', '/console/announcements/new', 'Announcement')] : []}
-    ${link('maintenance', '/console/maintenance', 'Maintenance')}
-    ${can(who.role, 'audit') ? link('audit', '/console/audit', 'Audit log') : ''}
+    ${link('drafts', '/console', html`${t('nav.drafts')} <span class="count" id="draft-count">${drafts ?? ''}</span>`)}
+    ${link('incidents', '/console/incidents', t('nav.incidents'))}
+    ${can(who.role, 'decide') ? [link('new', '/console/incidents/new', t('nav.newIncident')), link('announce', '/console/announcements/new', t('nav.announcement'))] : []}
+    ${link('maintenance', '/console/maintenance', t('nav.maintenance'))}
+    ${can(who.role, 'audit') ? link('audit', '/console/audit', t('nav.audit')) : ''}
   </nav>
-  <form class="signout" method="post" action="/console/logout">${csrfField(ctx)}<span>${who.name} · ${who.role}</span> <button type="submit">Sign out</button></form>`;
+  ${can(who.role, 'decide') ? html`<button type="button" class="notify" data-notify hidden>${t('nav.notify')}</button>` : ''}
+  <form class="signout" method="post" action="/console/logout">${csrfField(ctx)}<span>${who.name} · ${t(`names.role.${who.role}`)}</span> <button type="submit">${t('nav.signOut')}</button></form>`;
 }
 
 export interface Page {
-  title: string;
+  /** The page's title: a catalog key's message, or words already chosen. */
+  title: string | ((ctx: ViewContext) => string);
   section?: Section;
   body: Html | ((ctx: ViewContext) => Html);
   flash?: { kind: 'ok' | 'error'; text: string };
@@ -55,16 +58,16 @@ export interface Page {
 
 export function layout(ctx: ViewContext, page: Page): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${ctx.tr.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} · herald</title>
+<title>${typeof page.title === 'function' ? page.title(ctx) : page.title} · herald</title>
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/console.js" defer></script>
 </head>
-<body>
-<header class="top"><a class="brand" href="/console">herald <small>console</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
+<body${ctx.principal ? html` data-events="/console/events" data-notify-title="${ctx.tr.t('live.notifyTitle')}" data-notify-body="${ctx.tr.t('live.notifyBody', { service: '{service}' })}"` : ''}>
+<header class="top"><a class="brand" href="/console">herald <small>${ctx.tr.t('brand.console')}</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
 <main${page.section === 'audit' ? html` class="wide"` : ''}>
 ${page.flash ? html`<p class="flash ${page.flash.kind}" role="status">${page.flash.text}</p>` : ''}
 ${typeof page.body === 'function' ? page.body(ctx) : page.body}

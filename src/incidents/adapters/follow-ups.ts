@@ -13,6 +13,7 @@ import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './incident-worker.ts';
+import type { DraftNews } from '../../approval/news.ts';
 
 export const FOLLOW_UPS_QUEUE = 'followups';
 
@@ -40,6 +41,8 @@ export interface FollowUpDeps {
   metrics?: HeraldMetrics;
   /** The approval policy applies to follow-ups as to every other post. */
   hold?: ApprovalHold;
+  /** Told when a follow-up becomes a draft. */
+  news?: DraftNews;
 }
 
 export class FollowUps {
@@ -82,6 +85,10 @@ export class FollowUps {
         throw new DelayedError('the follow-up is not due yet');
       case 'schedule':
         await scheduleDelivery(this.deps.queues.posts, { key, postId: decision.post.id }, decision.post.dueAt);
+        if (decision.post.status === 'draft' && this.deps.news) {
+          const incident = await this.deps.store.get(key);
+          if (incident) await this.deps.news.drafted(incident, decision.post);
+        }
         this.deps.metrics?.followUps.inc({ outcome: 'scheduled' });
         log.info({ post: decision.post.id, nextUpdateAt: decision.post.nextUpdateAt }, 'follow-up scheduled');
         return `scheduled ${decision.post.id}`;

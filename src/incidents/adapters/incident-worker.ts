@@ -4,6 +4,7 @@ import { applyEventToAccounts, type AccountIds } from '../accounts.ts';
 import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from '../alert-rules.ts';
 import { Coalescer } from '../coalesce.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
+import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import type { AlertEvent, Incident } from '../model.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
@@ -42,6 +43,8 @@ export interface IncidentWorkerDeps {
   prepare?: () => Promise<void>;
   /** BullMQ lock: how soon an event held by a killed worker (or lost in a Redis restart) runs again. */
   lockMs?: number;
+  /** Told of every post that became a draft (staff notices, the console's live updates). */
+  news?: DraftNews;
 }
 
 /**
@@ -58,7 +61,7 @@ function applyOneWith(deps: Pick<IncidentWorkerDeps, 'accounts' | 'hold'>): Appl
 }
 
 export async function applyAndSchedule(
-  deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold' | 'prepare'>,
+  deps: Pick<IncidentWorkerDeps, 'store' | 'queues' | 'rules' | 'logger' | 'accounts' | 'hold' | 'prepare' | 'news'>,
   key: string,
   events: readonly AlertEvent[],
 ) {
@@ -86,6 +89,7 @@ export async function applyAndSchedule(
     await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(applied.incident, post) });
     log.info({ post: post.id, dueAt: post.dueAt, deadline: post.approval?.deadline }, post.status === 'draft' ? 'post waits for approval' : 'post scheduled');
   }
+  await tellDrafted(deps.news, applied.incident, applied.scheduled);
   for (const post of applied.cancelled) {
     log.info({ post: post.id, why: post.note }, 'post cancelled');
     // The delivery job would find the post cancelled and do nothing; removing it keeps the queue tidy.

@@ -6,7 +6,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { html, type Html } from '../../console/html.ts';
-import { can, type Permission } from '../../console/users.ts';
+import { csrfToken } from '../../auth/plugin.ts';
+import type { ConsoleLocale } from '../../console/i18n.ts';
+import { speechFor } from '../../console/locale.ts';
+import { can, type ConsoleUser, type Permission } from '../../console/users.ts';
 import { csrfField, formatTime, layout, type ViewContext } from '../../console/views/layout.ts';
 import { FEATURES } from '../../incidents/model.ts';
 import { invalidPayload } from '../../ingest/validation.ts';
@@ -61,8 +64,22 @@ function zoned(value: string | undefined, zone: string): string | undefined {
   return t.isValid ? (t.toISO() ?? value) : value;
 }
 
-export async function maintenanceConsole(app: FastifyInstance, deps: { maintenance: Maintenance; timezone: string; tweetUrl(id: string): string | undefined }) {
-  const context = (request: FastifyRequest, reply: FastifyReply): ViewContext => ({ principal: request.principal, csrf: reply.generateCsrf(), timezone: deps.timezone, now: new Date(), tweetUrl: deps.tweetUrl });
+export interface MaintenanceConsoleDeps {
+  maintenance: Maintenance;
+  users: readonly ConsoleUser[];
+  locale: ConsoleLocale;
+  timezone: string;
+  tweetUrl(id: string): string | undefined;
+}
+
+export async function maintenanceConsole(app: FastifyInstance, deps: MaintenanceConsoleDeps) {
+  const context = (request: FastifyRequest, reply: FastifyReply): ViewContext => ({
+    principal: request.principal,
+    csrf: csrfToken(request, reply),
+    ...speechFor(request, deps.users, { locale: deps.locale, timezone: deps.timezone }),
+    now: new Date(),
+    tweetUrl: deps.tweetUrl,
+  });
   const send = (request: FastifyRequest, reply: FastifyReply, title: string, body: Html | ((ctx: ViewContext) => Html), status = 200, flash?: { kind: 'ok' | 'error'; text: string }) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(context(request, reply), { title, section: 'maintenance', body, flash }));
   const guard = (permission: Permission) => async (request: FastifyRequest, reply: FastifyReply) => {

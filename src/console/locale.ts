@@ -1,0 +1,23 @@
+import Negotiator from 'negotiator';
+import type { FastifyRequest } from 'fastify';
+import { isConsoleLocale, translator, type ConsoleLocale, type Translator } from './i18n.ts';
+import type { ConsoleUser } from './users.ts';
+
+/** What a page needs to speak to this person: their words and their time zone. */
+export interface Speech {
+  tr: Translator;
+  timezone: string;
+}
+
+/**
+ * The console's language for one request: the signed-in user's `locale` from the users file,
+ * else the browser's Accept-Language (ko, ja or en, by its preference), else HERALD_LOCALE.
+ * Times are shown in the user's `timezone`, else HERALD_TIMEZONE.
+ */
+export function speechFor(request: FastifyRequest, users: readonly ConsoleUser[], fallback: { locale: ConsoleLocale; timezone: string }): Speech {
+  const user = request.principal && users.find((u) => u.name === request.principal!.name);
+  // The browser's languages by preference; `*` says nothing, so HERALD_LOCALE decides then.
+  const asked = new Negotiator({ headers: { 'accept-language': request.headers['accept-language'] } }).languages();
+  const header = asked.map((tag) => tag.toLowerCase().split('-')[0]).find(isConsoleLocale);
+  return { tr: translator(user?.locale ?? header ?? fallback.locale), timezone: user?.timezone ?? fallback.timezone };
+}

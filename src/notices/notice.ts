@@ -1,0 +1,73 @@
+import { draftId } from '../approval/drafts.ts';
+import { publicKind } from '../approval/views.ts';
+import type { Feature, Incident, Post, Severity } from '../incidents/model.ts';
+
+/**
+ * What staff are told about a draft, as plain data: every channel (Slack, email, the JSON webhook)
+ * renders this one value, so they all say the same thing. Pure; the words are the renderers'.
+ */
+
+/** `waiting`: a post became a draft. `reminder`: half its time has passed, nobody acted. `decided`: a person acted. */
+export type NoticeKind = 'waiting' | 'reminder' | 'decided';
+
+export type DecisionAction = 'approved' | 'edited' | 'rejected';
+
+export interface Decision {
+  action: DecisionAction;
+  actor: string;
+  at: string;
+  /** The text that goes out (approved) or now waits (edited). */
+  text?: string;
+  reason?: string;
+}
+
+export interface StaffNotice {
+  kind: NoticeKind;
+  draft: string;
+  /** The draft in the console, when HERALD_CONSOLE_URL is set. */
+  link?: string;
+  incident: { key: string; service: string; feature: Feature; severity: Severity; announcement: boolean };
+  post: { kind: string; text: string };
+  deadline: string | null;
+  onTimeout: 'post' | 'expire' | null;
+  question: string | null;
+  decision?: Decision;
+}
+
+/** The console page of one draft. Pinned: staff notices link to it. */
+export const draftPath = (id: string): string => `/console/drafts/${encodeURIComponent(id)}`;
+
+export function staffNotice(incident: Incident, post: Post, kind: NoticeKind, consoleUrl: string | undefined, decision?: Decision): StaffNotice {
+  const id = draftId(incident.key, post.id);
+  return {
+    kind,
+    draft: id,
+    link: consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}${draftPath(id)}` : undefined,
+    incident: { key: incident.key, service: incident.service, feature: incident.feature, severity: incident.severity, announcement: incident.topic === 'announcement' },
+    post: { kind: publicKind(post), text: decision?.text ?? post.text ?? '' },
+    deadline: post.approval?.deadline ?? null,
+    onTimeout: post.approval?.onTimeout ?? null,
+    question: post.approval?.question ?? null,
+    decision,
+  };
+}
+
+/**
+ * Whether a reminder is still worth sending: the draft waits, its deadline is ahead, and no
+ * person has touched it since it was drafted (an edit counts: someone is on it).
+ */
+export function reminderDue(incident: Incident | null, postId: string, nowMs: number): Post | undefined {
+  const post = incident?.posts.find((p) => p.id === postId);
+  if (!post || post.status !== 'draft' || !post.approval) return undefined;
+  if (nowMs >= Date.parse(post.approval.deadline)) return undefined;
+  const heldAt = Date.parse(post.approval.heldAt);
+  const touched = (incident!.audit ?? []).some((e) => e.postId === postId && e.actor !== 'herald' && e.action !== 'drafted' && Date.parse(e.at) >= heldAt);
+  return touched ? undefined : post;
+}
+
+/** When the reminder is due: half the time from drafting to the deadline. */
+export function reminderAt(post: Post): number | undefined {
+  if (!post.approval) return undefined;
+  const heldAt = Date.parse(post.approval.heldAt);
+  return heldAt + (Date.parse(post.approval.deadline) - heldAt) / 2;
+}

@@ -1,0 +1,40 @@
+import { formatWhen } from '../console/dates.ts';
+import type { Translator } from '../console/i18n.ts';
+import type { StaffNotice } from './notice.ts';
+
+/**
+ * The sentences every channel uses, from the console's catalog (`notices.*`), in the staff's
+ * language (HERALD_LOCALE) and time zone (HERALD_TIMEZONE).
+ */
+export interface NoticeWords {
+  /** One line: what happened and to what. Slack's fallback text, the email subject. */
+  title: string;
+  /** What the draft is about: service, what people cannot do, severity. */
+  facts: { label: string; value: string }[];
+  /** Above the quoted text: what the text is. */
+  lead: string;
+  /** What happens if nobody decides, when the draft still waits. */
+  deadline?: string;
+  question?: string;
+  open: string;
+}
+
+export function noticeWords(notice: StaffNotice, tr: Translator, timezone: string): NoticeWords {
+  const { incident, decision } = notice;
+  const subject = incident.announcement ? tr.t('notices.subject.announcement') : tr.t('notices.subject.outage', { service: incident.service });
+  const title = decision ? tr.t(`notices.title.${decision.action}`, { actor: decision.actor, subject }) : tr.t(`notices.title.${notice.kind}`, { subject });
+  const facts = incident.announcement
+    ? [{ label: tr.t('notices.fact.service'), value: incident.service }]
+    : [
+        { label: tr.t('notices.fact.service'), value: incident.service },
+        { label: tr.t('notices.fact.feature'), value: tr.t(`names.feature.${incident.feature}`) },
+        { label: tr.t('notices.fact.severity'), value: tr.t(`names.severity.${incident.severity}`) },
+        { label: tr.t('notices.fact.kind'), value: tr.t(`names.kind.${notice.post.kind}`) },
+      ];
+  const lead = decision ? tr.t(`notices.lead.${decision.action}`, { actor: decision.actor, reason: decision.reason ?? '' }) : tr.t('notices.lead.waiting');
+  const deadline =
+    !decision || decision.action === 'edited'
+      ? notice.deadline && tr.t('notices.deadline', { time: formatWhen(notice.deadline, tr.locale, timezone), outcome: notice.onTimeout ?? 'post' })
+      : undefined;
+  return { title, facts, lead, deadline: deadline || undefined, question: notice.question ?? undefined, open: tr.t('notices.open') };
+}
