@@ -77,6 +77,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     followUpQueue: config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: config.x?.timeoutMs ?? 10_000,
   };
+  metrics.dryRun.set(parts.publisher.mode === 'dry-run' ? 1 : 0);
   const store = new RedisIncidentStore(patient, prefix);
   const workQueues = works ? openQueues(patient, prefix) : undefined;
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;

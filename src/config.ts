@@ -88,6 +88,10 @@ const schema = z.object({
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
+  HERALD_X_UNAVAILABLE_PROBE_SECONDS: seconds(5),
+  HERALD_REDIS_EPOCH_CHECK_SECONDS: z.coerce.number().min(0.1).max(10).default(5),
+  HERALD_EVENT_MAX_FUTURE_MINUTES: z.coerce.number().min(0).default(10),
+  HERALD_EVENT_MAX_AGE_DAYS: z.coerce.number().positive().default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -149,6 +153,10 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
+  /** How often every process checks Redis still holds herald's epoch marker (docs/faults.md). */
+  epochCheckMs: number;
+  /** How far an event's `at` may lie ahead of or behind the arrival time (docs/faults.md). */
+  eventTimeBounds: { futureMs: number; pastMs: number };
 }
 
 export class ConfigError extends Error {
@@ -228,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       reserve: e.HERALD_X_BUDGET_RESERVE,
       readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
       probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
+      unavailableProbeMs: Math.round(e.HERALD_X_UNAVAILABLE_PROBE_SECONDS * 1000),
       settleMs: Math.round(e.HERALD_X_SETTLE_SECONDS * 1000),
       jobLockMs: Math.round(e.HERALD_JOB_LOCK_SECONDS * 1000),
     },
@@ -243,6 +252,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    epochCheckMs: Math.round(e.HERALD_REDIS_EPOCH_CHECK_SECONDS * 1000),
+    eventTimeBounds: { futureMs: Math.round(e.HERALD_EVENT_MAX_FUTURE_MINUTES * 60_000), pastMs: Math.round(e.HERALD_EVENT_MAX_AGE_DAYS * 24 * 3600_000) },
   });
 }
 

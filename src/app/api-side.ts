@@ -16,6 +16,7 @@ import { healthRoutes } from '../ops/health.ts';
 import { registerObservability } from '../ops/observability.ts';
 import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
+import { rateBudgets } from '../publish/x-health.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
 import type { ApiParts } from './shared.ts';
@@ -47,6 +48,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger });
   const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
+  metrics.setRateBudgetSource(() => rateBudgets(guards));
   await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
   return server;
 }

@@ -10,6 +10,7 @@ import { openDeliveryGuards } from '../publish/delivery-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
 import { startAccountProbe } from '../publish/x-account.ts';
+import { rateBudgets } from '../publish/x-health.ts';
 import type { Stop, WorkParts } from './shared.ts';
 
 export interface WorkerTimings {
@@ -34,11 +35,12 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const guards = openDeliveryGuards(parts.redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
   const delivery = startDeliveryWorker({ connection, prefix, store, queues, publisher, compose: accountComposer(config), guards, logger });
   observeDeliveries(delivery, store, metrics, logger);
+  metrics.setRateBudgetSource(() => rateBudgets(guards));
   workers.push(incidentWorker, delivery);
 
   const sweepMs = timings.sweepIntervalMs ?? config.sweepMs;
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
-  timers.push(startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs), logger));
+  timers.push(startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs), logger));
   if (followUpQueue) {
     const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
     workers.push(followUp.worker);

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryGuards } from './delivery-guards.ts';
+import { xHealth } from './x-health.ts';
 
 export interface DeliveryRoutesDeps {
   guards: DeliveryGuards;
@@ -10,16 +11,15 @@ export interface DeliveryRoutesDeps {
 }
 
 /**
- * What delivery is up to, for people and monitors: `GET /healthz/x` (no token; 503 while X refuses
- * the account), `GET /api/budget`, `GET /api/x` and `POST /api/x/resume` (with the API token).
+ * What delivery is up to, for people and monitors: `GET /healthz/x` (no token; 503 in every state
+ * but `posting`, see x-health.ts), `GET /api/budget`, `GET /api/x` and `POST /api/x/resume` (with the API token).
  */
 export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesDeps) {
   const { account, budget, reads } = deps.guards;
 
   app.get('/healthz/x', async (_request, reply) => {
-    const view = await account.view();
-    const body = { status: view.status, account: view.account, mode: deps.mode, reason: view.reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil };
-    return reply.code(view.status === 'blocked' ? 503 : 200).send(body);
+    const { httpStatus, ...body } = await xHealth(deps.guards, deps.mode);
+    return reply.code(httpStatus).send(body);
   });
 
   await app.register(async (api) => {
@@ -36,11 +36,14 @@ export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesD
 
     api.post('/api/x/resume', async (request) => {
       const before = await account.view();
+      // A hold after a Redis data loss is lifted first: a person has now looked at what was lost.
+      const released = await account.release();
+      if (released) request.log.warn({ account: before.account, lost: before.held?.lost.length ?? 0 }, 'posting resumed by a person after Redis lost data');
       if (before.status === 'blocked') {
         await account.unblock('a person, through POST /api/x/resume');
         request.log.warn({ account: before.account, was: before.reason }, 'posting resumed by a person; if X still refuses, it stops again');
       }
-      return { ...(await account.view()), mode: deps.mode, resumed: before.status === 'blocked' };
+      return { ...(await account.view()), mode: deps.mode, resumed: released || before.status === 'blocked' };
     });
   });
 }
