@@ -16,6 +16,8 @@ import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { openQueues, type Queues } from './queues.ts';
 import { XPublisher } from './publish/x-publisher.ts';
+import { XAccount } from './publish/x-account.ts';
+import { startEpochWatch } from './ops/redis-epoch.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -83,6 +85,10 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
+  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md).
+  const account = new XAccount(patient, prefix, (workQueues ?? apiQueues)!.posts, { probeMs: config.delivery.probeMs });
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account, logger, intervalMs: config.epochCheckMs });
+
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   if (apiQueues) {
@@ -102,6 +108,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     metrics,
     async close() {
       await server?.close();
+      await stopEpochWatch();
       await stopWorkers();
       await Promise.all([workQueues?.close(), apiQueues?.close(), parts.followUpQueue?.close()]);
       fast.disconnect();

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { consoleAndApi } from '../console/plugin.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
+import { threadRoutes } from '../incidents/adapters/thread-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
@@ -34,20 +35,22 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const unrouted = new RedisUnroutedLog(redis, prefix);
   const link = tweetLinks(config);
 
-  await server.register(healthRoutes, { redis, mode: publisher.mode });
+  const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
+  const dataLost = async () => (await guards.account.view()).status === 'redis-data-lost';
+  await server.register(healthRoutes, { redis, mode: publisher.mode, dataLost });
   await registerObservability(server, {
     metrics,
     queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : [])],
     adminAuth: tokenAdminAuth(apiTokens),
     metricsToken: config.metricsToken,
   });
-  await server.register(ingestRoutes, { sources: webhookSources(config), events: queues.events, unrouted });
+  await server.register(ingestRoutes, { sources: webhookSources(config), events: queues.events, unrouted, timeBounds: config.eventTimeBounds });
   await server.register(incidentRoutes, { store, authorized });
+  await server.register(threadRoutes, { store, posts: queues.posts, authorized });
   await server.register(unroutedRoutes, { log: unrouted, authorized });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, authorized });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger });
-  const guards = openDeliveryGuards(redis, prefix, queues.posts, config.delivery, parts.timeoutMs);
   metrics.setRateBudgetSource(() => rateBudgets(guards));
   await server.register(deliveryRoutes, { guards, mode: publisher.mode, authorized });
   return server;

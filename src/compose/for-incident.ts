@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { threadRoot } from '../incidents/rules.ts';
+import type { Incident } from '../incidents/model.ts';
 import { loadCatalog } from './catalog.ts';
 import { composeTweet } from './compose.ts';
 
@@ -20,8 +21,7 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
         service: incident.service,
         feature: incident.feature,
         severity: incident.severity,
-        openedAt: incident.openedAt,
-        resolvedAt: incident.resolvedAt,
+        ...statedTimes(incident),
         nextUpdateAt: post.nextUpdateAt,
         variantOffset: post.variantOffset ?? 0,
         postId: post.id,
@@ -31,4 +31,22 @@ export function incidentComposer(config: Pick<Config, 'messagesDir' | 'locale' |
     );
     return { text: tweet.text, variant: tweet.variant };
   };
+}
+
+/** How far monitoring's times may run ahead of herald's own before the tweet uses herald's. */
+const AHEAD_MS = 10 * 60_000;
+
+/**
+ * The times a tweet states. Monitoring's own, unless they lie after herald heard of them (a
+ * clock ahead, an event stored before ingest bounded times): then herald's arrival times, so no
+ * tweet says "since" a time to come or a duration the incident did not have.
+ */
+export function statedTimes(incident: Pick<Incident, 'openedAt' | 'resolvedAt' | 'firstSeenAt' | 'resolvedSeenAt'>): { openedAt: string; resolvedAt?: string } {
+  const ahead = (at: string, seen: string | undefined) => seen !== undefined && Date.parse(at) > Date.parse(seen) + AHEAD_MS;
+  const openedAt = ahead(incident.openedAt, incident.firstSeenAt) ? incident.firstSeenAt : incident.openedAt;
+  if (incident.resolvedAt === undefined) return { openedAt };
+  const resolvedAt = ahead(incident.resolvedAt, incident.resolvedSeenAt) ? incident.resolvedSeenAt! : incident.resolvedAt;
+  // A resolution stamped before the open (two monitors' clocks) lasted as long as herald saw it.
+  if (Date.parse(resolvedAt) < Date.parse(openedAt) && incident.resolvedSeenAt) return { openedAt: incident.firstSeenAt, resolvedAt: incident.resolvedSeenAt };
+  return { openedAt, resolvedAt };
 }

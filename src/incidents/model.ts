@@ -31,6 +31,8 @@ export interface AlertEvent {
    * monitoring tool: the incident stays open while any of its alerts fires (see alert-rules.ts).
    */
   alertId?: string;
+  /** Why `at` was replaced by the arrival time (it lay implausibly far off); shown in the journal. */
+  timeReplaced?: string;
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
@@ -105,6 +107,11 @@ export interface Post {
   attemptedAt?: string;
   /** An attempt with the current text may have gone out (no answer, 5xx, crash): look on X before trusting a refusal. */
   uncertain?: boolean;
+  /**
+   * A root planned from an `update` for an outage herald never saw open (its open was lost, or
+   * Redis forgot): it may be live already, so a person decides (docs/faults.md); never posted on a timeout.
+   */
+  unseenOpen?: boolean;
 }
 
 export type IncidentState = 'open' | 'resolved';

@@ -46,6 +46,7 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
   const tokenMatches = secretMatcher(token);
   return {
     name: 'generic',
+    strictTimes: true,
     enabled: token !== undefined || hmacSecret !== undefined,
     authenticate: (headers) =>
       tokenMatches(bearerToken(headers)) || (hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined),

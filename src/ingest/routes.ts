@@ -4,6 +4,7 @@ import type { AlertEvent } from '../incidents/model.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { eventJobId } from '../queues.ts';
 import { InvalidPayload, type Intake, type Source } from './source.ts';
+import { boundTimes, DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from './time-bounds.ts';
 
 export interface IngestDeps {
   sources: Source[];
@@ -11,6 +12,8 @@ export interface IngestDeps {
   /** Where alerts kept from the public are recorded; without it they are only counted in the answer. */
   unrouted?: UnroutedLog;
   now?: () => Date;
+  /** How far `at` may lie from the arrival time (time-bounds.ts). */
+  timeBounds?: TimeBounds;
 }
 
 declare module 'fastify' {
@@ -77,7 +80,14 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           if (err instanceof InvalidPayload) return problem(reply, 400, err.message, err.details);
           throw err;
         }
-        const { events, unrouted } = intake;
+        const bounds = deps.timeBounds ?? DEFAULT_TIME_BOUNDS;
+        if (source.strictTimes) {
+          const wrong = intake.events.map((e) => implausibleTime(e.at, e.receivedAt, bounds)).find((why) => why !== undefined);
+          if (wrong) return problem(reply, 400, 'the payload is not valid', [`at: ${wrong}`]);
+        }
+        const { events, replaced } = boundTimes(intake.events, bounds);
+        if (replaced.length > 0) request.log.warn({ source: source.name, replaced }, "an event's time was implausible; its arrival time is used instead");
+        const { unrouted } = intake;
         await Promise.all([
           enqueue(deps.events, events),
           deps.unrouted?.record(unrouted),
