@@ -21,6 +21,7 @@ export interface PagesDeps {
   users: readonly ConsoleUser[];
   timezone: string;
   tweetUrl(id: string): string | undefined;
+  dryRun?: boolean;
   signInLimit: { max: number; windowMs: number };
 }
 
@@ -48,6 +49,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     timezone: deps.timezone,
     now: new Date(),
     tweetUrl: deps.tweetUrl,
+    dryRun: deps.dryRun,
   });
   const send = async (request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status = 200) => {
     const ctx = context(request, reply);

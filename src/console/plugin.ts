@@ -74,6 +74,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     timezone: config.timezone,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });
 }
