@@ -1,9 +1,11 @@
 /**
  * The fault harness (`npm run harness`, `npm run harness -- --short` in CI): drives many incidents
  * through open and resolve while worker processes are killed at random, X answers 429, 5xx and
- * dropped connections, and Redis crashes once and restarts from its append-only file. Then it
- * checks that every incident has exactly one root tweet and one reply under it on X, and that
- * herald recorded exactly those. Exit code 1 on any duplicate or loss.
+ * dropped connections, and Redis crashes once and restarts from its append-only file. Then X
+ * fails every call for a while (outage-phases.ts), and Redis restarts empty while incidents are
+ * live (posting must be held until a person resumes). Then it checks that every incident has
+ * exactly one root tweet and one reply under it on X, and that herald recorded exactly those.
+ * Exit code 1 on any duplicate or loss, or a post while held.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { startFakeX, type Chaos } from '../test/helpers/fake-x.ts';
 import { freePorts, startRedisServer } from '../test/helpers/redis-servers.ts';
 import { judge, passed, type RecordedIncident } from './harness/verdict.ts';
 import { WorkerPool } from './harness/worker-pool.ts';
+import { redisForgets, xOutage, type PhaseContext } from './harness/outage-phases.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +32,13 @@ const INCIDENTS = Number(args.incidents ?? (short ? 16 : 80));
 const WORKERS = Number(args.workers ?? (short ? 2 : 3));
 const DRIVE_MS = Number(args.seconds ?? (short ? 20 : 60)) * 1000;
 const DRAIN_MS = 120_000;
+const OUTAGE_MS = (short ? 20 : 60) * 1000;
+const OUTAGE_INCIDENTS = short ? 4 : 10;
+const HELD_LIVE = short ? 2 : 5;
+const HELD_NEW = short ? 2 : 5;
+const EPOCH_CHECK_MS = 1000;
+const TOTAL = INCIDENTS + OUTAGE_INCIDENTS + HELD_LIVE + HELD_NEW;
+const range = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k);
 const TOKEN = 'harness-token';
 
 // A small seeded generator, so a failing run can be repeated with --seed.
@@ -73,6 +83,8 @@ const env: Record<string, string> = {
   HERALD_X_SETTLE_SECONDS: '0.5',
   HERALD_JOB_LOCK_SECONDS: '3',
   HERALD_SWEEP_SECONDS: '2',
+  HERALD_X_UNAVAILABLE_PROBE_SECONDS: '1',
+  HERALD_REDIS_EPOCH_CHECK_SECONDS: String(EPOCH_CHECK_MS / 1000),
   LOG_LEVEL: 'info',
 };
 const api = spawnHerald('api', { ...env, PORT: String(apiPort) }, { logFile: join(logDir, 'api.log') });
@@ -104,12 +116,16 @@ async function deliver(event: Record<string, unknown>): Promise<void> {
 
 async function incident(i: number): Promise<void> {
   await sleep(between(0, DRIVE_MS * 0.7));
-  const e = { key: keyOf(i), service: serviceOf(i), feature: 'messaging', severity: random() < 0.2 ? 'critical' : 'major' };
+  const e = eventOf(i);
   await deliver({ ...e, status: 'open' });
   await sleep(between(300, 3000));
   // The resolve goes once the open is applied, as a real outage ends after it began.
   while ((await call('GET', `/api/incidents/${encodeURIComponent(keyOf(i))}`).catch(() => ({ status: 0 }))).status !== 200) await sleep(200);
   await deliver({ ...e, status: 'resolved' });
+}
+
+function eventOf(i: number): Record<string, unknown> {
+  return { key: keyOf(i), service: serviceOf(i), feature: 'messaging', severity: i % 5 === 0 ? 'critical' : 'major' };
 }
 
 async function chaos(until: number): Promise<void> {
@@ -127,7 +143,7 @@ async function chaos(until: number): Promise<void> {
 
 async function records(): Promise<Map<string, RecordedIncident | undefined>> {
   const map = new Map<string, RecordedIncident | undefined>();
-  for (let i = 0; i < INCIDENTS; i++) {
+  for (let i = 0; i < TOTAL; i++) {
     const res = await call('GET', `/api/incidents/${encodeURIComponent(keyOf(i))}`).catch(() => undefined);
     map.set(keyOf(i), res?.status === 200 ? res.body : undefined);
   }
@@ -150,13 +166,28 @@ try {
   const drained = Date.now();
 
   // Quiet now: every incident must settle with both its tweets.
-  const drainUntil = Date.now() + DRAIN_MS;
-  let recorded = await records();
-  while ([...recorded.values()].some((r) => r?.tweets.length !== 2 || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted')) && Date.now() < drainUntil) {
-    await sleep(1000);
-    recorded = await records();
-  }
-  const keys = Array.from({ length: INCIDENTS }, (_, i) => keyOf(i));
+  const settle = async (keys: Set<string>) => {
+    const drainUntil = Date.now() + DRAIN_MS;
+    let recorded = await records();
+    const unsettled = () => [...recorded].some(([k, r]) => keys.has(k) && (r?.tweets.length !== 2 || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted' && p.status !== 'cancelled')));
+    while (unsettled() && Date.now() < drainUntil) {
+      await sleep(1000);
+      recorded = await records();
+    }
+    return recorded;
+  };
+  await settle(new Set(range(0, INCIDENTS).map(keyOf)));
+
+  // Two bad days beyond random faults: X down for a while, then a Redis that forgot. The records
+  // of everything before are read before Redis forgets them; X keeps every tweet for the verdict.
+  const ctx: PhaseContext = { fakeX, redis, call, deliver, eventOf, incidentOf, sleep };
+  const outage = await xOutage(ctx, range(INCIDENTS, OUTAGE_INCIDENTS), OUTAGE_MS);
+  const before = range(0, INCIDENTS + OUTAGE_INCIDENTS).map(keyOf);
+  const recordedBefore = await settle(new Set(before));
+  const forgot = await redisForgets(ctx, range(INCIDENTS + OUTAGE_INCIDENTS, HELD_LIVE), range(INCIDENTS + OUTAGE_INCIDENTS + HELD_LIVE, HELD_NEW), EPOCH_CHECK_MS);
+  const recordedAfter = await settle(new Set(range(INCIDENTS + OUTAGE_INCIDENTS, HELD_LIVE + HELD_NEW).map(keyOf)));
+  const recorded = new Map([...recordedAfter, ...before.map((k) => [k, recordedBefore.get(k)] as const)]);
+  const keys = range(0, TOTAL).map(keyOf);
   const verdict = judge(keys, fakeX.posts, recorded, incidentOf);
   const faults = Object.entries(fakeX.injected).sort().map(([k, n]) => `${k}: ${n}`).join(', ');
   const errors = pool.linesAtLeast(50).filter((l) => !/redis connection problem/.test(String(l.msg)));
@@ -165,14 +196,16 @@ try {
   console.log(`  kills        ${pool.kills.SIGKILL + pool.kills.SIGTERM} (${pool.kills.SIGKILL} SIGKILL, ${pool.kills.SIGTERM} SIGTERM), ${pool.restarts} worker restarts`);
   console.log(`  redis        ${redisRestarts} crash (SIGKILL) and restart from the append-only file`);
   console.log(`  X faults     ${Object.values(fakeX.injected).reduce((a, b) => a + b, 0)} (${faults})`);
+  for (const line of [...outage.lines, ...forgot.lines]) console.log(`  ${line}`);
   console.log(`  on X         ${fakeX.posts.length} tweets: ${verdict.roots} roots, ${verdict.replies} replies`);
   console.log(`  duplicates   ${verdict.duplicates}`);
   console.log(`  losses       ${verdict.losses}`);
   console.log(`  misthreaded  ${verdict.misthreaded}`);
   console.log(`  records      ${verdict.incidents - verdict.recordMismatches}/${verdict.incidents} incidents recorded with exactly the tweets on X`);
   console.log(`  error logs   ${errors.length}${errors.length ? `: ${[...new Set(errors.map((l) => String(l.msg)))].slice(0, 5).join(' | ')}` : ''}`);
-  for (const problem of verdict.problems.slice(0, 20)) console.log(`  ! ${problem}`);
-  exitCode = passed(verdict) ? 0 : 1;
+  const phaseProblems = [...outage.problems, ...forgot.problems];
+  for (const problem of [...phaseProblems, ...verdict.problems].slice(0, 20)) console.log(`  ! ${problem}`);
+  exitCode = passed(verdict) && phaseProblems.length === 0 ? 0 : 1;
   console.log(exitCode === 0 ? 'OK: every incident has exactly one root tweet and one reply under it' : 'FAILED');
 } catch (err) {
   console.error('the harness itself failed:', err);

@@ -40,7 +40,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
 
   const sweepMs = timings.sweepIntervalMs ?? config.sweepMs;
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
-  timers.push(startAccountProbe(guards.account, publisher, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs), logger));
+  timers.push(startAccountProbe(guards.account, publisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   if (followUpQueue) {
     const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold });
     workers.push(followUp.worker);

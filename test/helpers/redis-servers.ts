@@ -3,7 +3,7 @@
  * directory, never the shared one on 6379.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,8 @@ export interface RedisServer {
   readonly dir: string;
   /** Kills it (SIGKILL, no chance to write anything more) and starts it again on the same files. */
   crashAndRestart(): Promise<void>;
+  /** Kills it and starts it again with its files gone: a Redis that forgot everything. */
+  restartEmpty(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,11 @@ export async function startRedisServer(args: string[] = [], options: { port?: nu
     dir,
     async crashAndRestart() {
       await kill('SIGKILL');
+      await start();
+    },
+    async restartEmpty() {
+      await kill('SIGKILL');
+      for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
       await start();
     },
     async stop() {
