@@ -99,7 +99,7 @@ export class XAccount {
     await this.redis.hset(this.key, { blocked: '1', code: err.reason, reason: err.message, nextProbeAt: iso(nowMs + this.options.probeMs) });
     await this.redis.hincrby(this.key, 'blocks', 1);
     // Recorded before pausing: a crash in between is repaired by the probe loop.
-    await this.posts.pause();
+    await this.pause();
     return fresh;
   }
 
@@ -122,8 +122,30 @@ export class XAccount {
     const stops = await this.redis.hmget(this.key, 'blocked', 'unavailable', 'held');
     if (stops.some((v, i) => v && ['blocked', 'unavailable', 'held'][i] !== leaving)) return;
     await this.posts.resume();
+    await this.redis.hdel(this.key, 'pausedBy');
     const delayed = await this.posts.getDelayed();
     await Promise.all(delayed.map((job) => job.promote().catch(() => undefined)));
+  }
+
+  /** Pauses the posts queue, noting that this account did (so the probe may undo a stale pause). */
+  private async pause(): Promise<void> {
+    await this.redis.hset(this.key, 'pausedBy', 'account');
+    await this.posts.pause();
+  }
+
+  /**
+   * Makes the queue match the stops: paused while one holds, running when none does and the pause
+   * was this account's. Processes racing each other (one resuming as another re-pauses from a
+   * stale read) are repaired here on the next tick, so posting never stays stopped with no reason.
+   */
+  private async reconcilePause(): Promise<void> {
+    const [blocked, unavailable, held, pausedBy] = await this.redis.hmget(this.key, 'blocked', 'unavailable', 'held', 'pausedBy');
+    const paused = await this.posts.isPaused();
+    if ((blocked || unavailable || held) && !paused) await this.pause();
+    if (!blocked && !unavailable && !held && pausedBy && paused) {
+      await this.posts.resume();
+      await this.redis.hdel(this.key, 'pausedBy');
+    }
   }
 
   /**
@@ -136,7 +158,7 @@ export class XAccount {
     if (streak < BREAKER_THRESHOLD) return false;
     const fresh = (await this.redis.hsetnx(this.key, 'unavailable', iso(nowMs))) === 1;
     await this.redis.hset(this.key, { unavailableReason: reason, ...(fresh && { nextProbeAt: iso(nowMs + this.unavailableProbeMs) }) });
-    await this.posts.pause();
+    await this.pause();
     return fresh;
   }
 
@@ -158,7 +180,7 @@ export class XAccount {
     const known = JSON.parse((await this.redis.hget(this.key, 'lost')) ?? '[]') as LostIncident[];
     const merged = [...known, ...lost.filter((l) => !known.some((k) => k.key === l.key))];
     await this.redis.hset(this.key, { heldReason: reason, lost: JSON.stringify(merged) });
-    await this.posts.pause();
+    await this.pause();
     return fresh;
   }
 
@@ -203,10 +225,9 @@ export class XAccount {
    * resumes posting if so. Also re-pauses a queue left running by a crash inside `block`.
    */
   async probe(publisher: Publisher, logger: Logger, nowMs = Date.now()): Promise<AccountStatus> {
+    await this.reconcilePause();
     const [blocked, unavailable, held] = await this.redis.hmget(this.key, 'blocked', 'unavailable', 'held');
-    if (held && !(await this.posts.isPaused())) await this.posts.pause();
     if (blocked !== '1' && !unavailable) return held ? 'redis-data-lost' : 'posting';
-    if (!(await this.posts.isPaused())) await this.posts.pause();
     const intervalMs = blocked === '1' ? this.options.probeMs : this.unavailableProbeMs;
     if (!(await this.claimProbe(nowMs, intervalMs))) return blocked === '1' ? 'blocked' : 'x-unavailable';
     try {
