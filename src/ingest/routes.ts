@@ -26,10 +26,10 @@ declare module 'fastify' {
  * A lone event (the usual case) goes in with `add`: `addBulk` builds an ioredis pipeline per call,
  * which copies every BullMQ script onto it and cost more than the add itself (docs/benchmarks.md).
  */
-async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[]): Promise<void> {
+async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[], ids: string[]): Promise<void> {
   const [only] = events;
-  if (events.length === 1 && only) await queue.add(only.status, only, { jobId: eventJobId(only) });
-  else if (events.length > 1) await queue.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
+  if (events.length === 1 && only) await queue.add(only.status, only, { jobId: ids[0] });
+  else if (events.length > 1) await queue.addBulk(events.map((event, i) => ({ name: event.status, data: event, opts: { jobId: ids[i] } })));
 }
 
 function problem(reply: FastifyReply, status: number, error: string, details: string[] = []) {
@@ -89,7 +89,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         if (replaced.length > 0) request.log.warn({ source: source.name, replaced }, "an event's time was implausible; its arrival time is used instead");
         const { unrouted } = intake;
         await Promise.all([
-          enqueue(deps.events, events),
+          // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.
+          enqueue(deps.events, events, intake.events.map(eventJobId)),
           deps.unrouted?.record(unrouted),
         ]);
         const incidents = [...new Set(events.map((e) => e.key))];
