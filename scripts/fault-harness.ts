@@ -1,12 +1,15 @@
 /**
  * The fault harness (`npm run harness`, `npm run harness -- --short` in CI): drives many incidents
  * through open and resolve while worker processes are killed at random, X answers 429, 5xx and
- * dropped connections, and Redis crashes once and restarts from its append-only file. Then it
- * checks that every incident has exactly one root tweet and one reply under it on X, and that
- * herald recorded exactly those. Exit code 1 on any duplicate or loss. With `--failover`, Redis is
- * a master, a lagging replica and three Sentinels, and the master is SIGKILLed instead (it stays
+ * dropped connections, and Redis crashes once and restarts from its append-only file. Then X
+ * fails every call for a while (outage-phases.ts), and Redis restarts empty while incidents are
+ * live (posting must be held until a person resumes). Then it checks that every incident has
+ * exactly one root tweet and one reply under it on X, and that herald recorded exactly those.
+ * Exit code 1 on any duplicate or loss, or a post while held. With `--failover`, Redis is a
+ * master, a lagging replica and three Sentinels, and the master is SIGKILLed instead (it stays
  * dead; Sentinel promotes the replica). `--networks` adds a Bluesky and a Mastodon account with
- * faults of their own, each network judged the same way.
+ * faults of their own, each network judged the same way. The X outage and the Redis that forgot
+ * run only without these two.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { freePorts, startRedisServer, startReplicatedRedis } from '../test/helpe
 import { recordsOf, startNetworkFakes } from './harness/networks.ts';
 import { judge, passed, type RecordedIncident } from './harness/verdict.ts';
 import { WorkerPool } from './harness/worker-pool.ts';
+import { redisForgets, xOutage, type PhaseContext, type PhaseResult } from './harness/outage-phases.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,7 +39,16 @@ const INCIDENTS = Number(args.incidents ?? (short ? 16 : 80));
 const WORKERS = Number(args.workers ?? (short ? 2 : 3));
 const DRIVE_MS = Number(args.seconds ?? (short ? 20 : 60)) * 1000;
 const DRAIN_MS = 120_000;
+const OUTAGE_MS = (short ? 20 : 60) * 1000;
+const OUTAGE_INCIDENTS = short ? 4 : 10;
+const HELD_LIVE = short ? 2 : 5;
+const HELD_NEW = short ? 2 : 5;
+const EPOCH_CHECK_MS = 1000;
+const TOTAL = INCIDENTS + OUTAGE_INCIDENTS + HELD_LIVE + HELD_NEW;
+const range = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k);
 const TOKEN = 'harness-token';
+/** HERALD_API_TOKEN: the webhook token opens only its webhook. */
+const API_TOKEN = 'harness-api-token';
 
 // A small seeded generator, so a failing run can be repeated with --seed.
 let seed = Number(args.seed ?? Date.now() % 100_000);
@@ -77,6 +90,7 @@ const env: Record<string, string> = {
   X_API_BASE_URL: fakeX.url,
   X_TIMEOUT_MS: '1500',
   WEBHOOK_TOKEN: TOKEN,
+  HERALD_API_TOKEN: API_TOKEN,
   HERALD_LOCALE: 'en',
   HERALD_GRACE_SECONDS: '0',
   HERALD_X_BUDGET_15MIN: '5000',
@@ -85,6 +99,8 @@ const env: Record<string, string> = {
   HERALD_X_SETTLE_SECONDS: '0.5',
   HERALD_JOB_LOCK_SECONDS: '3',
   HERALD_SWEEP_SECONDS: '2',
+  HERALD_X_UNAVAILABLE_PROBE_SECONDS: '1',
+  HERALD_REDIS_EPOCH_CHECK_SECONDS: String(EPOCH_CHECK_MS / 1000),
   LOG_LEVEL: 'info',
   ...others?.env,
 };
@@ -98,7 +114,7 @@ let webhookRetries = 0;
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(base + path, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${path.startsWith('/webhooks/') ? TOKEN : API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(5000),
   });
@@ -118,12 +134,16 @@ async function deliver(event: Record<string, unknown>): Promise<void> {
 
 async function incident(i: number): Promise<void> {
   await sleep(between(0, DRIVE_MS * 0.7));
-  const e = { key: keyOf(i), service: serviceOf(i), feature: 'messaging', severity: random() < 0.2 ? 'critical' : 'major' };
+  const e = eventOf(i);
   await deliver({ ...e, status: 'open' });
   await sleep(between(300, 3000));
   // The resolve goes once the open is applied, as a real outage ends after it began.
   while ((await call('GET', `/api/incidents/${encodeURIComponent(keyOf(i))}`).catch(() => ({ status: 0 }))).status !== 200) await sleep(200);
   await deliver({ ...e, status: 'resolved' });
+}
+
+function eventOf(i: number): Record<string, unknown> {
+  return { key: keyOf(i), service: serviceOf(i), feature: 'messaging', severity: i % 5 === 0 ? 'critical' : 'major' };
 }
 
 async function chaos(until: number): Promise<void> {
@@ -142,7 +162,7 @@ async function chaos(until: number): Promise<void> {
 
 async function records(): Promise<Map<string, RecordedIncident | undefined>> {
   const map = new Map<string, RecordedIncident | undefined>();
-  for (let i = 0; i < INCIDENTS; i++) {
+  for (let i = 0; i < TOTAL; i++) {
     const res = await call('GET', `/api/incidents/${encodeURIComponent(keyOf(i))}`).catch(() => undefined);
     map.set(keyOf(i), res?.status === 200 ? res.body : undefined);
   }
@@ -167,13 +187,34 @@ try {
   const drained = Date.now();
 
   // Quiet now: every incident must settle with both its tweets.
-  const drainUntil = Date.now() + DRAIN_MS;
-  let recorded = await records();
-  while ([...recorded.values()].some((r) => r?.tweets.length !== EXPECTED_TWEETS || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted')) && Date.now() < drainUntil) {
-    await sleep(1000);
-    recorded = await records();
+  const settle = async (keys: Set<string>) => {
+    const drainUntil = Date.now() + DRAIN_MS;
+    let recorded = await records();
+    const unsettled = () => [...recorded].some(([k, r]) => keys.has(k) && (r?.tweets.length !== EXPECTED_TWEETS || (r as { posts?: { status: string }[] }).posts?.some((p) => p.status !== 'posted' && p.status !== 'cancelled')));
+    while (unsettled() && Date.now() < drainUntil) {
+      await sleep(1000);
+      recorded = await records();
+    }
+    return recorded;
+  };
+  let keys = range(0, INCIDENTS).map(keyOf);
+  let recorded = await settle(new Set(keys));
+
+  // Two bad days beyond random faults: X down for a while, then a Redis that forgot. The records
+  // of everything before are read before Redis forgets them; X keeps every tweet for the verdict.
+  // They speak of X and of one Redis, so a run with --networks or --failover leaves them out.
+  let outage: PhaseResult = { lines: [], problems: [] };
+  let forgot: PhaseResult = { lines: [], problems: [] };
+  if (redis && !others) {
+    const ctx: PhaseContext = { fakeX, redis, call, deliver, eventOf, incidentOf, sleep };
+    outage = await xOutage(ctx, range(INCIDENTS, OUTAGE_INCIDENTS), OUTAGE_MS);
+    const before = range(0, INCIDENTS + OUTAGE_INCIDENTS).map(keyOf);
+    const recordedBefore = await settle(new Set(before));
+    forgot = await redisForgets(ctx, range(INCIDENTS + OUTAGE_INCIDENTS, HELD_LIVE), range(INCIDENTS + OUTAGE_INCIDENTS + HELD_LIVE, HELD_NEW), EPOCH_CHECK_MS);
+    const recordedAfter = await settle(new Set(range(INCIDENTS + OUTAGE_INCIDENTS, HELD_LIVE + HELD_NEW).map(keyOf)));
+    recorded = new Map([...recordedAfter, ...before.map((k) => [k, recordedBefore.get(k)] as const)]);
+    keys = range(0, TOTAL).map(keyOf);
   }
-  const keys = Array.from({ length: INCIDENTS }, (_, i) => keyOf(i));
   const verdict = judge(keys, fakeX.posts, recordsOf(recorded, undefined), incidentOf);
   const networkVerdicts = (others?.networks ?? []).map((n) => ({ ...n, verdict: judge(keys, n.posts(), recordsOf(recorded, n.account), incidentOf) }));
   const faults = Object.entries(fakeX.injected).sort().map(([k, n]) => `${k}: ${n}`).join(', ');
@@ -186,19 +227,21 @@ try {
   if (replicated) console.log(`  redis        ${redisRestarts} master killed (SIGKILL), replica promoted by Sentinel${afterRedis}`);
   else console.log(`  redis        ${redisRestarts} crash (SIGKILL) and restart from the append-only file${afterRedis}`);
   console.log(`  X faults     ${Object.values(fakeX.injected).reduce((a, b) => a + b, 0)} (${faults})`);
+  for (const line of [...outage.lines, ...forgot.lines]) console.log(`  ${line}`);
   console.log(`  on X         ${fakeX.posts.length} tweets: ${verdict.roots} roots, ${verdict.replies} replies`);
   console.log(`  duplicates   ${verdict.duplicates}`);
   console.log(`  losses       ${verdict.losses}`);
   console.log(`  misthreaded  ${verdict.misthreaded}`);
   console.log(`  records      ${verdict.incidents - verdict.recordMismatches}/${verdict.incidents} incidents recorded with exactly the tweets on X`);
   console.log(`  error logs   ${errors.length}${errors.length ? `: ${[...new Set(errors.map((l) => String(l.msg)))].slice(0, 5).join(' | ')}` : ''}`);
-  for (const problem of verdict.problems.slice(0, 20)) console.log(`  ! ${problem}`);
+  const phaseProblems = [...outage.problems, ...forgot.problems];
+  for (const problem of [...phaseProblems, ...verdict.problems].slice(0, 20)) console.log(`  ! ${problem}`);
   for (const { name, verdict: v, injected, posts } of networkVerdicts) {
     const count = Object.values(injected()).reduce((a, b) => a + b, 0);
     console.log(`  ${name.padEnd(12)} ${posts().length} posts, ${count} faults (${Object.entries(injected()).sort().map(([k, n]) => `${k}: ${n}`).join(', ')}): ${v.duplicates} duplicates, ${v.losses} losses, ${v.misthreaded} misthreaded, ${v.incidents - v.recordMismatches}/${v.incidents} recorded`);
     for (const problem of v.problems.slice(0, 10)) console.log(`  ! ${name}: ${problem}`);
   }
-  exitCode = passed(verdict) && networkVerdicts.every((n) => passed(n.verdict)) ? 0 : 1;
+  exitCode = passed(verdict) && phaseProblems.length === 0 && networkVerdicts.every((n) => passed(n.verdict)) ? 0 : 1;
   console.log(exitCode === 0 ? 'OK: every incident has exactly one root tweet and one reply under it' : 'FAILED');
 } catch (err) {
   console.error('the harness itself failed:', err);

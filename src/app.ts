@@ -17,6 +17,9 @@ import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { openQueues, type Queues } from './queues.ts';
 import { XPublisher } from './publish/x-publisher.ts';
+import { AccountHold } from './publish/account-hold.ts';
+import { XAccount } from './publish/x-account.ts';
+import { startEpochWatch } from './ops/redis-epoch.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -79,10 +82,17 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     followUpQueue: config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: config.x?.timeoutMs ?? 10_000,
   };
+  metrics.dryRun.set(parts.publisher.mode === 'dry-run' ? 1 : 0);
   const store = new RedisIncidentStore(patient, prefix);
   const workQueues = works ? openQueues(patient, prefix) : undefined;
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
+
+  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md).
+  // The default account's own hold, as its delivery sees it (account-hold.ts): a loss holds its posts.
+  const posts = (workQueues ?? apiQueues)!.posts;
+  const account = new XAccount(patient, prefix, new AccountHold(patient, prefix, undefined, posts), { probeMs: config.delivery.probeMs });
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account, logger, intervalMs: config.epochCheckMs });
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;
@@ -109,6 +119,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     metrics,
     async close() {
       await Promise.all([server?.close(), metricsServer?.close()]);
+      await stopEpochWatch();
       await stopWorkers();
       await Promise.all([workQueues?.close(), apiQueues?.close(), parts.followUpQueue?.close()]);
       fast.disconnect();

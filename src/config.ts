@@ -127,6 +127,10 @@ const schema = z.object({
   HERALD_STAFF_WEBHOOK_URL: optionalUrl('an https:// address that accepts a JSON POST'),
   HERALD_STAFF_WEBHOOK_SECRET: optionalText,
   HERALD_STAFF_NOTICE_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  HERALD_X_UNAVAILABLE_PROBE_SECONDS: seconds(5),
+  HERALD_REDIS_EPOCH_CHECK_SECONDS: z.coerce.number().min(0.1).max(10).default(5),
+  HERALD_EVENT_MAX_FUTURE_MINUTES: z.coerce.number().min(0).default(10),
+  HERALD_EVENT_MAX_AGE_DAYS: z.coerce.number().positive().default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: readable lines on a terminal, JSON lines otherwise (ops/logger.ts).
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -208,6 +212,10 @@ export interface Config {
   networkBudgets: NetworkBudgets;
   /** Where staff are told of drafts (docs/staff-notices.md); none set: nobody is. */
   staffNotices: StaffNoticeSettings;
+  /** How often every process checks Redis still holds herald's epoch marker (docs/faults.md). */
+  epochCheckMs: number;
+  /** How far an event's `at` may lie ahead of or behind the arrival time (docs/faults.md). */
+  eventTimeBounds: { futureMs: number; pastMs: number };
 }
 
 export interface StaffNoticeSettings {
@@ -314,6 +322,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       reserve: e.HERALD_X_BUDGET_RESERVE,
       readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
       probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
+      unavailableProbeMs: Math.round(e.HERALD_X_UNAVAILABLE_PROBE_SECONDS * 1000),
       settleMs: Math.round(e.HERALD_X_SETTLE_SECONDS * 1000),
       jobLockMs: Math.round(e.HERALD_JOB_LOCK_SECONDS * 1000),
     },
@@ -344,6 +353,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       webhook: e.HERALD_STAFF_WEBHOOK_URL ? { url: e.HERALD_STAFF_WEBHOOK_URL, secret: e.HERALD_STAFF_WEBHOOK_SECRET } : undefined,
       timeoutMs: Math.round(e.HERALD_STAFF_NOTICE_TIMEOUT_SECONDS * 1000),
     },
+    epochCheckMs: Math.round(e.HERALD_REDIS_EPOCH_CHECK_SECONDS * 1000),
+    eventTimeBounds: { futureMs: Math.round(e.HERALD_EVENT_MAX_FUTURE_MINUTES * 60_000), pastMs: Math.round(e.HERALD_EVENT_MAX_AGE_DAYS * 24 * 3600_000) },
   });
 }
 

@@ -138,12 +138,12 @@ describe('XPublisher failures', () => {
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   });
 
-  test('nothing listening at the base URL is outcome-unknown', async (t) => {
+  test('nothing listening at the base URL is unreachable: provably nothing was sent', async (t) => {
     const gone = await startFakeX();
     await gone.close();
     const error = await failure(publisher(t, { baseUrl: gone.url }).post({ text: 'one' }));
 
-    assert.equal(error.reason, 'outcome-unknown');
+    assert.equal(error.reason, 'unreachable');
     assert.match(error.message, /ECONNREFUSED/);
   });
 
@@ -204,5 +204,36 @@ describe('XPublisher recentPosts', () => {
 
     assert.equal(fake.requests.byRoute['GET /2/users/me'], 1);
     assert.equal(fake.requests.byRoute['GET /2/users/:id/tweets'], 2);
+  });
+});
+
+describe('XPublisher when X misbehaves', () => {
+  test('a call that outlives the timeout is aborted, so X never answers a request herald gave up on', async (t) => {
+    fake.failNext('delay:1500');
+    const error = await failure(publisher(t, { timeoutMs: 300 }).post({ text: 'A slow answer' }));
+
+    assert.equal(error.reason, 'outcome-unknown');
+    await new Promise((r) => setTimeout(r, 1700));
+    assert.ok(fake.requests.byStatus['POST /2/tweets abandoned']! >= 1, 'the fake saw the request aborted');
+    assert.equal(fake.requests.byStatus['POST /2/tweets 201'], undefined);
+  });
+
+  test('a refused connection is unreachable: nothing was sent', async (t) => {
+    await fake.outage('refuse');
+    t.after(() => fake.outage(undefined));
+    const error = await failure(publisher(t).post({ text: 'Nobody listens' }));
+
+    assert.equal(error.reason, 'unreachable');
+    assert.match(error.message, /ECONNREFUSED\); nothing was sent/);
+  });
+
+  test('a reply to a deleted tweet answered 400 "does not exist" is parent-missing', async (t) => {
+    const p = publisher(t);
+    const root = await p.post({ text: 'The root that will be deleted' });
+    fake.deletePost(root.id, 400);
+    const error = await failure(p.post({ text: 'A reply to nothing', inReplyTo: root.id }));
+
+    assert.equal(error.reason, 'parent-missing');
+    assert.equal(error.details.status, 400);
   });
 });

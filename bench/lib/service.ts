@@ -160,6 +160,8 @@ function heraldEnv(o: HeraldServiceOptions): Record<string, string> {
     HERALD_X_BUDGET_15MIN: '1000000',
     HERALD_X_BUDGET_24H: '1000000',
     HERALD_FOLLOWUP_MINUTES: '0',
+    // Payloads carry fixed 2026 times so runs compare; the bound on old event times would refuse them.
+    HERALD_EVENT_MAX_AGE_DAYS: '36500',
     // Production logs at info; so does the benchmark, to a file.
     LOG_LEVEL: 'info',
   };

@@ -5,6 +5,7 @@ import { consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../console/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
+import { threadRoutes } from '../incidents/adapters/thread-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
@@ -19,6 +20,7 @@ import { registerObservability } from '../ops/observability.ts';
 import { openAccountGuards } from '../publish/account-guards.ts';
 import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
+import { rateBudgets } from '../publish/x-health.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { openStaffNews } from '../notices/wiring.ts';
@@ -40,7 +42,10 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
 
   // Who is calling is decided here, once, for every route (auth/): webhook secrets are not part of it.
   await registerPrincipals(server, { users: config.users, sessions, apiToken: config.apiToken, metricsToken: config.metricsToken, redis, prefix });
-  await server.register(healthRoutes, { redis, mode: publisher.mode });
+  const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
+  const defaultGuards = guards.get(undefined)!;
+  const dataLost = async () => (await defaultGuards.account.view()).status === 'redis-data-lost';
+  await server.register(healthRoutes, { redis, mode: publisher.mode, dataLost });
   await registerObservability(server, {
     metrics,
     queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : []), ...(staff.notices ? [staff.notices] : [])],
@@ -51,21 +56,22 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
     sources: webhookSources(config),
     events: queues.events,
     unrouted,
+    timeBounds: config.eventTimeBounds,
     limits: config.limits,
     firingAlerts: (key, ids) => store.firingAlerts(key, ids),
     replays: new RedisReplayCache(redis, prefix),
   });
   await server.register(incidentRoutes, { store });
   await server.register(incidentFactsRoutes, { store, queues });
+  await server.register(threadRoutes, { store, posts: queues.posts });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, news: staff.news });
-  const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
-  const defaultGuards = guards.get(undefined)!;
+  metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
   await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });
   await server.register(accountRoutes, { guards, publisher });
-  const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status === 'blocked' });
+  const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
   return server;
 }

@@ -17,6 +17,7 @@ import { startAccountProbe } from '../publish/x-account.ts';
 import { staffChannels } from '../notices/channels.ts';
 import { startNoticeWorker } from '../notices/worker.ts';
 import { openStaffNews } from '../notices/wiring.ts';
+import { rateBudgets } from '../publish/x-health.ts';
 import type { Stop, WorkParts } from './shared.ts';
 
 export interface WorkerTimings {
@@ -49,6 +50,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: guards.get(undefined)! }, accountDeliveries(deliveryDeps, guards));
   observeDeliveries(delivery, store, metrics, logger);
+  metrics.setRateBudgetSource(() => rateBudgets(guards.get(undefined)!));
   workers.push(incidentWorker, delivery);
   workers.push(startOverrunWorker({ connection, prefix, store, queues, hold, logger }));
 
@@ -56,7 +58,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
   for (const [account, own] of guards) {
     const accountPublisher = publisherOfAccount(publisher, account);
-    if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.min(5000, config.delivery.probeMs), logger));
+    if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   }
   if (followUpQueue) {
     const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });

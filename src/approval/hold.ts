@@ -87,8 +87,17 @@ function withdrawUnsentResolution(incident: Incident, applied: Applied, at: stri
   return { incident: next, cancelled: dropped };
 }
 
+/** The question a root planned from an update for an unknown outage puts to a person (see rules.ts). */
+export const UNSEEN_OPEN =
+  'herald never saw this outage open (its open was lost, or Redis forgot it): is it already on X? Attach the live tweet (POST /api/incidents/:key/thread) or approve this to announce it';
+
 function hold(incident: Incident, post: Post, ctx: HoldContext, question: string | undefined): Post {
   const subject = subjectOf(incident, ctx.source);
+  if (post.unseenOpen) {
+    // Never posted on a timeout: a second root is the one mistake herald must not make on its own.
+    const deadline = new Date(Math.max(ms(post.dueAt), ms(ctx.at)) + DEFAULT_TIMEOUTS[subject.severity].timeoutMs).toISOString();
+    return { ...post, ...draftText(incident, post, ctx.compose), status: 'draft', approval: { rule: 'an update for an outage herald never saw open', heldAt: ctx.at, deadline, onTimeout: 'expire', question: UNSEEN_OPEN } };
+  }
   const decision = decideApproval(ctx.policy, subject);
   if (!decision.hold && !question) return post;
   const { timeoutMs, onTimeout, rule } = decision.hold ? decision : { ...DEFAULT_TIMEOUTS[subject.severity], rule: 'resolved before it was announced' };

@@ -36,8 +36,7 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
       phase: incident.phase,
       previousPhase: previousPhase(incident, post),
       severity: incident.severity,
-      openedAt: incident.openedAt,
-      resolvedAt: incident.resolvedAt,
+      ...statedTimes(incident),
       at: new Date(nowMs).toISOString(),
       nextUpdateAt,
       variantOffset: post.variantOffset ?? 0,
@@ -70,3 +69,22 @@ export function incidentComposer(config: AudienceSettings & { followUpMs?: numbe
     return { text: tweet.text, variant: tweet.variant, phase: incident.phase ?? 'investigating', ...(tweet.nextUpdateAt !== undefined && { nextUpdateAt: tweet.nextUpdateAt }) };
   };
 }
+
+/** How far monitoring's times may run ahead of herald's own before the tweet uses herald's. */
+const AHEAD_MS = 10 * 60_000;
+
+/**
+ * The times a tweet states. Monitoring's own, unless they lie after herald heard of them (a
+ * clock ahead, an event stored before ingest bounded times): then herald's arrival times, so no
+ * tweet says "since" a time to come or a duration the incident did not have.
+ */
+export function statedTimes(incident: Pick<Incident, 'openedAt' | 'resolvedAt' | 'firstSeenAt' | 'resolvedSeenAt'>): { openedAt: string; resolvedAt?: string } {
+  const ahead = (at: string, seen: string | undefined) => seen !== undefined && Date.parse(at) > Date.parse(seen) + AHEAD_MS;
+  const openedAt = ahead(incident.openedAt, incident.firstSeenAt) ? incident.firstSeenAt : incident.openedAt;
+  if (incident.resolvedAt === undefined) return { openedAt };
+  const resolvedAt = ahead(incident.resolvedAt, incident.resolvedSeenAt) ? incident.resolvedSeenAt! : incident.resolvedAt;
+  // A resolution stamped before the open (two monitors' clocks) lasted as long as herald saw it.
+  if (Date.parse(resolvedAt) < Date.parse(openedAt) && incident.resolvedSeenAt) return { openedAt: incident.firstSeenAt, resolvedAt: incident.resolvedSeenAt };
+  return { openedAt, resolvedAt };
+}
+

@@ -30,6 +30,7 @@ export interface PagesDeps {
   locale: ConsoleLocale;
   timezone: string;
   tweetUrl(id: string): string | undefined;
+  dryRun?: boolean;
   signInLimit: { max: number; windowMs: number };
   /** The facts form and the read-only preview on the incident page (incident-facts.ts). */
   facts?: IncidentFacts;
@@ -67,6 +68,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     ...speech(request),
     now: new Date(),
     tweetUrl: deps.tweetUrl,
+    dryRun: deps.dryRun,
   });
   const send = async (request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status = 200) => {
     const ctx = context(request, reply);

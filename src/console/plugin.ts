@@ -90,6 +90,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     facts: incidentFacts(config, options.store, options.queues),
     events,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });
 }

@@ -70,6 +70,8 @@ export interface AlertEvent {
   scope?: Scope;
   phase?: Phase;
   dataSafety?: DataSafety;
+  /** Why `at` was replaced by the arrival time (it lay implausibly far off); shown in the journal. */
+  timeReplaced?: string;
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
@@ -159,6 +161,11 @@ export interface Post {
    * maintenance thread of the same service); dropped when X refuses the reply.
    */
   replyTo?: string;
+  /**
+   * A root planned from an `update` for an outage herald never saw open (its open was lost, or
+   * Redis forgot): it may be live already, so a person decides (docs/faults.md); never posted on a timeout.
+   */
+  unseenOpen?: boolean;
 }
 
 export type IncidentState = 'open' | 'resolved';

@@ -94,8 +94,15 @@ function escalate(current: Incident, event: AlertEvent): Applied {
 }
 
 function update(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
-  // An update for an outage herald never heard open is still an outage: announce it.
-  if (!current || current.state === 'resolved') return open(current, event, rules);
+  // An update for an outage herald does not know may follow an open herald lost (Redis forgot) whose
+  // root is live: announcing it could be a second root, staying silent could hide an outage. Its
+  // root is planned for a person to approve or attach to the live tweet (docs/faults.md).
+  if (!current) {
+    const planned = schedule(fresh(event), 'open', addMs(event.receivedAt, rules.graceMs));
+    const post: Post = { ...planned.scheduled[0]!, unseenOpen: true };
+    return { ...planned, incident: { ...planned.incident, posts: [post] }, scheduled: [post] };
+  }
+  if (current.state === 'resolved') return open(current, event, rules);
   const facts = applyFacts(current, event);
   const escalated = escalate(facts.incident, event);
   const incident = escalated.incident;
@@ -142,7 +149,10 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
 export function applyEvent(current: Incident | null, event: AlertEvent, rules: IncidentRules): Applied {
   const result =
     event.status === 'open' ? open(current, event, rules) : event.status === 'update' ? update(current, event, rules) : resolve(current, event);
-  return { ...result, incident: { ...result.incident, events: (current?.events ?? 0) + 1 } };
+  const counted: Incident = { ...result.incident, events: (current?.events ?? 0) + 1 };
+  // Kept with the incident so the journal shows the time was not the sender's own.
+  const audit = event.timeReplaced ? [...(counted.audit ?? []), { at: event.receivedAt, actor: 'herald', action: 'time replaced', reason: `${event.source}: ${event.timeReplaced}; the arrival time was used` }] : counted.audit;
+  return { ...result, incident: { ...counted, ...(audit && { audit }) } };
 }
 
 /** True while some post of the incident still needs the delivery worker. */

@@ -57,6 +57,7 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
   const signed = (headers: IncomingHttpHeaders) => hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined;
   return {
     name: 'generic',
+    strictTimes: true,
     enabled: token !== undefined || hmacSecret !== undefined,
     authenticate: (headers) => tokenMatches(bearerToken(headers)) || signed(headers),
     signatureOnly: (headers) => !tokenMatches(bearerToken(headers)) && signed(headers),

@@ -7,6 +7,7 @@ import { BODY_LIMIT_BYTES } from '../server.ts';
 import { limitBody } from './body-limit.ts';
 import type { ReplayCache } from './replay-cache.ts';
 import { InvalidPayload, type Intake, type Source } from './source.ts';
+import { boundTimes, DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from './time-bounds.ts';
 
 export interface IngestDeps {
   sources: Source[];
@@ -14,6 +15,8 @@ export interface IngestDeps {
   /** Where alerts kept from the public are recorded; without it they are only counted in the answer. */
   unrouted?: UnroutedLog;
   now?: () => Date;
+  /** How far `at` may lie from the arrival time (time-bounds.ts). */
+  timeBounds?: TimeBounds;
   /** 413 beyond these (HERALD_MAX_ALERTS_PER_PAYLOAD, HERALD_MAX_FIRING_ALERTS_PER_INCIDENT). */
   limits?: { alertsPerPayload: number; firingAlertsPerIncident: number };
   /** Alerts firing in an incident, and how many of these ids would be new ones, for the per-incident cap. */
@@ -50,10 +53,10 @@ declare module 'fastify' {
  * A lone event (the usual case) goes in with `add`: `addBulk` builds an ioredis pipeline per call,
  * which copies every BullMQ script onto it and cost more than the add itself (docs/benchmarks.md).
  */
-async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[]): Promise<void> {
+async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[], ids: string[]): Promise<void> {
   const [only] = events;
-  if (events.length === 1 && only) await queue.add(only.status, only, { jobId: eventJobId(only) });
-  else if (events.length > 1) await queue.addBulk(events.map((event) => ({ name: event.status, data: event, opts: { jobId: eventJobId(event) } })));
+  if (events.length === 1 && only) await queue.add(only.status, only, { jobId: ids[0] });
+  else if (events.length > 1) await queue.addBulk(events.map((event, i) => ({ name: event.status, data: event, opts: { jobId: ids[i] } })));
 }
 
 function problem(reply: FastifyReply, status: number, error: string, details: readonly string[] = []) {
@@ -116,7 +119,14 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           if (err instanceof InvalidPayload) return problem(reply, 400, err.message, err.details);
           throw err;
         }
-        const { events, unrouted } = intake;
+        const bounds = deps.timeBounds ?? DEFAULT_TIME_BOUNDS;
+        if (source.strictTimes) {
+          const wrong = intake.events.map((e) => implausibleTime(e.at, e.receivedAt, bounds)).find((why) => why !== undefined);
+          if (wrong) return problem(reply, 400, 'the payload is not valid', [`at: ${wrong}`]);
+        }
+        const { events, replaced } = boundTimes(intake.events, bounds);
+        if (replaced.length > 0) request.log.warn({ source: source.name, replaced }, "an event's time was implausible; its arrival time is used instead");
+        const { unrouted } = intake;
         const overCap = await overFiringCap(deps, events);
         if (overCap) {
           const cap = deps.limits!.firingAlertsPerIncident;
@@ -130,7 +140,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           ]);
         }
         try {
-          await Promise.all([enqueue(deps.events, events), deps.unrouted?.record(unrouted)]);
+          // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.
+          await Promise.all([enqueue(deps.events, events, intake.events.map(eventJobId)), deps.unrouted?.record(unrouted)]);
         } catch (err) {
           // Not accepted after all: the sender retries with the same signature, which must then pass.
           if (replay) await deps.replays!.release(replay.id).catch(() => undefined);

@@ -31,6 +31,11 @@ export interface Source {
   verifyBody?(headers: IncomingHttpHeaders, rawBody: string, nowMs: number): boolean;
   /** Throws `InvalidPayload` naming every bad field. May return no events (an ignored event type). */
   normalize(body: unknown, receivedAt: string): Intake;
+  /**
+   * herald's own format: its sender can be told, so an implausible `at` is refused (400) rather
+   * than replaced by the arrival time (see time-bounds.ts).
+   */
+  strictTimes?: boolean;
   /** Largest body accepted, in bytes, when a tool's payloads are larger than the server default. */
   bodyLimit?: number;
   /**

@@ -75,6 +75,13 @@ export class HeraldMetrics {
     registers: [this.registry],
   });
 
+  /** 1 while posts go to the outbox file instead of X: a deploy that lost its secrets must not look healthy. */
+  readonly dryRun = new Gauge({
+    name: 'herald_dry_run',
+    help: '1 when herald runs in dry-run mode (no X credentials: nothing reaches X), else 0',
+    registers: [this.registry],
+  });
+
   private queues: Queue[] = [];
   private rateBudgetSource: RateBudgetSource | undefined;
   private draftsWaitingSource: DraftsWaitingSource | undefined;

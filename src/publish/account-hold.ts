@@ -20,6 +20,8 @@ export function accountOfPost(postId: string): string | undefined {
 
 /** A blocked account's jobs look again this often at most, should a wake-up be missed (a crash). */
 const BLOCKED_RECHECK_MS = 5_000;
+/** XAccount's stops, fields of the same state hash: any one holds the account's posts. */
+const STOPS = ['blocked', 'unavailable', 'held'] as const;
 const WAKE_POLL_MS = 50;
 const WAKE_WAIT_MS = 5_000;
 
@@ -41,8 +43,9 @@ export class AccountHold implements AccountQueue {
   /** The block is recorded in the state hash already; nothing else to hold. */
   async pause(): Promise<void> {}
 
+  /** Held while any stop of XAccount's holds: blocked, the network unavailable, or Redis data lost. */
   async isPaused(): Promise<boolean> {
-    return (await this.redis.hget(this.stateKey, 'blocked')) === '1';
+    return (await this.redis.hmget(this.stateKey, ...STOPS)).some(Boolean);
   }
 
   /** Called before the block is cleared: wakes the account's parked posts once it is. */
@@ -55,9 +58,12 @@ export class AccountHold implements AccountQueue {
 
   /** When this account may post again, or undefined when it may now. */
   async heldUntil(nowMs = Date.now()): Promise<{ untilMs: number; reason: string } | undefined> {
-    const [blocked, limitedUntil] = await this.redis.hmget(this.stateKey, 'blocked', 'rateLimitedUntil');
+    const [blocked, unavailable, held, limitedUntil] = await this.redis.hmget(this.stateKey, ...STOPS, 'rateLimitedUntil');
     const name = this.account ?? 'x';
-    if (blocked === '1') return { untilMs: nowMs + (this.options.blockedRecheckMs ?? BLOCKED_RECHECK_MS), reason: `account ${name} is blocked: its network refused the credentials` };
+    const recheck = nowMs + (this.options.blockedRecheckMs ?? BLOCKED_RECHECK_MS);
+    if (blocked) return { untilMs: recheck, reason: `account ${name} is blocked: its network refused the credentials` };
+    if (held) return { untilMs: recheck, reason: `account ${name} is held: Redis lost data, a person resumes posting (POST /api/x/resume)` };
+    if (unavailable) return { untilMs: recheck, reason: `account ${name} waits: its network is not answering (the probe lets posts go when it does)` };
     const untilMs = limitedUntil ? Date.parse(limitedUntil) : 0;
     return untilMs > nowMs ? { untilMs, reason: `account ${name} is rate-limited by its network until ${limitedUntil}` } : undefined;
   }

@@ -15,6 +15,8 @@ export interface DeliverySettings {
   readsPer15Min: number;
   /** While the account is blocked, how often X is asked whether it accepts herald again. */
   probeMs: number;
+  /** While X answers 5xx or cannot be reached (the breaker is open), how often it is asked again. */
+  unavailableProbeMs: number;
   /** After an unknown outcome, how long to let X's timeline catch up before reading it. */
   settleMs: number;
   /** BullMQ lock of a delivery job: how soon a job of a killed worker runs again. */
@@ -27,6 +29,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   reserve: 5,
   readsPer15Min: 30,
   probeMs: 300_000,
+  unavailableProbeMs: 5_000,
   settleMs: 5_000,
   jobLockMs: 30_000,
 };
@@ -59,7 +62,7 @@ export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: Ac
       settings.reserve,
     ),
     reads: new Budget(redis, `${base}:reads`, [{ label: '15min', ms: FIFTEEN_MINUTES, limit: settings.readsPer15Min }]),
-    account: new XAccount(redis, prefix, posts, { id: account, probeMs: settings.probeMs }),
+    account: new XAccount(redis, prefix, posts, { id: account, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),
     owners: new TweetOwners(redis, prefix),
     leaseMs: xTimeoutMs + LEASE_MARGIN_MS,
     settleMs: settings.settleMs,

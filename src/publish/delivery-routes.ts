@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../auth/guard.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
+import { xHealth } from './x-health.ts';
 
 export interface DeliveryRoutesDeps {
   guards: DeliveryGuards;
@@ -13,8 +14,8 @@ export interface DeliveryRoutesDeps {
 }
 
 /**
- * What delivery is up to, for people and monitors: `GET /healthz/x` (no token; 503 while X refuses
- * the account), `GET /api/budget`, `GET /api/x` and `POST /api/x/resume` (with the API token).
+ * What delivery is up to, for people and monitors: `GET /healthz/x` (no token; 503 in every state
+ * but `posting`, see x-health.ts), `GET /api/budget`, `GET /api/x` and `POST /api/x/resume` (with the API token).
  */
 /** Names of the queues that are paused (a pause in Bull Board, or a script). */
 export async function pausedQueues(queues: readonly Pick<Queue, 'name' | 'isPaused'>[]): Promise<string[]> {
@@ -26,14 +27,14 @@ export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesD
   const { account, budget, reads } = deps.guards;
 
   app.get('/healthz/x', async (_request, reply) => {
-    const [view, paused] = await Promise.all([account.view(), pausedQueues(deps.queues)]);
-    const body = { status: view.status, account: view.account, mode: deps.mode, reason: view.reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil };
-    // herald pauses posts itself while X refuses the account: that reason is the one to tell.
-    if (paused.length > 0 && view.status !== 'blocked') {
+    const { httpStatus, ...body } = await xHealth(deps.guards, deps.mode);
+    const paused = await pausedQueues(deps.queues);
+    // herald holds an account's posts itself while X refuses or fails it: that reason is the one to tell.
+    if (paused.length > 0 && body.status === 'posting') {
       const reason = `the ${paused.join(' and ')} queue is paused, so nothing is announced; resume it in Bull Board (/admin/queues, as an admin)`;
       return reply.code(503).send({ ...body, status: 'paused', reason, pausedQueues: paused });
     }
-    return reply.code(view.status === 'blocked' ? 503 : 200).send(body);
+    return reply.code(httpStatus).send(body);
   });
 
   app.get('/api/budget', requires('view'), async () => {
@@ -45,10 +46,13 @@ export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesD
 
   app.post('/api/x/resume', requires('admin'), async (request) => {
     const before = await account.view();
+    // A hold after a Redis data loss is lifted first: a person has now looked at what was lost.
+    const released = await account.release();
+    if (released) request.log.warn({ account: before.account, lost: before.held?.lost.length ?? 0, by: request.principal!.name }, 'posting resumed by a person after Redis lost data');
     if (before.status === 'blocked') {
       await account.unblock(`${request.principal!.name}, through POST /api/x/resume`);
       request.log.warn({ account: before.account, was: before.reason, by: request.principal!.name }, 'posting resumed by a person; if X still refuses, it stops again');
     }
-    return { ...(await account.view()), mode: deps.mode, resumed: before.status === 'blocked' };
+    return { ...(await account.view()), mode: deps.mode, resumed: released || before.status === 'blocked' };
   });
 }

@@ -29,6 +29,9 @@ export interface DeliveryDeps {
   replicas?: ReplicaWait;
 }
 
+/** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
+const unavailableBackoff = (attempts: number) => Math.min(30_000, 1000 * 2 ** Math.max(0, attempts - 1));
+
 /** A reply to a tweet X does not show yet is retried this often before it becomes a new root. */
 const PARENT_MISSING_TRIES = 3;
 /** A claim no replica confirmed is tried again this much later (no attempt is used up). */
@@ -76,9 +79,12 @@ export class Delivery {
     }
     if (preview.action === 'wait') return this.settle(preview, ctx);
 
-    const unit = await this.guards.budget.take(budgetClass(snapshot!, preview.post));
-    if (!unit.ok) return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
-    ctx.ticket = unit.ticket;
+    // Reconciling costs a read, not a posting unit: the unit is taken only when a post will be sent.
+    if (preview.action === 'send') {
+      const unit = await this.guards.budget.take(budgetClass(snapshot!, preview.post));
+      if (!unit.ok) return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
+      ctx.ticket = unit.ticket;
+    }
 
     const claim = await this.claim(key, postId, ctx);
     if (claim.action === 'skip' || claim.action === 'wait') {
@@ -90,6 +96,14 @@ export class Delivery {
       const found = await this.lookOnX(key, claim.post, ctx);
       if (found) return found;
       ctx.log.warn('an earlier attempt had no known outcome and the post is not on the account: sending it again');
+    }
+    if (!ctx.ticket) {
+      const unit = await this.guards.budget.take(budgetClass(snapshot!, claim.post));
+      if (!unit.ok) {
+        await this.change(key, (current) => releasePost(current, postId, { note: 'waiting for the posting budget', claim: ctx.attempt.claim, uncertain: true }));
+        return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
+      }
+      ctx.ticket = unit.ticket;
     }
     return this.send(key, claim.post, ctx);
   }
@@ -138,6 +152,7 @@ export class Delivery {
     } catch (err) {
       return this.onUnreadable(key, post, err, ctx);
     }
+    await this.guards.account.answered();
     if (!match) return undefined;
     await this.refund(ctx);
     await this.record(key, post, { id: match.id, text: match.text, postedAt: match.createdAt ?? new Date().toISOString(), url: match.url, cid: match.cid }, ctx);
@@ -155,7 +170,21 @@ export class Delivery {
     if (err.reason === 'unauthorized' || err.reason === 'payment-required') return this.blockAccount(err, ctx);
     // A read limit is the timeline's own: posting goes on, this post waits for the reset.
     if (err.reason === 'rate-limited') return this.park(ctx, Math.max(err.details.retryAt?.getTime() ?? 0, Date.now() + 1000), err.message);
+    if (err.reason === 'server-error' || err.reason === 'unreachable' || err.reason === 'outcome-unknown') return this.xUnavailable(err, post, ctx);
     throw err;
+  }
+
+  /**
+   * X answered 5xx or could not be reached: the call is not charged (X does not count it), the
+   * breaker hears of it, and the job waits a little without using up an attempt. Once the breaker
+   * opens the queue is paused; when X answers again every waiting post is woken at once.
+   */
+  private async xUnavailable(err: PublishError, post: Post, ctx: Ctx): Promise<never> {
+    await this.refund(ctx);
+    if (await this.guards.account.unavailable(err.message)) {
+      ctx.log.error({ reason: err.reason, account: this.guards.account.id }, `X is unavailable; posting is paused, every post is kept, and herald asks X every few seconds: ${err.message}`);
+    }
+    return this.park(ctx, Date.now() + unavailableBackoff(post.attempts), err.message);
   }
 
   private async send(key: string, post: Post, ctx: Ctx): Promise<string> {
@@ -217,11 +246,16 @@ export class Delivery {
       case 'outcome-unknown':
         // Left `sending`; after the settle time the next attempt reads X before it posts again.
         await this.change(key, (current) => markOutcomeUnknown(current, post.id, ctx.attempt.claim, Date.now(), this.guards.settleMs));
+        // A hung X counts towards the breaker too; the unit stays charged (the post may be live).
+        if (await this.guards.account.unavailable(err.message)) ctx.log.error({ account: this.guards.account.id }, `X is unavailable; posting is paused, every post is kept: ${err.message}`);
         throw err;
       case 'server-error':
         // Rarely, X created the tweet anyway: the same text goes again, and a duplicate refusal then looks on X.
         await release({ note: err.message, uncertain: true });
-        throw err;
+        return this.xUnavailable(err, post, ctx);
+      case 'unreachable':
+        await release({ note: err.message });
+        return this.xUnavailable(err, post, ctx);
       case 'rate-limited':
         await this.refund(ctx);
         await release({ note: err.message });

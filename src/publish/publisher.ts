@@ -58,7 +58,8 @@ export type PublishFailureReason =
   | 'unauthorized' // 401/403 credentials or access tier: stop posting, keep the queue, alert
   | 'payment-required' // 402 credits exhausted: as unauthorized
   | 'invalid' // 400: the request itself is wrong; retrying cannot help
-  | 'server-error' // 5xx: retry with backoff
+  | 'server-error' // 5xx: retry with backoff; X does not count it, so neither does the budget
+  | 'unreachable' // no connection to X was made (refused, DNS): nothing was sent, retry with backoff
   | 'outcome-unknown'; // timeout, reset, no answer: reconcile before retrying
 
 export class PublishError extends Error {
@@ -76,6 +77,6 @@ export class PublishError extends Error {
   }
 
   get retryable(): boolean {
-    return this.reason === 'rate-limited' || this.reason === 'server-error' || this.reason === 'parent-missing' || this.reason === 'outcome-unknown';
+    return this.reason === 'rate-limited' || this.reason === 'server-error' || this.reason === 'unreachable' || this.reason === 'parent-missing' || this.reason === 'outcome-unknown';
   }
 }

@@ -2,7 +2,7 @@ import { sameTweetText } from '../incidents/delivery-rules.ts';
 import type { Post } from '../incidents/model.ts';
 import type { RedisClient } from '../ops/redis-connect.ts';
 import type { Budget } from './budget.ts';
-import type { Publisher, RecentPost } from './publisher.ts';
+import { PublishError, type Publisher, type RecentPost } from './publisher.ts';
 
 /**
  * Finding a post on X whose outcome herald does not know (docs/delivery.md,
@@ -56,7 +56,14 @@ export interface Reconciler {
 export async function findOnX(deps: Reconciler, key: string, post: Post): Promise<RecentPost | undefined> {
   const unit = await deps.reads.take();
   if (!unit.ok) throw new ReadBudgetSpent(unit.retryAtMs);
-  const recent = await deps.publisher.recentPosts(RECONCILE_WINDOW, post.account);
+  let recent: RecentPost[];
+  try {
+    recent = await deps.publisher.recentPosts(RECONCILE_WINDOW, post.account);
+  } catch (err) {
+    // Only a read X answered counts against its limit; a failed one gives its unit back (a 429 is X's count).
+    if (!(err instanceof PublishError && err.reason === 'rate-limited')) await deps.reads.refund(unit.ticket);
+    throw err;
+  }
   const notBefore = post.attemptedAt ? Date.parse(post.attemptedAt) - CLOCK_SLACK_MS : -Infinity;
   for (const tweet of recent) {
     if (!sameTweetText(post.text ?? '', tweet.text) || (tweet.inReplyTo ?? undefined) !== post.inReplyTo) continue;

@@ -11,7 +11,13 @@ import type { AccountQueue } from './account-hold.ts';
  * reset, through BullMQ's queue-wide rate limit.
  */
 
-export type AccountStatus = 'posting' | 'rate-limited' | 'blocked';
+export type AccountStatus = 'posting' | 'rate-limited' | 'blocked' | 'x-unavailable' | 'redis-data-lost';
+
+/** An incident herald knew before Redis forgot it, with the root tweet an operator can re-attach. */
+export interface LostIncident {
+  key: string;
+  rootTweetId: string | null;
+}
 
 export interface AccountView {
   account: string;
@@ -24,9 +30,16 @@ export interface AccountView {
   nextProbeAt: string | null;
   lastProbe: string | null;
   rateLimitedUntil: string | null;
+  /** Set while Redis lost herald's data and posting is held for a person. */
+  held: { since: string; reason: string; lost: LostIncident[] } | null;
 }
 
-type Fields = Partial<Record<'blocked' | 'code' | 'reason' | 'since' | 'nextProbeAt' | 'lastProbe' | 'rateLimitedUntil' | 'rateLimitReason', string>>;
+type Field = 'blocked' | 'code' | 'reason' | 'since' | 'nextProbeAt' | 'lastProbe' | 'rateLimitedUntil' | 'rateLimitReason'
+  | 'unavailable' | 'unavailableReason' | 'held' | 'heldReason' | 'lost';
+type Fields = Partial<Record<Field, string>>;
+
+/** Calls in a row that X answered 5xx or could not be reached before the breaker opens. */
+export const BREAKER_THRESHOLD = 3;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -50,7 +63,7 @@ export class XAccount {
     prefix: string,
     /** The account's own hold (account-hold.ts): pausing it holds only this account's posts. */
     private readonly posts: AccountQueue,
-    private readonly options: { id?: string; probeMs: number },
+    private readonly options: { id?: string; probeMs: number; unavailableProbeMs?: number },
   ) {
     const id = options.id ?? 'x';
     this.key = `${prefix}:account:${id}`;
@@ -64,16 +77,19 @@ export class XAccount {
   async view(nowMs = Date.now()): Promise<AccountView> {
     const f = (await this.redis.hgetall(this.key)) as Fields;
     const limitedUntil = f.rateLimitedUntil && Date.parse(f.rateLimitedUntil) > nowMs ? f.rateLimitedUntil : null;
-    const status: AccountStatus = f.blocked ? 'blocked' : limitedUntil ? 'rate-limited' : 'posting';
+    // The most serious stop first: what a person must act on before what heals by itself.
+    const status: AccountStatus = f.held ? 'redis-data-lost' : f.blocked ? 'blocked' : f.unavailable ? 'x-unavailable' : limitedUntil ? 'rate-limited' : 'posting';
+    const reason = { 'redis-data-lost': f.heldReason, blocked: f.reason, 'x-unavailable': f.unavailableReason, 'rate-limited': f.rateLimitReason, posting: undefined }[status];
     return {
       account: this.id,
       status,
-      reason: f.blocked ? (f.reason ?? null) : limitedUntil ? (f.rateLimitReason ?? null) : null,
+      reason: reason ?? null,
       code: f.blocked ? (f.code ?? null) : null,
-      since: f.blocked ? (f.since ?? null) : null,
-      nextProbeAt: f.blocked ? (f.nextProbeAt ?? null) : null,
+      since: f.held ?? (f.blocked ? f.since : f.unavailable) ?? null,
+      nextProbeAt: f.blocked || f.unavailable ? (f.nextProbeAt ?? null) : null,
       lastProbe: f.lastProbe ?? null,
       rateLimitedUntil: limitedUntil,
+      held: f.held ? { since: f.held, reason: f.heldReason ?? '', lost: JSON.parse(f.lost ?? '[]') as LostIncident[] } : null,
     };
   }
 
@@ -83,7 +99,7 @@ export class XAccount {
     await this.redis.hset(this.key, { blocked: '1', code: err.reason, reason: err.message, nextProbeAt: iso(nowMs + this.options.probeMs) });
     await this.redis.hincrby(this.key, 'blocks', 1);
     // Recorded before pausing: a crash in between is repaired by the probe loop.
-    await this.posts.pause();
+    await this.pause();
     return fresh;
   }
 
@@ -94,8 +110,85 @@ export class XAccount {
    */
   async unblock(how: string, nowMs = Date.now()): Promise<void> {
     const blocks = (await this.redis.hget(this.key, 'blocks')) ?? '';
-    await this.posts.resume();
+    await this.resumeUnless('blocked');
     await this.redis.eval(UNBLOCK_SCRIPT, 1, this.key, blocks, `${iso(nowMs)}: resumed (${how})`);
+  }
+
+  /**
+   * Resumes the posts queue unless a stop other than `leaving` still holds it, and wakes the posts
+   * that backed off meanwhile, so they go out now, in priority order, not when their backoff ends.
+   */
+  private async resumeUnless(leaving: 'blocked' | 'unavailable' | 'held'): Promise<void> {
+    const stops = await this.redis.hmget(this.key, 'blocked', 'unavailable', 'held');
+    if (stops.some((v, i) => v && ['blocked', 'unavailable', 'held'][i] !== leaving)) return;
+    // The account's hold (account-hold.ts) wakes its parked posts once no stop holds them.
+    await this.posts.resume();
+    await this.redis.hdel(this.key, 'pausedBy');
+  }
+
+  /** Pauses the posts queue, noting that this account did (so the probe may undo a stale pause). */
+  private async pause(): Promise<void> {
+    await this.redis.hset(this.key, 'pausedBy', 'account');
+    await this.posts.pause();
+  }
+
+  /**
+   * Makes the queue match the stops: paused while one holds, running when none does and the pause
+   * was this account's. Processes racing each other (one resuming as another re-pauses from a
+   * stale read) are repaired here on the next tick, so posting never stays stopped with no reason.
+   */
+  private async reconcilePause(): Promise<void> {
+    const [blocked, unavailable, held, pausedBy] = await this.redis.hmget(this.key, 'blocked', 'unavailable', 'held', 'pausedBy');
+    const paused = await this.posts.isPaused();
+    if ((blocked || unavailable || held) && !paused) await this.pause();
+    if (!blocked && !unavailable && !held && pausedBy && paused) {
+      await this.posts.resume();
+      await this.redis.hdel(this.key, 'pausedBy');
+    }
+  }
+
+  /**
+   * X answered 5xx or could not be reached. After {@link BREAKER_THRESHOLD} such calls in a row the
+   * breaker opens: the posts queue pauses (nothing is dropped, X is not hammered) and the probe
+   * asks X every few seconds. True when this call opened it.
+   */
+  async unavailable(reason: string, nowMs = Date.now()): Promise<boolean> {
+    const streak = await this.redis.hincrby(this.key, 'unavailableStreak', 1);
+    if (streak < BREAKER_THRESHOLD) return false;
+    const fresh = (await this.redis.hsetnx(this.key, 'unavailable', iso(nowMs))) === 1;
+    await this.redis.hset(this.key, { unavailableReason: reason, ...(fresh && { nextProbeAt: iso(nowMs + this.unavailableProbeMs) }) });
+    await this.pause();
+    return fresh;
+  }
+
+  /** X answered: the breaker's count starts again. */
+  async answered(): Promise<void> {
+    await this.redis.hdel(this.key, 'unavailableStreak');
+  }
+
+  private get unavailableProbeMs(): number {
+    return this.options.unavailableProbeMs ?? 5_000;
+  }
+
+  /**
+   * Redis lost herald's data: hold every post until a person resumes (`release`). `lost` lists the
+   * incidents this process knew before, so a person can re-attach them to their live tweets.
+   */
+  async hold(reason: string, lost: LostIncident[], nowMs = Date.now()): Promise<boolean> {
+    const fresh = (await this.redis.hsetnx(this.key, 'held', iso(nowMs))) === 1;
+    const known = JSON.parse((await this.redis.hget(this.key, 'lost')) ?? '[]') as LostIncident[];
+    const merged = [...known, ...lost.filter((l) => !known.some((k) => k.key === l.key))];
+    await this.redis.hset(this.key, { heldReason: reason, lost: JSON.stringify(merged) });
+    await this.pause();
+    return fresh;
+  }
+
+  /** A person looked at what Redis lost and lets posting go on. True when a hold was lifted. */
+  async release(): Promise<boolean> {
+    if (!(await this.redis.hget(this.key, 'held'))) return false;
+    await this.resumeUnless('held');
+    await this.redis.hdel(this.key, 'held', 'heldReason', 'lost');
+    return true;
   }
 
   /**
@@ -114,16 +207,16 @@ export class XAccount {
     return until;
   }
 
-  /** A post went out: the next 429 starts a new streak. */
+  /** A post went out: the next 429 starts a new streak, and so does the breaker's count. */
   async posted(): Promise<void> {
-    await this.redis.hdel(this.key, 'rateLimitStreak');
+    await this.redis.hdel(this.key, 'rateLimitStreak', 'unavailableStreak');
   }
 
   /** One probe per interval across all processes: true for the process that should probe now. */
-  private async claimProbe(nowMs: number): Promise<boolean> {
+  private async claimProbe(nowMs: number, intervalMs: number): Promise<boolean> {
     const next = await this.redis.hget(this.key, 'nextProbeAt');
     if (next && Date.parse(next) > nowMs) return false;
-    return (await this.redis.set(this.probeLockKey, '1', 'PX', Math.max(1000, this.options.probeMs), 'NX')) === 'OK';
+    return (await this.redis.set(this.probeLockKey, '1', 'PX', Math.max(1000, intervalMs), 'NX')) === 'OK';
   }
 
   /**
@@ -131,21 +224,43 @@ export class XAccount {
    * resumes posting if so. Also re-pauses a queue left running by a crash inside `block`.
    */
   async probe(publisher: Publisher, logger: Logger, nowMs = Date.now()): Promise<AccountStatus> {
-    const blocked = (await this.redis.hget(this.key, 'blocked')) === '1';
-    if (!blocked) return 'posting';
-    if (!(await this.posts.isPaused())) await this.posts.pause();
-    if (!(await this.claimProbe(nowMs))) return 'blocked';
+    await this.reconcilePause();
+    const [blocked, unavailable, held] = await this.redis.hmget(this.key, 'blocked', 'unavailable', 'held');
+    if (blocked !== '1' && !unavailable) return held ? 'redis-data-lost' : 'posting';
+    const intervalMs = blocked === '1' ? this.options.probeMs : this.unavailableProbeMs;
+    if (!(await this.claimProbe(nowMs, intervalMs))) return blocked === '1' ? 'blocked' : 'x-unavailable';
     try {
       await publisher.verify?.();
     } catch (err) {
       const message = err instanceof PublishError ? err.message : String(err);
-      await this.redis.hset(this.key, { lastProbe: `${iso(nowMs)}: ${message}`, nextProbeAt: iso(nowMs + this.options.probeMs) });
-      logger.error({ account: this.id, err: message }, 'X did not accept the probe; posting stays stopped, every post is kept');
-      return 'blocked';
+      await this.redis.hset(this.key, { lastProbe: `${iso(nowMs)}: ${message}`, nextProbeAt: iso(nowMs + intervalMs) });
+      if (blocked === '1') {
+        logger.error({ account: this.id, err: message }, 'X did not accept the probe; posting stays stopped, every post is kept');
+        return 'blocked';
+      }
+      if (err instanceof PublishError && (err.reason === 'unauthorized' || err.reason === 'payment-required')) {
+        await this.block(err, nowMs);
+        logger.error({ account: this.id, err: message }, 'X is back but refuses herald: posting stays stopped until it accepts the credentials (or POST /api/x/resume)');
+        return 'blocked';
+      }
+      logger.warn({ account: this.id, err: message }, 'X is still unavailable; every post is kept and goes out once it answers');
+      return 'x-unavailable';
     }
-    await this.unblock('X accepted the credentials again', nowMs);
-    logger.warn({ account: this.id }, 'X accepts herald again: posting resumes');
-    return 'posting';
+    if (blocked === '1') {
+      await this.unblock('X accepted the credentials again', nowMs);
+      logger.warn({ account: this.id }, 'X accepts herald again: posting resumes');
+    } else {
+      await this.recovered(nowMs);
+      logger.warn({ account: this.id, since: unavailable }, 'X answers again: posting resumes, most urgent posts first');
+    }
+    return held ? 'redis-data-lost' : 'posting';
+  }
+
+  /** The breaker closes: resume (unless another stop holds) and forget the streak. */
+  private async recovered(nowMs: number): Promise<void> {
+    await this.resumeUnless('unavailable');
+    await this.redis.hdel(this.key, 'unavailable', 'unavailableReason', 'unavailableStreak', 'nextProbeAt');
+    await this.redis.hset(this.key, 'lastProbe', `${iso(nowMs)}: X answered again`);
   }
 }
 

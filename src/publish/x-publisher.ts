@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import https from 'node:https';
 import type { Logger } from 'pino';
 import { TwitterApi } from 'twitter-api-v2';
@@ -23,6 +24,9 @@ export interface XPublisherOptions {
   logger?: Logger;
 }
 
+/** Per-call options; `requestEventDebugHandler` is passed through at run time though the typings omit it. */
+type XCallArgs = { prefix: string; timeout: number; requestEventDebugHandler: (event: string, data?: unknown) => void };
+
 interface TweetBody {
   id?: string;
   text?: string;
@@ -37,7 +41,7 @@ export class XPublisher implements Publisher {
   private readonly agent: http.Agent;
   private readonly timeoutMs: number;
   /** Passed to every call: where X lives, and twitter-api-v2's socket idle timeout (it sets none itself). */
-  private readonly args: { prefix: string; timeout: number };
+  private readonly base: { prefix: string; timeout: number };
   private readonly logger: Logger | undefined;
   private userId: Promise<string> | undefined;
 
@@ -51,14 +55,14 @@ export class XPublisher implements Publisher {
     this.v2 = new TwitterApi({ appKey, appSecret, accessToken, accessSecret }, { httpAgent: this.agent }).v2;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     // Per call rather than v2.setPrefix(), which the library's typings mark protected.
-    this.args = { prefix: `${baseUrl}/2/`, timeout: this.timeoutMs };
+    this.base = { prefix: `${baseUrl}/2/`, timeout: this.timeoutMs };
     this.logger = options.logger?.child({ publisher: 'x' });
   }
 
   /** Posts a tweet, or a reply when `inReplyTo` is set. Rejects with a `PublishError` only. */
   async post({ text, inReplyTo }: PublishRequest): Promise<PublishedPost> {
     const body = inReplyTo === undefined ? { text } : { text, reply: { in_reply_to_tweet_id: inReplyTo } };
-    const res = await this.call('POST /2/tweets', () => this.v2.post<{ data?: TweetBody }>('tweets', body, this.args));
+    const res = await this.call('POST /2/tweets', (args) => this.v2.post<{ data?: TweetBody }>('tweets', body, args));
     const id = res.data?.id;
     if (!id) {
       // X said yes without saying what it created: the post may be live, so treat it like a lost answer.
@@ -76,9 +80,7 @@ export class XPublisher implements Publisher {
     if (limit <= 0) return [];
     const userId = await this.ownUserId();
     const query = { max_results: Math.min(100, Math.max(5, Math.floor(limit))), 'tweet.fields': 'referenced_tweets,created_at' };
-    const res = await this.call('GET /2/users/:id/tweets', () =>
-      this.v2.get<{ data?: TweetBody[] }>(`users/${userId}/tweets`, query, this.args),
-    );
+    const res = await this.call('GET /2/users/:id/tweets', (args) => this.v2.get<{ data?: TweetBody[] }>(`users/${userId}/tweets`, query, args));
     return (res.data ?? []).slice(0, limit).flatMap((tweet): RecentPost[] => {
       if (!tweet.id || tweet.text === undefined) return [];
       const parent = tweet.referenced_tweets?.find((ref) => ref.type === 'replied_to')?.id;
@@ -100,7 +102,7 @@ export class XPublisher implements Publisher {
   /** The account's own user id, asked once; a failed lookup is asked again next time. */
   private ownUserId(): Promise<string> {
     if (!this.userId) {
-      const lookup = this.call('GET /2/users/me', () => this.v2.get<{ data?: { id?: string } }>('users/me', undefined, this.args))
+      const lookup = this.call('GET /2/users/me', (args) => this.v2.get<{ data?: { id?: string } }>('users/me', undefined, args))
         .then((res) => {
           if (!res.data?.id) throw new PublishError('server-error', 'X answered GET /2/users/me without a user id');
           return res.data.id;
@@ -115,18 +117,36 @@ export class XPublisher implements Publisher {
 
   /**
    * Runs one request under a hard deadline. twitter-api-v2's own `timeout` only fires when the
-   * socket goes quiet; the deadline also bounds an answer that trickles in.
+   * socket goes quiet; the deadline also bounds an answer that trickles in, and it aborts the
+   * request (destroys its socket), so a tweet cannot appear after herald declared the outcome
+   * unknown. The library takes no AbortSignal (1.29.1): its per-request event hook hands us the
+   * socket instead. A deadline hit before the connection was even made provably sent nothing.
    */
-  private async call<T>(route: string, request: () => Promise<T>): Promise<T> {
+  private async call<T>(route: string, request: (args: XCallArgs) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    let socket: Socket | undefined;
+    let connected = false;
+    const args: XCallArgs = {
+      ...this.base,
+      requestEventDebugHandler: (event, data) => {
+        if (event === 'socket') {
+          socket = (data as { socket?: Socket } | undefined)?.socket;
+          // A kept-alive socket is connected already: what was written on it may have reached X.
+          connected = socket !== undefined && !socket.connecting;
+        } else if (event === 'socket-connect') connected = true;
+      },
+    };
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PublishError('outcome-unknown', `X did not answer ${route} within ${this.timeoutMs} ms; the request may have been carried out`)),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        const error = connected
+          ? new PublishError('outcome-unknown', `X did not answer ${route} within ${this.timeoutMs} ms; the request was aborted but may have been carried out`)
+          : new PublishError('unreachable', `Could not connect to X for ${route} within ${this.timeoutMs} ms; nothing was sent`);
+        socket?.destroy();
+        reject(error);
+      }, this.timeoutMs);
     });
     try {
-      return await Promise.race([request(), deadline]);
+      return await Promise.race([request(args), deadline]);
     } catch (err) {
       throw this.failed(route, err);
     } finally {
@@ -165,6 +185,9 @@ export function toPublishError(err: unknown, now: Date = new Date()): PublishErr
     const cause = ((err as ApiRequestError).requestError ?? (err as { _options?: { error?: unknown } })._options?.error) as
       | (Error & { code?: string })
       | undefined;
+    if (cause?.code !== undefined && NEVER_CONNECTED.includes(cause.code)) {
+      return new PublishError('unreachable', `Could not connect to X (${cause.code}); nothing was sent`, { cause: err });
+    }
     const what = cause?.message === 'Request timeout.'
       ? 'X did not answer in time'
       : `The connection to X failed before an answer (${[cause?.code, cause?.message].filter(Boolean).join(': ') || 'no details'})`;
@@ -173,6 +196,9 @@ export function toPublishError(err: unknown, now: Date = new Date()): PublishErr
   const message = err instanceof Error ? err.message : String(err);
   return new PublishError('outcome-unknown', `Unexpected error while calling X: ${message}`, { cause: err });
 }
+
+/** Errors raised before a connection to X existed: the request provably never left. */
+const NEVER_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
 
 // Old v1.1 codes some endpoints still send in `errors[].code`.
 const V1_DUPLICATE = 187;
@@ -201,6 +227,10 @@ function fromResponse(err: ApiResponseError, now: Date): PublishError {
     }
     if (parentMissing) return make('parent-missing', 'The tweet replied to is deleted or not visible yet.');
     return make('unauthorized', "Check the app's keys and access token, their read-write permission and the API access tier.");
+  }
+  // A deleted parent has also been answered 400 naming the reply field ("... does not exist").
+  if (status === 400 && said.includes('in_reply_to_tweet_id') && said.includes('does not exist')) {
+    return make('parent-missing', 'The tweet replied to does not exist (deleted?).');
   }
   if (status === 404 && parentMissing) return make('parent-missing', 'The tweet replied to is deleted or not visible yet.');
   if (status === 401) return make('unauthorized', "Check the app's keys and access token (revoked or regenerated?).");

@@ -64,8 +64,16 @@ export interface FakeX {
    * (401), an app without the access tier (403) or an account out of credits (402).
    */
   refuseAccount(status: 401 | 402 | 403 | undefined): void;
-  /** Deletes a tweet, as a person on the account might; replies to it are then refused. */
-  deletePost(id: string): void;
+  /**
+   * Deletes a tweet, as a person on the account might; replies to it are then refused with a 403
+   * "deleted or not visible" or, as X has also been seen to answer, a 400 naming the reply field.
+   */
+  deletePost(id: string, answer?: 403 | 400): void;
+  /**
+   * An X outage until called with undefined: `500` answers every request with a 500; `refuse`
+   * closes the listener, so connections are refused, and reopens it on the same port afterwards.
+   */
+  outage(kind: '500' | 'refuse' | undefined): Promise<void>;
   /** Calls `listener` for each tweet created; returns the unsubscribe function. */
   onPost(listener: (post: FakePost) => void): () => void;
   /** Resolves with the posts once at least `n` exist; rejects listing what arrived on timeout. */
@@ -117,6 +125,8 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const injected: Record<string, number> = {};
   let chaos: Chaos | undefined;
   let refusedAs: 401 | 402 | 403 | undefined;
+  let failingAll = false;
+  const deleted = new Map<string, 403 | 400>();
   let limited: { untilSeconds: number; reply: Reply } | undefined;
   const listeners = new Set<(post: FakePost) => void>();
   const requests = { byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
@@ -187,6 +197,17 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     }
     const text = body.text;
     if (posts.some((p) => p.text === text)) return problem(403, 'Forbidden', X_TEXT.duplicate);
+    if (inReplyTo !== undefined && deleted.get(inReplyTo) === 400) {
+      return {
+        status: 400,
+        body: {
+          errors: [{ parameters: { 'reply.in_reply_to_tweet_id': [inReplyTo] }, message: `The \`reply.in_reply_to_tweet_id\` query parameter value [${inReplyTo}] does not exist` }],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        },
+      };
+    }
     if (inReplyTo !== undefined && !posts.some((p) => p.id === inReplyTo)) return problem(403, 'Forbidden', X_TEXT.parentMissing);
     const post: FakePost = { id: nextId(), text, at: new Date(), ...(inReplyTo !== undefined && { inReplyTo }) };
     posts.push(post);
@@ -244,6 +265,9 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     const readFault = req.method === 'GET' ? nextReadFault() : undefined;
     if (!auth.startsWith('OAuth ') || !auth.includes('oauth_signature=')) {
       reply = problem(401, 'Unauthorized', 'Unauthorized');
+    } else if (failingAll) {
+      bump(injected, `${req.method} outage-500`);
+      reply = faultReply('500')!;
     } else if (refusedAs !== undefined) {
       reply = faultReply(String(refusedAs) as Fault)!;
     } else if (readFault === 'drop') {
@@ -324,9 +348,19 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     refuseAccount(status) {
       refusedAs = status;
     },
-    deletePost(id) {
+    deletePost(id, answer = 403) {
       const index = posts.findIndex((p) => p.id === id);
       if (index >= 0) posts.splice(index, 1);
+      deleted.set(id, answer);
+    },
+    async outage(kind) {
+      failingAll = kind === '500';
+      if (kind === 'refuse' && server.listening) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      } else if (kind !== 'refuse' && !server.listening) {
+        await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      }
     },
     onPost,
     waitForPosts(n, timeoutMs = 2000) {
@@ -351,12 +385,15 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       readFaults.length = 0;
       chaos = undefined;
       refusedAs = undefined;
+      failingAll = false;
+      deleted.clear();
       limited = undefined;
       windows.clear();
       for (const table of [requests.byRoute, requests.byStatus, injected]) for (const key of Object.keys(table)) delete table[key];
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
+      if (!server.listening) return;
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },

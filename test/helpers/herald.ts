@@ -53,6 +53,8 @@ export async function startTestHerald(
     // Short recovery timings keep the suite fast; production defaults are in .env.example.
     HERALD_X_SETTLE_SECONDS: '0.2',
     HERALD_JOB_LOCK_SECONDS: '5',
+    // event() stamps a fixed day in 2026 so texts are predictable; tests of the bound set their own.
+    HERALD_EVENT_MAX_AGE_DAYS: '36500',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

@@ -3,7 +3,7 @@
  * directory, never the shared one on 6379.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,8 @@ export interface RedisServer {
   /** SIGSTOP / SIGCONT: it neither answers nor forgets, as a server stuck in a long pause. */
   pause(): void;
   resume(): void;
+  /** Kills it and starts it again with its files gone: a Redis that forgot everything. */
+  restartEmpty(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,11 @@ export async function startRedisServer(args: string[] = [], options: { port?: nu
     },
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
+    async restartEmpty() {
+      await kill('SIGKILL');
+      for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+      await start();
+    },
     async stop() {
       await kill('SIGKILL');
       if (!options.dir) rmSync(dir, { recursive: true, force: true });

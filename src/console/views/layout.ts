@@ -15,6 +15,8 @@ export interface ViewContext {
   now: Date;
   /** Public link to a posted tweet, or undefined in dry-run. */
   tweetUrl(id: string): string | undefined;
+  /** No X credentials: every page says so, since nothing herald "posts" reaches X. */
+  dryRun?: boolean;
 }
 
 export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone' | 'tr'>): string {
@@ -69,6 +71,7 @@ export function layout(ctx: ViewContext, page: Page): string {
 <body${ctx.principal ? html` data-events="/console/events" data-notify-title="${ctx.tr.t('live.notifyTitle')}" data-notify-body="${ctx.tr.t('live.notifyBody', { service: '{service}' })}"` : ''}>
 <header class="top"><a class="brand" href="/console">herald <small>${ctx.tr.t('brand.console')}</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
 <main${page.section === 'audit' ? html` class="wide"` : ''}>
+${ctx.dryRun ? html`<p class="flash error" role="status" id="dry-run">Dry run: no X credentials are set, so nothing herald posts reaches X (posts go to the outbox file). Set X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET to post.</p>` : ''}
 ${page.flash ? html`<p class="flash ${page.flash.kind}" role="status">${page.flash.text}</p>` : ''}
 ${typeof page.body === 'function' ? page.body(ctx) : page.body}
 </main>

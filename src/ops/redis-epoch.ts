@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { IncidentStore } from '../incidents/store.ts';
+import { threadRoot } from '../incidents/rules.ts';
+import type { LostIncident, XAccount } from '../publish/x-account.ts';
+import type { RedisClient } from './redis-connect.ts';
+
+/**
+ * Noticing a Redis that forgot (restarted without persistence, a failover to an empty replica, a
+ * FLUSHALL by mistake). herald writes an epoch marker once and every process checks it at start,
+ * on every reconnect and every `intervalMs`: a marker gone or changed means herald's records are
+ * gone, so posting is held for a person (XAccount.hold) rather than risking a second root tweet or
+ * a resolution with no thread. docs/faults.md says what an operator does then.
+ */
+
+/** Active incidents remembered between checks, to tell a person what Redis no longer knows. */
+const REMEMBERED = 200;
+
+export interface EpochWatchDeps {
+  redis: RedisClient;
+  prefix: string;
+  store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
+  account: XAccount;
+  logger: Logger;
+  intervalMs: number;
+}
+
+export class EpochWatch {
+  private readonly key: string;
+  private epoch: string | undefined;
+  private known: LostIncident[] = [];
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: EpochWatchDeps) {
+    this.key = `${deps.prefix}:epoch`;
+  }
+
+  /** First check at start: an empty Redis is a first start (the marker is written then). */
+  async start(): Promise<void> {
+    await this.warnAboutPersistence();
+    const marker = await this.deps.redis.get(this.key);
+    if (marker) {
+      this.epoch = marker;
+    } else {
+      const hasData = (await this.deps.store.recentKeys(1)).length > 0;
+      if (hasData) {
+        this.deps.logger.warn({ key: this.key }, "Redis holds herald's incidents but no epoch marker: an upgrade from a herald without one, or data lost earlier; check the incidents in the console");
+      }
+      this.epoch = await this.writeMarker();
+    }
+    await this.remember();
+  }
+
+  /** Checks once; overlapping calls (timer and reconnect) share one run. */
+  check(): Promise<void> {
+    this.running = this.running.then(() => this.checkOnce()).catch((err: unknown) => {
+      this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not check the Redis epoch marker; trying again');
+    });
+    return this.running;
+  }
+
+  /** Resolves once no check is running. */
+  idle(): Promise<void> {
+    return this.running;
+  }
+
+  private async checkOnce(): Promise<void> {
+    const marker = await this.deps.redis.get(this.key);
+    if (marker !== null && marker === this.epoch) return this.remember();
+    const lost = this.known;
+    const reason = marker === null
+      ? "Redis lost herald's data (its epoch marker is gone): Redis restarted empty, failed over to an empty replica, or was flushed"
+      : "Redis holds another herald epoch than this process knew: its data was lost and written anew since";
+    const fresh = await this.deps.account.hold(`${reason}. Posting is held; check the incidents listed, re-attach live ones (POST /api/incidents/:key/thread), then resume (POST /api/x/resume or the console).`, lost);
+    this.epoch = marker ?? (await this.writeMarker());
+    this.known = [];
+    this.deps.logger.error({ lost: lost.length, incidents: lost.map((l) => l.key), fresh }, `${reason}; every post is held until a person resumes posting`);
+  }
+
+  private async writeMarker(): Promise<string> {
+    await this.deps.redis.set(this.key, `${new Date().toISOString()}/${randomUUID()}`, 'NX');
+    return (await this.deps.redis.get(this.key))!;
+  }
+
+  /** Keeps the active incidents and their root tweets, to list them if Redis forgets. */
+  private async remember(): Promise<void> {
+    const keys = (await this.deps.store.activeKeys()).slice(0, REMEMBERED);
+    const incidents = await Promise.all(keys.map((key) => this.deps.store.get(key)));
+    this.known = incidents.flatMap((incident) => (incident ? [{ key: incident.key, rootTweetId: threadRoot(incident)?.tweetId ?? null }] : []));
+  }
+
+  /** AOF off or an evicting policy lose herald's records on a restart or under memory pressure. */
+  private async warnAboutPersistence(): Promise<void> {
+    try {
+      const [, appendonly] = (await this.deps.redis.call('CONFIG', 'GET', 'appendonly')) as string[];
+      const [, policy] = (await this.deps.redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+      if (appendonly !== 'yes') this.deps.logger.warn({ appendonly }, 'Redis runs without the append-only file: a restart forgets every incident and posting will be held; set appendonly yes (docs/faults.md)');
+      if (policy !== undefined && policy !== 'noeviction') this.deps.logger.warn({ policy }, 'Redis may evict keys under memory pressure: set maxmemory-policy noeviction (docs/faults.md)');
+    } catch (err) {
+      // Managed Redis services often disable CONFIG: nothing to check then, the epoch marker still guards.
+      this.deps.logger.info({ err: err instanceof Error ? err.message : String(err) }, 'could not read the Redis configuration (CONFIG GET); check appendonly and maxmemory-policy by hand');
+    }
+  }
+}
+
+/** Starts the watch: checks now, on every reconnect and every `intervalMs`. Returns how to stop it. */
+export async function startEpochWatch(deps: EpochWatchDeps): Promise<() => Promise<void>> {
+  const watch = new EpochWatch(deps);
+  await watch.start();
+  const onReady = () => void watch.check();
+  deps.redis.on('ready', onReady);
+  const timer = setInterval(onReady, deps.intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    deps.redis.off('ready', onReady);
+    await watch.idle();
+  };
+}

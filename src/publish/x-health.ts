@@ -1,0 +1,65 @@
+import type { BudgetView } from './budget.ts';
+import type { DeliveryGuards } from './delivery-guards.ts';
+import type { AccountView } from './x-account.ts';
+
+/**
+ * What `/healthz/x` answers: whether posts reach X now, and if not, why and until when. Every way
+ * herald can stop posting has its own state, so none is silent (docs/faults.md says what to do).
+ */
+export type XHealthStatus = 'posting' | 'x-unavailable' | 'budget-exhausted' | 'rate-limited' | 'blocked' | 'dry-run' | 'redis-data-lost';
+
+export interface XHealth {
+  status: XHealthStatus;
+  /** 200 only while posting; 503 for every state in which posts do not reach X. */
+  httpStatus: 200 | 503;
+  account: string;
+  mode: string;
+  reason: string | null;
+  since: string | null;
+  rateLimitedUntil: string | null;
+  /** When the posting budget frees its next unit, while it is exhausted. */
+  nextFreeAt: string | null;
+  /** Incidents Redis forgot, while posting is held for a person. */
+  lost?: { key: string; rootTweetId: string | null }[];
+}
+
+/** Pure: the state from the account's view, the posting budget and the mode. */
+export function xHealthOf(view: AccountView, budget: BudgetView, mode: string): XHealth {
+  const spent = budget.windows.filter((w) => w.remaining === 0);
+  const nextFreeAt = spent.length > 0 ? spent.map((w) => w.nextFreeAt ?? '').sort().at(-1) || null : null;
+  const status: XHealthStatus =
+    view.status === 'redis-data-lost' ? 'redis-data-lost'
+    : mode === 'dry-run' ? 'dry-run'
+    : view.status !== 'posting' ? view.status
+    : spent.length > 0 ? 'budget-exhausted'
+    : 'posting';
+  const reason =
+    status === 'dry-run' ? 'dry-run: no X credentials are set, so posts go to the outbox file and never reach X'
+    : status === 'budget-exhausted' ? `herald's own posting budget is spent (${spent.map((w) => w.window).join(', ')}); next free at ${nextFreeAt}`
+    : view.reason;
+  return {
+    status,
+    httpStatus: status === 'posting' ? 200 : 503,
+    account: view.account,
+    mode,
+    reason,
+    since: view.since,
+    rateLimitedUntil: view.rateLimitedUntil,
+    nextFreeAt,
+    ...(view.held && { lost: view.held.lost }),
+  };
+}
+
+export async function xHealth(guards: DeliveryGuards, mode: string): Promise<XHealth> {
+  const [view, budget] = await Promise.all([guards.account.view(), guards.budget.view()]);
+  return xHealthOf(view, budget, mode);
+}
+
+/** The budget windows as the `herald_rate_limit_remaining` gauge reports them. */
+export async function rateBudgets(guards: DeliveryGuards): Promise<{ window: string; remaining: number }[]> {
+  const [posts, reads] = await Promise.all([guards.budget.view(), guards.reads.view()]);
+  return [
+    ...posts.windows.map((w) => ({ window: w.window, remaining: w.remaining })),
+    ...reads.windows.map((w) => ({ window: `reads-${w.window}`, remaining: w.remaining })),
+  ];
+}
