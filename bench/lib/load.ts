@@ -44,7 +44,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     url: o.url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...o.headers },
-    connections: o.connections,
+    // autocannon refuses more connections than requests ("connections cannot be greater than
+    // amount"), which a quick run with the default 100 connections would otherwise ask for.
+    connections: o.amount !== undefined ? Math.min(o.connections, o.amount) : o.connections,
     pipelining: 1,
     ...(o.amount !== undefined ? { amount: o.amount } : { duration: o.seconds ?? 5 }),
     timeout: 10,
