@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../src/cli.ts';
-import { event, settled, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
+import { API_TOKEN, event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 describe('PATCH /api/incidents/:key sets what followers are told', () => {
   let t: TestHerald;
@@ -10,7 +10,7 @@ describe('PATCH /api/incidents/:key sets what followers are told', () => {
   });
   after(async () => t.close());
 
-  const patch = async (key: string, body: unknown, token = TOKEN) => {
+  const patch = async (key: string, body: unknown, token = API_TOKEN) => {
     const res = await fetch(`${t.url}/api/incidents/${encodeURIComponent(key)}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as any };
   };
@@ -73,7 +73,7 @@ describe('herald incident set', () => {
     await t.send(e);
     await t.waitFor(async () => ((await t.get(`/api/incidents/${e.key}`)).body?.key ? true : undefined), 'the incident');
     let out = '';
-    const io = { out: (s: string) => void (out += s), err: (s: string) => void (out += s), env: { HERALD_API_TOKEN: TOKEN, HERALD_URL: t.url }, cwd: process.cwd() };
+    const io = { out: (s: string) => void (out += s), err: (s: string) => void (out += s), env: { HERALD_API_TOKEN: API_TOKEN, HERALD_URL: t.url }, cwd: process.cwd() };
     assert.equal(await main(['incident', 'set', e.key, '--phase', 'monitoring', '--impacts', 'messaging,login:pc'], io), 0, out);
     assert.match(out, /changed impacts, phase/);
     const api = await t.get(`/api/incidents/${e.key}`);

@@ -6,7 +6,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { graphemes } from '../src/compose/network-length.ts';
 import { startFakeBluesky, type FakeBluesky } from './helpers/fake-bluesky.ts';
 import { FAKE_MASTODON_TOKEN, startFakeMastodon, type FakeMastodon } from './helpers/fake-mastodon.ts';
-import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { API_TOKEN, event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const ACCOUNTS = 'accounts:\n  - id: bsky\n    network: bluesky\n    locale: en\n    timezone: UTC\n  - id: masto\n    network: mastodon\n    locale: ja\n    timezone: Asia/Tokyo\n';
 const HANGUL = /[\uac00-\ud7a3]/;
@@ -148,7 +148,7 @@ describe('trouble on one network holds back only that network', () => {
     assert.equal((await t.get('/healthz/x', { authorization: '' })).status, 200);
     bluesky.refuseAccount(false);
     await t.get('/api/accounts');
-    const resumed = await fetch(`${t.url}/api/accounts/bsky/resume`, { method: 'POST', headers: { authorization: 'Bearer test-webhook-token' } });
+    const resumed = await fetch(`${t.url}/api/accounts/bsky/resume`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}` } });
     assert.equal((await resumed.json()).resumed, true);
     await bluesky.waitForPosts(1, 30_000);
   });

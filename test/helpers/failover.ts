@@ -13,6 +13,8 @@ import { logMixin } from '../../src/ops/log-context.ts';
 import { startFakeX, type FakePost } from './fake-x.ts';
 
 const TOKEN = 'failover-token';
+/** HERALD_API_TOKEN: the webhook token opens only its webhook. */
+const API_TOKEN = 'failover-api-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface FailoverScenario {
@@ -65,6 +67,7 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
     X_API_BASE_URL: fakeX.url,
     X_TIMEOUT_MS: '2000',
     WEBHOOK_TOKEN: TOKEN,
+    HERALD_API_TOKEN: API_TOKEN,
     HERALD_LOCALE: 'en',
     HERALD_GRACE_SECONDS: '0',
     HERALD_X_BUDGET_15MIN: '5000',
@@ -92,7 +95,7 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(base + path, {
         method,
-        headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${path.startsWith('/webhooks/') ? TOKEN : API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(5000),
       }).catch(() => undefined);
