@@ -30,7 +30,7 @@ export function redisSetupWarnings(facts: MasterFacts, target: RedisTarget, repl
   const warnings: string[] = [];
   const at = `Redis at ${facts.address}`;
   if (!facts.aofEnabled) {
-    warnings.push(`${at} keeps no append-only file (appendonly no): a restart loses the claims that keep herald from posting twice. Set appendonly yes, with appendfsync always on a single server (docs/failover.md).`);
+    warnings.push(`${at} keeps no append-only file (appendonly no): a restart loses the claims that keep herald from posting twice (and herald then holds posting, docs/faults.md). Set appendonly yes, with appendfsync always on a single server (docs/failover.md).`);
   }
   if (facts.evictionPolicy !== 'noeviction') {
     warnings.push(`${at} may evict keys under memory pressure (maxmemory-policy ${facts.evictionPolicy}): herald's claims and queues could vanish. Set maxmemory-policy noeviction (docs/failover.md).`);

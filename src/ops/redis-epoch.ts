@@ -37,7 +37,6 @@ export class EpochWatch {
 
   /** First check at start: an empty Redis is a first start (the marker is written then). */
   async start(): Promise<void> {
-    await this.warnAboutPersistence();
     const marker = await this.deps.redis.get(this.key);
     if (marker) {
       this.epoch = marker;
@@ -87,19 +86,6 @@ export class EpochWatch {
     const keys = (await this.deps.store.activeKeys()).slice(0, REMEMBERED);
     const incidents = await Promise.all(keys.map((key) => this.deps.store.get(key)));
     this.known = incidents.flatMap((incident) => (incident ? [{ key: incident.key, rootTweetId: threadRoot(incident)?.tweetId ?? null }] : []));
-  }
-
-  /** AOF off or an evicting policy lose herald's records on a restart or under memory pressure. */
-  private async warnAboutPersistence(): Promise<void> {
-    try {
-      const [, appendonly] = (await this.deps.redis.call('CONFIG', 'GET', 'appendonly')) as string[];
-      const [, policy] = (await this.deps.redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
-      if (appendonly !== 'yes') this.deps.logger.warn({ appendonly }, 'Redis runs without the append-only file: a restart forgets every incident and posting will be held; set appendonly yes (docs/faults.md)');
-      if (policy !== undefined && policy !== 'noeviction') this.deps.logger.warn({ policy }, 'Redis may evict keys under memory pressure: set maxmemory-policy noeviction (docs/faults.md)');
-    } catch (err) {
-      // Managed Redis services often disable CONFIG: nothing to check then, the epoch marker still guards.
-      this.deps.logger.info({ err: err instanceof Error ? err.message : String(err) }, 'could not read the Redis configuration (CONFIG GET); check appendonly and maxmemory-policy by hand');
-    }
   }
 }
 
