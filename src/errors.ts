@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   HERALD_CONFIG: { status: 500, retryable: false, remedy: 'Fix the settings listed (docs/configuration.md) and start again.' },
   HERALD_CONCURRENT_UPDATE: { status: 503, retryable: true, remedy: 'The incident kept changing under the update; retry in a moment.' },
   HERALD_REDIS_UNAVAILABLE: { status: 503, retryable: true, remedy: 'Redis is not answering: nothing was accepted; retry once it is back.' },
+  HERALD_NOT_REPLICATED: { status: 503, retryable: true, remedy: 'Redis took it but no replica confirmed it in time (a failover could lose it): send the same request again; a repeat is recognised and not applied twice.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; remedy: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -72,6 +73,19 @@ export class InvalidPayload extends HeraldError {
   override readonly name = 'InvalidPayload';
   constructor(message: string, details: readonly string[]) {
     super('HERALD_INVALID_PAYLOAD', message, { details });
+  }
+}
+
+/**
+ * The master took the write but not enough replicas confirmed it within HERALD_REDIS_WAIT_MS: a
+ * failover now could erase it, so it is not called accepted. The sender's retry is deduplicated.
+ */
+export class NotReplicatedError extends HeraldError {
+  override readonly name = 'NotReplicatedError';
+  constructor(wanted: number, acked: number) {
+    super('HERALD_NOT_REPLICATED', `Redis took the events, but ${acked} of the ${wanted} replicas required (HERALD_REDIS_MIN_REPLICAS) confirmed them in time; send the same request again`, {
+      details: ['a repeat of the same events is recognised and not applied twice'],
+    });
   }
 }
 

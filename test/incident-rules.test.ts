@@ -83,6 +83,20 @@ describe('incident rules', () => {
     assert.equal(threadRoot(applied.incident)!.tweetId, '100');
   });
 
+  it('does not reopen for an open that herald received before the resolve it follows', () => {
+    // A sender's retry, or a job BullMQ runs again after a failover, can be applied after a
+    // resolve that arrived later: news from before the resolution, not a new outage.
+    let inc = run([ev('open', 0)]);
+    inc = deliver(inc, 'open-1', 120, '100');
+    inc = run([ev('resolved', 600)], inc);
+    const late = applyEvent(inc, ev('open', 599), rules);
+    assert.equal(late.changed, false);
+    assert.deepEqual(late.scheduled, []);
+    assert.equal(late.incident.state, 'resolved');
+    // One received after the resolve still reopens it.
+    assert.deepEqual(applyEvent(inc, ev('open', 601), rules).scheduled.map((p) => p.kind), ['reopened']);
+  });
+
   it('starts a new thread when it reopens after the window', () => {
     let inc = run([ev('open', 0)]);
     inc = deliver(inc, 'open-1', 120, '100');

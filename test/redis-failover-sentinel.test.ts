@@ -5,12 +5,7 @@ import { hasCommand, startReplicatedRedis, type ReplicatedRedis } from './helper
 
 const skip = hasCommand('redis-server') && hasCommand('redis-cli') ? false : 'redis-server and redis-cli are needed to start a master, a replica and Sentinels (apt-get install redis-server redis-tools)';
 
-// Known to hang since issues 14, 15 and 19 were merged together: about 5 s after the master is
-// killed, posting stops without a log line and the incidents never settle (issue 19 stays open
-// for it). Skipped, not deleted, so the failure is one flag away: HERALD_TEST_SENTINEL_FAILOVER=1.
-const hangs = process.env.HERALD_TEST_SENTINEL_FAILOVER ? false : 'hangs after promotion since the merge (issue 19 open): set HERALD_TEST_SENTINEL_FAILOVER=1 to run it';
-
-describe('a Sentinel failover while herald announces', { skip: skip || hangs, timeout: 150_000 }, () => {
+describe('a Sentinel failover while herald announces', { skip, timeout: 150_000 }, () => {
   let redis: ReplicatedRedis;
   before(async () => {
     redis = await startReplicatedRedis({ replicationLagMs: 300 });

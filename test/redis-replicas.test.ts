@@ -25,17 +25,23 @@ describe('a claim is on a replica before X is called', { skip }, () => {
     await master?.stop();
   });
 
-  it('does not call X while the replica cannot confirm the claim, and posts once it can', async () => {
+  it('neither answers 202 nor calls X until the replica confirms, then posts once', async () => {
     replica.pause();
     const e = event();
-    await t.send(e);
-    // Long enough for several claims and WAITs to time out.
+    const refused = await t.send(e);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.body.code, 'HERALD_NOT_REPLICATED');
+    // The master holds the event all the same: it is applied, and its post claimed, but not sent.
     await t.waitFor(async () => (await t.get(`/api/incidents/${e.key}`)).status === 200, 'the incident');
+    // Long enough for several claims and WAITs to time out.
     await sleep(2500);
     assert.equal(t.fakeX.posts.length, 0, 'X was called on a claim no replica held');
     replica.resume();
+    // The sender tries again, as monitoring does after a 5xx: the same event, now confirmed.
+    await t.waitFor(async () => (await t.send(e)).status === 202, 'the repeated webhook to be accepted');
     const [open] = await t.fakeX.waitForPosts(1, 15_000);
-    await t.send({ ...e, status: 'resolved' });
+    assert.equal((await t.get(`/api/incidents/${e.key}`)).body.events, 1, 'the repeat of an event the master held was applied again');
+    assert.equal((await t.send({ ...e, status: 'resolved' })).status, 202);
     const posts = await t.fakeX.waitForPosts(2, 15_000);
     assert.equal(posts[1]!.inReplyTo, open!.id);
     await sleep(500);

@@ -17,6 +17,7 @@ import { RedisJournalStore } from '../journal/store.ts';
 import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
+import { ReplicaWait } from '../ops/replicas.ts';
 import { openAccountGuards } from '../publish/account-guards.ts';
 import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
@@ -60,6 +61,8 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
     limits: config.limits,
     firingAlerts: (key, ids) => store.firingAlerts(key, ids),
     replays: new RedisReplayCache(redis, prefix),
+    // The events queue writes on this same connection (app.ts), so its WAIT covers them.
+    replicas: { wait: new ReplicaWait(redis, config.redisReplication), key: `${prefix}:events` },
   });
   await server.register(incidentRoutes, { store });
   await server.register(incidentFactsRoutes, { store, queues });

@@ -76,6 +76,9 @@ function open(current: Incident | null, event: AlertEvent, rules: IncidentRules)
   const graceEnds = addMs(event.receivedAt, rules.graceMs);
   if (!current) return schedule(fresh(event), 'open', graceEnds);
   if (current.state === 'open') return update(current, event, rules);
+  // Herald received this open before the resolve it follows (a sender's retry, a job run again
+  // after a failover): it is news from before the resolution, not a reopening.
+  if (current.resolvedSeenAt && ms(event.receivedAt) < ms(current.resolvedSeenAt)) return unchanged(current);
 
   const hasThread = threadRoot(current) !== undefined || current.posts.some(isLive);
   // Herald's clock on both sides: monitoring's own times may be late or skewed.

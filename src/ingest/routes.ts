@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Queue } from 'bullmq';
+import { NotReplicatedError } from '../errors.ts';
 import type { AlertEvent } from '../incidents/model.ts';
+import type { ReplicaWait } from '../ops/replicas.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { eventJobId } from '../queues.ts';
 import { BODY_LIMIT_BYTES } from '../server.ts';
@@ -23,6 +25,11 @@ export interface IngestDeps {
   firingAlerts?: (key: string, alertIds: readonly string[]) => Promise<{ firing: number; fresh: number }>;
   /** Signed deliveries seen recently: a replay is refused (409). */
   replays?: ReplayCache;
+  /**
+   * Where Redis has replicas: 202 only once they hold the events (the connection that wrote them
+   * is the one asked), so a failover cannot erase an event herald called accepted.
+   */
+  replicas?: { wait: ReplicaWait; key: string };
 }
 
 /** Alerts in a parsed payload before any schema looks at them: Alertmanager and Grafana groups carry many. */
@@ -142,6 +149,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         try {
           // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.
           await Promise.all([enqueue(deps.events, events, intake.events.map(eventJobId)), deps.unrouted?.record(unrouted)]);
+          const confirmation = deps.replicas && (await deps.replicas.wait.confirm(deps.replicas.key));
+          if (confirmation && !confirmation.ok) throw new NotReplicatedError(confirmation.wanted, confirmation.acked);
         } catch (err) {
           // Not accepted after all: the sender retries with the same signature, which must then pass.
           if (replay) await deps.replays!.release(replay.id).catch(() => undefined);

@@ -26,12 +26,17 @@ export function connectedReplicas(info: string): number {
   return Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0);
 }
 
+/** How long a master's count of attached replicas is trusted before `INFO` is asked again. */
+const REPLICA_COUNT_TTL_MS = 5000;
+
 export class ReplicaWait {
   private readonly slots = new Map<string, number>();
+  private readonly replicaCounts = new Map<Redis, { count: number; until: number }>();
 
   constructor(
     private readonly redis: RedisClient,
     private readonly settings: ReplicationSettings,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -41,10 +46,23 @@ export class ReplicaWait {
    */
   async confirm(key: string): Promise<Confirmation> {
     const node = await this.nodeFor(key);
-    const wanted = this.settings.minReplicas ?? Math.min(1, connectedReplicas(await node.info('replication')));
+    const wanted = this.settings.minReplicas ?? Math.min(1, await this.attachedReplicas(node));
     if (wanted === 0) return { ok: true, wanted, acked: 0 };
     const acked = Number(await node.call('WAIT', wanted, this.settings.waitMs));
     return { ok: acked >= wanted, wanted, acked };
+  }
+
+  /**
+   * Asked at most every few seconds: on the webhook path an `INFO` per request would cost a round
+   * trip for nothing on the single Redis most installations run. A replica attached since is
+   * waited for from the next reading on.
+   */
+  private async attachedReplicas(node: Redis): Promise<number> {
+    const known = this.replicaCounts.get(node);
+    if (known && known.until > this.now()) return known.count;
+    const count = connectedReplicas(await node.info('replication'));
+    this.replicaCounts.set(node, { count, until: this.now() + REPLICA_COUNT_TTL_MS });
+    return count;
   }
 
   private async nodeFor(key: string): Promise<Redis> {

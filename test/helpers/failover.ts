@@ -103,9 +103,12 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
+    // A lost incident must fail the test with a verdict, not hang it: the senders give up in time.
+    const giveUpAt = Date.now() + 30_000 + (scenario.settleMs ?? 60_000);
+    const inTime = () => Date.now() < giveUpAt;
     /** As a monitoring system does: again until herald says 202. */
     const deliver = async (event: Record<string, unknown>) => {
-      while ((await call('POST', '/webhooks/generic', event)).status !== 202) {
+      while (inTime() && (await call('POST', '/webhooks/generic', event)).status !== 202) {
         refusedWebhooks++;
         await sleep(250);
       }
@@ -115,7 +118,7 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
       const e = { key: keyOf(i), service: serviceOf(i), feature: 'messaging', severity: 'major' };
       await deliver({ ...e, status: 'open' });
       // Resolved once its root is out, so every resolution is a reply in a thread that exists.
-      while (!fakeX.posts.some((p) => incidentOf(p.text) === keyOf(i))) await sleep(100);
+      while (inTime() && !fakeX.posts.some((p) => incidentOf(p.text) === keyOf(i))) await sleep(100);
       await deliver({ ...e, status: 'resolved' });
     };
     const all = Promise.all(Array.from({ length: scenario.incidents }, (_, i) => incident(i)));
