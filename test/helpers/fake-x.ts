@@ -137,8 +137,11 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const nowSeconds = () => Math.floor(Date.now() / 1000);
   const bump = (table: Record<string, number>, key: string) => (table[key] = (table[key] ?? 0) + 1);
 
+  // A machine id of its own, as in X's snowflakes: two fakes (two accounts) posting in the same
+  // millisecond must not hand out the same tweet id.
+  const machine = BigInt(Math.floor(Math.random() * 1024)) << 12n;
   function nextId(): string {
-    const candidate = (BigInt(Date.now()) - TWEPOCH) << 22n;
+    const candidate = ((BigInt(Date.now()) - TWEPOCH) << 22n) | machine;
     lastId = candidate > lastId ? candidate : lastId + 1n;
     return lastId.toString();
   }
