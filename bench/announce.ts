@@ -51,7 +51,7 @@ export const announce: Bench = {
     try {
       services = await startAll([
         startBaseline({ redisUrl: ctx.redisUrl, prefix: `${prefix}-baseline`, work: 'post', xUrl: fakeX.url, inProcess: ctx.inProcess }),
-        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess, built: ctx.built }),
       ]);
       const [baseline, herald] = services as [Service, Service];
       await announceTimes(baseline, fakeX, block);

@@ -102,11 +102,11 @@ export const ingest: Bench = {
     try {
       services = await startAll([
         startBaseline({ redisUrl: ctx.redisUrl, prefix, work: 'none', inProcess: ctx.inProcess }),
-        startHeraldService({ role: 'api', redisUrl: ctx.redisUrl, prefix, xUrl: 'http://127.0.0.1:9', cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'api', redisUrl: ctx.redisUrl, prefix, xUrl: 'http://127.0.0.1:9', cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess, built: ctx.built }),
         // Workers in the process: the floor drains with a no-op worker; herald folds every event
         // into its incident (a long grace keeps it from posting, which the announce bench measures).
         startBaseline({ redisUrl: ctx.redisUrl, prefix: `${prefix}-all`, work: 'noop', inProcess: ctx.inProcess }),
-        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix: `${prefix}-all`, xUrl: 'http://127.0.0.1:9', graceSeconds: 3600, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix: `${prefix}-all`, xUrl: 'http://127.0.0.1:9', graceSeconds: 3600, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess, built: ctx.built }),
       ]);
       const [floorApi, heraldApi, floorAll, heraldAll] = services as [Service, Service, Service, Service];
       const figures: Figures = { connections: ctx.connections, rounds, 'seconds per round': ctx.quick ? 'quick' : 3 };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <name>...] [--quick] [--in-process] [--connections N] [--cpu-prof DIR] [--json FILE]`
+ * `npm run bench [-- <name>...] [--quick] [--in-process] [--built] [--connections N] [--cpu-prof DIR] [--json FILE]`
  *
  * Runs herald's benchmarks against the local Redis (REDIS_URL, default 127.0.0.1:6379) and a fake
  * X on 127.0.0.1, each under its own Redis prefix that is deleted afterwards. Every figure that
@@ -7,6 +7,7 @@
  * See docs/benchmarks.md.
  */
 import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { BenchFailure, type Bench, type BenchContext, type Figures } from './lib/bench.ts';
 
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
+    built: { type: 'boolean', default: false },
     connections: { type: 'string', default: '100' },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
@@ -34,7 +36,7 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.help) {
-  console.log('npm run bench [-- <name>...] [--quick] [--in-process] [--connections N] [--cpu-prof DIR] [--json FILE]');
+  console.log('npm run bench [-- <name>...] [--quick] [--in-process] [--built] [--connections N] [--cpu-prof DIR] [--json FILE]');
   console.log(`benchmarks: ${BENCHES.map((b) => b.name).join(', ')}; see docs/benchmarks.md`);
   process.exit(0);
 }
@@ -52,12 +54,20 @@ if (!/^redis:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/\d+)?$/.test(re
   process.exit(2);
 }
 
+if (values.built) {
+  // What the Docker image runs: compiled once here, so the figures are of that code, not of tsx.
+  console.log('building dist/ (npm run build) for --built');
+  const built = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
 const ctx: BenchContext = {
   redisUrl,
   quick: values.quick,
   connections: Number(values.connections),
   cpuProfDir: values['cpu-prof'],
   inProcess: values['in-process'],
+  built: values.built,
   log: (message) => console.log(`  · ${message}`),
 };
 

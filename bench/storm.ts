@@ -49,7 +49,7 @@ export const storm: Bench = {
     try {
       services = await startAll([
         startBaseline({ redisUrl: ctx.redisUrl, prefix: basePrefix, work: 'noop', inProcess: ctx.inProcess }),
-        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess }),
+        startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix, xUrl: fakeX.url, graceSeconds: 0, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess, built: ctx.built }),
       ]);
       const [baseline, herald] = services as [Service, Service];
       const figures: Figures = { alerts, connections: ctx.connections };

@@ -64,10 +64,13 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const { logger, role } = options;
   const serves = role === 'api' || role === 'all';
   const works = role === 'worker' || role === 'all';
-  // The webhook path fails fast (503) while Redis is away; workers wait for it to come back. The
-  // webhook path also sends the commands of concurrent webhooks in one write (docs/benchmarks.md).
+  // The webhook path fails fast (503) while Redis is away; workers wait for it to come back. Both
+  // send the commands issued in one tick (concurrent webhooks; the incident reads and writes of
+  // the 64 events the worker runs at once) in one write, not a system call each (docs/benchmarks.md).
   const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
-  const patient = connect(config, { maxRetriesPerRequest: null }, logger);
+  // On a Cluster the workers share this client (ops/redis-connect.ts), and BullMQ's workers keep
+  // connections without auto-pipelining, as they expect.
+  const patient = connect(config, { maxRetriesPerRequest: null, enableAutoPipelining: config.redis.clusterNodes === undefined }, logger);
   await Promise.all([redisReady(fast), redisReady(patient)]);
   await checkRedisSetup(patient, config.redis, config.redisReplication, logger);
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { AlertEvent } from './incidents/model.ts';
 
@@ -14,7 +14,7 @@ export interface DeliveryJob {
 
 // BullMQ job ids may not contain ':' nor be all digits; incident keys come from monitoring and
 // may contain anything, so ids are derived from a hash.
-export const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 24);
+export const digest = (text: string): string => hash('sha256', text, 'hex').slice(0, 24);
 
 export const deliveryJobId = (key: string, postId: string): string => `post-${digest(key)}-${postId}`;
 
@@ -52,9 +52,17 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/**
+ * BullMQ appends every job's every change to a Redis stream for `QueueEvents` listeners, 10,000
+ * entries by default. herald has none (its records say what happened), so a short stream is kept,
+ * enough to look at by hand (`XREVRANGE <prefix>:events:events + - COUNT 20`).
+ */
+export const EVENT_STREAM_LENGTH = 500;
+
 export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const events = new Queue<AlertEvent>(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: EVENT_JOB_OPTIONS });
-  const posts = new Queue<DeliveryJob>(POSTS_QUEUE, { connection, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS });
+  const streams = { events: { maxLen: EVENT_STREAM_LENGTH } };
+  const events = new Queue<AlertEvent>(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: EVENT_JOB_OPTIONS, streams });
+  const posts = new Queue<DeliveryJob>(POSTS_QUEUE, { connection, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS, streams });
   return {
     events,
     posts,

@@ -10,6 +10,8 @@ export interface BenchContext {
   cpuProfDir?: string;
   /** Run herald and the baseline inside this process: quick to start, but not representative. */
   inProcess: boolean;
+  /** herald from `dist/` (built by the runner), as the Docker image runs it, rather than through tsx. */
+  built: boolean;
   log(message: string): void;
 }
 

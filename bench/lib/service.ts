@@ -36,6 +36,8 @@ export interface ServiceOptions {
   env: Record<string, string>;
   /** Write a V8 CPU profile of the child into this folder when it exits. */
   cpuProfDir?: string;
+  /** `script` is compiled JavaScript: run by node alone, without tsx's loader. */
+  compiled?: boolean;
 }
 
 const READY = /"msg":"(herald|baseline) is running"/;
@@ -55,7 +57,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // The child logs to a file, not a pipe, so reading its logs costs this process nothing.
   const fd = openSync(logPath, 'w');
   const flags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', options.script, ...(options.args ?? [])], {
+  const loader = options.compiled ? [] : ['--import', 'tsx'];
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...loader, options.script, ...(options.args ?? [])], {
     // Its scratch folder (herald's dry-run outbox, a private Redis) is removed with its log.
     env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', HERALD_DATA_DIR: join(dir, 'data'), ...options.env },
     stdio: ['ignore', fd, fd],
@@ -127,9 +130,11 @@ export interface HeraldServiceOptions {
   graceSeconds?: number;
   cpuProfDir?: string;
   inProcess?: boolean;
+  /** From `dist/` (`npm run build` first), as the Docker image runs it, rather than through tsx. */
+  built?: boolean;
 }
 
-/** herald as `npm start -- --role <role>` would run it, posting to the fake X. */
+/** herald as `npm start -- --role <role>` would run it (or the Docker image, `built`), posting to the fake X. */
 export function startHeraldService(o: HeraldServiceOptions): Promise<Service> {
   const env = heraldEnv(o);
   if (o.inProcess) {
@@ -140,7 +145,8 @@ export function startHeraldService(o: HeraldServiceOptions): Promise<Service> {
       return { url: herald.url!, close: () => herald.close().finally(() => rmSync(dataDir, { recursive: true, force: true })) };
     });
   }
-  return startService({ name: `herald-${o.role}`, script: 'src/main.ts', args: ['--role', o.role], cpuProfDir: o.cpuProfDir, env });
+  const script = o.built ? 'dist/main.js' : 'src/main.ts';
+  return startService({ name: `herald-${o.role}`, script, args: ['--role', o.role], cpuProfDir: o.cpuProfDir, env, compiled: o.built });
 }
 
 function heraldEnv(o: HeraldServiceOptions): Record<string, string> {

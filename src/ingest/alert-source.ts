@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -65,12 +65,12 @@ export function labelsFingerprint(labels: Readonly<Record<string, string>>): str
     .sort()
     .map((k) => `${k}\u0000${labels[k]}`)
     .join('\u0001');
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  return hash('sha256', canonical, 'hex').slice(0, 16);
 }
 
 /** Alert ids end up in Redis keys and job ids: long ones are shortened to a stable digest. */
 export function compactId(id: string): string {
-  return id.length <= 128 ? id : createHash('sha256').update(id).digest('hex').slice(0, 32);
+  return id.length <= 128 ? id : hash('sha256', id, 'hex').slice(0, 32);
 }
 
 /** How far ahead of herald's clock a monitoring time may be before it is taken as wrong. */

@@ -60,7 +60,8 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
     strictTimes: true,
     enabled: token !== undefined || hmacSecret !== undefined,
     authenticate: (headers) => tokenMatches(bearerToken(headers)) || signed(headers),
-    signatureOnly: (headers) => !tokenMatches(bearerToken(headers)) && signed(headers),
+    // The header first: a token-only request (the common case) is not hashed a second time.
+    signatureOnly: (headers) => signed(headers) && !tokenMatches(bearerToken(headers)),
     signedBodyLimit: SIGNED_BODY_LIMIT_BYTES,
     // A signature is fresh for the replay window either side of now: remembered that long, twice.
     replayId: (headers) => (signed(headers) ? { id: `generic:${header(headers, GENERIC_SIGNATURE_HEADER)}`, ttlMs: 2 * REPLAY_WINDOW_MS } : undefined),

@@ -157,10 +157,16 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           throw err;
         }
         const incidents = [...new Set(events.map((e) => e.key))];
-        request.log.info(
-          { source: source.name, events: events.length, ...(incidents.length === 1 && { incident: incidents[0] }), unrouted: unrouted.length, truncated: intake.truncated, incidents: incidents.slice(0, 10) },
-          'webhook accepted',
-        );
+        // herald_webhooks_total counts every answer; a line per webhook at info cost a write to
+        // the log for each of thousands in a storm (docs/benchmarks.md). What is worth a person's
+        // eye (alerts kept from the public, a payload cut short) stays at info.
+        const level = unrouted.length > 0 || intake.truncated ? 'info' : 'debug';
+        if (level === 'info' || request.log.level === 'debug' || request.log.level === 'trace') {
+          request.log[level](
+            { source: source.name, events: events.length, ...(incidents.length === 1 && { incident: incidents[0] }), unrouted: unrouted.length, truncated: intake.truncated, incidents: incidents.slice(0, 10) },
+            'webhook accepted',
+          );
+        }
         const first = events[0];
         return reply.code(202).send(
           events.length === 1 && first && unrouted.length === 0

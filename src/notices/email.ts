@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Translator } from '../console/i18n.ts';
 import { html } from '../console/html.ts';
 import type { StaffNotice } from './notice.ts';
@@ -41,15 +41,22 @@ export interface Mailer {
   close(): void;
 }
 
-/** nodemailer over SMTP_URL (smtp:// or smtps://, credentials in the URL), to HERALD_STAFF_EMAIL_TO. */
+/**
+ * nodemailer over SMTP_URL (smtp:// or smtps://, credentials in the URL), to HERALD_STAFF_EMAIL_TO.
+ * nodemailer is loaded with the first email: a herald that sends none does not carry it.
+ */
 export function smtpMailer(options: { smtpUrl: string; to: string; from: string; timeoutMs: number }): Mailer {
   // Timeouts beside the URL's settings: a hung mail server must not hold a notice job for minutes.
   const { timeoutMs } = options;
-  const transport: Transporter = nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }),
+    ));
   return {
     async send(message) {
-      await transport.sendMail({ from: options.from, to: options.to, ...message });
+      await (await open()).sendMail({ from: options.from, to: options.to, ...message });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }

@@ -14,7 +14,11 @@ export function prettyLogs(format: LogFormat, stdoutIsTerminal: boolean): boolea
 
 /** A pino logger writing to stdout in the format `format` asks for. */
 export async function createLogger(options: LoggerOptions, format: LogFormat = 'auto'): Promise<Logger> {
-  if (!prettyLogs(format, process.stdout.isTTY === true)) return pino(options);
+  // Written asynchronously: lines that come while a write is under way go out together in the
+  // next, instead of a system call each (a storm logs thousands; docs/benchmarks.md). pino flushes
+  // what is pending when the process exits, even on an uncaught error; only a SIGKILL can lose the
+  // last few milliseconds of lines.
+  if (!prettyLogs(format, process.stdout.isTTY === true)) return pino(options, pino.destination({ dest: 1, sync: false }));
   // Loaded only when used: JSON logging never pays for it. Synchronous, in this thread, so the
   // last lines before an exit are not lost.
   const { default: pretty } = await import('pino-pretty');
