@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { AccountHold } from '../src/publish/account-hold.ts';
+import { XAccount } from '../src/publish/x-account.ts';
+import { openQueues, type Queues } from '../src/queues.ts';
 import { startFakeX, type FakeX } from './helpers/fake-x.ts';
-import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { event, REDIS_URL, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 describe('a 429 from X', () => {
   let fakeX: FakeX;
@@ -47,5 +52,45 @@ describe('a 429 from X', () => {
     }, 'the refused job to be back in line');
     assert.equal(job.attemptsMade, 0);
     await fakeX.waitForPosts(5, 15_000);
+  });
+});
+
+describe('how long a 429 pauses posting', () => {
+  let redis: Redis;
+  let queues: Queues;
+  let account: XAccount;
+  const prefix = `herald-test-ratelimit-${randomUUID().slice(0, 8)}`;
+  before(() => {
+    redis = new Redis(REDIS_URL);
+    queues = openQueues(redis, prefix);
+    account = new XAccount(redis, prefix, new AccountHold(redis, prefix, undefined, queues.posts), { probeMs: 60_000 });
+  });
+  after(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await queues.close();
+    redis.disconnect();
+  });
+
+  it('takes the 429s of workers refused together as one step of the streak, not one step each', async () => {
+    const now = Date.now();
+    // Four workers hit the exhausted window at once; X gave no usable reset.
+    const untils = [];
+    for (let i = 0; i < 4; i++) untils.push(await account.rateLimited(0, 'Too Many Requests', now + i));
+    assert.deepEqual(untils, untils.map(() => now + 1000), 'a second, for every worker alike');
+    // Once that pause is over, the next 429 with no post between is the next step: two seconds.
+    assert.equal(await account.rateLimited(0, 'Too Many Requests', now + 1500), now + 1500 + 2000);
+    // A post resets the streak.
+    await account.posted();
+    assert.equal(await account.rateLimited(0, 'Too Many Requests', now + 5000), now + 5000 + 1000);
+  });
+
+  it("waits for X's reset even when it is under a second away, without a streak step", async () => {
+    await account.posted();
+    const now = Date.now() + 60_000;
+    assert.equal(await account.rateLimited(now + 400, 'Too Many Requests', now), now + 1000);
+    assert.equal(await account.rateLimited(now + 90_000, 'Too Many Requests', now), now + 90_000);
+    // The streak was not touched: a 429 without a reset after these is its first step.
+    assert.equal(await account.rateLimited(0, 'Too Many Requests', now + 100_000), now + 100_000 + 1000);
   });
 });

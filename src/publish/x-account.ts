@@ -192,15 +192,22 @@ export class XAccount {
   }
 
   /**
-   * X answered 429: no worker takes a post until X's reset `resetMs` (the attempt is not used up).
-   * A reset that is missing or already past would mean retrying at once: then each such 429 in a
-   * row, with no post in between, pauses twice as long as the last, so nothing spins.
+   * X answered 429: no worker takes a post until X's reset `resetMs` (the attempt is not used up),
+   * and at least a second. A reset that is missing or already past would mean retrying at once:
+   * then each such 429 in a row, with no post in between, pauses twice as long as the last, so
+   * nothing spins. The 429s that several workers get from one exhausted window are one step of
+   * that streak, not one each: four workers refused together once paused posting for a minute.
    */
   async rateLimited(resetMs: number, reason: string, nowMs = Date.now()): Promise<number> {
-    let until = resetMs;
-    if (resetMs <= nowMs + 1000) {
-      const streak = await this.redis.hincrby(this.key, 'rateLimitStreak', 1);
-      until = nowMs + Math.min(LONGEST_STREAK_PAUSE_MS, 1000 * 2 ** (streak - 1));
+    let until = Math.max(resetMs, nowMs + 1000);
+    if (resetMs <= nowMs) {
+      const pausedUntil = Date.parse((await this.redis.hget(this.key, 'rateLimitedUntil')) ?? '');
+      if (pausedUntil > nowMs) {
+        until = pausedUntil;
+      } else {
+        const streak = await this.redis.hincrby(this.key, 'rateLimitStreak', 1);
+        until = nowMs + Math.min(LONGEST_STREAK_PAUSE_MS, 1000 * 2 ** (streak - 1));
+      }
     }
     await this.redis.hset(this.key, { rateLimitedUntil: iso(until), rateLimitReason: reason });
     await this.posts.rateLimit(Math.max(1, until - nowMs));
