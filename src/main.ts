@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { startHerald, type Role } from './app.ts';
 import { ConfigError, loadConfig, withDryRunTokens } from './config.ts';
-import { logMixin } from './ops/log-context.ts';
 import { createLogger } from './ops/logger.ts';
 import { ensureRedis, RedisUnavailableError } from './ops/redis-bootstrap.ts';
 
@@ -34,7 +33,7 @@ try {
   process.exit(2);
 }
 
-const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role }, mixin: logMixin }, config.logFormat);
+const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role } }, config.logFormat);
 logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
 if (generatedToken) {
   logger.warn(

@@ -7,7 +7,6 @@ import { budgetClass } from '../incidents/delivery-priority.ts';
 import { failPost, markOutcomeUnknown, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { withLogContext } from '../ops/log-context.ts';
 import type { ReplicaWait } from '../ops/replicas.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
@@ -190,7 +189,7 @@ export class Delivery {
   private async send(key: string, post: Post, ctx: Ctx): Promise<string> {
     let tweet: PublishedPost;
     try {
-      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account, inReplyToCid: post.inReplyToCid, idempotencyKey: idempotencyKey(key, post) });
+      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account, inReplyToCid: post.inReplyToCid, idempotencyKey: idempotencyKey(key, post), log: ctx.log });
     } catch (err) {
       if (!(err instanceof PublishError)) throw err;
       return this.onRefused(key, post, err, ctx);
@@ -307,7 +306,7 @@ export function startDeliveryWorker(deps: DeliveryDeps, run?: DeliveryRun): Work
   const delivery = new Delivery(deps);
   const runJob: DeliveryRun = run ?? ((job, token) => delivery.run(job, token));
   const lockMs = deps.guards.settings.jobLockMs;
-  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => withLogContext({ incident: job.data.key, post: job.data.postId }, () => runJob(job, token)), {
+  const worker = new Worker<DeliveryJob>(POSTS_QUEUE, (job, token) => runJob(job, token), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,

@@ -38,12 +38,12 @@ export class OutboxPublisher implements Publisher {
     this.logger = options.logger?.child({ publisher: 'dry-run' });
   }
 
-  async post({ text, inReplyTo }: PublishRequest): Promise<PublishedPost> {
+  async post({ text, inReplyTo, log }: PublishRequest): Promise<PublishedPost> {
     const entry: OutboxEntry = { id: newOutboxId(), text, inReplyTo: inReplyTo ?? null, postedAt: new Date().toISOString() };
     await mkdir(dirname(this.path), { recursive: true });
     // One append of one whole line: O_APPEND keeps lines from several processes from interleaving.
     await appendFile(this.path, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', flag: 'a' });
-    this.logger?.info({ tweetId: entry.id, inReplyTo: entry.inReplyTo, text }, 'dry run: not posted to X');
+    (log?.child({ publisher: 'dry-run' }) ?? this.logger)?.info({ tweetId: entry.id, inReplyTo: entry.inReplyTo, text }, 'dry run: not posted to X');
     return { id: entry.id, text, postedAt: entry.postedAt };
   }
 

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 /**
  * The edge between herald and wherever tweets go (X, the dry-run outbox, later other networks).
  * Only adapters in this folder import twitter-api-v2.
@@ -13,6 +14,8 @@ export interface PublishRequest {
   inReplyToCid?: string;
   /** Stable for one text of one post: Mastodon answers a repeat with the status it already created. */
   idempotencyKey?: string;
+  /** The delivery job's logger (incident and post bound): the publisher's lines about this post go there. */
+  log?: Logger;
 }
 
 export interface PublishedPost {

@@ -60,7 +60,7 @@ export class XPublisher implements Publisher {
   }
 
   /** Posts a tweet, or a reply when `inReplyTo` is set. Rejects with a `PublishError` only. */
-  async post({ text, inReplyTo }: PublishRequest): Promise<PublishedPost> {
+  async post({ text, inReplyTo, log }: PublishRequest): Promise<PublishedPost> {
     const body = inReplyTo === undefined ? { text } : { text, reply: { in_reply_to_tweet_id: inReplyTo } };
     const res = await this.call('POST /2/tweets', (args) => this.v2.post<{ data?: TweetBody }>('tweets', body, args));
     const id = res.data?.id;
@@ -68,7 +68,7 @@ export class XPublisher implements Publisher {
       // X said yes without saying what it created: the post may be live, so treat it like a lost answer.
       throw this.failed('POST /2/tweets', new PublishError('outcome-unknown', 'X accepted the post but its answer carried no tweet id; reconcile before posting again'));
     }
-    this.logger?.info({ tweetId: id, inReplyTo }, 'posted to X');
+    (log?.child({ publisher: 'x' }) ?? this.logger)?.info({ tweetId: id, inReplyTo }, 'posted to X');
     return { id, text: unescapeText(res.data?.text ?? text), postedAt: new Date().toISOString() };
   }
 

@@ -9,7 +9,6 @@ import { pino } from 'pino';
 import { judge, type RecordedIncident, type Verdict } from '../../scripts/harness/verdict.ts';
 import { startHerald, type Herald } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { logMixin } from '../../src/ops/log-context.ts';
 import { startFakeX, type FakePost } from './fake-x.ts';
 
 const TOKEN = 'failover-token';
@@ -77,7 +76,7 @@ export async function runFailover(scenario: FailoverScenario): Promise<FailoverR
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...scenario.env,
   });
-  const logger = pino({ level: config.logLevel, mixin: logMixin });
+  const logger = pino({ level: config.logLevel });
   const started: Herald[] = [];
   let refusedWebhooks = 0;
   let killedAt = 0;

@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { startHerald, type Herald, type Role } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { logMixin } from '../../src/ops/log-context.ts';
 import { startFakeX, type FakeX } from './fake-x.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -58,7 +57,7 @@ export async function startTestHerald(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const logger = options.logger ?? pino({ level: config.logLevel, mixin: logMixin });
+  const logger = options.logger ?? pino({ level: config.logLevel });
   const herald = await startHerald(config, { role: options.role ?? 'all', logger, sweepIntervalMs: 1000, retentionIntervalMs: options.retentionIntervalMs });
   const redis = new Redis(REDIS_URL);
   const url = herald.url!;

@@ -7,7 +7,6 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HeraldMetrics } from '../../ops/metrics.ts';
-import { withLogContext } from '../../ops/log-context.ts';
 import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../../queues.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { AlertEvent } from '../model.ts';
@@ -112,7 +111,7 @@ export function startFollowUpWorker(
   const warn = (key: string, what: string) => (err: unknown) => deps.logger.warn({ incident: key, err: (err as Error).message }, what);
   const worker = new Worker<FollowUpJob>(
     FOLLOW_UPS_QUEUE,
-    (job, token) => withLogContext({ incident: job.data.key }, () => followUps.run(job, token)),
+    (job, token) => followUps.run(job, token),
     { connection: deps.connection, prefix: deps.prefix, concurrency: 4 },
   );
   worker.on('error', (err) => deps.logger.error({ err }, 'follow-up worker error'));

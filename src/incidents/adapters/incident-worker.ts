@@ -9,7 +9,6 @@ import type { AlertEvent, Incident } from '../model.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
 import { checkQueuedEvent } from '../../ingest/event-schema.ts';
-import { withLogContext } from '../../ops/log-context.ts';
 import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../../queues.ts';
 
 /** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */
@@ -103,7 +102,7 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
   const coalescer = new Coalescer((key: string, events: AlertEvent[]) => applyAndSchedule(deps, key, events));
   const worker = new Worker<AlertEvent>(
     EVENTS_QUEUE,
-    (job: Job<AlertEvent>) => {
+    async (job: Job<AlertEvent>) => {
       const checked = checkQueuedEvent(job.data);
       if ('problem' in checked) {
         // Only the field names and rules are logged, never the values: they may be hostile text.
@@ -111,10 +110,8 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
         throw new UnrecoverableError(`${checked.problem.message}: ${checked.problem.details.join('; ')}`);
       }
       const event = checked.event;
-      return withLogContext({ incident: event.key }, async () => {
-        const applied = await coalescer.submit(event.key, event);
-        return { state: applied?.incident.state, scheduled: applied?.scheduled.map((p) => p.id) ?? [] };
-      });
+      const applied = await coalescer.submit(event.key, event);
+      return { state: applied?.incident.state, scheduled: applied?.scheduled.map((p) => p.id) ?? [] };
     },
     {
       connection: deps.connection,

@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { deliveryPriority } from '../../incidents/delivery-priority.ts';
 import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import { withLogContext } from '../../ops/log-context.ts';
 import { digest, scheduleDelivery, type Queues } from '../../queues.ts';
 import { announceOverrun, quietWindowOf } from '../quiet.ts';
 import { effectiveEnd } from '../window.ts';
@@ -72,7 +71,7 @@ async function check(deps: OverrunDeps, job: Job<OverrunJob>): Promise<string> {
 }
 
 export function startOverrunWorker(deps: OverrunDeps): Worker<OverrunJob> {
-  const worker = new Worker<OverrunJob>(MAINTENANCE_QUEUE, (job) => withLogContext({ incident: job.data.key }, () => check(deps, job)), {
+  const worker = new Worker<OverrunJob>(MAINTENANCE_QUEUE, (job) => check(deps, job), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 2,

@@ -73,7 +73,7 @@ export class BlueskyPublisher implements Publisher {
     return this.agentPromise;
   }
 
-  async post({ text, inReplyTo, inReplyToCid }: PublishRequest): Promise<PublishedPost> {
+  async post({ text, inReplyTo, inReplyToCid, log }: PublishRequest): Promise<PublishedPost> {
     if (!BLUESKY_LIMIT.postable(text)) throw new PublishError('invalid', `The text is not a Bluesky post (${BLUESKY_LIMIT.measure(text)} of ${BLUESKY_LIMIT.max} graphemes, or empty); it cannot be sent as is`);
     if (inReplyTo !== undefined && !inReplyToCid) {
       // A reply needs the parent's cid; without it the thread cannot be joined, so it goes out as a new root.
@@ -86,7 +86,7 @@ export class BlueskyPublisher implements Publisher {
     const res = await this.call('com.atproto.repo.createRecord', () => agent.com.atproto.repo.createRecord({ repo: did, collection: POST, record }));
     const { uri, cid } = res.data;
     if (!uri || !cid) throw new PublishError('outcome-unknown', 'Bluesky accepted the post but its answer carried no uri or cid; reconcile before posting again');
-    this.logger?.info({ uri, inReplyTo }, 'posted to Bluesky');
+    (log?.child({ publisher: 'bluesky' }) ?? this.logger)?.info({ uri, inReplyTo }, 'posted to Bluesky');
     return { id: uri, cid, text, postedAt: record.createdAt, ...this.urlOf(uri) };
   }
 

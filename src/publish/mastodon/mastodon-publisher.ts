@@ -56,12 +56,12 @@ export class MastodonPublisher implements Publisher {
     return this.maxCharacters;
   }
 
-  async post({ text, inReplyTo, idempotencyKey }: PublishRequest): Promise<PublishedPost> {
+  async post({ text, inReplyTo, idempotencyKey, log }: PublishRequest): Promise<PublishedPost> {
     if (!this.limit.postable(text)) throw new PublishError('invalid', `The text is ${this.limit.measure(text)} of the instance's ${this.maxCharacters} characters, or empty; it cannot be sent as is`);
     const params = { status: text, language: this.options.locale, visibility: 'public' as const, ...(inReplyTo !== undefined && { inReplyToId: inReplyTo }) };
     const meta = idempotencyKey ? { requestInit: { headers: { 'Idempotency-Key': idempotencyKey } } } : undefined;
     const status = await this.call('POST /api/v1/statuses', () => this.client.v1.statuses.create(params, meta), inReplyTo !== undefined);
-    this.logger?.info({ statusId: status.id, inReplyTo }, 'posted to Mastodon');
+    (log?.child({ publisher: 'mastodon' }) ?? this.logger)?.info({ statusId: status.id, inReplyTo }, 'posted to Mastodon');
     return { id: status.id, text, postedAt: status.createdAt ?? new Date().toISOString(), ...(status.url && { url: status.url }) };
   }
 
