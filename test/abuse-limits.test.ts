@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { alertmanagerPayload } from '../bench/abuse.ts';
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/ingest/generic.ts';
 import { event, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
-import { deliver, pdEvent, SECRETS } from './helpers/monitoring.ts';
+import { deliver, fixture, pdEvent, SECRETS } from './helpers/monitoring.ts';
 
 const signed = (body: string) => {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -93,6 +93,17 @@ describe('limits on what a sender may cost herald', () => {
     const again = await t.send(body, { headers });
     assert.equal(again.status, 409);
     assert.match(again.body.error, /already received/);
+  });
+
+  it('refuses a replayed Grafana delivery signed over a timestamp with 409, and takes a group sent again', async () => {
+    const payload = fixture('grafana-webhook.json');
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    assert.equal((await deliver(t, 'grafana', payload, { grafanaSignature: { timestamp } })).status, 202);
+    const again = await deliver(t, 'grafana', payload, { grafanaSignature: { timestamp } });
+    assert.equal(again.status, 409);
+    assert.match(again.body.error, /already received/);
+    // The same group on Grafana's next notification is signed over a new timestamp: not a replay.
+    assert.equal((await deliver(t, 'grafana', payload, { grafanaSignature: { timestamp: String(Number(timestamp) + 1) } })).status, 202);
   });
 
   it('refuses a replayed PagerDuty delivery (same event id) with 409', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../incidents/routing.ts';
 import { promAlerts, promGroupFields, PROM_BODY_LIMIT_BYTES } from './alertmanager.ts';
 import { alertSource } from './alert-source.ts';
-import { header, hmacHex, secretsMatch, timestampFresh, tokenMatches } from './auth.ts';
+import { header, hmacHex, REPLAY_WINDOW_MS, secretsMatch, timestampFresh, tokenMatches } from './auth.ts';
 import type { Source } from './source.ts';
 
 /** A Grafana group signed without a token is read only this far before its signature is checked. */
@@ -40,6 +40,13 @@ export function grafanaSource(token: string | undefined, routes: RouteTable | un
       authenticate: (headers, secret) => tokenMatches(headers, secret) || header(headers, GRAFANA_SIGNATURE_HEADER) !== undefined,
       signatureOnly: (headers) => !tokenMatches(headers, token) && header(headers, GRAFANA_SIGNATURE_HEADER) !== undefined,
       signedBodyLimit: GRAFANA_SIGNED_BODY_LIMIT_BYTES,
+      // A signature over a timestamp is fresh for the replay window either side of now: remembered
+      // that long, a second delivery of it is a replay. Without a timestamp the same group sent
+      // again on Grafana's repeat interval carries the same signature, so it cannot be told apart.
+      replayId: (headers) => {
+        const signature = header(headers, GRAFANA_SIGNATURE_HEADER);
+        return signature !== undefined && header(headers, GRAFANA_TIMESTAMP_HEADER) !== undefined ? { id: `grafana:${signature.toLowerCase()}`, ttlMs: 2 * REPLAY_WINDOW_MS } : undefined;
+      },
       verifyBody(headers, rawBody, nowMs, secret) {
         const signature = header(headers, GRAFANA_SIGNATURE_HEADER);
         if (signature === undefined) return true; // the token let it in
