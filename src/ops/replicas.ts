@@ -36,7 +36,6 @@ export class ReplicaWait {
   constructor(
     private readonly redis: RedisClient,
     private readonly settings: ReplicationSettings,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -59,9 +58,9 @@ export class ReplicaWait {
    */
   private async attachedReplicas(node: Redis): Promise<number> {
     const known = this.replicaCounts.get(node);
-    if (known && known.until > this.now()) return known.count;
+    if (known && known.until > Date.now()) return known.count;
     const count = connectedReplicas(await node.info('replication'));
-    this.replicaCounts.set(node, { count, until: this.now() + REPLICA_COUNT_TTL_MS });
+    this.replicaCounts.set(node, { count, until: Date.now() + REPLICA_COUNT_TTL_MS });
     return count;
   }
 

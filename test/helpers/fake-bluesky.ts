@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Arrivals, closeServer } from './arrivals.ts';
 
 /** What the next createRecord suffers: `drop-after-create` stores the post and hangs up. */
 export type BlueskyFault = '429' | '500' | '401' | 'drop-after-create' | 'drop-before-create';
@@ -84,6 +85,7 @@ export async function startFakeBluesky(options: { handle?: string; password?: st
   const password = options.password ?? 'app-pass-word';
   const did = `did:plc:${randomBytes(12).toString('hex').slice(0, 24)}`;
   const posts: FakeBlueskyPost[] = [];
+  const arrivals = new Arrivals(posts, { fake: 'fake Bluesky', items: 'posts', show: (p) => p.text });
   const requests: Record<string, number> = {};
   const bodies: unknown[] = [];
   const injected: Record<string, number> = {};
@@ -92,7 +94,6 @@ export async function startFakeBluesky(options: { handle?: string; password?: st
   const refresh = new Set<string>();
   let refused = false;
   let chaos: { rate: number; faults: BlueskyFault[]; random?: () => number } | undefined;
-  const waiters = new Set<() => void>();
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -140,7 +141,7 @@ export async function startFakeBluesky(options: { handle?: string; password?: st
     const uri = `at://${did}/app.bsky.feed.post/${tid()}`;
     const post: FakeBlueskyPost = { uri, cid: cidOf(JSON.stringify(record) + uri), text: record.text, langs: record.langs ?? [], reply: record.reply, createdAt: record.createdAt };
     posts.push(post);
-    for (const wake of waiters) wake();
+    arrivals.arrived();
     if (fault === 'drop-after-create') return req.socket.destroy();
     send(res, 200, { uri, cid: post.cid, commit: { cid: cidOf(`commit${uri}`), rev: tid() }, validationStatus: 'valid' });
   }
@@ -205,25 +206,7 @@ export async function startFakeBluesky(options: { handle?: string; password?: st
     expireAccessTokens: () => live.clear(),
     refuseAccount: (value) => void (refused = value),
     setChaos: (value) => void (chaos = value),
-    waitForPosts(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (posts.length < n) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve([...posts]);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`fake Bluesky: ${posts.length} of ${n} posts after ${timeoutMs} ms: ${JSON.stringify(posts.map((p) => p.text))}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    waitForPosts: (n, timeoutMs) => arrivals.waitFor(n, timeoutMs),
+    close: () => closeServer(server),
   };
 }

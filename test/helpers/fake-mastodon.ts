@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Arrivals, closeServer } from './arrivals.ts';
 
 /** What the next `POST /api/v1/statuses` suffers; `drop-after-create` stores it and hangs up. */
 export type MastodonFault = '429' | '500' | '401' | 'drop-after-create' | 'drop-before-create';
@@ -56,12 +57,12 @@ export async function startFakeMastodon(options: { maxCharacters?: number; usern
   const token = 'mastodon-token';
   const accountId = '109000000000000001';
   const statuses: FakeStatus[] = [];
+  const arrivals = new Arrivals(statuses, { fake: 'fake Mastodon', items: 'statuses', show: (s) => s.text });
   const requests: Record<string, number> = {};
   const received: { headers: http.IncomingHttpHeaders; body: any }[] = [];
   const injected: Record<string, number> = {};
   const faults: MastodonFault[] = [];
   const byKey = new Map<string, FakeStatus>();
-  const waiters = new Set<() => void>();
   let refused = false;
   let chaos: { rate: number; faults: MastodonFault[]; random?: () => number } | undefined;
   let nextId = 110000000000000000n;
@@ -100,7 +101,7 @@ export async function startFakeMastodon(options: { maxCharacters?: number; usern
     const status: FakeStatus = { id, text, language: body?.language ?? null, inReplyToId: parent ? String(parent) : null, url: `${base}/@${username}/${id}`, createdAt: new Date().toISOString(), idempotencyKey: key };
     statuses.push(status);
     if (key) byKey.set(key, status);
-    for (const wake of waiters) wake();
+    arrivals.arrived();
     if (fault === 'drop-after-create') return req.socket.destroy();
     send(res, 200, view(status));
   }
@@ -149,26 +150,8 @@ export async function startFakeMastodon(options: { maxCharacters?: number; usern
       if (i >= 0) statuses.splice(i, 1);
     },
     setChaos: (value) => void (chaos = value),
-    waitForStatuses(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (statuses.length < n) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve([...statuses]);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`fake Mastodon: ${statuses.length} of ${n} statuses after ${timeoutMs} ms: ${JSON.stringify(statuses.map((s) => s.text))}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    waitForStatuses: (n, timeoutMs) => arrivals.waitFor(n, timeoutMs),
+    close: () => closeServer(server),
   };
 }
 
