@@ -5,21 +5,10 @@ import { Redis } from 'ioredis';
 import type { Incident } from '../src/incidents/model.ts';
 import { RedisIncidentStore } from '../src/incidents/adapters/redis-store.ts';
 import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
-
-const incident = (key: string, events: number): Incident => ({
-  key,
-  service: 'KakaoTalk',
-  feature: 'messaging',
-  severity: 'major',
-  state: 'open',
-  openedAt: '2026-05-20T00:00:00.000+09:00',
-  firstSeenAt: '2026-05-19T15:00:00.000Z',
-  events,
-  posts: [],
-});
+import { storedIncident } from './helpers/incidents.ts';
 
 const countEvent = (key: string) => (current: Incident | null) => {
-  const next = incident(key, (current?.events ?? 0) + 1);
+  const next = storedIncident(key, { events: (current?.events ?? 0) + 1 });
   return { next, result: next.events };
 };
 

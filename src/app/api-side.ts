@@ -25,6 +25,7 @@ import { rateBudgets } from '../publish/x-health.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { openStaffNews } from '../notices/wiring.ts';
+import { countWebhooks } from '../ops/instrument.ts';
 import type { ApiParts } from './shared.ts';
 
 /**
@@ -37,11 +38,35 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
   const unrouted = new RedisUnroutedLog(redis, prefix);
-  const link = tweetLinks(config);
   const staff = openStaffNews(config, redis, redis, prefix, logger);
   server.addHook('onClose', staff.close);
 
-  // Who is calling is decided here, once, for every route (auth/): webhook secrets are not part of it.
+  // Webhooks in a context of their own: each proves itself to its own route with its source's
+  // secret, and none pays for the cookie, CSRF and principal hooks of the routes people use, which
+  // cost 6 % of a webhook's CPU when they ran on every alert (docs/benchmarks.md).
+  await server.register(async (webhooks) => {
+    countWebhooks(webhooks, metrics);
+    await webhooks.register(ingestRoutes, {
+      sources: webhookSources(config),
+      events: queues.events,
+      unrouted,
+      timeBounds: config.eventTimeBounds,
+      limits: config.limits,
+      firingAlerts: (key, ids) => store.firingAlerts(key, ids),
+      replays: new RedisReplayCache(redis, prefix),
+      // The events queue writes on this same connection (app.ts), so its WAIT covers them.
+      replicas: { wait: new ReplicaWait(redis, config.redisReplication), key: `${prefix}:events` },
+    });
+  });
+  await server.register(async (server) => peopleSide(server, parts, { sessions, store, unrouted, staff }));
+  return server;
+}
+
+/** Everything people and their tools call: who is calling is decided once per request (auth/). */
+async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: RedisUnroutedLog; staff: ReturnType<typeof openStaffNews> }): Promise<void> {
+  const { config, logger, prefix, redis, queues, publisher, metrics, followUpQueue } = parts;
+  const { sessions, store, unrouted, staff } = shared;
+  const link = tweetLinks(config);
   await registerPrincipals(server, { users: config.users, sessions, apiToken: config.apiToken, metricsToken: config.metricsToken, redis, prefix });
   const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
   const defaultGuards = guards.get(undefined)!;
@@ -52,17 +77,6 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
     queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : []), ...(staff.notices ? [staff.notices] : [])],
     metricsToken: config.metricsToken,
     metricsElsewhere: config.metricsPort !== undefined,
-  });
-  await server.register(ingestRoutes, {
-    sources: webhookSources(config),
-    events: queues.events,
-    unrouted,
-    timeBounds: config.eventTimeBounds,
-    limits: config.limits,
-    firingAlerts: (key, ids) => store.firingAlerts(key, ids),
-    replays: new RedisReplayCache(redis, prefix),
-    // The events queue writes on this same connection (app.ts), so its WAIT covers them.
-    replicas: { wait: new ReplicaWait(redis, config.redisReplication), key: `${prefix}:events` },
   });
   await server.register(incidentRoutes, { store });
   await server.register(incidentFactsRoutes, { store, queues });
@@ -76,5 +90,4 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   await server.register(accountRoutes, { guards, publisher });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
-  return server;
 }

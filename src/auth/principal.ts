@@ -22,8 +22,8 @@ export interface PrincipalDeps {
 }
 
 /**
- * The one place that decides who is calling, once per request (an onRequest hook on the whole
- * server). A bearer token or a basic-auth password (what browsers and Prometheus send) is matched
+ * The one place that decides who is calling, once per request (an onRequest hook on every route
+ * but the webhooks, which are registered apart: app/api-side.ts). A bearer token or a basic-auth password (what browsers and Prometheus send) is matched
  * against `HERALD_API_TOKEN` and `HERALD_METRICS_TOKEN`; without one, the session cookie. Monitoring
  * secrets are deliberately not consulted: they are checked by their own webhook route only.
  * The role comes from the users file at each request, not from the session, so a person removed
@@ -34,9 +34,6 @@ export function resolvePrincipal(deps: PrincipalDeps) {
   const isMetricsToken = secretMatcher(deps.metricsToken);
   return async (request: FastifyRequest) => {
     request.principal = null;
-    // Webhooks prove themselves to their own route with their source's secret, and are nobody
-    // here: their tokens are not hashed against herald's own on every alert of a storm.
-    if (request.url.startsWith('/webhooks/')) return;
     const token = bearerToken(request.headers) ?? basicPassword(request.headers);
     if (token !== undefined) {
       if (isApiToken(token)) request.principal = { name: API_TOKEN_ACTOR, role: 'admin', via: 'token' };

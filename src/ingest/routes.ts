@@ -131,7 +131,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           const wrong = intake.events.map((e) => implausibleTime(e.at, e.receivedAt, bounds)).find((why) => why !== undefined);
           if (wrong) return problem(reply, 400, 'the payload is not valid', [`at: ${wrong}`]);
         }
-        const { events, replaced } = boundTimes(intake.events, bounds);
+        // A source held to strict times has just been checked: nothing of it would be replaced.
+        const { events, replaced } = source.strictTimes ? { events: intake.events, replaced: [] } : boundTimes(intake.events, bounds);
         if (replaced.length > 0) request.log.warn({ source: source.name, replaced }, "an event's time was implausible; its arrival time is used instead");
         const { unrouted } = intake;
         const overCap = await overFiringCap(deps, events);
@@ -148,7 +149,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         }
         try {
           // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.
-          await Promise.all([enqueue(deps.events, events, intake.events.map(eventJobId)), deps.unrouted?.record(unrouted)]);
+          const queued = enqueue(deps.events, events, intake.events.map(eventJobId));
+          await (unrouted.length > 0 ? Promise.all([queued, deps.unrouted?.record(unrouted)]) : queued);
           const confirmation = deps.replicas && (await deps.replicas.wait.confirm(deps.replicas.key));
           if (confirmation && !confirmation.ok) throw new NotReplicatedError(confirmation.wanted, confirmation.acked);
         } catch (err) {
@@ -156,7 +158,9 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           if (replay) await deps.replays!.release(replay.id).catch(() => undefined);
           throw err;
         }
-        const incidents = [...new Set(events.map((e) => e.key))];
+        const first = events[0];
+        const alone = events.length === 1 && first !== undefined && unrouted.length === 0;
+        const incidents = alone ? [first.key] : [...new Set(events.map((e) => e.key))];
         // herald_webhooks_total counts every answer; a line per webhook at info cost a write to
         // the log for each of thousands in a storm (docs/benchmarks.md). What is worth a person's
         // eye (alerts kept from the public, a payload cut short) stays at info.
@@ -167,9 +171,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
             'webhook accepted',
           );
         }
-        const first = events[0];
         return reply.code(202).send(
-          events.length === 1 && first && unrouted.length === 0
+          alone
             ? { incident: first.key, status: first.status }
             : { accepted: events.length, incidents, unrouted: unrouted.length, ...(intake.truncated ? { truncated: intake.truncated } : {}) },
         );

@@ -13,7 +13,7 @@ import { webhookOutcome, type HeraldMetrics } from './metrics.ts';
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([^/:]+)$/;
 
-/** Counts every answered webhook by source and outcome. Call before the webhook routes are registered. */
+/** Counts every answered webhook by source and outcome: on the context the webhook routes are registered in. */
 export function countWebhooks(server: FastifyInstance, metrics: HeraldMetrics): void {
   server.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? '';

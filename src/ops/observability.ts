@@ -1,7 +1,7 @@
 /**
- * Everything herald adds to an HTTP server so that people can watch it run: `/metrics`, webhook
- * counting, and Bull Board under `/admin/queues`. A worker-only process gets a small server of its
- * own with health and metrics, so Prometheus can scrape every process.
+ * Everything herald adds to an HTTP server so that people can watch it run: `/metrics` and Bull
+ * Board under `/admin/queues`. A worker-only process gets a small server of its own with health
+ * and metrics, so Prometheus can scrape every process.
  */
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +11,6 @@ import { buildServer } from '../server.ts';
 import { resolvePrincipal } from '../auth/principal.ts';
 import { adminRoutes, metricsRoutes } from './admin-routes.ts';
 import { healthRoutes } from './health.ts';
-import { countWebhooks } from './instrument.ts';
 import type { HeraldMetrics } from './metrics.ts';
 
 export interface ObservabilityDeps {
@@ -24,9 +23,8 @@ export interface ObservabilityDeps {
   metricsElsewhere: boolean;
 }
 
-/** Call on the API server, after auth/plugin.ts and before the webhook routes are registered. */
+/** Call on the API server's routes for people, after auth/plugin.ts (webhooks are counted where they are registered). */
 export async function registerObservability(server: FastifyInstance, deps: ObservabilityDeps): Promise<void> {
-  countWebhooks(server, deps.metrics);
   deps.metrics.watchQueues(deps.queues);
   if (!deps.metricsElsewhere) await server.register(metricsRoutes, { metrics: deps.metrics, open: deps.metricsToken === undefined });
   await server.register(adminRoutes, { queues: deps.queues });

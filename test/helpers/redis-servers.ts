@@ -32,7 +32,8 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export const answers = (port: number): Promise<boolean> => redisAnswers(`redis://127.0.0.1:${port}`);
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+/** Polls `check` every 100 ms until it holds, or fails naming `what`. */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

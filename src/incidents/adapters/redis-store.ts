@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../../ops/redis-connect.ts';
 import type { AlertMark } from '../alert-rules.ts';
 import type { Incident } from '../model.ts';
@@ -52,6 +53,8 @@ function decodeMark(raw: string | null): AlertMark | null {
 }
 
 const MAX_TRIES = 100;
+/** The longest pause after a lost compare-and-set; the first ones are shorter (a millisecond or less). */
+const CAS_PAUSE_MAX_MS = 20;
 
 type CasCommand = (...args: string[]) => Promise<number>;
 type ExpireCommand = (...args: string[]) => Promise<string | null>;
@@ -183,6 +186,10 @@ export class RedisIncidentStore implements IncidentStore {
         ...[...(marks ?? NO_MARKS)].flatMap(([id, mark]) => [id, encodeMark(mark)]),
       );
       if (ok === 1) return result;
+      // Two processes updating one incident back to back fall into step: the one whose read comes
+      // second loses every compare-and-set until the other has no more updates. A random pause
+      // breaks the step (a loser could otherwise run out of attempts in a storm).
+      await sleep(Math.random() * Math.min(CAS_PAUSE_MAX_MS, attempt + 1));
     }
     throw new ConcurrentUpdateError(`incident ${key} kept changing under ${MAX_TRIES} attempts to update it`);
   }
