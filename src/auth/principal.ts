@@ -23,8 +23,9 @@ export interface PrincipalDeps {
 
 /**
  * The one place that decides who is calling, once per request (an onRequest hook on every route
- * but the webhooks, which are registered apart: app/api-side.ts). A bearer token or a basic-auth password (what browsers and Prometheus send) is matched
- * against `HERALD_API_TOKEN` and `HERALD_METRICS_TOKEN`; without one, the session cookie. Monitoring
+ * but the webhooks, which are registered apart: app/api-side.ts). A bearer token or a basic-auth
+ * password (what browsers and Prometheus send) is matched against `HERALD_API_TOKEN` and
+ * `HERALD_METRICS_TOKEN`; without one, the session cookie. Monitoring
  * secrets are deliberately not consulted: they are checked by their own webhook route only.
  * The role comes from the users file at each request, not from the session, so a person removed
  * from the file loses access at the next start.

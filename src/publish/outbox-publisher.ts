@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { PublishedPost, Publisher, PublishRequest, RecentPost } from './publisher.ts';
+import { postLogger, type PublishedPost, type Publisher, type PublishRequest, type RecentPost } from './publisher.ts';
 
 /** One line of the outbox file. */
 export interface OutboxEntry {
@@ -43,7 +43,7 @@ export class OutboxPublisher implements Publisher {
     await mkdir(dirname(this.path), { recursive: true });
     // One append of one whole line: O_APPEND keeps lines from several processes from interleaving.
     await appendFile(this.path, `${JSON.stringify(entry)}\n`, { encoding: 'utf8', flag: 'a' });
-    (log?.child({ publisher: 'dry-run' }) ?? this.logger)?.info({ tweetId: entry.id, inReplyTo: entry.inReplyTo, text }, 'dry run: not posted to X');
+    postLogger({ log }, 'dry-run', this.logger)?.info({ tweetId: entry.id, inReplyTo: entry.inReplyTo, text }, 'dry run: not posted to X');
     return { id: entry.id, text, postedAt: entry.postedAt };
   }
 

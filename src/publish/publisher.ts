@@ -18,6 +18,11 @@ export interface PublishRequest {
   log?: Logger;
 }
 
+/** Where a publisher logs what became of one post: the delivery's logger when it came with one, else its own. */
+export function postLogger(request: Pick<PublishRequest, 'log'>, publisher: string, own: Logger | undefined): Logger | undefined {
+  return request.log?.child({ publisher }) ?? own;
+}
+
 export interface PublishedPost {
   id: string;
   text: string;

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { Logger } from 'pino';
 import { TwitterApi } from 'twitter-api-v2';
 import type { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApiv2 } from 'twitter-api-v2';
-import { PublishError } from './publisher.ts';
+import { postLogger, PublishError } from './publisher.ts';
 import type { PublishedPost, PublishFailureReason, Publisher, PublishRequest, RecentPost } from './publisher.ts';
 
 export interface XPublisherOptions {
@@ -68,7 +68,7 @@ export class XPublisher implements Publisher {
       // X said yes without saying what it created: the post may be live, so treat it like a lost answer.
       throw this.failed('POST /2/tweets', new PublishError('outcome-unknown', 'X accepted the post but its answer carried no tweet id; reconcile before posting again'));
     }
-    (log?.child({ publisher: 'x' }) ?? this.logger)?.info({ tweetId: id, inReplyTo }, 'posted to X');
+    postLogger({ log }, 'x', this.logger)?.info({ tweetId: id, inReplyTo }, 'posted to X');
     return { id, text: unescapeText(res.data?.text ?? text), postedAt: new Date().toISOString() };
   }
 

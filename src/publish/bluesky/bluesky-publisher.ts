@@ -8,7 +8,7 @@
 import type { AtpAgent } from '@atproto/api';
 import type { Logger } from 'pino';
 import { BLUESKY_LIMIT } from '../../compose/network-length.ts';
-import { PublishError } from '../publisher.ts';
+import { postLogger, PublishError } from '../publisher.ts';
 import type { PublishedPost, Publisher, PublishRequest, RecentPost } from '../publisher.ts';
 import { blueskyError, withDeadline } from './bluesky-errors.ts';
 
@@ -86,7 +86,7 @@ export class BlueskyPublisher implements Publisher {
     const res = await this.call('com.atproto.repo.createRecord', () => agent.com.atproto.repo.createRecord({ repo: did, collection: POST, record }));
     const { uri, cid } = res.data;
     if (!uri || !cid) throw new PublishError('outcome-unknown', 'Bluesky accepted the post but its answer carried no uri or cid; reconcile before posting again');
-    (log?.child({ publisher: 'bluesky' }) ?? this.logger)?.info({ uri, inReplyTo }, 'posted to Bluesky');
+    postLogger({ log }, 'bluesky', this.logger)?.info({ uri, inReplyTo }, 'posted to Bluesky');
     return { id: uri, cid, text, postedAt: record.createdAt, ...this.urlOf(uri) };
   }
 

@@ -7,7 +7,7 @@
 import { createRestAPIClient, type mastodon } from 'masto';
 import type { Logger } from 'pino';
 import { MASTODON_DEFAULT_MAX, mastodonLimit, type TextLimit } from '../../compose/network-length.ts';
-import { PublishError } from '../publisher.ts';
+import { postLogger, PublishError } from '../publisher.ts';
 import type { PublishedPost, Publisher, PublishRequest, RecentPost } from '../publisher.ts';
 import { mastodonError, statusText } from './mastodon-errors.ts';
 import { withDeadline } from '../bluesky/bluesky-errors.ts';
@@ -61,7 +61,7 @@ export class MastodonPublisher implements Publisher {
     const params = { status: text, language: this.options.locale, visibility: 'public' as const, ...(inReplyTo !== undefined && { inReplyToId: inReplyTo }) };
     const meta = idempotencyKey ? { requestInit: { headers: { 'Idempotency-Key': idempotencyKey } } } : undefined;
     const status = await this.call('POST /api/v1/statuses', () => this.client.v1.statuses.create(params, meta), inReplyTo !== undefined);
-    (log?.child({ publisher: 'mastodon' }) ?? this.logger)?.info({ statusId: status.id, inReplyTo }, 'posted to Mastodon');
+    postLogger({ log }, 'mastodon', this.logger)?.info({ statusId: status.id, inReplyTo }, 'posted to Mastodon');
     return { id: status.id, text, postedAt: status.createdAt ?? new Date().toISOString(), ...(status.url && { url: status.url }) };
   }
 
