@@ -3,7 +3,7 @@ import type { RawAlert, RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, monitoringTime } from './alert-source.ts';
 import { header, hmacHex, secretsMatch } from './auth.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * PagerDuty v3 webhook subscriptions: one event per request (`event.event_type`, `event.data`),

@@ -12,7 +12,7 @@ import { speechFor } from '../../console/locale.ts';
 import { can, type ConsoleUser, type Permission } from '../../console/users.ts';
 import { csrfField, formatTime, layout, type ViewContext } from '../../console/views/layout.ts';
 import { FEATURES } from '../../incidents/model.ts';
-import { invalidPayload } from '../../ingest/validation.ts';
+import { invalidPayload } from '../../errors.ts';
 import { scheduleSchema } from '../input.ts';
 import { maintenanceView, type MaintenanceView } from '../view.ts';
 import { DEFAULT_ANNOUNCE_AHEAD } from '../window.ts';
