@@ -9,7 +9,7 @@ import { genericEventFields as genericEventSchema } from '../ingest/generic.ts';
 import { invalidPayload } from '../ingest/validation.ts';
 import { auditLog } from './audit-log.ts';
 import { requires } from '../auth/guard.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ApiDeps {
   approvals: Approvals;
