@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
 import { consoleAndApi } from '../console/plugin.ts';
-import { SessionStore } from '../console/sessions.ts';
+import { SessionStore } from '../auth/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';

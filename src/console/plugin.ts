@@ -22,7 +22,7 @@ import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
   config: Readonly<Config>;
