@@ -35,7 +35,7 @@ export function incidentFacts(config: Readonly<Config>, store: IncidentStore, qu
     preview(incident, nowMs) {
       let tweets;
       try {
-        tweets = runningPreview(catalog, options, incident, nowMs, config.followUpMs);
+        tweets = runningPreview(catalog, options, incident, nowMs, config.followUps);
       } catch (err) {
         return html`<p class="note">No preview: ${(err as Error).message}</p>`;
       }
