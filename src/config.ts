@@ -9,8 +9,8 @@ import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './console/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
 import type { RouteTable } from './incidents/routing.ts';
-import type { RedisTarget } from './ops/redis-connect.ts';
-import type { ReplicationSettings } from './ops/replicas.ts';
+import type { RedisTarget } from './redis/connect.ts';
+import type { ReplicationSettings } from './redis/replicas.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';
 
 /**
