@@ -5,7 +5,7 @@
  */
 import type { PreviewSettings } from './compose/preview.ts';
 import { followUpScheduleOf, loadSettings, redisTarget } from './config.ts';
-import type { RedisTarget } from './ops/redis-connect.ts';
+import type { RedisTarget } from './redis/connect.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

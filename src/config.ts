@@ -10,8 +10,8 @@ import { loadUsers, type ConsoleUser } from './auth/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
 import { DEFAULT_FOLLOW_UPS, fixedCadence, parseFollowUpSchedule, type FollowUpSchedule } from './incidents/follow-up-schedule.ts';
 import type { RouteTable } from './incidents/routing.ts';
-import type { RedisTarget } from './ops/redis-connect.ts';
-import type { ReplicationSettings } from './ops/replicas.ts';
+import type { RedisTarget } from './redis/connect.ts';
+import type { ReplicationSettings } from './redis/replicas.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';
 
 /**

@@ -17,7 +17,7 @@ import { RedisJournalStore } from '../journal/store.ts';
 import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
-import { ReplicaWait } from '../ops/replicas.ts';
+import { ReplicaWait } from '../redis/replicas.ts';
 import { openAccountGuards } from '../publish/account-guards.ts';
 import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';

@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountComposer } from '../accounts/wiring.ts';
-import type { RedisClient as Redis } from '../ops/redis-connect.ts';
+import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
 import type { DraftNews } from '../approval/news.ts';
