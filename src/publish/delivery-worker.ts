@@ -26,7 +26,7 @@ export interface DeliveryDeps {
   guards: DeliveryGuards;
   logger: Logger;
   concurrency?: number;
-  /** Confirms a claim is on a replica before X is called (ops/replicas.ts); absent: no waiting. */
+  /** Confirms a claim is on a replica before X is called (redis/replicas.ts); absent: no waiting. */
   replicas?: ReplicaWait;
   /** Told when a post X refused for good becomes a draft (staff notices, the console). */
   news?: DraftNews;
