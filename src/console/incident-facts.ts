@@ -7,14 +7,10 @@ import type { Config } from '../config.ts';
 import { loadCatalog } from '../compose/catalog.ts';
 import { runningPreview } from '../compose/running-preview.ts';
 import { parseImpacts } from '../incidents/adapters/incident-cli.ts';
-import { factsPatchSchema } from '../incidents/adapters/facts-api.ts';
-import { deliveryPriority } from '../incidents/delivery-priority.ts';
-import { changeFacts } from '../incidents/facts-change.ts';
+import { changeIncidentFacts, factsPatchSchema, type FactsChangeDeps } from '../incidents/adapters/facts-api.ts';
 import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
-import type { IncidentStore } from '../incidents/store.ts';
 import { invalidPayload } from '../ingest/validation.ts';
-import { scheduleDelivery, type Queues } from '../queues.ts';
 import { html, type Html } from './html.ts';
 import { csrfField, type ViewContext } from './views/layout.ts';
 
@@ -28,7 +24,7 @@ const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? u
 const choice = (name: string, values: readonly string[], selected: string | undefined, unset: string) =>
   html`<select id="${name}" name="${name}"><option value="">${unset}</option>${values.map((v) => html`<option${v === selected ? html` selected` : ''}>${v}</option>`)}</select>`;
 
-export function incidentFacts(config: Readonly<Config>, store: IncidentStore, queues: Pick<Queues, 'posts'>): IncidentFacts {
+export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): IncidentFacts {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return {
@@ -51,15 +47,7 @@ export function incidentFacts(config: Readonly<Config>, store: IncidentStore, qu
       };
       const parsed = factsPatchSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'the form');
-      const now = new Date().toISOString();
-      const result = await store.update(key, (current) => {
-        if (!current) return { next: null, result: null };
-        const changed = changeFacts(current, parsed.data, actor, now);
-        return { next: changed.changed ? changed.incident : null, result: changed };
-      });
-      for (const post of result?.scheduled ?? []) {
-        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result!.incident, post) });
-      }
+      await changeIncidentFacts(deps, key, parsed.data, actor);
     },
     form(incident, ctx) {
       const impacts = impactsOf(incident).map((i) => (i.platforms ? `${i.feature}:${i.platforms.join('+')}` : i.feature)).join(', ');
