@@ -95,7 +95,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    facts: incidentFacts(config, options.store, options.queues),
+    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: approvalHold(config), news: options.news }),
     events,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
     dryRun: options.publisherMode === 'dry-run',
