@@ -1,5 +1,6 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HeraldError } from '../errors.ts';
 import { can, type Permission } from './access.ts';
 
 const CHALLENGE = 'Basic realm="herald", charset="UTF-8"';
@@ -16,10 +17,10 @@ export function authorize(permission: Permission | ((request: FastifyRequest) =>
     const who = request.principal;
     if (!who) {
       if (options.challenge) reply.header('www-authenticate', CHALLENGE);
-      return reply.code(401).send({ error: 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN', details: [] });
+      throw new HeraldError('HERALD_UNAUTHENTICATED', 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN');
     }
     const needed = typeof permission === 'function' ? permission(request) : permission;
-    if (!can(who.role, needed)) return reply.code(403).send({ error: `${who.name} is a ${who.role} and may not do this`, details: [`needs permission: ${needed}`] });
+    if (!can(who.role, needed)) throw new HeraldError('HERALD_FORBIDDEN', `${who.name} is a ${who.role} and may not do this`, { details: [`needs permission: ${needed}`] });
   };
 }
 

@@ -5,7 +5,8 @@ import { scheduleDelivery, type Queues } from '../../queues.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { changeFacts } from '../facts-change.ts';
 import { factsShape } from '../impacts.ts';
-import type { IncidentStore } from '../store.ts';
+import { invalidPayload } from '../../ingest/validation.ts';
+import { IncidentNotFound, type IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
 
 /** The body of PATCH /api/incidents/:key: any of the facts, at least one. */
@@ -26,18 +27,16 @@ export interface FactsApiDeps {
  * changed) and `scheduled` (the follow-up it planned, if any).
  */
 export async function incidentFactsRoutes(app: FastifyInstance, deps: FactsApiDeps) {
-  app.patch<{ Params: { key: string } }>('/api/incidents/:key', requires('decide'), async (request, reply) => {
+  app.patch<{ Params: { key: string } }>('/api/incidents/:key', requires('decide'), async (request) => {
     const body = factsPatchSchema.safeParse(request.body ?? {});
-    if (!body.success) {
-      return reply.code(400).send({ error: 'the body is not valid', details: body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
-    }
+    if (!body.success) throw invalidPayload(body.error, 'the body');
     const now = (deps.now?.() ?? new Date()).toISOString();
     const result = await deps.store.update(request.params.key, (current) => {
       if (!current || current.topic === 'announcement') return { next: null, result: null };
       const changed = changeFacts(current, body.data, request.principal!.name, now);
       return { next: changed.changed ? changed.incident : null, result: changed };
     });
-    if (!result) return reply.code(404).send({ error: `no outage with key ${request.params.key}`, details: [] });
+    if (!result) throw new IncidentNotFound(request.params.key, 'outage');
     for (const post of result.scheduled) {
       await scheduleDelivery(deps.queues.posts, { key: result.incident.key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result.incident, post) });
     }

@@ -13,12 +13,13 @@ import { can } from '../../auth/access.ts';
 import type { ConsoleUser } from '../../auth/users.ts';
 import { pageGuard } from '../../console/page-guard.ts';
 import { csrfField, formatTime, layout, type Page, type ViewContext } from '../../console/views/layout.ts';
+import { HeraldError } from '../../errors.ts';
 import { FEATURES } from '../../incidents/model.ts';
 import { invalidPayload } from '../../ingest/validation.ts';
 import { scheduleSchema } from '../input.ts';
 import { maintenanceView, type MaintenanceView } from '../view.ts';
 import { DEFAULT_ANNOUNCE_AHEAD } from '../window.ts';
-import { MaintenanceError, type Maintenance } from './service.ts';
+import type { Maintenance } from './service.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -88,10 +89,10 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
   const deciding = { preHandler: [guard('decide'), app.csrfProtection.bind(app)] };
   const actor = (request: FastifyRequest) => request.principal!.name;
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof MaintenanceError || error.name === 'InvalidPayload') {
-      const details = (error as { details?: string[] }).details ?? [];
-      const status = error instanceof MaintenanceError ? error.status : 400;
+  // A refusal (a MaintenanceError, a form that does not parse) is a page; the rest goes to the one handler.
+  app.setErrorHandler(async (error: FastifyError | HeraldError, request, reply) => {
+    if (error instanceof HeraldError && error.status < 500) {
+      const { details, status } = error;
       const body = html`<h1>Not done</h1><p class="flash error">${error.message}</p><ul>${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console/maintenance">Back to maintenance</a></p>`;
       return send(request, reply, { title: 'Not done', body }, status);
     }
