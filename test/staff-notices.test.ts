@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/auth/signing.ts';
-import { NOTICES_QUEUE } from '../src/notices/worker.ts';
+import { NOTICES_QUEUE } from '../src/queues.ts';
 import { apiCall, consoleEnv, newDraft, tempFile } from './helpers/console.ts';
 import { event, REDIS_URL, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { HttpReceiver, MailReceiver, type Received } from './helpers/staff-receivers.ts';

@@ -86,8 +86,8 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, news: staff.news });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
-  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });
-  await server.register(accountRoutes, { guards, publisher });
+  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events], store });
+  await server.register(accountRoutes, { guards, publisher, store });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
 }

@@ -13,7 +13,7 @@ import { changeFacts } from '../incidents/facts-change.ts';
 import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { invalidPayload } from '../ingest/validation.ts';
+import { invalidPayload } from '../errors.ts';
 import { scheduleDelivery, type Queues } from '../queues.ts';
 import { html, type Html } from './html.ts';
 import { csrfField, type ViewContext } from './views/layout.ts';

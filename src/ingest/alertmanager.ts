@@ -3,7 +3,7 @@ import type { RawAlert, RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, labelMap, labelsFingerprint, monitoringTime } from './alert-source.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * Prometheus Alertmanager's `webhook_config` (payload version 4): one notification per alert group,

@@ -3,7 +3,7 @@ import type { RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, epochMillis } from './alert-source.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * Datadog's Webhooks integration, with the payload template docs/sources.md gives to paste (Datadog

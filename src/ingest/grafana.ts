@@ -8,7 +8,7 @@ import type { Source } from './source.ts';
 
 /** A Grafana group signed without a token is read only this far before its signature is checked. */
 const GRAFANA_SIGNED_BODY_LIMIT_BYTES = 1024 * 1024;
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * Grafana unified alerting's webhook contact point: Alertmanager's group notification plus

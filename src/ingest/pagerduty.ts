@@ -4,7 +4,7 @@ import { alertSource, compactId, monitoringTime } from './alert-source.ts';
 import { secretsMatch } from '../auth/secrets.ts';
 import { header, hmacHex } from '../auth/signing.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * PagerDuty v3 webhook subscriptions: one event per request (`event.event_type`, `event.data`),

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requires } from '../../auth/guard.ts';
+import { invalidPayload } from '../../errors.ts';
 import { scheduleDelivery, type Queues } from '../../queues.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { changeFacts } from '../facts-change.ts';
 import { factsShape } from '../impacts.ts';
-import { invalidPayload } from '../../ingest/validation.ts';
 import { IncidentNotFound, type IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
 

@@ -15,7 +15,7 @@ import { pageGuard } from '../../console/page-guard.ts';
 import { csrfField, formatTime, layout, type Page, type ViewContext } from '../../console/views/layout.ts';
 import { HeraldError } from '../../errors.ts';
 import { FEATURES } from '../../incidents/model.ts';
-import { invalidPayload } from '../../ingest/validation.ts';
+import { invalidPayload } from '../../errors.ts';
 import { scheduleSchema } from '../input.ts';
 import { maintenanceView, type MaintenanceView } from '../view.ts';
 import { DEFAULT_ANNOUNCE_AHEAD } from '../window.ts';
