@@ -1,11 +1,18 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HeraldError } from '../errors.ts';
+import { errorBody, HeraldError } from '../errors.ts';
 import { can, type Permission } from './access.ts';
 
 const CHALLENGE = 'Basic realm="herald", charset="UTF-8"';
 
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A refusal answered on the spot, coded as the one error handler would answer it: for hooks that
+ * run where that handler is not the one in force (Bull Board's routes have their own, which would
+ * make a thrown refusal a 500).
+ */
+export const refuse = (reply: FastifyReply, error: HeraldError) => reply.code(error.status).send(errorBody(error));
 
 /**
  * The check behind every route that needs someone: 401 without credentials (with a basic-auth
@@ -17,10 +24,10 @@ export function authorize(permission: Permission | ((request: FastifyRequest) =>
     const who = request.principal;
     if (!who) {
       if (options.challenge) reply.header('www-authenticate', CHALLENGE);
-      throw new HeraldError('HERALD_UNAUTHENTICATED', 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN');
+      return refuse(reply, new HeraldError('HERALD_UNAUTHENTICATED', 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN'));
     }
     const needed = typeof permission === 'function' ? permission(request) : permission;
-    if (!can(who.role, needed)) throw new HeraldError('HERALD_FORBIDDEN', `${who.name} is a ${who.role} and may not do this`, { details: [`needs permission: ${needed}`] });
+    if (!can(who.role, needed)) return refuse(reply, new HeraldError('HERALD_FORBIDDEN', `${who.name} is a ${who.role} and may not do this`, { details: [`needs permission: ${needed}`] }));
   };
 }
 

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../auth/access.ts';
 import { HeraldError } from '../errors.ts';
-import { authorize, SAFE_METHODS } from '../auth/guard.ts';
+import { authorize, refuse, SAFE_METHODS } from '../auth/guard.ts';
 import type { HeraldMetrics } from './metrics.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -17,12 +17,12 @@ const boardPermission = (request: FastifyRequest) => (SAFE_METHODS.has(request.m
  * A session has no CSRF token to give Bull Board's own pages, so a change from a browser must at
  * least come from herald's own origin (the session cookie is SameSite=Strict as well).
  */
-async function sameOriginForSessions(request: FastifyRequest) {
+async function sameOriginForSessions(request: FastifyRequest, reply: FastifyReply) {
   if (request.principal?.via !== 'session' || SAFE_METHODS.has(request.method)) return;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
   const sameOrigin = site === 'same-origin' || (origin !== undefined && new URL(origin).host === request.headers.host);
-  if (!sameOrigin) throw new HeraldError('HERALD_FORBIDDEN', 'queue changes from a browser must come from herald’s own pages');
+  if (!sameOrigin) return refuse(reply, new HeraldError('HERALD_FORBIDDEN', 'queue changes from a browser must come from herald’s own pages'));
 }
 
 /**
