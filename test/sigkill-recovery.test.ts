@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deliveryJobId } from '../src/queues.ts';
 import { spawnHerald, type HeraldProcess } from './helpers/herald-process.ts';
-import { event, REDIS_URL, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { event, processEnv, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 /**
  * docs/delivery.md: a worker killed mid-post is replaced within HERALD_JOB_LOCK_SECONDS. Measured
@@ -14,18 +14,7 @@ describe('SIGKILL of the worker holding a post in flight', () => {
   const workers: HeraldProcess[] = [];
   before(async () => {
     t = await startTestHerald({}, { role: 'api' });
-    const env = {
-      REDIS_URL,
-      HERALD_REDIS_PREFIX: t.config.redisPrefix,
-      X_APP_KEY: 'app-key',
-      X_APP_SECRET: 'app-secret',
-      X_ACCESS_TOKEN: 'access-token',
-      X_ACCESS_SECRET: 'access-secret',
-      X_API_BASE_URL: t.fakeX.url,
-      HERALD_GRACE_SECONDS: '0',
-      HERALD_JOB_LOCK_SECONDS: '30',
-      LOG_LEVEL: 'info',
-    };
+    const env = processEnv(t, { HERALD_JOB_LOCK_SECONDS: '30' });
     for (let i = 0; i < 2; i++) workers.push(spawnHerald('worker', env));
     await Promise.all(workers.map((w) => w.waitForLine((l) => l.msg === 'herald is running', 60_000)));
   });
