@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { statusPages, tweetLinks } from '../accounts/wiring.ts';
+import { accountIds, statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
 import { consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../console/sessions.ts';
@@ -80,7 +80,7 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   });
   await server.register(incidentRoutes, { store });
   await server.register(incidentFactsRoutes, { store, queues });
-  await server.register(threadRoutes, { store, posts: queues.posts });
+  await server.register(threadRoutes, { store, posts: queues.posts, accounts: accountIds(config) });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });

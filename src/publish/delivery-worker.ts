@@ -32,6 +32,8 @@ export interface DeliveryDeps {
   replicas?: ReplicaWait;
   /** Told when a post X refused for good becomes a draft (staff notices, the console). */
   news?: DraftNews;
+  /** Told of every post recorded, so a Redis that forgets right after is reported with it (ops/known-threads.ts). */
+  threads?: { note(incident: Incident): void };
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -248,6 +250,7 @@ export class Delivery {
 
   private async record(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<void> {
     const incident = await this.replicated.record(key, post, tweet, ctx.log);
+    if (incident) this.deps.threads?.note(incident);
     const stored = incident?.posts.find((p) => p.id === post.id)?.tweetId;
     // Only an attempt that outlived its lease can get here; say so loudly, it is a duplicate on X.
     if (stored !== tweet.id) ctx.log.error({ tweet: tweet.id, recorded: stored }, 'this post is on X twice: another attempt recorded a different tweet');

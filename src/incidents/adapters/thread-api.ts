@@ -6,27 +6,40 @@ import { attachThread, type Attached } from '../attach-thread.ts';
 import type { IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
 
-const TWEET_ID = /^\d{1,25}$/;
+/** A tweet or Mastodon status id (digits), or a Bluesky post's at:// uri. */
+const POST_ID = /^(\d{1,25}|at:\/\/[\w.:%-]+\/app\.bsky\.feed\.post\/[\w]+)$/;
+const CID = /^[a-z0-9]{20,100}$/;
 
 /**
- * `POST /api/incidents/:key/thread` with `{"tweetId": "..."}`: attaches an incident to the root
- * tweet already live on X, so its updates and resolution thread under it (docs/faults.md).
+ * `POST /api/incidents/:key/thread` with `{"tweetId": "...", "account": "ja"}`: attaches one
+ * account's thread of an incident to the root already live on that account (the default account
+ * when `account` is absent or `x`; a Bluesky root also needs its `cid`), so its updates and
+ * resolution thread under it (docs/faults.md).
  */
-export async function threadRoutes(app: FastifyInstance, deps: { store: IncidentStore; posts: Queue<DeliveryJob> }) {
+export async function threadRoutes(app: FastifyInstance, deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: readonly (string | undefined)[] }) {
   app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request, reply) => {
-    const tweetId = (request.body as { tweetId?: unknown } | null)?.tweetId;
-    if (typeof tweetId !== 'string' || !TWEET_ID.test(tweetId)) {
-      return reply.code(400).send({ error: 'tweetId must be the id of the live tweet, a string of digits', details: ['tweetId: the id of the live tweet, digits only'] });
+    const body = (request.body ?? {}) as { tweetId?: unknown; account?: unknown; cid?: unknown };
+    const { tweetId, cid } = body;
+    if (typeof tweetId !== 'string' || !POST_ID.test(tweetId)) {
+      return reply.code(400).send({ error: 'tweetId must be the id of the live root: digits (X, Mastodon) or an at:// uri (Bluesky)', details: ['tweetId: the id of the live root'], code: 'HERALD_INVALID_PAYLOAD' });
     }
+    const named = body.account === undefined || body.account === 'x' ? undefined : body.account;
+    if (named !== undefined && (typeof named !== 'string' || !deps.accounts.includes(named))) {
+      return reply.code(400).send({ error: 'account must be one of herald\'s accounts', details: [`account: one of ${deps.accounts.map((a) => a ?? 'x').join(', ')}`], code: 'HERALD_INVALID_PAYLOAD' });
+    }
+    if (cid !== undefined && (typeof cid !== 'string' || !CID.test(cid))) {
+      return reply.code(400).send({ error: 'cid must be the Bluesky content id of the root', details: ['cid: the root\'s content id'], code: 'HERALD_INVALID_PAYLOAD' });
+    }
+    const account = named as string | undefined;
     const { key } = request.params;
     const at = new Date().toISOString();
     const result = await deps.store.update(key, (current): { next: typeof current; result: Attached } => {
-      const attached = attachThread(current, { key, tweetId, actor: request.principal!.name, at });
+      const attached = attachThread(current, { key, account, tweetId, ...(cid !== undefined && { cid }), actor: request.principal!.name, at });
       return { next: attached.ok ? attached.incident : current, result: attached };
     });
-    if (!result.ok) return reply.code(result.status).send({ error: result.error, details: [] });
+    if (!result.ok) return reply.code(result.status).send({ error: result.error, details: [], code: 'HERALD_CONFLICT' });
     for (const post of result.scheduled) await scheduleDelivery(deps.posts, { key, postId: post.id }, post.dueAt);
-    request.log.warn({ incident: key, tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
+    request.log.warn({ incident: key, account: account ?? 'x', tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
     return incidentView(result.incident);
   });
 }
