@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import type { FollowUpJob, Queues } from '../queues.ts';
 

@@ -1,7 +1,7 @@
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { openNoticeQueue, type NoticeJob } from '../queues.ts';
 import { StaffNews } from './news.ts';
 

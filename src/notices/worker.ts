@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { NOTICES_QUEUE, noticeJobId, type NoticeJob } from '../queues.ts';
 import { describeFailure, type Channel } from './channels.ts';
 import { reminderDue, staffNotice, type StaffNotice } from './notice.ts';

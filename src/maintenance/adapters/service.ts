@@ -13,7 +13,7 @@ import { deliveryPriority } from '../../incidents/delivery-priority.ts';
 import type { Composer } from '../../incidents/delivery-rules.ts';
 import type { Incident } from '../../incidents/model.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import type { RedisClient } from '../../ops/redis-connect.ts';
+import type { RedisClient } from '../../redis/connect.ts';
 import { deliveryJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
 import { changeFrom, windowFrom, windowProblems, type changeSchema, type ScheduleInput } from '../input.ts';
 import { cancelWindow, changeWindow, finishWindow, MaintenanceRefusal, scheduleWindow, type Planned } from '../rules.ts';
