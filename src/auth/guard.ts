@@ -8,6 +8,13 @@ const CHALLENGE = 'Basic realm="herald", charset="UTF-8"';
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * A refusal answered on the spot, coded as the one error handler would answer it: for hooks that
+ * run where that handler is not the one in force (Bull Board's routes have their own, which would
+ * make a thrown refusal a 500).
+ */
+export const refuse = (reply: FastifyReply, error: HeraldError) => reply.code(error.status).send(errorBody(error));
+
+/**
  * A basic-auth password is what a browser keeps after its prompt and sends with every request to
  * herald, whichever site's page made it: a change asked with one could be another site's form.
  */
@@ -16,13 +23,6 @@ function browserCredentialsRefused(): HeraldError {
     details: ['basic auth is taken by GET /metrics and Bull Board reads only (docs/security.md)'],
   });
 }
-
-/**
- * A refusal answered on the spot, coded as the one error handler would answer it: for hooks that
- * run where that handler is not the one in force (Bull Board's routes have their own, which would
- * make a thrown refusal a 500).
- */
-export const refuse = (reply: FastifyReply, error: HeraldError) => reply.code(error.status).send(errorBody(error));
 
 /**
  * The check behind every route that needs someone: 401 without credentials, 403 without the
