@@ -7,14 +7,10 @@ import type { Config } from '../config.ts';
 import { loadCatalog } from '../compose/catalog.ts';
 import { runningPreview } from '../compose/running-preview.ts';
 import { parseImpacts } from '../incidents/adapters/incident-cli.ts';
-import { factsPatchSchema } from '../incidents/adapters/facts-api.ts';
-import { deliveryPriority } from '../incidents/delivery-priority.ts';
-import { changeFacts } from '../incidents/facts-change.ts';
+import { changeIncidentFacts, factsPatchSchema, type FactsChangeDeps } from '../incidents/adapters/facts-api.ts';
 import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
-import type { IncidentStore } from '../incidents/store.ts';
-import { invalidPayload } from '../ingest/validation.ts';
-import { scheduleDelivery, type Queues } from '../queues.ts';
+import { invalidPayload } from '../errors.ts';
 import { MAX_WEIGHTED_LENGTH } from '../compose/tweet-length.ts';
 import { html, type Html } from './html.ts';
 import type { Translator } from './i18n.ts';
@@ -34,14 +30,14 @@ const choice = (name: string, values: readonly string[], selected: string | unde
 /** How the preview names a tweet's place in the thread (compose/running-preview.ts), by catalog key. */
 const PREVIEW_STATUS: Record<string, string> = { posted: 'posted', planned: 'planned', 'next follow-up': 'next', 'if resolved now': 'ifResolved' };
 
-export function incidentFacts(config: Readonly<Config>, store: IncidentStore, queues: Pick<Queues, 'posts'>): IncidentFacts {
+export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): IncidentFacts {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return {
     preview(incident, nowMs, tr) {
       let tweets;
       try {
-        tweets = runningPreview(catalog, options, incident, nowMs, config.followUpMs);
+        tweets = runningPreview(catalog, options, incident, nowMs, config.followUps);
       } catch (err) {
         return html`<p class="note">${tr.t('preview.none', { reason: (err as Error).message })}</p>`;
       }
@@ -64,15 +60,7 @@ export function incidentFacts(config: Readonly<Config>, store: IncidentStore, qu
       };
       const parsed = factsPatchSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'the form');
-      const now = new Date().toISOString();
-      const result = await store.update(key, (current) => {
-        if (!current) return { next: null, result: null };
-        const changed = changeFacts(current, parsed.data, actor, now);
-        return { next: changed.changed ? changed.incident : null, result: changed };
-      });
-      for (const post of result?.scheduled ?? []) {
-        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result!.incident, post) });
-      }
+      await changeIncidentFacts(deps, key, parsed.data, actor);
     },
     form(incident, ctx) {
       const { t } = ctx.tr;

@@ -6,7 +6,7 @@ import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED } from '../../approval/hold.t
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
-import { can } from '../users.ts';
+import { can } from '../../auth/access.ts';
 import { ruleText } from '../stored-words.ts';
 import { csrfField, formatTime, noteText, relative, type ViewContext } from './layout.ts';
 

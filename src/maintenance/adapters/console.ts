@@ -9,10 +9,12 @@ import { html, type Html } from '../../console/html.ts';
 import { csrfToken } from '../../auth/plugin.ts';
 import type { ConsoleLocale } from '../../console/i18n.ts';
 import { speechFor } from '../../console/locale.ts';
-import { can, type ConsoleUser, type Permission } from '../../console/users.ts';
-import { csrfField, formatTime, layout, type ViewContext } from '../../console/views/layout.ts';
+import { can } from '../../auth/access.ts';
+import type { ConsoleUser } from '../../auth/users.ts';
+import { pageGuard, type SendPage } from '../../console/page-guard.ts';
+import { csrfField, formatTime, layout, type Page, type ViewContext } from '../../console/views/layout.ts';
 import { FEATURES } from '../../incidents/model.ts';
-import { invalidPayload } from '../../ingest/validation.ts';
+import { invalidPayload } from '../../errors.ts';
 import { scheduleSchema } from '../input.ts';
 import { maintenanceView, type MaintenanceView } from '../view.ts';
 import { DEFAULT_ANNOUNCE_AHEAD } from '../window.ts';
@@ -98,20 +100,11 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
     tweetUrl: deps.tweetUrl,
     dryRun: deps.dryRun,
   });
-  const send = async (request: FastifyRequest, reply: FastifyReply, title: string, body: Html | ((ctx: ViewContext) => Html), status = 200, flash?: { kind: 'ok' | 'error'; text: string }) => {
+  const send: SendPage = async (request, reply, page, status = 200) => {
     const drafts = request.principal && deps.waiting ? await deps.waiting() : undefined;
-    const page = layout(context(request, reply), { title: (ctx) => ctx.tr.t(title), section: 'maintenance', body, flash, drafts });
-    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(context(request, reply), { section: 'maintenance', ...page, drafts }));
   };
-  const guard = (permission: Permission) => async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.principal) return reply.redirect('/console/login', 303);
-    if (!can(request.principal.role, permission)) {
-      const { name, role } = request.principal;
-      const body = (ctx: ViewContext) =>
-        html`<h1>${ctx.tr.t('errors.notAllowed')}</h1><p>${ctx.tr.t('errors.notAllowedWhy', { name, role: ctx.tr.t(`names.role.${role}`), permission: ctx.tr.t(`names.permission.${permission}`) })}</p>`;
-      return send(request, reply, 'titles.notAllowed', body, 403);
-    }
-  };
+  const guard = pageGuard(send);
   const deciding = { preHandler: [guard('decide'), app.csrfProtection.bind(app)] };
   const actor = (request: FastifyRequest) => request.principal!.name;
 
@@ -121,7 +114,7 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
       const status = error instanceof MaintenanceError ? error.status : 400;
       const body = (ctx: ViewContext) =>
         html`<h1>${ctx.tr.t('errors.notDone')}</h1><p class="flash error" lang="en">${error.message}</p><ul lang="en">${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console/maintenance">${ctx.tr.t('maintenance.back')}</a></p>`;
-      return send(request, reply, 'titles.notDone', body, status);
+      return send(request, reply, { title: (ctx) => ctx.tr.t('titles.notDone'), body }, status);
     }
     throw error;
   });
@@ -133,7 +126,7 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
     const done = request.query.done && DONE.has(request.query.done) ? request.query.done : undefined;
     const body = (ctx: ViewContext) => html`<h1>${ctx.tr.t('maintenance.title')}</h1>${windowsTable(windows, ctx, decide)}${decide ? scheduleForm(ctx) : ''}`;
     const flash = done ? { kind: 'ok' as const, text: speechFor(request, deps.users, { locale: deps.locale, timezone: deps.timezone }).tr.t(`maintenance.done.${done}`) } : undefined;
-    return send(request, reply, 'titles.maintenance', body, 200, flash);
+    return send(request, reply, { title: (ctx) => ctx.tr.t('titles.maintenance'), body, flash });
   });
 
   app.post<{ Body: Form }>('/console/maintenance', deciding, async (request, reply) => {
