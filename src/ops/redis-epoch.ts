@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { XAccount } from '../publish/x-account.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { KnownThreads } from './known-threads.ts';
-import type { RedisClient } from './redis-connect.ts';
 
 /**
  * Noticing a Redis that forgot (restarted without persistence, a failover to an empty replica, a
@@ -21,8 +21,8 @@ export interface EpochWatchDeps {
   redis: RedisClient;
   prefix: string;
   store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
-  /** Every account on every network: a loss holds each of them, listing its own roots. */
-  accounts: readonly XAccount[];
+  /** Every account's hold on every network (publish/x-account.ts): a loss holds each, listing its own roots. */
+  accounts: readonly Pick<XAccount, 'hold' | 'id'>[];
   /** What this process knows of each account's threads; the delivery worker notes every post it records. */
   threads?: KnownThreads;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { Budget, FIFTEEN_MINUTES, ONE_DAY } from './budget.ts';
 import type { AccountQueue } from './account-hold.ts';
 import { TweetOwners } from './reconcile.ts';

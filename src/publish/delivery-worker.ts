@@ -10,7 +10,7 @@ import { budgetClass, type BudgetClass } from '../incidents/delivery-priority.ts
 import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { ReplicaWait } from '../ops/replicas.ts';
+import type { ReplicaWait } from '../redis/replicas.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import type { Take } from './budget.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
@@ -28,7 +28,7 @@ export interface DeliveryDeps {
   guards: DeliveryGuards;
   logger: Logger;
   concurrency?: number;
-  /** Confirms a claim is on a replica before X is called (ops/replicas.ts); absent: no waiting. */
+  /** Confirms a claim is on a replica before X is called (redis/replicas.ts); absent: no waiting. */
   replicas?: ReplicaWait;
   /** Told when a post X refused for good becomes a draft (staff notices, the console). */
   news?: DraftNews;

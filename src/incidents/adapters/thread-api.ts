@@ -1,10 +1,15 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { requires } from '../../auth/guard.ts';
 import { scheduleDelivery, type DeliveryJob } from '../../queues.ts';
 import { attachThread, type Attached } from '../attach-thread.ts';
 import type { IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
+import type { ApprovalHold } from './incident-worker.ts';
+
+/** The source the approval policy sees for what attaching a thread plans (the resolution it owed, replies that gave up). */
+export const THREAD_SOURCE = 'thread';
 
 /** A tweet or Mastodon status id (digits), or a Bluesky post's at:// uri. */
 const POST_ID = /^(\d{1,25}|at:\/\/[\w.:%-]+\/app\.bsky\.feed\.post\/[\w]+)$/;
@@ -16,7 +21,7 @@ const CID = /^[a-z0-9]{20,100}$/;
  * when `account` is absent or `x`; a Bluesky root also needs its `cid`), so its updates and
  * resolution thread under it (docs/faults.md).
  */
-export async function threadRoutes(app: FastifyInstance, deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: readonly (string | undefined)[] }) {
+export async function threadRoutes(app: FastifyInstance, deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: readonly (string | undefined)[]; hold?: ApprovalHold; news?: DraftNews }) {
   app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request, reply) => {
     const body = (request.body ?? {}) as { tweetId?: unknown; account?: unknown; cid?: unknown };
     const { tweetId, cid } = body;
@@ -35,10 +40,13 @@ export async function threadRoutes(app: FastifyInstance, deps: { store: Incident
     const at = new Date().toISOString();
     const result = await deps.store.update(key, (current): { next: typeof current; result: Attached } => {
       const attached = attachThread(current, { key, account, tweetId, ...(cid !== undefined && { cid }), actor: request.principal!.name, at });
-      return { next: attached.ok ? attached.incident : current, result: attached };
+      if (!attached.ok || !deps.hold || attached.scheduled.length === 0) return { next: attached.ok ? attached.incident : current, result: attached };
+      const held = deps.hold(current, { incident: attached.incident, changed: true, scheduled: attached.scheduled, cancelled: [] }, { source: THREAD_SOURCE, receivedAt: at });
+      return { next: held.incident, result: { ok: true, incident: held.incident, scheduled: held.scheduled } };
     });
     if (!result.ok) return reply.code(result.status).send({ error: result.error, details: [], code: 'HERALD_CONFLICT' });
     for (const post of result.scheduled) await scheduleDelivery(deps.posts, { key, postId: post.id }, post.dueAt);
+    await tellDrafted(deps.news, result.incident, result.scheduled);
     request.log.warn({ incident: key, account: account ?? 'x', tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
     return incidentView(result.incident);
   });
