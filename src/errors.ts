@@ -78,6 +78,17 @@ export class InvalidPayload extends HeraldError {
   }
 }
 
+/** What a schema library reports of a failed check (zod's `ZodError` has this shape). */
+export interface SchemaIssues {
+  readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+}
+
+/** Turns a schema failure into an error that names each bad field, for the 400 body. */
+export function invalidPayload(error: SchemaIssues, what = 'the payload'): InvalidPayload {
+  const details = error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`);
+  return new InvalidPayload(`${what} is not valid`, details);
+}
+
 /**
  * The master took the write but not enough replicas confirmed it within HERALD_REDIS_WAIT_MS: a
  * failover now could erase it, so it is not called accepted. The sender's retry is deduplicated.

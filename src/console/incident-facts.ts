@@ -10,7 +10,7 @@ import { parseImpacts } from '../incidents/adapters/incident-cli.ts';
 import { changeIncidentFacts, factsPatchSchema, type FactsChangeDeps } from '../incidents/adapters/facts-api.ts';
 import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
-import { invalidPayload } from '../ingest/validation.ts';
+import { invalidPayload } from '../errors.ts';
 import { html, type Html } from './html.ts';
 import { csrfField, type ViewContext } from './views/layout.ts';
 
@@ -31,7 +31,7 @@ export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): 
     preview(incident, nowMs) {
       let tweets;
       try {
-        tweets = runningPreview(catalog, options, incident, nowMs, config.followUpMs);
+        tweets = runningPreview(catalog, options, incident, nowMs, config.followUps);
       } catch (err) {
         return html`<p class="note">No preview: ${(err as Error).message}</p>`;
       }

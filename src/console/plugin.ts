@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountComposer } from '../accounts/wiring.ts';
-import type { RedisClient as Redis } from '../ops/redis-connect.ts';
+import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
 import type { DraftNews } from '../approval/news.ts';
@@ -22,7 +22,7 @@ import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
   config: Readonly<Config>;

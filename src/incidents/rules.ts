@@ -1,5 +1,5 @@
 import { applyFacts } from './impacts.ts';
-import type { AlertEvent, Incident, Post, PostKind, Severity } from './model.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type Incident, type Post, type PostKind, type Severity } from './model.ts';
 
 /**
  * How an incident reacts to events: pure functions over plain data. Time comes in through the
@@ -115,9 +115,12 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
     (p) => (p.kind === 'open' || p.kind === 'reopened') && !withinGrace(p, event.receivedAt) && p.status !== 'cancelled' && p.status !== 'draft',
   );
   const updatePending = incident.posts.some((p) => p.kind === 'update' && waiting(p));
-  // Followers get one "still on it" at a time, and none before the announcement itself; an open
-  // for an open incident says something only when it brings news (another impact, a new phase).
-  if (!announced || updatePending || (event.status === 'open' && !facts.news)) return recorded;
+  // Followers get one "still on it" at a time, and none before the announcement itself; an event
+  // for an open incident says something only when it brings news (another impact, a new phase,
+  // a worse severity): the follow-up schedule already tells followers it is still being worked on.
+  // A person who writes an update by hand has something to say, news or not.
+  const byPerson = event.source === BY_HAND_SOURCE;
+  if (!announced || updatePending || !(facts.news || escalated.changed || byPerson)) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }
 
