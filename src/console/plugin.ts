@@ -79,7 +79,15 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   const { maintenance, close } = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
   app.addHook('onClose', close);
   await app.register(maintenanceApi, { maintenance });
-  await app.register(maintenanceConsole, { maintenance, users: config.users, locale: config.locale, timezone: config.timezone, tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined) });
+  await app.register(maintenanceConsole, {
+    maintenance,
+    users: config.users,
+    locale: config.locale,
+    timezone: config.timezone,
+    tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    dryRun: options.publisherMode === 'dry-run',
+    waiting: async () => (await approvals.waiting()).length,
+  });
   await app.register(consolePages, {
     approvals,
     store: options.store,

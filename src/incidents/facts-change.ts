@@ -19,11 +19,8 @@ export function changeFacts(current: Incident, facts: IncidentFacts, actor: stri
     // The same rules as a monitoring event: news (impacts, scope, phase) plans a follow-up once the
     // incident was announced; data safety alone waits for the resolution.
     const { impacts: _impacts, ...rest } = given;
-    // The event goes to the incident as it was, so the rules see the news in it (an update that
-    // brings none posts nothing); the impacts given then replace the incident's, as a correction.
     const event: AlertEvent = { key: current.key, status: corrected.news ? 'update' : 'open', service: current.service, feature: corrected.incident.feature, severity: current.severity, at: nowIso, source: 'by-hand', receivedAt: nowIso, ...rest, impacts: corrected.incident.impacts };
-    const ruled = applyEvent(current, event, { graceMs: 0, reopenWindowMs: 0 });
-    applied = { ...ruled, incident: { ...ruled.incident, feature: corrected.incident.feature, impacts: corrected.incident.impacts } };
+    applied = applyEvent(corrected.incident, event, { graceMs: 0, reopenWindowMs: 0 });
   }
   const after = summary(applied.incident);
   const changedFields = Object.keys(after).filter((k) => after[k] !== before[k]);

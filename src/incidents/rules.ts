@@ -118,9 +118,11 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
   // Followers get one "still on it" at a time, and none before the announcement itself; an event
   // for an open incident says something only when it brings news (another impact, a new phase,
   // a worse severity): the follow-up schedule already tells followers it is still being worked on.
-  // A person who writes an update by hand has something to say, news or not.
-  const byPerson = event.source === BY_HAND_SOURCE;
-  if (!announced || updatePending || !(facts.news || escalated.changed || byPerson)) return recorded;
+  // A person's correction (changeFacts) comes as an update only when it is news, though its facts
+  // were applied already; a person who writes an update by hand has something to say, news or not.
+  const byPerson = (event.source === 'by-hand' && event.status === 'update') || event.source === BY_HAND_SOURCE;
+  const news = facts.news || escalated.changed || byPerson;
+  if (!announced || updatePending || !news) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }
 
