@@ -129,3 +129,30 @@ describe('CSRF tokens belong to one session', () => {
     assert.equal((await c.api('POST', '/api/announcements', { service: 'KakaoTalk', text: 'Stale token.' })).status, 403);
   });
 });
+
+describe('live streams per session', () => {
+  let t: TestHerald;
+  before(async () => {
+    t = await startTestHerald(await consoleEnv());
+  });
+  after(async () => t.close());
+
+  it('holds at most 5 /console/events streams open for one session, and frees a place when one closes', async () => {
+    const viewer = new ConsoleClient(t.url);
+    await viewer.signIn(PEOPLE.viewer.name, PEOPLE.viewer.password);
+    const cookie = [...viewer.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const streams: AbortController[] = [];
+    const open = async () => {
+      const abort = new AbortController();
+      const res = await fetch(`${t.url}/console/events`, { headers: { cookie }, signal: abort.signal });
+      if (res.status === 200) streams.push(abort);
+      else await res.text();
+      return res.status;
+    };
+    for (let i = 0; i < 5; i++) assert.equal(await open(), 200, `stream ${i + 1}`);
+    assert.equal(await open(), 429);
+    streams.shift()!.abort();
+    await t.waitFor(async () => (await open()) === 200, 'a freed place');
+    for (const s of streams) s.abort();
+  });
+});
