@@ -100,9 +100,15 @@ export type Piece =
   | `platform.${(typeof PLATFORMS)[number]}`
   | 'safety.delivered'
   | 'safety.kept'
-  | 'safety.possible';
+  | 'safety.possible'
+  | 'several.impact'
+  | 'several.problem';
 
-export type PieceVariable = 'platforms' | 'scope';
+/**
+ * `several.*` are several impacts collapsed when the tweet does not fit otherwise (fitting.ts):
+ * `{problems}` the first ones' problem words, `{more}` how many others, `{count}` how many in all.
+ */
+export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count';
 
 export const PIECE_VARIABLES: Readonly<Record<Piece, readonly PieceVariable[]>> = Object.fromEntries([
   ...FEATURES.flatMap((f) => [
@@ -115,6 +121,8 @@ export const PIECE_VARIABLES: Readonly<Record<Piece, readonly PieceVariable[]>> 
   ['safety.delivered', []],
   ['safety.kept', []],
   ['safety.possible', []],
+  ['several.impact', ['problems', 'more', 'count', 'scope']],
+  ['several.problem', ['problems', 'more', 'count']],
 ]) as Record<Piece, readonly PieceVariable[]>;
 
 export const PIECES = Object.keys(PIECE_VARIABLES) as Piece[];
