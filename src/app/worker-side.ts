@@ -5,8 +5,8 @@ import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
 import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
-import { workerConnection } from '../ops/redis-connect.ts';
-import { ReplicaWait } from '../ops/replicas.ts';
+import { workerConnection } from '../redis/connect.ts';
+import { ReplicaWait } from '../redis/replicas.ts';
 import { accountDeliveries } from '../publish/account-delivery.ts';
 import { openAccountGuards } from '../publish/account-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
@@ -62,7 +62,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
     if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   }
   if (followUpQueue) {
-    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
+    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, schedule: config.followUps, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
     workers.push(followUp.worker);
     timers.push(startSweeper(() => followUp.followUps.sweep(), sweepMs, logger));
   }
