@@ -32,7 +32,10 @@ function threadFor(name: string, locale: string): ThreadTweet[] {
 
 const pinned = (thread: ThreadTweet[]) => thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo }));
 
-for (const name of [...FOUR, 'five-hours']) {
+// Outages beyond the four: three impacts at once, critical and total (issue 24).
+const MORE = ['three-impacts-critical'];
+
+for (const name of [...FOUR, 'five-hours', ...MORE]) {
   for (const locale of LOCALES) {
     test(`the ${name} thread in ${locale} reads as the golden file`, () => {
       const file = path.join(GOLDEN, `${name}.${locale}.json`);
@@ -118,4 +121,17 @@ test('an iPhone-only problem says iPhone in every tweet that restates it', () =>
     assert.match(thread[0]!.text, /iPhone/, locale);
     assert.match(thread.at(-1)!.text, /iPhone/, locale);
   }
+});
+
+test('a critical outage of three impacts opens with the apology, the main advice and the next update in every locale', () => {
+  const must = { ko: [/죄송/, /앱을 지우거나 다시 설치하지 마세요/, /휴대폰/], en: [/sorry/i, /don't delete or reinstall/, /not your phone/], ja: [/申し訳/, /削除・再インストールしないでください/, /スマホ/] };
+  for (const locale of LOCALES) {
+    const [open] = threadFor('three-impacts-critical', locale);
+    for (const re of must[locale as keyof typeof must]) assert.match(open!.text, re, `${locale}: ${open!.text}`);
+    assert.ok(open!.weightedLength <= 280, locale);
+  }
+});
+
+test('the messages + PC login open keeps its apology in every locale', () => {
+  for (const locale of LOCALES) assert.match(threadFor('messages-and-pc-login', locale)[0]!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
 });
