@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
 import type { CliCommand } from '../cli-command.ts';
-import { FEATURES, type Impact, type Scope } from '../incidents/model.ts';
-import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, PIECES, PIECE_VARIABLES, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
+import type { Impact, Scope } from '../incidents/model.ts';
+import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, pieceVariables, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
 import { findHedge } from './hedges.ts';
 import { adviceText, impactText, problemText, safetyText } from './incident-words.ts';
 import { formatProblem, type CatalogProblem } from './errors.ts';
@@ -100,7 +100,7 @@ export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
     const found = lintCatalog(catalog);
     checked += found.checked;
     problems.push(...found.problems);
-    const fit = lintFitting(catalog, FEATURES);
+    const fit = lintFitting(catalog, catalog.features);
     combinations += fit.combinations;
     problems.push(...fit.problems);
   }
@@ -118,7 +118,7 @@ const longest = (texts: string[]): string => texts.reduce((a, b) => (weightedLen
  * then to the short variant (compose.ts).
  */
 function wordedSamples(catalog: Catalog, scope: Scope): Record<Worded, string> {
-  const impacts: Impact[] = FEATURES.map((feature) => ({ feature, platforms: ['ios', 'android'] }));
+  const impacts: Impact[] = catalog.features.map((feature) => ({ feature, platforms: ['ios', 'android'] }));
   const one = (i: Impact) => ({ impacts: [i], scope, dataSafety: 'possible' as const });
   return {
     impact: longest(impacts.map((i) => impactText(catalog, one(i)))),
@@ -138,8 +138,8 @@ function pieceCases(variables: readonly string[]): Array<Record<string, string>>
 /** Every text of every piece, rendered with each platform and scope case: nothing a tweet must not carry. */
 function lintPieces(catalog: Catalog): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
-  for (const key of PIECES) {
-    const cases = pieceCases(PIECE_VARIABLES[key]);
+  for (const key of catalog.pieces.keys()) {
+    const cases = pieceCases(pieceVariables(key));
     (catalog.pieces.get(key) ?? []).forEach((variant, index) => {
       for (const values of cases) {
         let text: string;
