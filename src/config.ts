@@ -3,7 +3,19 @@ import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
-import { DEFAULT_MESSAGES_DIR } from './compose/catalog.ts';
+import { DEFAULT_MESSAGES_DIR, definedFeatures } from './compose/catalog.ts';
+import { CatalogError } from './compose/errors.ts';
+import { FEATURES } from './incidents/model.ts';
+
+/** The catalog's features; a broken catalog stops herald at start with its own error, so the shipped ones stand in until then. */
+function featuresOf(dir: string): readonly string[] {
+  try {
+    return definedFeatures(dir);
+  } catch (e) {
+    if (e instanceof CatalogError) return FEATURES;
+    throw e;
+  }
+}
 import { HeraldError } from './errors.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
@@ -216,6 +228,8 @@ export interface Config {
   dataDir: string;
   outboxPath: string;
   messagesDir: string;
+  /** The features the message catalog defines (features are data): what webhooks and routes may name. */
+  features: readonly string[];
   logLevel: string;
   /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -314,7 +328,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   // Every file named in the environment is read and checked, and all their problems told at once.
   const policy = loadApprovalPolicy(e.HERALD_APPROVAL, e.HERALD_APPROVAL_RULES);
   const users = loadUsers(e.HERALD_USERS_FILE);
-  const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES) : undefined;
+  const features = featuresOf(e.HERALD_MESSAGES_DIR);
+  const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES, features) : undefined;
   const extra = e.HERALD_ACCOUNTS_FILE
     ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
     : { accounts: [], problems: [] };
@@ -366,6 +381,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     dataDir: e.HERALD_DATA_DIR,
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
+    features,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     followUps: { ...followUpScheduleOf(e, e.HERALD_TIMEZONE), accountZones: Object.fromEntries(extra.accounts.map((a) => [a.id, a.timezone])) },
