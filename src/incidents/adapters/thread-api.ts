@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { tellDrafted, type DraftNews } from '../../approval/news.ts';
+import { HeraldError, InvalidPayload } from '../../errors.ts';
 import { requires } from '../../auth/guard.ts';
 import { scheduleDelivery, type DeliveryJob } from '../../queues.ts';
 import { attachThread, type Attached } from '../attach-thread.ts';
@@ -21,19 +22,22 @@ const CID = /^[a-z0-9]{20,100}$/;
  * when `account` is absent or `x`; a Bluesky root also needs its `cid`), so its updates and
  * resolution thread under it (docs/faults.md).
  */
-export async function threadRoutes(app: FastifyInstance, deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: readonly (string | undefined)[]; hold?: ApprovalHold; news?: DraftNews }) {
-  app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request, reply) => {
+export async function threadRoutes(
+  app: FastifyInstance,
+  deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: readonly (string | undefined)[]; hold?: ApprovalHold; news?: DraftNews },
+) {
+  app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request) => {
     const body = (request.body ?? {}) as { tweetId?: unknown; account?: unknown; cid?: unknown };
     const { tweetId, cid } = body;
     if (typeof tweetId !== 'string' || !POST_ID.test(tweetId)) {
-      return reply.code(400).send({ error: 'tweetId must be the id of the live root: digits (X, Mastodon) or an at:// uri (Bluesky)', details: ['tweetId: the id of the live root'], code: 'HERALD_INVALID_PAYLOAD' });
+      throw new InvalidPayload('tweetId must be the id of the live root: digits (X, Mastodon) or an at:// uri (Bluesky)', ['tweetId: the id of the live root']);
     }
     const named = body.account === undefined || body.account === 'x' ? undefined : body.account;
     if (named !== undefined && (typeof named !== 'string' || !deps.accounts.includes(named))) {
-      return reply.code(400).send({ error: 'account must be one of herald\'s accounts', details: [`account: one of ${deps.accounts.map((a) => a ?? 'x').join(', ')}`], code: 'HERALD_INVALID_PAYLOAD' });
+      throw new InvalidPayload('account must be one of herald\'s accounts', [`account: one of ${deps.accounts.map((a) => a ?? 'x').join(', ')}`]);
     }
     if (cid !== undefined && (typeof cid !== 'string' || !CID.test(cid))) {
-      return reply.code(400).send({ error: 'cid must be the Bluesky content id of the root', details: ['cid: the root\'s content id'], code: 'HERALD_INVALID_PAYLOAD' });
+      throw new InvalidPayload('cid must be the Bluesky content id of the root', ['cid: the root\'s content id']);
     }
     const account = named as string | undefined;
     const { key } = request.params;
@@ -44,7 +48,7 @@ export async function threadRoutes(app: FastifyInstance, deps: { store: Incident
       const held = deps.hold(current, { incident: attached.incident, changed: true, scheduled: attached.scheduled, cancelled: [] }, { source: THREAD_SOURCE, receivedAt: at });
       return { next: held.incident, result: { ok: true, incident: held.incident, scheduled: held.scheduled } };
     });
-    if (!result.ok) return reply.code(result.status).send({ error: result.error, details: [], code: 'HERALD_CONFLICT' });
+    if (!result.ok) throw new HeraldError('HERALD_CONFLICT', result.error, { status: result.status });
     for (const post of result.scheduled) await scheduleDelivery(deps.posts, { key, postId: post.id }, post.dueAt);
     await tellDrafted(deps.news, result.incident, result.scheduled);
     request.log.warn({ incident: key, account: account ?? 'x', tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
