@@ -30,6 +30,14 @@ module.exports = {
       to: { path: '^src/publish/', reachable: true },
     },
     {
+      name: 'publish-not-accounts',
+      severity: 'error',
+      comment:
+        'The posting side (src/publish/) knows an account by its id, network and limits, which it is handed; the account model and its wiring (src/accounts/) sit above it, and app/accounts.ts builds each account\'s publisher and guards from them.',
+      from: { path: '^src/publish/' },
+      to: { path: '^src/accounts/' },
+    },
+    {
       name: 'no-circular',
       severity: 'warn',
       comment: 'A cycle makes start order and reading order unclear; break it by moving the shared part down.',

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
+import { defaultAccount, runsDry } from './accounts/account.ts';
 import { startHerald, type Role } from './app.ts';
 import { ConfigError, loadConfig, withDryRunTokens } from './config.ts';
 import { createLogger } from './ops/logger.ts';
@@ -34,7 +35,7 @@ try {
 }
 
 const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role } }, config.logFormat);
-logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
+logger.info({ mode: runsDry(defaultAccount(config.accounts)) ? 'dry-run' : 'x' }, config.modeReason);
 if (generatedToken) {
   logger.warn(
     `WEBHOOK_TOKEN is not set, so this dry-run uses a token made up for this run: ${generatedToken}. ` +

@@ -63,7 +63,7 @@ describe('how long a 429 pauses posting', () => {
   before(() => {
     redis = new Redis(REDIS_URL);
     queues = openQueues(redis, prefix);
-    account = new XAccount(redis, prefix, new AccountHold(redis, prefix, undefined, queues.posts), { probeMs: 60_000 });
+    account = new XAccount(redis, prefix, new AccountHold(redis, prefix, 'x', queues.posts), { id: 'x', probeMs: 60_000 });
   });
   after(async () => {
     const keys = await redis.keys(`${prefix}:*`);

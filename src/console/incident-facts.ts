@@ -14,7 +14,7 @@ import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { invalidPayload } from '../ingest/validation.ts';
-import { scheduleDelivery, type Queues } from '../queues.ts';
+import { deliveryJobFor, scheduleDelivery, type Queues } from '../queues.ts';
 import { html, type Html } from './html.ts';
 import { csrfField, type ViewContext } from './views/layout.ts';
 
@@ -58,7 +58,7 @@ export function incidentFacts(config: Readonly<Config>, store: IncidentStore, qu
         return { next: changed.changed ? changed.incident : null, result: changed };
       });
       for (const post of result?.scheduled ?? []) {
-        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result!.incident, post) });
+        await scheduleDelivery(queues.posts, deliveryJobFor(key, post), post.dueAt, { priority: deliveryPriority(result!.incident, post) });
       }
     },
     form(incident, ctx) {

@@ -1,4 +1,4 @@
-import { accountsIn, mergeProjection, postIdFor, projection } from './accounts.ts';
+import { accountOf, accountsIn, DEFAULT_ACCOUNT, mergeProjection, onAccount, projection } from './accounts.ts';
 import type { Incident, Post } from './model.ts';
 import { newPost, threadRoot } from './rules.ts';
 
@@ -51,7 +51,7 @@ function dueInThread(incident: Incident, cadenceMs: number): FollowUpTimer | und
 
 /** The follow-up of the default account's thread, if one is due (see `followUpsDue` for all). */
 export function followUpDue(incident: Incident | null, cadenceMs: number): FollowUpTimer | undefined {
-  return incident ? dueInThread(projection(incident, undefined), cadenceMs) : undefined;
+  return incident ? dueInThread(projection(incident, DEFAULT_ACCOUNT), cadenceMs) : undefined;
 }
 
 /** The follow-ups the incident waits for now, one per account thread: what to arm after a post went out. */
@@ -66,7 +66,7 @@ export function planFollowUp(
   timer: { afterPostId: string; nowMs: number; cadenceMs: number },
 ): { incident: Incident | null; decision: FollowUpDecision } {
   const after = incident?.posts.find((p) => p.id === timer.afterPostId);
-  const account = after?.account;
+  const account = after ? accountOf(after) : DEFAULT_ACCOUNT;
   const thread = incident && projection(incident, account);
   const reason = blocked(thread, timer.cadenceMs);
   if (reason) return { incident, decision: { action: 'skip', reason } };
@@ -76,6 +76,6 @@ export function planFollowUp(
   if (timer.nowMs < dueMs) return { incident, decision: { action: 'wait', untilMs: dueMs } };
   const now = new Date(timer.nowMs).toISOString();
   const planned = newPost(thread!, 'update', now);
-  const post: Post = { ...planned, id: postIdFor(account, planned.id), ...(account !== undefined && { account }), nextUpdateAt: new Date(timer.nowMs + timer.cadenceMs).toISOString() };
+  const post: Post = { ...onAccount(planned, account), nextUpdateAt: new Date(timer.nowMs + timer.cadenceMs).toISOString() };
   return { incident: mergeProjection(incident!, { ...thread!, posts: [...thread!.posts, post] }, account), decision: { action: 'schedule', post } };
 }

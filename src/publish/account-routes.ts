@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { publisherOfAccount } from '../accounts/wiring.ts';
 import { requires } from '../auth/guard.ts';
+import type { AccountId } from '../incidents/accounts.ts';
 import type { AccountGuards } from './account-guards.ts';
-import type { Publisher } from './publisher.ts';
+
+/** One account as its routes see it: its id, its guards, and how it posts (`x`, `dry-run`, ...). */
+export interface GuardedAccountEntry {
+  id: AccountId;
+  guards: AccountGuards;
+  mode: string;
+}
 
 export interface AccountRoutesDeps {
-  /** Every account's guards; the default account (undefined) first. */
-  guards: ReadonlyMap<string | undefined, AccountGuards>;
-  publisher: Publisher;
+  /** Every account, the default (`x`) first. */
+  accounts: readonly GuardedAccountEntry[];
 }
 
 /**
@@ -16,12 +21,11 @@ export interface AccountRoutesDeps {
  * and `POST /api/accounts/:id/resume` (the default account's id is `x`).
  */
 export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDeps) {
-  const entries = () => [...deps.guards].map(([account, g]) => ({ account, guards: g, mode: publisherOfAccount(deps.publisher, account)?.mode ?? 'unknown' }));
-  const find = (id: string) => entries().find((e) => (e.account ?? 'x') === id);
+  const find = (id: string) => deps.accounts.find((e) => e.id === id);
 
   app.get('/healthz/accounts', async (_request, reply) => {
     const accounts = await Promise.all(
-      entries().map(async ({ guards, mode }) => {
+      deps.accounts.map(async ({ guards, mode }) => {
         const view = await guards.account.view();
         return { account: view.account, network: guards.network, mode, status: view.status, reason: view.reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil };
       }),
@@ -33,7 +37,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
   await app.register(async (api) => {
     api.get('/api/accounts', requires('view'), async () =>
       Promise.all(
-        entries().map(async ({ guards, mode }) => {
+        deps.accounts.map(async ({ guards, mode }) => {
           const [view, posts, reads] = await Promise.all([guards.account.view(), guards.budget.view(), guards.reads.view()]);
           return { ...view, network: guards.network, mode, posts, reads };
         }),
@@ -42,7 +46,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
 
     api.post<{ Params: { id: string } }>('/api/accounts/:id/resume', requires('admin'), async (request, reply) => {
       const entry = find(request.params.id);
-      if (!entry) return reply.code(404).send({ error: `no account ${request.params.id}`, details: [`known: ${entries().map((e) => e.account ?? 'x').join(', ')}`] });
+      if (!entry) return reply.code(404).send({ error: `no account ${request.params.id}`, details: [`known: ${deps.accounts.map((e) => e.id).join(', ')}`] });
       const before = await entry.guards.account.view();
       if (before.status === 'blocked') {
         await entry.guards.account.unblock(`a person, through POST /api/accounts/${request.params.id}/resume`);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AccountId } from '../incidents/accounts.ts';
 import type { RedisClient } from '../ops/redis-connect.ts';
 import { PublishError, type Publisher } from './publisher.ts';
 import type { AccountQueue } from './account-hold.ts';
@@ -63,15 +64,15 @@ export class XAccount {
     prefix: string,
     /** The account's own hold (account-hold.ts): pausing it holds only this account's posts. */
     private readonly posts: AccountQueue,
-    private readonly options: { id?: string; probeMs: number; unavailableProbeMs?: number },
+    private readonly options: { id: AccountId; probeMs: number; unavailableProbeMs?: number },
   ) {
-    const id = options.id ?? 'x';
+    const id = options.id;
     this.key = `${prefix}:account:${id}`;
     this.probeLockKey = `${prefix}:account:${id}:probe`;
   }
 
-  get id(): string {
-    return this.options.id ?? 'x';
+  get id(): AccountId {
+    return this.options.id;
   }
 
   async view(nowMs = Date.now()): Promise<AccountView> {

@@ -1,3 +1,4 @@
+import { DEFAULT_ACCOUNT, type AccountId } from '../incidents/accounts.ts';
 import etag from '@fastify/etag';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Incident } from '../incidents/model.ts';
@@ -11,7 +12,7 @@ import { maintenanceCalendar } from '../maintenance/public.ts';
 
 /** One public page: the default account's at `/status`, another's at `/status/<id>`. */
 export interface StatusPageConfig {
-  account?: string;
+  account: AccountId;
   locale: 'ko' | 'en' | 'ja';
   timezone: string;
   dryRun: boolean;
@@ -38,14 +39,14 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
   const now = deps.now ?? Date.now;
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
-  async function view(account: string | undefined) {
+  async function view(account: AccountId) {
     const keys = await deps.store.recentKeys(LOOK_BACK);
     const incidents = (await Promise.all(keys.map((k) => deps.store.get(k)))).filter((i): i is Incident => i !== null);
     return statusView(incidents, now(), deps.link, account);
   }
 
   for (const page of deps.pages) {
-    const path = page.account === undefined ? '/status' : `/status/${page.account}`;
+    const path = page.account === DEFAULT_ACCOUNT ? '/status' : `/status/${page.account}`;
     const labels = STATUS_LABELS[page.locale];
     app.get(path, async (_request, reply) => {
       const html = renderStatusPage(await view(page.account), { locale: page.locale, timezone: page.timezone, labels, dryRun: page.dryRun, feedPath: `${path}/feed.xml`, calendarPath: `${path}/maintenance.ics` });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requires } from '../../auth/guard.ts';
-import { scheduleDelivery, type Queues } from '../../queues.ts';
+import { deliveryJobFor, scheduleDelivery, type Queues } from '../../queues.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { changeFacts } from '../facts-change.ts';
 import { factsShape } from '../impacts.ts';
@@ -39,7 +39,7 @@ export async function incidentFactsRoutes(app: FastifyInstance, deps: FactsApiDe
     });
     if (!result) return reply.code(404).send({ error: `no outage with key ${request.params.key}`, details: [] });
     for (const post of result.scheduled) {
-      await scheduleDelivery(deps.queues.posts, { key: result.incident.key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result.incident, post) });
+      await scheduleDelivery(deps.queues.posts, deliveryJobFor(result.incident.key, post), post.dueAt, { priority: deliveryPriority(result.incident, post) });
     }
     return { ...incidentView(result.incident), changed: result.changedFields, scheduled: result.scheduled.map((p) => p.id) };
   });

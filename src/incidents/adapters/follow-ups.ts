@@ -7,7 +7,7 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HeraldMetrics } from '../../ops/metrics.ts';
-import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../../queues.ts';
+import { deliveryJobFor, digest, scheduleDelivery, type DeliveryJob, type Queues } from '../../queues.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
@@ -83,7 +83,7 @@ export class FollowUps {
         await job.moveToDelayed(decision.untilMs, token);
         throw new DelayedError('the follow-up is not due yet');
       case 'schedule':
-        await scheduleDelivery(this.deps.queues.posts, { key, postId: decision.post.id }, decision.post.dueAt);
+        await scheduleDelivery(this.deps.queues.posts, deliveryJobFor(key, decision.post), decision.post.dueAt);
         if (decision.post.status === 'draft' && this.deps.news) {
           const incident = await this.deps.store.get(key);
           if (incident) await this.deps.news.drafted(incident, decision.post);

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../../auth/guard.ts';
-import { scheduleDelivery, type DeliveryJob } from '../../queues.ts';
+import { deliveryJobFor, scheduleDelivery, type DeliveryJob } from '../../queues.ts';
 import { attachThread, type Attached } from '../attach-thread.ts';
 import type { IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
@@ -25,7 +25,7 @@ export async function threadRoutes(app: FastifyInstance, deps: { store: Incident
       return { next: attached.ok ? attached.incident : current, result: attached };
     });
     if (!result.ok) return reply.code(result.status).send({ error: result.error, details: [] });
-    for (const post of result.scheduled) await scheduleDelivery(deps.posts, { key, postId: post.id }, post.dueAt);
+    for (const post of result.scheduled) await scheduleDelivery(deps.posts, deliveryJobFor(key, post), post.dueAt);
     request.log.warn({ incident: key, tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
     return incidentView(result.incident);
   });
