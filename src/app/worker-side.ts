@@ -13,7 +13,7 @@ import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startOverrunWorker } from '../maintenance/adapters/overrun.ts';
 import { quietHold } from '../maintenance/adapters/quiet-hold.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
-import { startAccountProbe } from '../publish/x-account.ts';
+import { startAccountProbe } from '../publish/account-state.ts';
 import { staffChannels } from '../notices/channels.ts';
 import { startNoticeWorker } from '../notices/worker.ts';
 import { openStaffNews } from '../notices/wiring.ts';

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IncidentStore } from '../incidents/store.ts';
 import { threadRoot } from '../incidents/rules.ts';
-import type { LostIncident, XAccount } from '../publish/x-account.ts';
+import type { LostIncident, AccountState } from '../publish/account-state.ts';
 import type { RedisClient } from './redis-connect.ts';
 
 /**
  * Noticing a Redis that forgot (restarted without persistence, a failover to an empty replica, a
  * FLUSHALL by mistake). herald writes an epoch marker once and every process checks it at start,
  * on every reconnect and every `intervalMs`: a marker gone or changed means herald's records are
- * gone, so posting is held for a person (XAccount.hold) rather than risking a second root tweet or
+ * gone, so posting is held for a person (AccountState.hold) rather than risking a second root tweet or
  * a resolution with no thread. docs/faults.md says what an operator does then.
  */
 
@@ -20,7 +20,7 @@ export interface EpochWatchDeps {
   redis: RedisClient;
   prefix: string;
   store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
-  account: XAccount;
+  account: AccountState;
   logger: Logger;
   intervalMs: number;
 }

@@ -4,9 +4,9 @@ import type { RedisClient } from '../ops/redis-connect.ts';
 import type { DeliveryJob } from '../queues.ts';
 
 /**
- * What an account's state (x-account.ts) does to the posts queue, narrowed to that account: a 429
+ * What an account's state (account-state.ts) does to the posts queue, narrowed to that account: a 429
  * or a block holds only this account's posts, never the shared queue, so one network's trouble
- * does not hold back the others. The account's state hash (written by XAccount before it calls
+ * does not hold back the others. The account's state hash (written by AccountState before it calls
  * these) is the only truth: the delivery worker reads it through `heldUntil` before each job of
  * the account and parks the job (account-delivery.ts); `resume` wakes the parked jobs once the
  * block is lifted.
@@ -26,13 +26,13 @@ export function accountOfJob(job: DeliveryJob): AccountId {
 
 /** A blocked account's jobs look again this often at most, should a wake-up be missed (a crash). */
 const BLOCKED_RECHECK_MS = 5_000;
-/** XAccount's stops, fields of the same state hash: any one holds the account's posts. */
+/** AccountState's stops, fields of the same state hash: any one holds the account's posts. */
 const STOPS = ['blocked', 'unavailable', 'held'] as const;
 const WAKE_POLL_MS = 50;
 const WAKE_WAIT_MS = 5_000;
 
 export class AccountHold implements AccountQueue {
-  /** XAccount's state hash of the same account. */
+  /** AccountState's state hash of the same account. */
   private readonly stateKey: string;
 
   constructor(
@@ -48,7 +48,7 @@ export class AccountHold implements AccountQueue {
   /** The block is recorded in the state hash already; nothing else to hold. */
   async pause(): Promise<void> {}
 
-  /** Held while any stop of XAccount's holds: blocked, the network unavailable, or Redis data lost. */
+  /** Held while any stop of AccountState's holds: blocked, the network unavailable, or Redis data lost. */
   async isPaused(): Promise<boolean> {
     return (await this.redis.hmget(this.stateKey, ...STOPS)).some(Boolean);
   }

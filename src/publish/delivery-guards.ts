@@ -3,7 +3,7 @@ import type { RedisClient } from '../ops/redis-connect.ts';
 import { Budget, FIFTEEN_MINUTES, type BudgetWindow } from './budget.ts';
 import type { AccountQueue } from './account-hold.ts';
 import { TweetOwners } from './reconcile.ts';
-import { XAccount } from './x-account.ts';
+import { AccountState } from './account-state.ts';
 
 /** How delivery paces itself and recovers; from configuration (see .env.example). */
 export interface DeliverySettings {
@@ -46,7 +46,7 @@ export interface GuardedAccount {
 export interface DeliveryGuards {
   budget: Budget;
   reads: Budget;
-  account: XAccount;
+  account: AccountState;
   owners: TweetOwners;
   /** How long a claim keeps other workers off: the longest call to X plus a margin. */
   leaseMs: number;
@@ -63,7 +63,7 @@ export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: Ac
   return {
     budget: new Budget(redis, `${base}:posts`, account.limits.posts, account.limits.reserve),
     reads: new Budget(redis, `${base}:reads`, [{ label: '15min', ms: FIFTEEN_MINUTES, limit: settings.readsPer15Min }]),
-    account: new XAccount(redis, prefix, posts, { id: account.id, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),
+    account: new AccountState(redis, prefix, posts, { id: account.id, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),
     owners: new TweetOwners(redis, prefix),
     leaseMs: xTimeoutMs + LEASE_MARGIN_MS,
     settleMs: settings.settleMs,

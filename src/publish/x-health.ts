@@ -1,6 +1,6 @@
 import type { BudgetView } from './budget.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
-import type { AccountView } from './x-account.ts';
+import type { AccountView } from './account-state.ts';
 
 /**
  * What `/healthz/x` answers: whether posts reach X now, and if not, why and until when. Every way

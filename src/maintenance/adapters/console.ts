@@ -69,7 +69,7 @@ export interface MaintenanceConsoleDeps {
   users: readonly ConsoleUser[];
   locale: ConsoleLocale;
   timezone: string;
-  tweetUrl(id: string): string | undefined;
+  tweetUrl: ViewContext['tweetUrl'];
 }
 
 export async function maintenanceConsole(app: FastifyInstance, deps: MaintenanceConsoleDeps) {
