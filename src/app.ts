@@ -6,14 +6,14 @@ import { buildApiSide } from './app/api-side.ts';
 import { defaultBundle, openAccounts } from './app/accounts.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
-import { openFollowUpQueue } from './incidents/adapters/follow-ups.ts';
+import { followUpsOn } from './incidents/follow-up-schedule.ts';
 import { RedisIncidentStore } from './incidents/adapters/redis-store.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/observability.ts';
-import { checkRedisSetup } from './ops/redis-checks.ts';
-import { connectRedis, redisReady, type RedisClient } from './ops/redis-connect.ts';
+import { checkRedisSetup } from './redis/checks.ts';
+import { connectRedis, redisReady, type RedisClient } from './redis/connect.ts';
 import type { Publisher } from './publish/publisher.ts';
-import { openQueues, type Queues } from './queues.ts';
+import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
 import { guardsForAccount } from './publish/account-guards.ts';
 
@@ -61,7 +61,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   // send the commands issued in one tick (concurrent webhooks; the incident reads and writes of
   // the 64 events the worker runs at once) in one write, not a system call each (docs/benchmarks.md).
   const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
-  // On a Cluster the workers share this client (ops/redis-connect.ts), and BullMQ's workers keep
+  // On a Cluster the workers share this client (redis/connect.ts), and BullMQ's workers keep
   // connections without auto-pipelining, as they expect.
   const patient = connect(config, { maxRetriesPerRequest: null, enableAutoPipelining: config.redis.clusterNodes === undefined }, logger);
   await Promise.all([redisReady(fast), redisReady(patient)]);
@@ -78,7 +78,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     metrics,
     accounts,
     mode: main.publisher.mode,
-    followUpQueue: config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
+    followUpQueue: followUpsOn(config.followUps) ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: main.account.credentials.x?.timeoutMs ?? 10_000,
   };
   metrics.dryRun.set(parts.mode === 'dry-run' ? 1 : 0);

@@ -4,7 +4,7 @@ import { defaultAccount, runsDry } from './accounts/account.ts';
 import { startHerald, type Role } from './app.ts';
 import { ConfigError, loadConfig, withDryRunTokens } from './config.ts';
 import { createLogger } from './ops/logger.ts';
-import { ensureRedis, RedisUnavailableError } from './ops/redis-bootstrap.ts';
+import { ensureRedis, RedisUnavailableError } from './redis/bootstrap.ts';
 
 // The one place that hands the process environment to the config loader (config.ts), which alone
 // interprets it.

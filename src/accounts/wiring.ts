@@ -4,6 +4,7 @@
  * posts and their status pages. The parts that talk to a network (publisher, budget, state, hold)
  * are built per account in app/accounts.ts.
  */
+import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Config } from '../config.ts';
 import { incidentComposer } from '../compose/for-incident.ts';
 import { ComposeError } from '../compose/errors.ts';
@@ -18,7 +19,7 @@ import { runsDry, type Account } from './account.ts';
 /** Every account's id, the default first. */
 export const accountIds = (config: Pick<Config, 'accounts'>): AccountIds => config.accounts.map((a) => a.id);
 
-type ComposeSettings = Pick<Config, 'messagesDir' | 'accounts'> & { followUpMs?: number };
+type ComposeSettings = Pick<Config, 'messagesDir' | 'accounts'> & { followUps?: FollowUpSchedule };
 
 /**
  * How the account's network measures a post: X's weighting when undefined. A Mastodon account's is
@@ -32,7 +33,7 @@ function limitOf(account: Account, instance?: () => TextLimit): (() => TextLimit
 
 /** Composes the posts of one account, in its language and zone, for its network's length. */
 export function composerFor(account: Account, config: Omit<ComposeSettings, 'accounts'>, instance?: () => TextLimit): Composer {
-  return incidentComposer({ messagesDir: config.messagesDir, locale: account.locale, timezone: account.timezone, statusUrl: account.statusUrl, followUpMs: config.followUpMs }, limitOf(account, instance));
+  return incidentComposer({ messagesDir: config.messagesDir, locale: account.locale, timezone: account.timezone, statusUrl: account.statusUrl, followUps: config.followUps }, limitOf(account, instance));
 }
 
 /** Composes each post with its own account's composer (drafts, previews, maintenance notices). */

@@ -41,7 +41,7 @@ function publisherOf(account: Account, logger: Logger): Publisher {
 }
 
 /** Each account's publisher (counted in `herald_posts_total`) and composer, in `config.accounts`' order. */
-export function openAccounts(config: Pick<Config, 'accounts' | 'messagesDir' | 'followUpMs'>, logger: Logger, metrics: HeraldMetrics): AccountParts[] {
+export function openAccounts(config: Pick<Config, 'accounts' | 'messagesDir' | 'followUps'>, logger: Logger, metrics: HeraldMetrics): AccountParts[] {
   return config.accounts.map((account) => {
     const publisher = publisherOf(account, logger);
     // A Mastodon account composes for its instance's limit once the publisher has read it.

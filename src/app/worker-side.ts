@@ -6,8 +6,8 @@ import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
 import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
-import { workerConnection } from '../ops/redis-connect.ts';
-import { ReplicaWait } from '../ops/replicas.ts';
+import { workerConnection } from '../redis/connect.ts';
+import { ReplicaWait } from '../redis/replicas.ts';
 import { accountDeliveries } from '../publish/account-delivery.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startOverrunWorker } from '../maintenance/adapters/overrun.ts';
@@ -48,7 +48,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const main = defaultBundle(accounts);
   void readInstanceLimits(accounts, logger);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
-  const deliveryDeps = { connection, prefix, store, queues, logger, replicas };
+  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: main.guards, publisher: main.publisher, compose: main.compose }, accountDeliveries(deliveryDeps, accounts));
   observeDeliveries(delivery, store, metrics, logger);
   metrics.setRateBudgetSource(() => rateBudgets(main.guards));
@@ -61,7 +61,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
     timers.push(startAccountProbe(guards.account, publisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   }
   if (followUpQueue) {
-    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
+    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, schedule: config.followUps, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
     workers.push(followUp.worker);
     timers.push(startSweeper(() => followUp.followUps.sweep(), sweepMs, logger));
   }

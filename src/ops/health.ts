@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RedisClient } from './redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 const PING_TIMEOUT_MS = 1000;
 

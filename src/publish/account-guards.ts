@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { AccountId } from '../incidents/accounts.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { DeliveryJob } from '../queues.ts';
 import { AccountHold } from './account-hold.ts';
 import { openDeliveryGuards, type DeliveryGuards, type DeliverySettings, type GuardedAccount } from './delivery-guards.ts';

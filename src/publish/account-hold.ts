@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { DEFAULT_ACCOUNT, type AccountId } from '../incidents/accounts.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { DeliveryJob } from '../queues.ts';
 
 /**

@@ -1,8 +1,9 @@
 import type { AccountId } from '../incidents/accounts.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { Budget, FIFTEEN_MINUTES, type BudgetWindow } from './budget.ts';
 import type { AccountQueue } from './account-hold.ts';
 import { TweetOwners } from './reconcile.ts';
+import { RefusedPosts } from './refused-posts.ts';
 import { AccountState } from './account-state.ts';
 
 /** How delivery paces itself and recovers; from configuration (see .env.example). */
@@ -48,6 +49,8 @@ export interface DeliveryGuards {
   reads: Budget;
   account: AccountState;
   owners: TweetOwners;
+  /** Posts the network refused for good, waiting for a person as drafts. */
+  refused: RefusedPosts;
   /** How long a claim keeps other workers off: the longest call to X plus a margin. */
   leaseMs: number;
   settleMs: number;
@@ -65,6 +68,7 @@ export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: Ac
     reads: new Budget(redis, `${base}:reads`, [{ label: '15min', ms: FIFTEEN_MINUTES, limit: settings.readsPer15Min }]),
     account: new AccountState(redis, prefix, posts, { id: account.id, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),
     owners: new TweetOwners(redis, prefix),
+    refused: new RefusedPosts(redis, prefix, account.id),
     leaseMs: xTimeoutMs + LEASE_MARGIN_MS,
     settleMs: settings.settleMs,
     settings,

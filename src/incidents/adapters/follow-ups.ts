@@ -1,41 +1,26 @@
 /**
  * Runs the follow-up rule (`follow-up-rules.ts`): after each post of an open incident goes out, a
- * delayed job waits one cadence, then asks the rule whether to schedule a threaded update. The job
+ * delayed job waits until the schedule's next time, then asks the rule whether to schedule a threaded update. The job
  * is named after the post it follows, so arming twice is harmless, and a sweep re-arms what a
  * crash dropped. Resolving stops it: the rule refuses and the waiting job is removed.
  */
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HeraldMetrics } from '../../ops/metrics.ts';
-import { deliveryJobFor, digest, scheduleDelivery, type DeliveryJob, type Queues } from '../../queues.ts';
+import { deliveryJobFor, FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
+import { accountOf } from '../accounts.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
+import type { FollowUpSchedule } from '../follow-up-schedule.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './incident-worker.ts';
 import type { DraftNews } from '../../approval/news.ts';
 
-export const FOLLOW_UPS_QUEUE = 'followups';
-
-export interface FollowUpJob {
-  key: string;
-  afterPostId: string;
-}
-
-export const followUpJobId = (key: string, afterPostId: string): string => `followup-${digest(key)}-${afterPostId}`;
-
-export function openFollowUpQueue(connection: ConnectionOptions, prefix: string): Queue<FollowUpJob> {
-  return new Queue<FollowUpJob>(FOLLOW_UPS_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
-  });
-}
-
 export interface FollowUpDeps {
   queue: Queue<FollowUpJob>;
   store: IncidentStore;
   queues: Pick<Queues, 'posts'>;
-  cadenceMs: number;
+  schedule: FollowUpSchedule;
   logger: Logger;
   metrics?: HeraldMetrics;
   /** The approval policy applies to follow-ups as to every other post. */
@@ -49,7 +34,7 @@ export class FollowUps {
 
   /** Arms the follow-ups the incident now waits for (one per account thread), if any. Idempotent. */
   async arm(key: string): Promise<void> {
-    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.cadenceMs)) {
+    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.schedule)) {
       const delay = Math.max(0, Date.parse(timer.dueAt) - Date.now());
       await this.deps.queue.add('follow-up', { key, afterPostId: timer.afterPostId }, { jobId: followUpJobId(key, timer.afterPostId), delay });
     }
@@ -58,7 +43,7 @@ export class FollowUps {
   /** Drops the waiting follow-ups of a resolved incident (the rule would refuse them anyway). */
   async disarm(key: string): Promise<void> {
     const posted = (await this.deps.store.get(key))?.posts.filter((p) => p.status === 'posted') ?? [];
-    const lastOfEachAccount = new Map(posted.map((p) => [p.account, p.id]));
+    const lastOfEachAccount = new Map(posted.map((p) => [accountOf(p), p.id]));
     for (const postId of lastOfEachAccount.values()) await this.deps.queue.remove(followUpJobId(key, postId)).catch(() => 0);
   }
 
@@ -66,7 +51,7 @@ export class FollowUps {
     const { key, afterPostId } = job.data;
     const decision = await this.deps.store.update(key, (current) => {
       const nowMs = Date.now();
-      const planned = planFollowUp(current, { afterPostId, nowMs, cadenceMs: this.deps.cadenceMs });
+      const planned = planFollowUp(current, { afterPostId, nowMs, schedule: this.deps.schedule });
       if (planned.decision.action !== 'schedule' || !this.deps.hold) return { next: planned.incident, result: planned.decision };
       const applied = { incident: planned.incident!, changed: true, scheduled: [planned.decision.post], cancelled: [] };
       const held = this.deps.hold(current, applied, { source: 'follow-up', receivedAt: new Date(nowMs).toISOString() });
