@@ -9,6 +9,7 @@ import type { AlertEvent, Incident, Post } from '../src/incidents/model.ts';
 import { startFakeX, type FakeX } from './helpers/fake-x.ts';
 import { apiCall, consoleEnv } from './helpers/console.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { startHeraldWithJa, type HeraldWithJa } from './helpers/ja-account.ts';
 
 const RULES = { graceMs: 0, reopenWindowMs: 3600_000 };
 const alert = (status: AlertEvent['status'], receivedAt: string): AlertEvent => ({
@@ -72,27 +73,14 @@ describe('the accounts file', () => {
 });
 
 describe('one incident announced on two accounts', () => {
+  let herald: HeraldWithJa;
   let t: TestHerald;
   let fakeJa: FakeX;
-  let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'herald-accounts-'));
-    fakeJa = await startFakeX({ user: { id: '1500000000000000099', name: 'Herald JP', username: 'herald_jp' } });
-    const file = join(dir, 'accounts.yaml');
-    await writeFile(file, 'accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n    username: herald_jp\n');
-    t = await startTestHerald({
-      HERALD_ACCOUNTS_FILE: file,
-      HERALD_LOCALE: 'ko',
-      HERALD_FOLLOWUP_MINUTES: '0',
-      X_JA_APP_KEY: 'ja-key', X_JA_APP_SECRET: 'ja-secret', X_JA_ACCESS_TOKEN: 'ja-token', X_JA_ACCESS_SECRET: 'ja-token-secret',
-      X_JA_API_BASE_URL: fakeJa.url,
-    });
+    herald = await startHeraldWithJa();
+    ({ t, fakeJa } = herald);
   });
-  after(async () => {
-    await t.close();
-    await fakeJa.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => herald.close());
 
   it('posts the announcement and the resolution on each account, each threaded under its own', async () => {
     const e = event();

@@ -1,39 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyEventToAccounts } from '../src/incidents/accounts.ts';
 import type { AlertEvent } from '../src/incidents/model.ts';
 import { deliveryJobId, DELIVERY_JOB_OPTIONS } from '../src/queues.ts';
-import { startFakeX, type FakeX } from './helpers/fake-x.ts';
-import { settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import type { FakeX } from './helpers/fake-x.ts';
+import { settled, type TestHerald } from './helpers/herald.ts';
+import { startHeraldWithJa, type HeraldWithJa } from './helpers/ja-account.ts';
 
 /**
  * Delivery jobs name their account; jobs queued by an earlier herald carry only `{key, postId}`.
  * Those must still drain, each to its own account, after an upgrade.
  */
 describe('delivery jobs queued before jobs named their account', () => {
+  let herald: HeraldWithJa;
   let t: TestHerald;
   let fakeJa: FakeX;
-  let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'herald-old-jobs-'));
-    fakeJa = await startFakeX({ user: { id: '1500000000000000099', name: 'Herald JP', username: 'herald_jp' } });
-    const file = join(dir, 'accounts.yaml');
-    await writeFile(file, 'accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n');
-    t = await startTestHerald({
-      HERALD_ACCOUNTS_FILE: file,
-      HERALD_FOLLOWUP_MINUTES: '0',
-      X_JA_APP_KEY: 'ja-key', X_JA_APP_SECRET: 'ja-secret', X_JA_ACCESS_TOKEN: 'ja-token', X_JA_ACCESS_SECRET: 'ja-token-secret',
-      X_JA_API_BASE_URL: fakeJa.url,
-    });
+    herald = await startHeraldWithJa();
+    ({ t, fakeJa } = herald);
   });
-  after(async () => {
-    await t.close();
-    await fakeJa.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => herald.close());
 
   it('delivers an old-shape job of each account to that account', async () => {
     const key = `old-jobs-${Date.now()}`;
