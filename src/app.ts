@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { buildApiSide } from './app/api-side.ts';
-import { defaultBundle, openAccounts } from './app/accounts.ts';
+import { defaultBundle, guardAccounts, openAccounts } from './app/accounts.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
 import { followUpsOn } from './incidents/follow-up-schedule.ts';
@@ -15,7 +15,6 @@ import { connectRedis, redisReady, type RedisClient } from './redis/connect.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
-import { guardsForAccount } from './publish/account-guards.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -90,8 +89,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   // Every process watches for a Redis that forgot, whatever its role (docs/faults.md).
   // The default account's own state and hold, as its delivery sees them (account-hold.ts): a loss holds its posts.
   const posts = (workQueues ?? apiQueues)!.posts;
-  const { account } = guardsForAccount({ redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs }, main.account);
-  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account, logger, intervalMs: config.epochCheckMs });
+  const { guards } = defaultBundle(guardAccounts([main], { redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs }));
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account: guards.account, logger, intervalMs: config.epochCheckMs });
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;
