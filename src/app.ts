@@ -14,6 +14,7 @@ import { checkRedisSetup } from './redis/checks.ts';
 import { connectRedis, redisReady, type RedisClient } from './redis/connect.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
+import { KnownThreads } from './ops/known-threads.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -79,6 +80,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     mode: main.publisher.mode,
     followUpQueue: followUpsOn(config.followUps) ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: main.account.credentials.x?.timeoutMs ?? 10_000,
+    threads: new KnownThreads(),
   };
   metrics.dryRun.set(parts.mode === 'dry-run' ? 1 : 0);
   const store = new RedisIncidentStore(patient, prefix);
@@ -86,11 +88,11 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
-  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md).
-  // The default account's own state and hold, as its delivery sees them (account-hold.ts): a loss holds its posts.
+  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md). Every
+  // account's own state and hold, as its delivery sees them (account-hold.ts): a loss holds all their posts.
   const posts = (workQueues ?? apiQueues)!.posts;
-  const { guards } = defaultBundle(guardAccounts([main], { redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs }));
-  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account: guards.account, logger, intervalMs: config.epochCheckMs });
+  const states = guardAccounts(accounts, { redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs }).map((a) => a.guards.account);
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, accounts: states, threads: parts.threads, logger, intervalMs: config.epochCheckMs });
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;
