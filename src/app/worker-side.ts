@@ -48,7 +48,8 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const main = defaultBundle(accounts);
   void readInstanceLimits(accounts, logger);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
-  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads };
+  const uncomposable = () => metrics.posts.inc({ outcome: 'uncomposable' });
+  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads, uncomposable };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: main.guards, publisher: main.publisher, compose: main.compose }, accountDeliveries(deliveryDeps, accounts));
   observeDeliveries(delivery, store, metrics, logger);
   metrics.setRateBudgetSource(() => rateBudgets(main.guards));
