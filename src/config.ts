@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
@@ -56,6 +57,13 @@ export function followUpScheduleOf(e: { HERALD_FOLLOWUP_MINUTES?: number; HERALD
 }
 
 const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
+/** A proxy for fastify's `trustProxy` (proxy-addr): an address, a CIDR, or one of its named ranges. */
+function isProxyAddress(text: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
+  const [address, bits, extra] = text.split('/');
+  return extra === undefined && isIP(address ?? '') !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+}
+
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 // `host:port,host:port`, for Redis Cluster seed nodes and Sentinels.
@@ -136,11 +144,17 @@ const schema = z.object({
   HERALD_TRUST_PROXY: z
     .string()
     .optional()
-    .transform((raw): boolean | number | string => {
+    .transform((raw, ctx): false | number | string => {
       const text = raw?.trim() ?? '';
-      if (text === '' || text === 'false') return false;
-      if (text === 'true') return true;
-      return /^\d+$/.test(text) ? Number(text) : text;
+      if (text === '' || text === 'false' || text === '0') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const wrong = text === 'true' ? ['true'] : text.split(',').map((a) => a.trim()).filter((a) => !isProxyAddress(a));
+      if (wrong.length === 0) return text;
+      ctx.addIssue({
+        code: 'custom',
+        message: `give the number of proxies in front of herald (e.g. 1) or their addresses/CIDRs, not ${wrong.join(', ')}: "true" would believe any X-Forwarded-For a client makes up (docs/security.md)`,
+      });
+      return z.NEVER;
     }),
   HERALD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
@@ -231,8 +245,8 @@ export interface Config {
   metricsToken?: string;
   /** How many replicas must hold a claim before X is called (see redis/replicas.ts, docs/failover.md). */
   redisReplication: ReplicationSettings;
-  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
-  trustProxy: boolean | number | string;
+  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): none, a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string;
   /** A request (headers and body) must arrive within this; slow senders are cut off (fastify's requestTimeout/connectionTimeout). */
   requestTimeoutMs: number;
   /** SIGTERM exits within this, whatever Redis or X do. */

@@ -33,10 +33,10 @@ export interface DeliveryDeps {
   replicas?: ReplicaWait;
   /** Told when a post becomes a draft: X refused it for good, or no text could be composed (staff notices, the console). */
   news?: DraftNews;
-  /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}). */
-  uncomposable?: () => void;
   /** Told of every post recorded, so a Redis that forgets right after is reported with it (ops/known-threads.ts). */
   threads?: { note(incident: Incident): void };
+  /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}). */
+  uncomposable?: () => void;
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
