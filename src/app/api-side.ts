@@ -26,6 +26,7 @@ import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { openStaffNews } from '../notices/wiring.ts';
 import { countWebhooks } from '../ops/instrument.ts';
+import { approvalsFor, maintenanceFor } from './services.ts';
 import type { ApiParts } from './shared.ts';
 
 /**
@@ -84,7 +85,10 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, news: staff.news });
+  const approvals = approvalsFor(config, { store, queues, logger, news: staff.news });
+  const maintenance = maintenanceFor(config, { store, redis, queues, logger });
+  server.addHook('onClose', maintenance.close);
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, approvals, maintenance: maintenance.maintenance });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
   await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });
   await server.register(accountRoutes, { guards, publisher });

@@ -11,8 +11,8 @@ import { FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, ty
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
-import type { ApprovalHold } from './incident-worker.ts';
-import type { DraftNews } from '../../approval/news.ts';
+import type { ApprovalHold } from './apply.ts';
+import type { DraftNews } from '../draft-news.ts';
 
 export interface FollowUpDeps {
   queue: Queue<FollowUpJob>;
