@@ -6,7 +6,7 @@ import { DEFAULT_MESSAGES_DIR } from './compose/catalog.ts';
 import { HeraldError } from './errors.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
-import { loadUsers, type ConsoleUser } from './console/users.ts';
+import { loadUsers, type ConsoleUser } from './auth/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
 import type { RouteTable } from './incidents/routing.ts';
 import type { RedisTarget } from './redis/connect.ts';

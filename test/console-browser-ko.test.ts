@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { hashPassword } from '../src/console/users.ts';
+import { hashPassword } from '../src/auth/users.ts';
 import { API_TOKEN, tempFile } from './helpers/console.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
-import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/ingest/generic.ts';
+import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/auth/signing.ts';
 import { NOTICES_QUEUE } from '../src/queues.ts';
 import { apiCall, consoleEnv, newDraft, tempFile } from './helpers/console.ts';
 import { event, REDIS_URL, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';

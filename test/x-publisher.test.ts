@@ -236,4 +236,14 @@ describe('XPublisher when X misbehaves', () => {
     assert.equal(error.reason, 'parent-missing');
     assert.equal(error.details.status, 400);
   });
+
+  test('a reply to a deleted tweet answered 400 naming the field only in errors[].parameters is parent-missing', async (t) => {
+    const p = publisher(t);
+    const root = await p.post({ text: 'The root that will be deleted, named only in parameters' });
+    fake.deletePost(root.id, '400-parameters');
+    const error = await failure(p.post({ text: 'A reply to nothing, again', inReplyTo: root.id }));
+
+    assert.equal(error.reason, 'parent-missing');
+    assert.equal(error.details.status, 400);
+  });
 });

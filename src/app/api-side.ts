@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
 import { consoleAndApi } from '../console/plugin.ts';
-import { SessionStore } from '../console/sessions.ts';
+import { SessionStore } from '../auth/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';
@@ -90,8 +90,8 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   server.addHook('onClose', maintenance.close);
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, approvals, maintenance: maintenance.maintenance });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
-  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });
-  await server.register(accountRoutes, { guards, publisher });
+  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events], store });
+  await server.register(accountRoutes, { guards, publisher, store });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
 }

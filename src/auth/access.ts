@@ -1,5 +1,3 @@
-import type { ConsoleRole } from '../console/users.ts';
-
 /**
  * Who may do what, in one table. A monitoring source's secret is no principal at all: it opens
  * only its own `/webhooks/<source>` route (ingest/), never anything here.
@@ -11,6 +9,10 @@ import type { ConsoleRole } from '../console/users.ts';
  * - `scrape`: `GET /metrics`.
  */
 export type Permission = 'view' | 'decide' | 'audit' | 'admin' | 'scrape';
+
+/** What a person in the users file may be (auth/users.ts). */
+export const CONSOLE_ROLES = ['viewer', 'approver', 'admin'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 /** Console roles, plus `metrics` for whoever holds `HERALD_METRICS_TOKEN` (Prometheus). */
 export type Role = ConsoleRole | 'metrics';

@@ -1,8 +1,8 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
-import type { SessionStore } from '../console/sessions.ts';
-import type { ConsoleUser } from '../console/users.ts';
-import { basicPassword, bearerToken, secretMatcher } from '../ingest/auth.ts';
+import type { SessionStore } from './sessions.ts';
+import type { ConsoleUser } from './users.ts';
+import { basicPassword, bearerToken, secretMatcher } from './secrets.ts';
 import { API_TOKEN_ACTOR, METRICS_TOKEN_ACTOR, type Principal } from './access.ts';
 
 export const SESSION_COOKIE = 'herald_session';

@@ -9,7 +9,7 @@ import { eventFields } from '../incidents/event.ts';
 import { invalidPayload } from '../errors.ts';
 import { auditLog } from './audit-log.ts';
 import { requires } from '../auth/guard.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ApiDeps {
   approvals: Approvals;

@@ -15,7 +15,7 @@ import type { Maintenance } from '../maintenance/adapters/service.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
   config: Readonly<Config>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RawAlert, RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, labelMap, labelsFingerprint, monitoringTime } from './alert-source.ts';
-import { tokenMatches } from './auth.ts';
+import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
 import { invalidPayload } from '../errors.ts';
 

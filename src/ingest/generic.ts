@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { eventFields } from '../incidents/event.ts';
 import type { AlertEvent } from '../incidents/model.ts';
-import { bearerToken, header, hmacHex, REPLAY_WINDOW_MS, secretMatcher, secretsMatch, timestampFresh } from './auth.ts';
+import { bearerToken, secretMatcher, secretsMatch } from '../auth/secrets.ts';
+import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, header, REPLAY_WINDOW_MS, signGeneric, timestampFresh } from '../auth/signing.ts';
 import { invalidPayload } from '../errors.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 
@@ -11,13 +12,6 @@ export const genericEventSchema = eventFields
   // Checked even when other fields are bad, so the 400 names every problem at once.
   .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: (p) => typeof p.value === 'object' && p.value !== null })
   .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
-
-/** Optional request signing for the generic webhook (docs/sources.md: "Generic webhook with a signature"). */
-export const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
-export const GENERIC_TIMESTAMP_HEADER = 'x-herald-timestamp';
-
-/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the value of the signature header. */
-export const signGeneric = (secret: string, timestamp: string, body: string): string => `sha256=${hmacHex(secret, `${timestamp}.${body}`)}`;
 
 /**
  * The spine's format. A sender proves itself with the bearer token, or (when `hmacSecret` is set)

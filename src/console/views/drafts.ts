@@ -6,7 +6,7 @@ import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED } from '../../approval/hold.t
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
-import { can } from '../users.ts';
+import { can } from '../../auth/access.ts';
 import { csrfField, formatTime, relative, type ViewContext } from './layout.ts';
 
 /** A failed edit, shown on its draft with the text the person typed. */

@@ -2,7 +2,7 @@ import { draftId } from '../../approval/drafts.ts';
 import { publicKind } from '../../approval/views.ts';
 import { FEATURES, SEVERITIES, type AuditEntry, type Incident } from '../../incidents/model.ts';
 import { html, type Html } from '../html.ts';
-import { can } from '../users.ts';
+import { can } from '../../auth/access.ts';
 import { meter } from './drafts.ts';
 import { csrfField, formatTime, type ViewContext } from './layout.ts';
 import { draftPath } from '../../notices/notice.ts';

@@ -2,7 +2,7 @@ import { formatRelative, formatWhen } from '../dates.ts';
 import { html, type Html } from '../html.ts';
 import type { Principal } from '../../auth/access.ts';
 import type { Translator } from '../i18n.ts';
-import { can } from '../users.ts';
+import { can } from '../../auth/access.ts';
 
 /** What every page needs to render: who is looking, the form token, and how to show times and tweets. */
 export interface ViewContext {

@@ -9,8 +9,10 @@ import { html, type Html } from '../../console/html.ts';
 import { csrfToken } from '../../auth/plugin.ts';
 import type { ConsoleLocale } from '../../console/i18n.ts';
 import { speechFor } from '../../console/locale.ts';
-import { can, type ConsoleUser, type Permission } from '../../console/users.ts';
-import { csrfField, formatTime, layout, type ViewContext } from '../../console/views/layout.ts';
+import { can } from '../../auth/access.ts';
+import type { ConsoleUser } from '../../auth/users.ts';
+import { pageGuard } from '../../console/page-guard.ts';
+import { csrfField, formatTime, layout, type Page, type ViewContext } from '../../console/views/layout.ts';
 import { FEATURES } from '../../incidents/model.ts';
 import { invalidPayload } from '../../errors.ts';
 import { scheduleSchema } from '../input.ts';
@@ -80,12 +82,9 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
     now: new Date(),
     tweetUrl: deps.tweetUrl,
   });
-  const send = (request: FastifyRequest, reply: FastifyReply, title: string, body: Html | ((ctx: ViewContext) => Html), status = 200, flash?: { kind: 'ok' | 'error'; text: string }) =>
-    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(context(request, reply), { title, section: 'maintenance', body, flash }));
-  const guard = (permission: Permission) => async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.principal) return reply.redirect('/console/login', 303);
-    if (!can(request.principal.role, permission)) return send(request, reply, 'Not allowed', html`<h1>Not allowed</h1><p>This needs the ${permission} permission.</p>`, 403);
-  };
+  const send = (request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(context(request, reply), { section: 'maintenance', ...page }));
+  const guard = pageGuard(send);
   const deciding = { preHandler: [guard('decide'), app.csrfProtection.bind(app)] };
   const actor = (request: FastifyRequest) => request.principal!.name;
 
@@ -93,7 +92,8 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
     if (error instanceof MaintenanceError || error.name === 'InvalidPayload') {
       const details = (error as { details?: string[] }).details ?? [];
       const status = error instanceof MaintenanceError ? error.status : 400;
-      return send(request, reply, 'Not done', html`<h1>Not done</h1><p class="flash error">${error.message}</p><ul>${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console/maintenance">Back to maintenance</a></p>`, status);
+      const body = html`<h1>Not done</h1><p class="flash error">${error.message}</p><ul>${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console/maintenance">Back to maintenance</a></p>`;
+      return send(request, reply, { title: 'Not done', body }, status);
     }
     throw error;
   });
@@ -104,7 +104,7 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
     const decide = can(request.principal!.role, 'decide');
     const done = request.query.done && DONE[request.query.done];
     const body = (ctx: ViewContext) => html`<h1>Scheduled maintenance</h1>${windowsTable(windows, ctx, decide)}${decide ? scheduleForm(ctx) : ''}`;
-    return send(request, reply, 'Maintenance', body, 200, done ? { kind: 'ok', text: done } : undefined);
+    return send(request, reply, { title: 'Maintenance', body, flash: done ? { kind: 'ok', text: done } : undefined });
   });
 
   app.post<{ Body: Form }>('/console/maintenance', deciding, async (request, reply) => {
