@@ -67,7 +67,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   // send the commands issued in one tick (concurrent webhooks; the incident reads and writes of
   // the 64 events the worker runs at once) in one write, not a system call each (docs/benchmarks.md).
   const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
-  // On a Cluster the workers share this client (ops/redis-connect.ts), and BullMQ's workers keep
+  // On a Cluster the workers share this client (redis/connect.ts), and BullMQ's workers keep
   // connections without auto-pipelining, as they expect.
   const patient = connect(config, { maxRetriesPerRequest: null, enableAutoPipelining: config.redis.clusterNodes === undefined }, logger);
   await Promise.all([redisReady(fast), redisReady(patient)]);

@@ -196,7 +196,7 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
-  /** How many replicas must hold a claim before X is called (see ops/replicas.ts, docs/failover.md). */
+  /** How many replicas must hold a claim before X is called (see redis/replicas.ts, docs/failover.md). */
   redisReplication: ReplicationSettings;
   /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
   trustProxy: boolean | number | string;

@@ -199,7 +199,7 @@ export function refusePost(incident: Incident | null, postId: string, reason: st
   if (post.kind === 'update') return failPost(incident, postId, reason, claim);
   const { claim: _claim, leaseUntil: _lease, uncertain: _uncertain, ...rest } = post;
   const question = `the network refused this post for good (${reason}): correct the text and approve it, or reject it`;
-  return replace(incident, {
+  return replacePost(incident, {
     ...rest,
     status: 'draft',
     note: reason,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { DRAFT_RECHECK_MS } from '../approval/drafts.ts';
-import type { DraftNews } from '../approval/news.ts';
+import { DRAFT_RECHECK_MS } from '../incidents/draft-rules.ts';
+import type { DraftNews } from '../incidents/draft-news.ts';
 import { ComposeError } from '../compose/errors.ts';
 import { claimPostInAccount } from '../incidents/accounts.ts';
 import { budgetClass } from '../incidents/delivery-priority.ts';
@@ -26,7 +26,7 @@ export interface DeliveryDeps {
   guards: DeliveryGuards;
   logger: Logger;
   concurrency?: number;
-  /** Confirms a claim is on a replica before X is called (ops/replicas.ts); absent: no waiting. */
+  /** Confirms a claim is on a replica before X is called (redis/replicas.ts); absent: no waiting. */
   replicas?: ReplicaWait;
   /** Told when a post X refused for good becomes a draft (staff notices, the console). */
   news?: DraftNews;

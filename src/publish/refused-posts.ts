@@ -1,6 +1,6 @@
 import { isRefusedDraft } from '../incidents/delivery-rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 /** A post the network refused for good, waiting as a draft for a person (incidents/delivery-rules.ts `refusePost`). */
 export interface RefusedPost {
