@@ -40,8 +40,8 @@ module.exports = {
       'incidents-not-features',
       // incident-cli.ts imports the drafts CLI's HTTP client until that moves to src/cli/client.ts (issue 27, step 6).
       { path: '^src/incidents/', pathNot: '^src/incidents/adapters/incident-cli[.]ts$' },
-      '^src/(ingest|console|approval|maintenance)/',
-      'The incident core sits below every feature: the event contract is src/incidents/event.ts, the hold and the news of drafts come in as functions (src/app/services.ts builds them), the maintenance types are in the model.',
+      '^src/(ingest|console|approval|maintenance|ops|app)/',
+      'The incident core sits below every feature and below ops/ and app/: the event contract is src/incidents/event.ts, the hold and the news of drafts come in as functions (src/app/services.ts builds them), the maintenance types are in the model.',
     ),
     below('compose-not-ingest', { path: '^src/compose/' }, '^src/ingest/', 'Composing reads the event contract (src/incidents/event.ts), never a webhook source.'),
     below('publish-not-ops', { path: '^src/publish/' }, '^src/ops/', 'publish/ sits below ops/: ops/ reads publish/ through what it exports; Redis connections and replicas are in src/redis/.'),

@@ -6,7 +6,6 @@
  */
 import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { HeraldMetrics } from '../../ops/metrics.ts';
 import { FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { AlertEvent } from '../model.ts';
@@ -20,7 +19,8 @@ export interface FollowUpDeps {
   queues: Pick<Queues, 'posts'>;
   cadenceMs: number;
   logger: Logger;
-  metrics?: HeraldMetrics;
+  /** Counts what each follow-up did; ops/metrics.ts's `HeraldMetrics` is one (named by shape, as ops/ sits above). */
+  metrics?: { followUps: { inc(labels: { outcome: 'skipped' | 'waited' | 'scheduled' }): void } };
   /** The approval policy applies to follow-ups as to every other post. */
   hold?: ApprovalHold;
   /** Told when a follow-up becomes a draft. */
