@@ -126,6 +126,12 @@ export function openNoticeQueue(connection: ConnectionOptions, prefix: string): 
   return new Queue<NoticeJob>(NOTICES_QUEUE, { connection, prefix, defaultJobOptions: { ...RETRIED, attempts: 8, removeOnComplete: { age: 3600 } } });
 }
 
+/** Names of the queues that are paused (a pause in Bull Board, or a script). */
+export async function pausedQueues(queues: readonly Pick<Queue, 'name' | 'isPaused'>[]): Promise<string[]> {
+  const paused = await Promise.all(queues.map(async (q) => ((await q.isPaused()) ? q.name : undefined)));
+  return paused.filter((name): name is string => name !== undefined);
+}
+
 /** Exponential from one second, capped at a minute, with jitter so workers do not retry in step. */
 export function deliveryBackoff(attemptsMade: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
