@@ -6,6 +6,7 @@ import { withAccounts } from './accounts/wiring.ts';
 import { buildApiSide } from './app/api-side.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
+import { followUpsOn } from './incidents/follow-up-schedule.ts';
 import { RedisIncidentStore } from './incidents/adapters/redis-store.ts';
 import { countPosts } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
@@ -81,7 +82,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     prefix,
     metrics,
     publisher: countPosts(withAccounts(createPublisher(config, logger), config, logger), metrics),
-    followUpQueue: config.followUpMs > 0 ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
+    followUpQueue: followUpsOn(config.followUps) ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: config.x?.timeoutMs ?? 10_000,
   };
   metrics.dryRun.set(parts.publisher.mode === 'dry-run' ? 1 : 0);

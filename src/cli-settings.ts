@@ -3,24 +3,26 @@
  * else: each command names only the settings it uses, so `preview` works on a laptop without the
  * webhook or X secrets, and a bad users file does not stop `herald report`.
  */
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
 import type { PreviewSettings } from './compose/preview.ts';
-import { loadSettings, redisTarget } from './config.ts';
+import { followUpScheduleOf, loadSettings, redisTarget } from './config.ts';
 import type { RedisTarget } from './redis/connect.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** `preview`: the audience's language, zone and status link, where the catalog is, and the rules a thread runs on. */
 export function previewSettings(env: Env): PreviewSettings {
-  const s = loadSettings(env, ['HERALD_LOCALE', 'HERALD_TIMEZONE', 'HERALD_STATUS_URL', 'HERALD_MESSAGES_DIR', 'HERALD_GRACE_SECONDS', 'HERALD_REOPEN_WINDOW_SECONDS', 'HERALD_FOLLOWUP_MINUTES']);
+  const s = loadSettings(env, ['HERALD_LOCALE', 'HERALD_TIMEZONE', 'HERALD_STATUS_URL', 'HERALD_MESSAGES_DIR', 'HERALD_GRACE_SECONDS', 'HERALD_REOPEN_WINDOW_SECONDS', 'HERALD_FOLLOWUP_MINUTES', 'HERALD_FOLLOWUP_SCHEDULE', 'HERALD_FOLLOWUP_QUIET']);
   return {
     locale: s.HERALD_LOCALE,
     timezone: s.HERALD_TIMEZONE,
     statusUrl: s.HERALD_STATUS_URL,
     messagesDir: s.HERALD_MESSAGES_DIR,
-    // Grace, reopen window and follow-up cadence as the service would run them (`--thread`).
+    // Grace, reopen window and follow-up schedule as the service would run them (`--thread`).
     thread: {
       rules: { graceMs: Math.round(s.HERALD_GRACE_SECONDS * 1000), reopenWindowMs: Math.round(s.HERALD_REOPEN_WINDOW_SECONDS * 1000) },
-      followUpMs: Math.round(s.HERALD_FOLLOWUP_MINUTES * 60_000),
+      followUps: followUpScheduleOf(s, s.HERALD_TIMEZONE),
     },
   };
 }
@@ -57,3 +59,14 @@ export function reportSettings(env: Env): ReportSettings {
 
 /** `hash-password` reads no settings. */
 export const noSettings = (): undefined => undefined;
+
+/**
+ * `serve` and `check-config`: the whole environment, with `.env` (in the working directory) filling
+ * in what it leaves unset, as the config loader will interpret it. The process environment is not
+ * changed.
+ */
+export function serviceSettings(env: Env, cwd: string): Env {
+  const merged: Record<string, string | undefined> = { ...env };
+  loadDotenv({ quiet: true, path: path.join(cwd, '.env'), processEnv: merged as Record<string, string> });
+  return merged;
+}

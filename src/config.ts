@@ -8,6 +8,7 @@ import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './auth/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
+import { DEFAULT_FOLLOW_UPS, fixedCadence, parseFollowUpSchedule, type FollowUpSchedule } from './incidents/follow-up-schedule.ts';
 import type { RouteTable } from './incidents/routing.ts';
 import type { RedisTarget } from './redis/connect.ts';
 import type { ReplicationSettings } from './redis/replicas.ts';
@@ -27,6 +28,20 @@ const optionalText = z
 
 /** A URL that may be left empty in an .env file. */
 const optionalUrl = (hint: string) => optionalText.pipe(z.string().url(hint).optional());
+
+// A follow-up setting, checked at start with the problem in words (follow-up-schedule.ts parses it).
+const followUpText = (fallback: string, check: (v: string) => FollowUpSchedule | string) =>
+  z.string().default(fallback).superRefine((v, ctx) => {
+    const parsed = check(v);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  });
+
+/** The follow-up schedule the settings name: HERALD_FOLLOWUP_MINUTES when set, else the paced schedule. */
+export function followUpScheduleOf(e: { HERALD_FOLLOWUP_MINUTES?: number; HERALD_FOLLOWUP_SCHEDULE: string; HERALD_FOLLOWUP_QUIET: string }, zone: string): FollowUpSchedule {
+  if (e.HERALD_FOLLOWUP_MINUTES !== undefined) return { ...fixedCadence(Math.round(e.HERALD_FOLLOWUP_MINUTES * 60_000)), zone };
+  const parsed = parseFollowUpSchedule(e.HERALD_FOLLOWUP_SCHEDULE, e.HERALD_FOLLOWUP_QUIET);
+  return { ...(typeof parsed === 'string' ? DEFAULT_FOLLOW_UPS : parsed), zone };
+}
 
 const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -96,7 +111,10 @@ const schema = z.object({
   // The catalog shipped beside the code, wherever herald is started from.
   HERALD_MESSAGES_DIR: z.string().default(DEFAULT_MESSAGES_DIR),
   HERALD_X_USERNAME: z.string().regex(/^@?\w{1,15}$/, 'an X username such as kakaotalk_status').optional().transform((v) => v?.replace(/^@/, '')),
-  HERALD_FOLLOWUP_MINUTES: z.coerce.number().min(0).default(30),
+  // One cadence at every age, no quiet hours; set, it replaces the schedule below (0: no follow-ups).
+  HERALD_FOLLOWUP_MINUTES: z.coerce.number().min(0).optional(),
+  HERALD_FOLLOWUP_SCHEDULE: followUpText('30m until 2h, 1h until 6h, 2h', (v) => parseFollowUpSchedule(v, 'off')),
+  HERALD_FOLLOWUP_QUIET: followUpText('00-07 2h', (v) => parseFollowUpSchedule('1h', v)),
   HERALD_ACCOUNTS_FILE: optionalText,
   HERALD_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HERALD_METRICS_TOKEN: optionalText,
@@ -186,8 +204,8 @@ export interface Config {
   logLevel: string;
   /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
   logFormat: 'auto' | 'json' | 'pretty';
-  /** While an incident is open, a threaded update this long after the latest post; 0: none. */
-  followUpMs: number;
+  /** While an incident is open, when a threaded "still on it" follows the latest post (follow-up-schedule.ts); no steps: none. */
+  followUps: FollowUpSchedule;
   /** The account's X username, for links to its tweets; unset: X's username-free links. */
   xUsername?: string;
   /** Accounts besides the default one, from HERALD_ACCOUNTS_FILE (see accounts/config.ts). */
@@ -334,7 +352,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     messagesDir: e.HERALD_MESSAGES_DIR,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    followUpMs: Math.round(e.HERALD_FOLLOWUP_MINUTES * 60_000),
+    followUps: { ...followUpScheduleOf(e, e.HERALD_TIMEZONE), accountZones: Object.fromEntries(extra.accounts.map((a) => [a.id, a.timezone])) },
     xUsername: e.HERALD_X_USERNAME,
     accounts: Object.freeze(extra.accounts),
     metricsPort: e.HERALD_METRICS_PORT,

@@ -3,11 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { FOLLOW_UPS_QUEUE } from '../src/queues.ts';
 import { followUpDue, followUpsDue, planFollowUp } from '../src/incidents/follow-up-rules.ts';
+import { fixedCadence, NO_FOLLOW_UPS } from '../src/incidents/follow-up-schedule.ts';
 import type { Incident, Post } from '../src/incidents/model.ts';
 import { apiCall, consoleEnv } from './helpers/console.ts';
 import { event, REDIS_URL, settled, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const MINUTE = 60_000;
+const EVERY_30 = fixedCadence(30 * MINUTE);
 const announced: Post = { id: 'open-1', kind: 'open', status: 'posted', dueAt: '2026-05-20T00:02:00.000Z', attempts: 1, text: 'down', tweetId: '100', postedAt: '2026-05-20T00:02:05.000Z' };
 const incident = (posts: Post[], state: Incident['state'] = 'open'): Incident => ({
   key: 'k',
@@ -24,24 +26,24 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('the follow-up rule', () => {
   it('is due one cadence after the latest post of an open incident', () => {
-    assert.deepEqual(followUpDue(incident([announced]), 30 * MINUTE), { afterPostId: 'open-1', dueAt: '2026-05-20T00:32:05.000Z' });
+    assert.deepEqual(followUpDue(incident([announced]), EVERY_30), { afterPostId: 'open-1', dueAt: '2026-05-20T00:32:05.000Z' });
   });
 
   it('keeps the time an update promised for the next one', () => {
     const update: Post = { ...announced, id: 'update-1', kind: 'update', tweetId: '101', postedAt: '2026-05-20T00:32:09.000Z', nextUpdateAt: '2026-05-20T01:02:05.000Z' };
-    assert.equal(followUpDue(incident([announced, update]), 30 * MINUTE)?.dueAt, '2026-05-20T01:02:05.000Z');
+    assert.equal(followUpDue(incident([announced, update]), EVERY_30)?.dueAt, '2026-05-20T01:02:05.000Z');
   });
 
   it('is never due for a resolved incident, an unannounced one, one with a post on its way, or with follow-ups off', () => {
     const scheduled: Post = { id: 'update-1', kind: 'update', status: 'scheduled', dueAt: '2026-05-20T00:10:00.000Z', attempts: 0 };
-    assert.equal(followUpDue(incident([announced], 'resolved'), 30 * MINUTE), undefined);
-    assert.equal(followUpDue(incident([{ ...announced, status: 'scheduled', tweetId: undefined, postedAt: undefined }]), 30 * MINUTE), undefined);
-    assert.equal(followUpDue(incident([announced, scheduled]), 30 * MINUTE), undefined);
-    assert.equal(followUpDue(incident([announced]), 0), undefined);
+    assert.equal(followUpDue(incident([announced], 'resolved'), EVERY_30), undefined);
+    assert.equal(followUpDue(incident([{ ...announced, status: 'scheduled', tweetId: undefined, postedAt: undefined }]), EVERY_30), undefined);
+    assert.equal(followUpDue(incident([announced, scheduled]), EVERY_30), undefined);
+    assert.equal(followUpDue(incident([announced]), NO_FOLLOW_UPS), undefined);
   });
 
   it('schedules an update that promises the next one a cadence later', () => {
-    const { incident: next, decision } = planFollowUp(incident([announced]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:32:05.000Z'), cadenceMs: 30 * MINUTE });
+    const { incident: next, decision } = planFollowUp(incident([announced]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:32:05.000Z'), schedule: EVERY_30 });
     assert.equal(decision.action, 'schedule');
     assert.deepEqual(next!.posts.at(-1), {
       id: 'update-1',
@@ -54,27 +56,27 @@ describe('the follow-up rule', () => {
   });
 
   it('waits when the timer fires early', () => {
-    const { decision } = planFollowUp(incident([announced]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:10:00.000Z'), cadenceMs: 30 * MINUTE });
+    const { decision } = planFollowUp(incident([announced]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:10:00.000Z'), schedule: EVERY_30 });
     assert.deepEqual(decision, { action: 'wait', untilMs: at('2026-05-20T00:32:05.000Z') });
   });
 
   it('ignores a timer armed after a post that is no longer the latest', () => {
     const update: Post = { ...announced, id: 'update-1', kind: 'update', tweetId: '101', postedAt: '2026-05-20T00:20:00.000Z' };
-    const { decision } = planFollowUp(incident([announced, update]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:33:00.000Z'), cadenceMs: 30 * MINUTE });
+    const { decision } = planFollowUp(incident([announced, update]), { afterPostId: 'open-1', nowMs: at('2026-05-20T00:33:00.000Z'), schedule: EVERY_30 });
     assert.equal(decision.action, 'skip');
   });
 
   it('follows up each account\'s thread on its own, naming the new post after its account', () => {
     const ja: Post = { ...announced, id: 'ja.open-1', account: 'ja', tweetId: '900', postedAt: '2026-05-20T00:03:00.000Z' };
     const both = incident([announced, ja]);
-    assert.deepEqual(followUpsDue(both, 30 * MINUTE).map((t) => t.afterPostId), ['open-1', 'ja.open-1']);
-    const { decision } = planFollowUp(both, { afterPostId: 'ja.open-1', nowMs: at('2026-05-20T00:33:00.000Z'), cadenceMs: 30 * MINUTE });
+    assert.deepEqual(followUpsDue(both, EVERY_30).map((t) => t.afterPostId), ['open-1', 'ja.open-1']);
+    const { decision } = planFollowUp(both, { afterPostId: 'ja.open-1', nowMs: at('2026-05-20T00:33:00.000Z'), schedule: EVERY_30 });
     assert.deepEqual(decision.action === 'schedule' && [decision.post.id, decision.post.account], ['ja.update-1', 'ja']);
   });
 
   it('stops after a follow-up X refused for good, until something else is posted', () => {
     const failed: Post = { id: 'update-1', kind: 'update', status: 'failed', dueAt: '2026-05-20T00:32:05.000Z', attempts: 1, note: 'X refused' };
-    const { decision } = planFollowUp(incident([announced, failed]), { afterPostId: 'open-1', nowMs: at('2026-05-20T01:00:00.000Z'), cadenceMs: 30 * MINUTE });
+    const { decision } = planFollowUp(incident([announced, failed]), { afterPostId: 'open-1', nowMs: at('2026-05-20T01:00:00.000Z'), schedule: EVERY_30 });
     assert.deepEqual(decision, { action: 'skip', reason: 'the last follow-up failed' });
   });
 });

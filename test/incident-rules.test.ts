@@ -69,8 +69,22 @@ describe('incident rules', () => {
   });
 
   it('keeps at most one update waiting', () => {
-    const inc = run([ev('open', 0), ev('update', 200)]);
-    assert.deepEqual(applyEvent(inc, ev('update', 201), rules).scheduled, []);
+    const inc = run([ev('open', 0), ev('update', 200, { phase: 'identified' })]);
+    assert.deepEqual(applyEvent(inc, ev('update', 201, { phase: 'monitoring' }), rules).scheduled, []);
+  });
+
+  it('posts nothing for an update that changes nothing: the follow-up schedule says "still on it"', () => {
+    const inc = run([ev('open', 0)]);
+    const applied = applyEvent(inc, ev('update', 480), rules);
+    assert.deepEqual(applied.scheduled, []);
+    assert.equal(applied.incident.events, 2, 'the event is still recorded');
+  });
+
+  it('posts at once for an update with news: a new phase, another impact, a worse severity', () => {
+    const inc = run([ev('open', 0)]);
+    for (const news of [{ phase: 'identified' }, { impacts: [{ feature: 'messaging' }, { feature: 'login' }] }, { severity: 'critical' }] as Partial<AlertEvent>[]) {
+      assert.deepEqual(applyEvent(inc, ev('update', 480, news), rules).scheduled.map((p) => [p.kind, p.dueAt]), [['update', at(480)]], JSON.stringify(news));
+    }
   });
 
   it('continues the old thread when an incident reopens within the window', () => {

@@ -10,6 +10,7 @@ import { findHedge } from '../src/compose/hedges.ts';
 import { formatClock } from '../src/compose/locale-format.ts';
 import { scenarioEvents, scenarioSchema } from '../src/compose/preview.ts';
 import { renderThread, type ThreadTweet } from '../src/compose/thread-preview.ts';
+import { DEFAULT_FOLLOW_UPS } from '../src/incidents/follow-up-schedule.ts';
 
 /**
  * Golden threads: the incidents herald was made for, rendered whole in every locale. A change in
@@ -20,7 +21,7 @@ const SCENARIOS = path.join(HERE, 'fixtures', 'scenarios');
 const GOLDEN = path.join(HERE, 'golden');
 const SERVICE: Record<string, string> = { ko: '카카오톡', en: 'KakaoTalk', ja: 'カカオトーク' };
 const LOCALES = ['ko', 'en', 'ja'];
-const SETTINGS = { rules: { graceMs: 120_000, reopenWindowMs: 3_600_000 }, followUpMs: 30 * 60_000 };
+const SETTINGS = { rules: { graceMs: 120_000, reopenWindowMs: 3_600_000 }, followUps: DEFAULT_FOLLOW_UPS };
 const FOUR = ['midnight-messages', 'messages-and-pc-login', 'signup', 'iphone-notifications'];
 
 function threadFor(name: string, locale: string): ThreadTweet[] {

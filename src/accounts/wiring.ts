@@ -3,6 +3,7 @@
  * composer (locale, time zone, status link), behind the single `Publisher` and `Composer` the
  * delivery worker knows: a post's `account` picks which. With no extra account, nothing is wrapped.
  */
+import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { incidentComposer } from '../compose/for-incident.ts';
@@ -94,12 +95,12 @@ export function withAccounts(defaultPublisher: Publisher, config: Pick<Config, '
 }
 
 /** Composes each post in its account's language and zone. */
-export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'> & { followUpMs?: number }, publisher?: Publisher): Composer {
+export function accountComposer(config: Pick<Config, 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'> & { followUps?: FollowUpSchedule }, publisher?: Publisher): Composer {
   const byAccount = new Map<string | undefined, Composer>([
     [undefined, incidentComposer(config)],
     ...config.accounts.map((a) => {
       const limit = limitOf(a, publisher && publisherOfAccount(publisher, a.id));
-      return [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl, followUpMs: config.followUpMs }, limit)] as const;
+      return [a.id, incidentComposer({ messagesDir: config.messagesDir, locale: a.locale, timezone: a.timezone, statusUrl: a.statusUrl, followUps: config.followUps }, limit)] as const;
     }),
   ]);
   return (incident, post, nowMs) => {

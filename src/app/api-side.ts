@@ -26,7 +26,7 @@ import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { openStaffNews } from '../notices/wiring.ts';
 import { countWebhooks } from '../ops/instrument.ts';
-import { approvalsFor, maintenanceFor } from './services.ts';
+import { approvalHold, approvalsFor, maintenanceFor } from './services.ts';
 import type { ApiParts } from './shared.ts';
 
 /**
@@ -80,15 +80,17 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
     metricsElsewhere: config.metricsPort !== undefined,
   });
   await server.register(incidentRoutes, { store });
-  await server.register(incidentFactsRoutes, { store, queues });
-  await server.register(threadRoutes, { store, posts: queues.posts });
+  // Every post herald plans waits for a person where the policy says so, whoever planned it.
+  const hold = approvalHold(config);
+  await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news });
+  await server.register(threadRoutes, { store, posts: queues.posts, hold, news: staff.news });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   const approvals = approvalsFor(config, { store, queues, logger, news: staff.news });
   const maintenance = maintenanceFor(config, { store, redis, queues, logger });
   server.addHook('onClose', maintenance.close);
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, approvals, maintenance: maintenance.maintenance });
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, approvals, maintenance: maintenance.maintenance, hold, news: staff.news });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
   await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events], store });
   await server.register(accountRoutes, { guards, publisher, store });

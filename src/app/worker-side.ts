@@ -61,7 +61,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
     if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   }
   if (followUpQueue) {
-    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, cadenceMs: config.followUpMs, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
+    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, schedule: config.followUps, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
     workers.push(followUp.worker);
     timers.push(startSweeper(() => followUp.followUps.sweep(), sweepMs, logger));
   }

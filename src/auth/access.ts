@@ -26,11 +26,16 @@ const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
 
 export const can = (role: Role, permission: Permission): boolean => GRANTS[role].includes(permission);
 
-/** Who is asking: a signed-in person, or automation holding `HERALD_API_TOKEN` (an admin) or `HERALD_METRICS_TOKEN`. */
+/**
+ * Who is asking: a signed-in person, or automation holding `HERALD_API_TOKEN` (an admin) or
+ * `HERALD_METRICS_TOKEN`. `token` came as `Authorization: Bearer` (no page of another site can
+ * send it); `basic` as a basic-auth password, which a browser keeps and sends on its own, so it
+ * only reads, and only where basic auth is the convention (auth/guard.ts).
+ */
 export interface Principal {
   name: string;
   role: Role;
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'basic';
 }
 
 export const API_TOKEN_ACTOR = 'api-token';

@@ -35,6 +35,7 @@ export async function registerPrincipals(server: FastifyInstance, deps: Principa
     csrfOpts: { hmacKey: await csrfKey(deps.redis, deps.prefix), userInfo: true },
   });
   server.decorateRequest('principal', null);
+  server.decorateRequest('basicPrincipal', null);
   server.addHook('onRequest', resolvePrincipal(deps));
 }
 

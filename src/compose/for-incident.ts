@@ -1,4 +1,5 @@
 import type { Composer } from '../incidents/delivery-rules.ts';
+import { nextFollowUpMs, NO_FOLLOW_UPS, type FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
@@ -16,13 +17,15 @@ const promises = (post: Post): boolean => post.kind === 'open' || post.kind === 
 
 /**
  * One incident post's text, as of `nowMs`: the incident's impacts, scope, phase and data safety,
- * and the next update time (the post's own promise, or `now + cadence` when follow-ups run).
+ * and the next update time (the post's own promise, or when the follow-up schedule says, read in
+ * the audience's zone).
  */
-export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, incident: Incident, post: Post, nowMs: number, followUpMs = 0): ComposedTweet & { nextUpdateAt?: string } {
+export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, incident: Incident, post: Post, nowMs: number, followUps: FollowUpSchedule = NO_FOLLOW_UPS): ComposedTweet & { nextUpdateAt?: string } {
   // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
   // nobody approved the announcement of), the plain wording stands on its own and names the problem.
   const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;
-  const nextUpdateAt = post.nextUpdateAt ?? (followUpMs > 0 && promises(post) && incident.state === 'open' ? new Date(nowMs + followUpMs).toISOString() : undefined);
+  const nextMs = promises(post) && incident.state === 'open' ? nextFollowUpMs(followUps, Date.parse(incident.openedAt), nowMs, options.timezone) : undefined;
+  const nextUpdateAt = post.nextUpdateAt ?? (nextMs === undefined ? undefined : new Date(nextMs).toISOString());
   const tweet = composeTweet(
     catalog,
     {
@@ -49,11 +52,11 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
 }
 
 /**
- * Binds the message catalog, the audience's locale and zone, and the follow-up cadence to the
+ * Binds the message catalog, the audience's locale and zone, and the follow-up schedule to the
  * delivery worker's needs. `limit` is the account's network's (read at each post: a Mastodon
  * instance's limit is learnt after start); X's by default.
  */
-export function incidentComposer(config: AudienceSettings & { followUpMs?: number }, limit?: () => TextLimit): Composer {
+export function incidentComposer(config: AudienceSettings & { followUps?: FollowUpSchedule }, limit?: () => TextLimit): Composer {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const base = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return (incident, post, nowMs = Date.now()) => {
@@ -65,7 +68,7 @@ export function incidentComposer(config: AudienceSettings & { followUpMs?: numbe
       const tweet = composeNotice(catalog, { kind: `maintenance-${kind}`, key: incident.key, service: incident.service, startsAt, endsAt, variantOffset: (post.variantOffset ?? 0) + nth }, options);
       return { text: tweet.text, variant: tweet.variant };
     }
-    const tweet = composeIncidentPost(catalog, options, incident, post, nowMs, config.followUpMs ?? 0);
+    const tweet = composeIncidentPost(catalog, options, incident, post, nowMs, config.followUps);
     return { text: tweet.text, variant: tweet.variant, phase: incident.phase ?? 'investigating', ...(tweet.nextUpdateAt !== undefined && { nextUpdateAt: tweet.nextUpdateAt }) };
   };
 }

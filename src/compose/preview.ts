@@ -1,7 +1,7 @@
 /**
  * `herald preview`: the thread an incident would produce, as followers would read it, so comms
  * staff can see a wording change before it ships. `--thread` renders a whole scenario (events in
- * time order, follow-ups at HERALD_FOLLOWUP_MINUTES between them, see thread-preview.ts); `--event`
+ * time order, follow-ups on the schedule between them, see thread-preview.ts); `--event`
  * renders one event with a sample update (promising the next an hour later) and a sample resolve
  * (1 h 12 min after the event).
  */
@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
 import { eventFields } from '../incidents/event.ts';
+import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
 import { factsShape } from '../incidents/impacts.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
@@ -142,7 +143,7 @@ export const previewCommand: CliCommand<PreviewSettings> = {
       if (values.json) {
         io.out(`${JSON.stringify(thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo })), null, 2)}\n`);
       } else {
-        const cadence = settings.thread.followUpMs > 0 ? `follow-ups every ${settings.thread.followUpMs / 60_000} min` : 'no follow-ups';
+        const cadence = describeFollowUps(settings.thread.followUps);
         io.out(formatScenario(thread, `Thread for ${file} (${locale}, ${options.timezone}; ${cadence})`, options.timezone));
       }
       return 0;

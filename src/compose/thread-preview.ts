@@ -5,6 +5,7 @@
  * thread on any machine and any day.
  */
 import { followUpDue, planFollowUp } from '../incidents/follow-up-rules.ts';
+import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { AlertEvent, Incident, Phase, Post, PostKind } from '../incidents/model.ts';
 import { applyEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
 import type { Catalog } from './catalog.ts';
@@ -28,8 +29,8 @@ export interface ThreadTweet {
 
 export interface ThreadSettings {
   rules: IncidentRules;
-  /** HERALD_FOLLOWUP_MINUTES in ms; 0: no follow-ups. */
-  followUpMs: number;
+  /** When follow-ups go out (follow-up-schedule.ts); its zone is the audience's. */
+  followUps: FollowUpSchedule;
 }
 
 /** Sends every post of `incident` due by `untilMs` (follow-ups included) and records it as posted. */
@@ -41,9 +42,9 @@ function deliverDue(incident: Incident, untilMs: number, catalog: Catalog, optio
       current = send(current, next, catalog, options, settings, out, ids);
       continue;
     }
-    const timer = !followUps || current.posts.some((p) => p.status === 'scheduled') ? undefined : followUpDue(current, settings.followUpMs);
+    const timer = !followUps || current.posts.some((p) => p.status === 'scheduled') ? undefined : followUpDue(current, { ...settings.followUps, zone: options.timezone });
     if (!timer || Date.parse(timer.dueAt) > untilMs) return current;
-    const planned = planFollowUp(current, { afterPostId: timer.afterPostId, nowMs: Date.parse(timer.dueAt), cadenceMs: settings.followUpMs });
+    const planned = planFollowUp(current, { afterPostId: timer.afterPostId, nowMs: Date.parse(timer.dueAt), schedule: { ...settings.followUps, zone: options.timezone } });
     if (planned.decision.action !== 'schedule' || !planned.incident) return current;
     current = planned.incident;
   }
@@ -52,7 +53,7 @@ function deliverDue(incident: Incident, untilMs: number, catalog: Catalog, optio
 function send(incident: Incident, post: Post, catalog: Catalog, options: ComposeOptions, settings: ThreadSettings, out: ThreadTweet[], ids: Map<string, number>): Incident {
   const atMs = Date.parse(post.dueAt);
   const root = threadRoot(incident);
-  const tweet = composeIncidentPost(catalog, options, incident, post, atMs, settings.followUpMs);
+  const tweet = composeIncidentPost(catalog, options, incident, post, atMs, settings.followUps);
   const index = out.length;
   const startsThread = post.kind === 'open' || !root;
   out.push({
@@ -82,7 +83,7 @@ function send(incident: Incident, post: Post, catalog: Catalog, options: Compose
 
 /**
  * The tweets herald would post for `events` (in time order, each with its `at`), with the
- * follow-ups it would add between them at the cadence. Follow-ups stop at the last event: what
+ * follow-ups it would add between them on the schedule. Follow-ups stop at the last event: what
  * comes after it is not in the scenario.
  */
 export function renderThread(catalog: Catalog, events: readonly AlertEvent[], options: ComposeOptions, settings: ThreadSettings): ThreadTweet[] {

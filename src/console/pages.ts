@@ -171,7 +171,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     const incident = await deps.store.get(request.params.key);
     if (!incident) return send(request, reply, { title: titled('notFound'), body: (ctx) => html`<h1>${ctx.tr.t('errors.noIncident', { key: request.params.key })}</h1>` }, 404);
     const facts = deps.facts;
-    const extra = facts && ((ctx: ViewContext) => html`${ctx.principal && can(ctx.principal.role, 'decide') && incident.state === 'open' ? facts.form(incident, ctx) : ''}${facts.preview(incident, Date.now())}`);
+    const extra = facts && ((ctx: ViewContext) => html`${ctx.principal && can(ctx.principal.role, 'decide') && incident.state === 'open' ? facts.form(incident, ctx) : ''}${facts.preview(incident, Date.now(), ctx.tr)}`);
     return send(request, reply, { title: incident.key, section: 'incidents', body: (ctx) => incidentPage(incident, ctx, extra) });
   });
 

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import type { Approvals } from '../approval/service.ts';
+import type { ApprovalHold } from '../incidents/adapters/apply.ts';
+import type { DraftNews } from '../incidents/draft-news.ts';
 import { incidentFacts } from './incident-facts.ts';
 import type { Config } from '../config.ts';
 import type { IncidentStore } from '../incidents/store.ts';
@@ -31,6 +33,10 @@ export interface ConsoleOptions {
   /** What people do, built in app/services.ts (where the workers' approval hold is built too). */
   approvals: Approvals;
   maintenance: Maintenance;
+  /** The approval hold a change of facts plans its posts through, as every event does. */
+  hold: ApprovalHold;
+  /** Told of drafts a change of facts makes (staff notices, live consoles). */
+  news?: DraftNews;
 }
 
 /**
@@ -52,7 +58,15 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
   await app.register(maintenanceApi, { maintenance });
-  await app.register(maintenanceConsole, { maintenance, users: config.users, locale: config.locale, timezone: config.timezone, tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined) });
+  await app.register(maintenanceConsole, {
+    maintenance,
+    users: config.users,
+    locale: config.locale,
+    timezone: config.timezone,
+    tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    dryRun: options.publisherMode === 'dry-run',
+    waiting: async () => (await approvals.waiting()).length,
+  });
   await app.register(consolePages, {
     approvals,
     store: options.store,
@@ -60,7 +74,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    facts: incidentFacts(config, options.store, options.queues),
+    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news }),
     events,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
     dryRun: options.publisherMode === 'dry-run',

@@ -1,12 +1,13 @@
 import { accountsIn, mergeProjection, postIdFor, projection } from './accounts.ts';
+import { followUpsOn, nextFollowUpMs, zoneOf, type FollowUpSchedule } from './follow-up-schedule.ts';
 import type { Incident, Post } from './model.ts';
 import { newPost, threadRoot } from './rules.ts';
 
 /**
  * When herald posts a "still on it" under an open incident's thread by itself, so followers know
- * it is being worked on. Pure, like `rules.ts`: a follow-up is due a cadence after the latest post
- * of the thread (or when that post promised the next one), only while the incident is open, its
- * thread exists and nothing else of it is waiting to go out. Each account's thread has its own
+ * it is being worked on. Pure, like `rules.ts`: a follow-up is due when the latest post of the
+ * thread promised the next one (else when the schedule says, follow-up-schedule.ts), only while
+ * the incident is open, its thread exists and nothing else of it is waiting to go out. Each account's thread has its own
  * follow-ups (see accounts.ts).
  */
 
@@ -28,8 +29,8 @@ function latestPosted(incident: Incident): Post | undefined {
   return incident.posts.filter((p) => p.status === 'posted' && p.postedAt !== undefined).at(-1);
 }
 
-function blocked(incident: Incident | null, cadenceMs: number): string | undefined {
-  if (cadenceMs <= 0) return 'follow-ups are off';
+function blocked(incident: Incident | null, schedule: FollowUpSchedule): string | undefined {
+  if (!followUpsOn(schedule)) return 'follow-ups are off';
   if (!incident) return 'no such incident';
   if (incident.state !== 'open') return 'the incident is resolved';
   if (!threadRoot(incident)) return 'nothing was announced yet';
@@ -42,40 +43,40 @@ function blocked(incident: Incident | null, cadenceMs: number): string | undefin
 }
 
 /** The follow-up one account's thread waits for now, if any. */
-function dueInThread(incident: Incident, cadenceMs: number): FollowUpTimer | undefined {
-  if (blocked(incident, cadenceMs)) return undefined;
+function dueInThread(incident: Incident, schedule: FollowUpSchedule): FollowUpTimer | undefined {
+  if (blocked(incident, schedule)) return undefined;
   const last = latestPosted(incident)!;
-  const dueMs = last.nextUpdateAt ? Date.parse(last.nextUpdateAt) : Date.parse(last.postedAt!) + cadenceMs;
+  const dueMs = last.nextUpdateAt ? Date.parse(last.nextUpdateAt) : nextFollowUpMs(schedule, Date.parse(incident.openedAt), Date.parse(last.postedAt!), zoneOf(schedule, last.account))!;
   return { afterPostId: last.id, dueAt: new Date(dueMs).toISOString() };
 }
 
 /** The follow-up of the default account's thread, if one is due (see `followUpsDue` for all). */
-export function followUpDue(incident: Incident | null, cadenceMs: number): FollowUpTimer | undefined {
-  return incident ? dueInThread(projection(incident, undefined), cadenceMs) : undefined;
+export function followUpDue(incident: Incident | null, schedule: FollowUpSchedule): FollowUpTimer | undefined {
+  return incident ? dueInThread(projection(incident, undefined), schedule) : undefined;
 }
 
 /** The follow-ups the incident waits for now, one per account thread: what to arm after a post went out. */
-export function followUpsDue(incident: Incident | null, cadenceMs: number): FollowUpTimer[] {
+export function followUpsDue(incident: Incident | null, schedule: FollowUpSchedule): FollowUpTimer[] {
   if (!incident) return [];
-  return accountsIn(incident).flatMap((account) => dueInThread(projection(incident, account), cadenceMs) ?? []);
+  return accountsIn(incident).flatMap((account) => dueInThread(projection(incident, account), schedule) ?? []);
 }
 
 /** Decides, when a timer fires, whether to schedule the follow-up now; the new post promises the next one. */
 export function planFollowUp(
   incident: Incident | null,
-  timer: { afterPostId: string; nowMs: number; cadenceMs: number },
+  timer: { afterPostId: string; nowMs: number; schedule: FollowUpSchedule },
 ): { incident: Incident | null; decision: FollowUpDecision } {
   const after = incident?.posts.find((p) => p.id === timer.afterPostId);
   const account = after?.account;
   const thread = incident && projection(incident, account);
-  const reason = blocked(thread, timer.cadenceMs);
+  const reason = blocked(thread, timer.schedule);
   if (reason) return { incident, decision: { action: 'skip', reason } };
-  const due = dueInThread(thread!, timer.cadenceMs)!;
+  const due = dueInThread(thread!, timer.schedule)!;
   if (due.afterPostId !== timer.afterPostId) return { incident, decision: { action: 'skip', reason: 'a later post is live; its own timer follows it' } };
   const dueMs = Date.parse(due.dueAt);
   if (timer.nowMs < dueMs) return { incident, decision: { action: 'wait', untilMs: dueMs } };
   const now = new Date(timer.nowMs).toISOString();
   const planned = newPost(thread!, 'update', now);
-  const post: Post = { ...planned, id: postIdFor(account, planned.id), ...(account !== undefined && { account }), nextUpdateAt: new Date(timer.nowMs + timer.cadenceMs).toISOString() };
+  const post: Post = { ...planned, id: postIdFor(account, planned.id), ...(account !== undefined && { account }), nextUpdateAt: new Date(nextFollowUpMs(timer.schedule, Date.parse(thread!.openedAt), timer.nowMs, zoneOf(timer.schedule, account))!).toISOString() };
   return { incident: mergeProjection(incident!, { ...thread!, posts: [...thread!.posts, post] }, account), decision: { action: 'schedule', post } };
 }

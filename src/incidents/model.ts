@@ -194,6 +194,8 @@ export interface Incident extends IncidentFacts {
   maintenance?: MaintenanceWindow;
   /** Every approval, edit, rejection and timeout, oldest first (see `approval/`). */
   audit?: AuditEntry[];
+  /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
+  sources?: string[];
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */

@@ -51,7 +51,11 @@ export class XPublisher implements Publisher {
     if (missing.length > 0) throw new Error(`XPublisher: missing X credentials: ${missing.join(', ')}`);
     const baseUrl = (options.baseUrl ?? 'https://api.x.com').replace(/\/+$/, '');
     // twitter-api-v2 always calls https.request; an http.Agent is what lets it speak plain http.
-    this.agent = new URL(baseUrl).protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
+    // No keep-alive: the per-request event hook `call` needs adds six listeners to the request's
+    // socket and never removes them, so a reused socket gathered them until Node warned of a leak.
+    // herald makes a few calls a minute at most; a connection each costs nothing that matters.
+    const agentOptions = { keepAlive: false };
+    this.agent = new URL(baseUrl).protocol === 'http:' ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
     this.v2 = new TwitterApi({ appKey, appSecret, accessToken, accessSecret }, { httpAgent: this.agent }).v2;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     // Per call rather than v2.setPrefix(), which the library's typings mark protected.

@@ -1,6 +1,6 @@
 /**
  * Runs the follow-up rule (`follow-up-rules.ts`): after each post of an open incident goes out, a
- * delayed job waits one cadence, then asks the rule whether to schedule a threaded update. The job
+ * delayed job waits until the schedule's next time, then asks the rule whether to schedule a threaded update. The job
  * is named after the post it follows, so arming twice is harmless, and a sweep re-arms what a
  * crash dropped. Resolving stops it: the rule refuses and the waiting job is removed.
  */
@@ -8,6 +8,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } fr
 import type { Logger } from 'pino';
 import { FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
+import type { FollowUpSchedule } from '../follow-up-schedule.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './apply.ts';
@@ -17,7 +18,7 @@ export interface FollowUpDeps {
   queue: Queue<FollowUpJob>;
   store: IncidentStore;
   queues: Pick<Queues, 'posts'>;
-  cadenceMs: number;
+  schedule: FollowUpSchedule;
   logger: Logger;
   /** Counts what each follow-up did; ops/metrics.ts's `HeraldMetrics` is one (named by shape, as ops/ sits above). */
   metrics?: { followUps: { inc(labels: { outcome: 'skipped' | 'waited' | 'scheduled' }): void } };
@@ -32,7 +33,7 @@ export class FollowUps {
 
   /** Arms the follow-ups the incident now waits for (one per account thread), if any. Idempotent. */
   async arm(key: string): Promise<void> {
-    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.cadenceMs)) {
+    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.schedule)) {
       const delay = Math.max(0, Date.parse(timer.dueAt) - Date.now());
       await this.deps.queue.add('follow-up', { key, afterPostId: timer.afterPostId }, { jobId: followUpJobId(key, timer.afterPostId), delay });
     }
@@ -49,7 +50,7 @@ export class FollowUps {
     const { key, afterPostId } = job.data;
     const decision = await this.deps.store.update(key, (current) => {
       const nowMs = Date.now();
-      const planned = planFollowUp(current, { afterPostId, nowMs, cadenceMs: this.deps.cadenceMs });
+      const planned = planFollowUp(current, { afterPostId, nowMs, schedule: this.deps.schedule });
       if (planned.decision.action !== 'schedule' || !this.deps.hold) return { next: planned.incident, result: planned.decision };
       const applied = { incident: planned.incident!, changed: true, scheduled: [planned.decision.post], cancelled: [] };
       const held = this.deps.hold(current, applied, { source: 'follow-up', receivedAt: new Date(nowMs).toISOString() });
