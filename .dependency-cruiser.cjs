@@ -38,8 +38,7 @@ module.exports = {
     },
     below(
       'incidents-not-features',
-      // incident-cli.ts imports the drafts CLI's HTTP client until that moves to src/cli/client.ts (issue 27, step 6).
-      { path: '^src/incidents/', pathNot: '^src/incidents/adapters/incident-cli[.]ts$' },
+      { path: '^src/incidents/' },
       '^src/(ingest|console|approval|maintenance|ops|app)/',
       'The incident core sits below every feature and below ops/ and app/: the event contract is src/incidents/event.ts, the hold and the news of drafts come in as functions (src/app/services.ts builds them), the maintenance types are in the model.',
     ),

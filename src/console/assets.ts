@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { errorBody, HeraldError } from '../errors.ts';
 
 const DIR = new URL('./assets/', import.meta.url);
 const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
@@ -11,7 +12,8 @@ export async function consoleAssets(app: FastifyInstance) {
   );
   app.get<{ Params: { file: string } }>('/console/assets/:file', async (request, reply) => {
     const file = files.get(request.params.file);
-    if (!file) return reply.code(404).send({ error: `no asset ${request.params.file}`, details: [] });
+    // Answered here: the console pages' error handler would make a missing script an HTML page.
+    if (!file) return reply.code(404).send(errorBody(new HeraldError('HERALD_NOT_FOUND', `no asset ${request.params.file}`)));
     return reply.type(file.type).header('cache-control', 'public, max-age=300').send(file.body);
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { publisherOfAccount } from '../accounts/wiring.ts';
 import { requires } from '../auth/guard.ts';
+import { HeraldError } from '../errors.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { AccountGuards } from './account-guards.ts';
 import type { Publisher } from './publisher.ts';
@@ -58,7 +59,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
 
     api.post<{ Params: { id: string } }>('/api/accounts/:id/resume', requires('admin'), async (request, reply) => {
       const entry = find(request.params.id);
-      if (!entry) return reply.code(404).send({ error: `no account ${request.params.id}`, details: [`known: ${entries().map((e) => e.account ?? 'x').join(', ')}`] });
+      if (!entry) throw new HeraldError('HERALD_NOT_FOUND', `no account ${request.params.id}`, { details: [`known: ${entries().map((e) => e.account ?? 'x').join(', ')}`] });
       const before = await entry.guards.account.view();
       if (before.status === 'blocked') {
         await entry.guards.account.unblock(`a person, through POST /api/accounts/${request.params.id}/resume`);

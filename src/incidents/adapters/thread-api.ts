@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { HeraldError, InvalidPayload } from '../../errors.ts';
 import { requires } from '../../auth/guard.ts';
 import { scheduleDelivery, type DeliveryJob } from '../../queues.ts';
 import { attachThread, type Attached } from '../attach-thread.ts';
@@ -18,10 +19,10 @@ const TWEET_ID = /^\d{1,25}$/;
  * tweet already live on X, so its updates and resolution thread under it (docs/faults.md).
  */
 export async function threadRoutes(app: FastifyInstance, deps: { store: IncidentStore; posts: Queue<DeliveryJob>; hold?: ApprovalHold; news?: DraftNews }) {
-  app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request, reply) => {
+  app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request) => {
     const tweetId = (request.body as { tweetId?: unknown } | null)?.tweetId;
     if (typeof tweetId !== 'string' || !TWEET_ID.test(tweetId)) {
-      return reply.code(400).send({ error: 'tweetId must be the id of the live tweet, a string of digits', details: ['tweetId: the id of the live tweet, digits only'] });
+      throw new InvalidPayload('tweetId must be the id of the live tweet, a string of digits', ['tweetId: the id of the live tweet, digits only']);
     }
     const { key } = request.params;
     const at = new Date().toISOString();
@@ -31,7 +32,7 @@ export async function threadRoutes(app: FastifyInstance, deps: { store: Incident
       const held = deps.hold(current, { incident: attached.incident, changed: true, scheduled: attached.scheduled, cancelled: [] }, { source: THREAD_SOURCE, receivedAt: at });
       return { next: held.incident, result: { ok: true, incident: held.incident, scheduled: held.scheduled } };
     });
-    if (!result.ok) return reply.code(result.status).send({ error: result.error, details: [] });
+    if (!result.ok) throw new HeraldError('HERALD_CONFLICT', result.error, { status: result.status });
     for (const post of result.scheduled) await scheduleDelivery(deps.posts, { key, postId: post.id }, post.dueAt);
     await tellDrafted(deps.news, result.incident, result.scheduled);
     request.log.warn({ incident: key, tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
