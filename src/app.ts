@@ -19,6 +19,7 @@ import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
 import { XPublisher } from './publish/x-publisher.ts';
 import { AccountHold } from './publish/account-hold.ts';
 import { XAccount } from './publish/x-account.ts';
+import { KnownThreads } from './ops/known-threads.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -84,6 +85,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     publisher: countPosts(withAccounts(createPublisher(config, logger), config, logger), metrics),
     followUpQueue: followUpsOn(config.followUps) ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: config.x?.timeoutMs ?? 10_000,
+    threads: new KnownThreads(),
   };
   metrics.dryRun.set(parts.publisher.mode === 'dry-run' ? 1 : 0);
   const store = new RedisIncidentStore(patient, prefix);
@@ -91,11 +93,11 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
-  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md).
-  // The default account's own hold, as its delivery sees it (account-hold.ts): a loss holds its posts.
+  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md). Every
+  // account's own hold, as its delivery sees it (account-hold.ts): a loss holds all their posts.
   const posts = (workQueues ?? apiQueues)!.posts;
-  const account = new XAccount(patient, prefix, new AccountHold(patient, prefix, undefined, posts), { probeMs: config.delivery.probeMs });
-  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account, logger, intervalMs: config.epochCheckMs });
+  const accounts = [undefined, ...config.accounts.map((a) => a.id)].map((id) => new XAccount(patient, prefix, new AccountHold(patient, prefix, id, posts), { id: id ?? 'x', probeMs: config.delivery.probeMs }));
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, accounts, threads: parts.threads, logger, intervalMs: config.epochCheckMs });
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;

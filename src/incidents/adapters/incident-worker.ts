@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import { Coalescer } from '../coalesce.ts';
 import { checkQueuedEvent } from '../event.ts';
 import type { AlertEvent } from '../model.ts';
-import { EVENTS_QUEUE } from '../../queues.ts';
+import { EVENTS_QUEUE, stallTimings } from '../../queues.ts';
 import { applyAndSchedule, type ApplyDeps } from './apply.ts';
 
 /**
@@ -39,7 +39,7 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
-      ...(deps.lockMs && { lockDuration: deps.lockMs, stalledInterval: deps.lockMs }),
+      ...(deps.lockMs && stallTimings(deps.lockMs)),
     },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));
