@@ -33,6 +33,12 @@ export interface HeraldOptions {
   processMetrics?: boolean;
   /** How often incidents settled for longer than the retention are removed. */
   retentionIntervalMs?: number;
+  /**
+   * Where a worker without HERALD_METRICS_PORT answers health checks (its PORT, which it takes no
+   * webhooks on). Best effort: a port another process holds (several workers on one host) is
+   * logged and the worker goes on posting without it.
+   */
+  workerHealthPort?: number;
 }
 
 export interface Herald {
@@ -102,17 +108,24 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   let metricsServer: FastifyInstance | undefined;
-  if (config.metricsPort !== undefined) {
-    const started = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger }, { port: config.metricsPort, host: config.host });
-    metricsServer = started.server;
-    url = started.url;
+  const healthPort = config.metricsPort ?? (role === 'worker' ? options.workerHealthPort : undefined);
+  if (healthPort !== undefined) {
+    const metricsDeps = { metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger };
+    try {
+      const started = await startMetricsServer(metricsDeps, { port: healthPort, host: config.host });
+      metricsServer = started.server;
+      url = started.url;
+    } catch (err) {
+      if (config.metricsPort !== undefined || (err as { code?: string }).code !== 'EADDRINUSE') throw err;
+      logger.warn({ port: healthPort }, `port ${healthPort} is taken (another worker on this host?): this worker answers no health check; set PORT or HERALD_METRICS_PORT apart for each`);
+    }
   }
   if (apiQueues) {
     server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues });
     url = await server.listen({ port: config.port, host: config.host });
   }
   if (config.metricsToken === undefined && (apiQueues || metricsServer)) {
-    const where = config.metricsPort !== undefined ? `its own port ${config.metricsPort}` : `the HTTP port ${config.port}`;
+    const where = metricsServer ? `its own port ${healthPort}` : `the HTTP port ${config.port}`;
     logger.warn({ metricsPort: config.metricsPort }, `/metrics is open to anyone who can reach ${where}; that is fine on a private network, otherwise set HERALD_METRICS_TOKEN (or HERALD_METRICS_PORT to serve it apart)`);
   }
 

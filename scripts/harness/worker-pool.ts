@@ -26,7 +26,7 @@ export class WorkerPool {
   }
 
   private spawn(slot: number): HeraldProcess {
-    // A worker answers its health checks on PORT: each takes a free port, so several run side by side.
+    // A worker answers health checks on PORT: each on a port of its own, or the second cannot start.
     const worker = spawnHerald('worker', { ...this.env, PORT: '0' }, { logFile: join(this.logDir, `worker-${slot}.log`) });
     this.all.push(worker);
     return worker;

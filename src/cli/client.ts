@@ -58,3 +58,8 @@ export async function withHerald(io: CommandIo, settings: ApiClientSettings, url
     return 1;
   }
 }
+
+/** What herald answered a `list`: as JSON with `--json` (for scripts), else as `forPeople` writes it. */
+export function printListed<T>(io: CommandIo, json: boolean, items: T[], forPeople: (items: T[]) => string): void {
+  io.out(json ? `${JSON.stringify(items, null, 2)}\n` : forPeople(items));
+}

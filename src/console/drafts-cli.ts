@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CommandIo } from '../cli-command.ts';
+import type { CliCommand } from '../cli-command.ts';
 import type { ApiClientSettings } from '../cli-settings.ts';
-import { withHerald } from '../cli/client.ts';
+import { printListed, withHerald } from '../cli/client.ts';
 
 /**
  * `herald drafts list|approve|reject`: the running service's JSON API from a terminal, with
@@ -20,12 +20,9 @@ interface DraftRow {
   weightedLength: number;
 }
 
-function printList(io: CommandIo, drafts: DraftRow[]): void {
-  io.out(drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`);
-  for (const d of drafts) {
-    io.out(`\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`);
-  }
-}
+const draftList = (drafts: DraftRow[]): string =>
+  (drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`) +
+  drafts.map((d) => `\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`).join('');
 
 export const draftsCommand: CliCommand<ApiClientSettings> = {
   summary: 'list, approve or reject the drafts waiting in a running herald (HERALD_API_TOKEN)',
@@ -44,9 +41,7 @@ export const draftsCommand: CliCommand<ApiClientSettings> = {
     }
     return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
-        const drafts = (await herald.call('GET', '/api/drafts')) as DraftRow[];
-        if (values.json) io.out(`${JSON.stringify(drafts, null, 2)}\n`);
-        else printList(io, drafts);
+        printListed(io, values.json, (await herald.call('GET', '/api/drafts')) as DraftRow[], draftList);
         return;
       }
       const path = `/api/drafts/${encodeURIComponent(id!)}/${verb}`;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../../cli-command.ts';
 import type { ApiClientSettings } from '../../cli-settings.ts';
-import { withHerald } from '../../cli/client.ts';
+import { printListed, withHerald } from '../../cli/client.ts';
 import type { MaintenanceView } from '../view.ts';
 
 /**
@@ -43,8 +43,7 @@ export const maintenanceCommand: CliCommand<ApiClientSettings> = {
     return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
         const windows = (await herald.call('GET', '/api/maintenance')) as MaintenanceView[];
-        if (values.json) io.out(`${JSON.stringify(windows, null, 2)}\n`);
-        else io.out(windows.length === 0 ? 'no maintenance scheduled\n' : windows.map(line).join(''));
+        printListed(io, values.json, windows, (all) => (all.length === 0 ? 'no maintenance scheduled\n' : all.map(line).join('')));
         return;
       }
       let done: MaintenanceView;
