@@ -5,8 +5,9 @@
  * it; gauges whose truth lives in Redis are read at scrape time through the `set...Source` hooks.
  */
 import type { Queue } from 'bullmq';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
 import type { PublishFailureReason } from '../publish/publisher.ts';
+import { heraldVersion } from '../version.ts';
 
 /** What became of one attempt to publish: posted, adopted after a lost answer, or X's refusal. */
 export type PostOutcome = 'posted' | 'adopted' | PublishFailureReason;
@@ -129,7 +130,14 @@ export class HeraldMetrics {
         if (self.draftsWaitingSource) this.set(await self.draftsWaitingSource());
       },
     });
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
+    new Gauge<'version' | 'node'>({
+      name: 'herald_build_info',
+      help: 'Always 1: the herald version and the Node.js that runs it, as labels',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: heraldVersion, node: process.versions.node }, 1);
+    // Under the names every Node.js dashboard expects (process_cpu_seconds_total, nodejs_heap_size_used_bytes...).
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Reports these queues' depth at every scrape. Only one process of a deployment should. */
