@@ -99,6 +99,7 @@ const schema = z.object({
   HERALD_X_BUDGET_15MIN: count(25),
   HERALD_X_BUDGET_24H: count(100),
   HERALD_X_BUDGET_RESERVE: count(5, 0),
+  HERALD_X_REPLY_SHARE_PERCENT: z.coerce.number().min(0).max(90).default(50),
   HERALD_X_READ_BUDGET_15MIN: count(30),
   HERALD_X_PROBE_SECONDS: seconds(300),
   HERALD_X_SETTLE_SECONDS: seconds(5),
@@ -338,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       postsPer15Min: e.HERALD_X_BUDGET_15MIN,
       postsPer24H: e.HERALD_X_BUDGET_24H,
       reserve: e.HERALD_X_BUDGET_RESERVE,
+      replyShare: e.HERALD_X_REPLY_SHARE_PERCENT / 100,
       readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
       probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
       unavailableProbeMs: Math.round(e.HERALD_X_UNAVAILABLE_PROBE_SECONDS * 1000),
@@ -415,6 +417,10 @@ function deliveryProblems(e: z.infer<typeof schema>): string[] {
   const smallest = Math.min(e.HERALD_X_BUDGET_15MIN, e.HERALD_X_BUDGET_24H);
   if (e.HERALD_X_BUDGET_RESERVE >= smallest) {
     problems.push(`HERALD_X_BUDGET_RESERVE: ${e.HERALD_X_BUDGET_RESERVE} would leave updates and minor incidents no budget at all; keep it below ${smallest}`);
+  }
+  const forReplies = Math.ceil((smallest * e.HERALD_X_REPLY_SHARE_PERCENT) / 100);
+  if (forReplies >= smallest) {
+    problems.push(`HERALD_X_REPLY_SHARE_PERCENT: ${e.HERALD_X_REPLY_SHARE_PERCENT} % of ${smallest} posts keeps all of them for replies, so nothing could ever be announced; lower it (0 turns it off)`);
   }
   return problems;
 }

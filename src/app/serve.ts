@@ -63,8 +63,7 @@ export async function serve(args: string[], io: CommandIo, env: Env, usage: stri
 
   // A worker takes no webhooks, so its PORT is free: unless HERALD_METRICS_PORT says otherwise,
   // /healthz, /readyz and /metrics answer there, and the image's health check works for every role.
-  const served = role === 'worker' && config.metricsPort === undefined ? { ...config, metricsPort: config.port } : config;
-  const herald = await startHerald(served, { role, logger, processMetrics: true });
+  const herald = await startHerald(config, { role, logger, processMetrics: true, workerHealthPort: config.port });
   logger.info({ url: herald.url, role, locale: config.locale, timezone: config.timezone, graceSeconds: config.graceMs / 1000 }, 'herald is running');
 
   // Resolves with the exit code once a signal has stopped everything.

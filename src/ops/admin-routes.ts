@@ -4,7 +4,8 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../auth/access.ts';
-import { authorize, SAFE_METHODS } from '../auth/guard.ts';
+import { HeraldError } from '../errors.ts';
+import { authorize, refuse, SAFE_METHODS } from '../auth/guard.ts';
 import type { HeraldMetrics } from './metrics.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -21,7 +22,7 @@ async function sameOriginForSessions(request: FastifyRequest, reply: FastifyRepl
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
   const sameOrigin = site === 'same-origin' || (origin !== undefined && new URL(origin).host === request.headers.host);
-  if (!sameOrigin) return reply.code(403).send({ error: 'queue changes from a browser must come from herald’s own pages', details: [] });
+  if (!sameOrigin) return refuse(reply, new HeraldError('HERALD_FORBIDDEN', 'queue changes from a browser must come from herald’s own pages'));
 }
 
 /**
