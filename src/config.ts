@@ -1,8 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
-import { DEFAULT_MESSAGES_DIR } from './compose/catalog.ts';
+import { DEFAULT_MESSAGES_DIR, definedFeatures } from './compose/catalog.ts';
+import { CatalogError } from './compose/errors.ts';
+import { FEATURES } from './incidents/model.ts';
+
+/** The catalog's features; a broken catalog stops herald at start with its own error, so the shipped ones stand in until then. */
+function featuresOf(dir: string): readonly string[] {
+  try {
+    return definedFeatures(dir);
+  } catch (e) {
+    if (e instanceof CatalogError) return FEATURES;
+    throw e;
+  }
+}
 import { HeraldError } from './errors.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
@@ -44,6 +57,13 @@ export function followUpScheduleOf(e: { HERALD_FOLLOWUP_MINUTES?: number; HERALD
 }
 
 const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
+/** A proxy for fastify's `trustProxy` (proxy-addr): an address, a CIDR, or one of its named ranges. */
+function isProxyAddress(text: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
+  const [address, bits, extra] = text.split('/');
+  return extra === undefined && isIP(address ?? '') !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+}
+
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 // `host:port,host:port`, for Redis Cluster seed nodes and Sentinels.
@@ -124,11 +144,17 @@ const schema = z.object({
   HERALD_TRUST_PROXY: z
     .string()
     .optional()
-    .transform((raw): boolean | number | string => {
+    .transform((raw, ctx): false | number | string => {
       const text = raw?.trim() ?? '';
-      if (text === '' || text === 'false') return false;
-      if (text === 'true') return true;
-      return /^\d+$/.test(text) ? Number(text) : text;
+      if (text === '' || text === 'false' || text === '0') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const wrong = text === 'true' ? ['true'] : text.split(',').map((a) => a.trim()).filter((a) => !isProxyAddress(a));
+      if (wrong.length === 0) return text;
+      ctx.addIssue({
+        code: 'custom',
+        message: `give the number of proxies in front of herald (e.g. 1) or their addresses/CIDRs, not ${wrong.join(', ')}: "true" would believe any X-Forwarded-For a client makes up (docs/security.md)`,
+      });
+      return z.NEVER;
     }),
   HERALD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
@@ -202,6 +228,8 @@ export interface Config {
   dataDir: string;
   outboxPath: string;
   messagesDir: string;
+  /** The features the message catalog defines (features are data): what webhooks and routes may name. */
+  features: readonly string[];
   logLevel: string;
   /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -217,8 +245,8 @@ export interface Config {
   metricsToken?: string;
   /** How many replicas must hold a claim before X is called (see redis/replicas.ts, docs/failover.md). */
   redisReplication: ReplicationSettings;
-  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
-  trustProxy: boolean | number | string;
+  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): none, a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string;
   /** A request (headers and body) must arrive within this; slow senders are cut off (fastify's requestTimeout/connectionTimeout). */
   requestTimeoutMs: number;
   /** SIGTERM exits within this, whatever Redis or X do. */
@@ -300,7 +328,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   // Every file named in the environment is read and checked, and all their problems told at once.
   const policy = loadApprovalPolicy(e.HERALD_APPROVAL, e.HERALD_APPROVAL_RULES);
   const users = loadUsers(e.HERALD_USERS_FILE);
-  const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES) : undefined;
+  const features = featuresOf(e.HERALD_MESSAGES_DIR);
+  const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES, features) : undefined;
   const extra = e.HERALD_ACCOUNTS_FILE
     ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
     : { accounts: [], problems: [] };
@@ -352,6 +381,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     dataDir: e.HERALD_DATA_DIR,
     outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
+    features,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     followUps: { ...followUpScheduleOf(e, e.HERALD_TIMEZONE), accountZones: Object.fromEntries(extra.accounts.map((a) => [a.id, a.timezone])) },

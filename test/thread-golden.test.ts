@@ -10,6 +10,7 @@ import { findHedge } from '../src/compose/hedges.ts';
 import { formatClock } from '../src/compose/locale-format.ts';
 import { scenarioEvents, scenarioSchema } from '../src/compose/preview.ts';
 import { renderThread, type ThreadTweet } from '../src/compose/thread-preview.ts';
+import { catalogWithFeature } from './helpers/catalog.ts';
 import { DEFAULT_FOLLOW_UPS } from '../src/incidents/follow-up-schedule.ts';
 
 /**
@@ -24,19 +25,25 @@ const LOCALES = ['ko', 'en', 'ja'];
 const SETTINGS = { rules: { graceMs: 120_000, reopenWindowMs: 3_600_000 }, followUps: DEFAULT_FOLLOW_UPS };
 const FOUR = ['midnight-messages', 'messages-and-pc-login', 'signup', 'iphone-notifications'];
 
-function threadFor(name: string, locale: string): ThreadTweet[] {
+function threadFor(name: string, locale: string, messagesDir = DEFAULT_MESSAGES_DIR): ThreadTweet[] {
   const raw = JSON.parse(readFileSync(path.join(SCENARIOS, `${name}.json`), 'utf8')) as Array<Record<string, unknown>>;
   const events = scenarioEvents(scenarioSchema.parse(raw.map((e) => ({ ...e, service: SERVICE[locale] }))));
-  return renderThread(loadCatalog(DEFAULT_MESSAGES_DIR, locale), events, { locale, timezone: 'Asia/Seoul' }, SETTINGS);
+  return renderThread(loadCatalog(messagesDir, locale), events, { locale, timezone: 'Asia/Seoul' }, SETTINGS);
 }
 
 const pinned = (thread: ThreadTweet[]) => thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo }));
 
-for (const name of [...FOUR, 'five-hours']) {
+// Outages beyond the four: three impacts at once, critical and total (issue 24).
+const MORE = ['three-impacts-critical'];
+
+// A feature an operator added in the catalog only (test/fixtures/features/payments.json).
+const CUSTOM: Record<string, string> = { payments: catalogWithFeature('payments') };
+
+for (const name of [...FOUR, 'five-hours', ...MORE, ...Object.keys(CUSTOM)]) {
   for (const locale of LOCALES) {
     test(`the ${name} thread in ${locale} reads as the golden file`, () => {
       const file = path.join(GOLDEN, `${name}.${locale}.json`);
-      const actual = pinned(threadFor(name, locale));
+      const actual = pinned(threadFor(name, locale, CUSTOM[name]));
       if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
       assert.deepEqual(actual, JSON.parse(readFileSync(file, 'utf8')));
     });
@@ -118,4 +125,22 @@ test('an iPhone-only problem says iPhone in every tweet that restates it', () =>
     assert.match(thread[0]!.text, /iPhone/, locale);
     assert.match(thread.at(-1)!.text, /iPhone/, locale);
   }
+});
+
+test('a critical outage of three impacts opens with the apology, the main advice and the next update in every locale', () => {
+  const must = { ko: [/죄송/, /앱을 지우거나 다시 설치하지 마세요/, /휴대폰/], en: [/sorry/i, /don't delete or reinstall/, /not your phone/], ja: [/申し訳/, /削除・再インストールしないでください/, /スマホ/] };
+  for (const locale of LOCALES) {
+    const [open] = threadFor('three-impacts-critical', locale);
+    for (const re of must[locale as keyof typeof must]) assert.match(open!.text, re, `${locale}: ${open!.text}`);
+    assert.ok(open!.weightedLength <= 280, locale);
+  }
+});
+
+test('the messages + PC login open keeps its apology in every locale', () => {
+  for (const locale of LOCALES) assert.match(threadFor('messages-and-pc-login', locale)[0]!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
+});
+
+test('a feature added only in the catalog reads in its own words in every tweet', () => {
+  const words = { ko: /결제/, en: /payment/, ja: /決済/ };
+  for (const locale of LOCALES) for (const tweet of threadFor('payments', locale, CUSTOM.payments)) assert.match(tweet.text, words[locale as keyof typeof words], `${locale}: ${tweet.text}`);
 });

@@ -45,9 +45,12 @@ export async function serve(args: string[], io: CommandIo, env: Env, usage: stri
     );
   }
   if (madeUp.HERALD_API_TOKEN) {
-    logger.warn(
-      `HERALD_API_TOKEN is not set, so this dry-run uses an API token made up for this run: ${madeUp.HERALD_API_TOKEN}. ` +
-        `Read the incident back with: curl -H 'Authorization: Bearer ${madeUp.HERALD_API_TOKEN}' http://127.0.0.1:${config.port}/api/incidents/demo-1`,
+    // An admin's credential: shown to the person at the terminal, never written to the log, which
+    // may be shipped and kept elsewhere.
+    logger.warn('HERALD_API_TOKEN is not set, so this dry-run uses an API token made up for this run; it is printed on stderr, not logged');
+    io.err(
+      `HERALD_API_TOKEN for this dry-run: ${madeUp.HERALD_API_TOKEN}\n` +
+        `Read the incident back with: curl -H 'Authorization: Bearer ${madeUp.HERALD_API_TOKEN}' http://127.0.0.1:${config.port}/api/incidents/demo-1\n`,
     );
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { FEATURES, SEVERITIES } from '../incidents/model.ts';
+import { featureName } from '../incidents/impacts.ts';
+import { SEVERITIES } from '../incidents/model.ts';
 import type { ApprovalPolicy, ApprovalRule } from './policy.ts';
 
 /**
@@ -26,7 +27,7 @@ const ruleSchema = z
   .object({
     severity: oneOrMany(z.enum(SEVERITIES)).optional(),
     source: oneOrMany(z.string().min(1)).optional(),
-    feature: oneOrMany(z.enum(FEATURES)).optional(),
+    feature: oneOrMany(featureName).optional(),
     approval: z.enum(['auto', 'required']),
     timeoutSeconds: z.number().positive().optional(),
     onTimeout: z.enum(['post', 'expire']).optional(),

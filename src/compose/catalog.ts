@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import IntlMessageFormat from 'intl-messageformat';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { FEATURES, PLATFORMS } from '../incidents/model.ts';
+import { FEATURE_NAME, FEATURE_NAME_RULE, PLATFORMS, type Platform } from '../incidents/model.ts';
 import { CatalogError, type CatalogProblem } from './errors.ts';
 import { languageOf } from './locale-format.ts';
 
@@ -93,34 +93,54 @@ export const SITUATIONS = Object.keys(SITUATION_VARIABLES) as Situation[];
  * `{scope}` is `partial`, `total` or `unknown` (use ICU `select`, see messages/README.md).
  */
 export type Piece =
-  | `impact.${(typeof FEATURES)[number]}`
-  | `advice.${(typeof FEATURES)[number]}`
-  | `tips.${(typeof FEATURES)[number]}`
-  | `problem.${(typeof FEATURES)[number]}`
-  | `platform.${(typeof PLATFORMS)[number]}`
+  | `${FeaturePiece}.${string}`
+  | `platform.${Platform}`
   | 'safety.delivered'
   | 'safety.kept'
-  | 'safety.possible';
+  | 'safety.possible'
+  | 'several.impact'
+  | 'several.problem';
 
-export type PieceVariable = 'platforms' | 'scope';
+/**
+ * Features are data: a feature is whatever the catalog gives words to. Each one declares, in every
+ * locale, its `impact` (two texts), `advice`, `tips` and `problem`; adding `payments` to the four
+ * sections of each file is all it takes (lint-messages refuses a feature one locale lacks).
+ */
+export const FEATURE_PIECES = ['impact', 'advice', 'tips', 'problem'] as const;
+export type FeaturePiece = (typeof FEATURE_PIECES)[number];
 
-export const PIECE_VARIABLES: Readonly<Record<Piece, readonly PieceVariable[]>> = Object.fromEntries([
-  ...FEATURES.flatMap((f) => [
-    [`impact.${f}`, ['platforms', 'scope']],
-    [`advice.${f}`, []],
-    [`tips.${f}`, []],
-    [`problem.${f}`, ['platforms']],
-  ]),
+
+/**
+ * `several.*` are several impacts collapsed when the tweet does not fit otherwise (fitting.ts):
+ * `{problems}` the first ones' problem words, `{more}` how many others, `{count}` how many in all.
+ */
+export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count';
+
+const FEATURE_PIECE_VARIABLES: Readonly<Record<FeaturePiece, readonly PieceVariable[]>> = { impact: ['platforms', 'scope'], advice: [], tips: [], problem: ['platforms'] };
+
+/** The pieces every catalog has whatever its features, with the variables each may use. */
+export const PIECE_VARIABLES: Readonly<Record<string, readonly PieceVariable[]>> = Object.fromEntries([
   ...PLATFORMS.map((p) => [`platform.${p}`, []]),
   ['safety.delivered', []],
   ['safety.kept', []],
   ['safety.possible', []],
-]) as Record<Piece, readonly PieceVariable[]>;
+  ['several.impact', ['problems', 'more', 'count', 'scope']],
+  ['several.problem', ['problems', 'more', 'count']],
+]);
 
 export const PIECES = Object.keys(PIECE_VARIABLES) as Piece[];
 
+/** The variables `piece` may use: a feature's by its kind, the others from {@link PIECE_VARIABLES}. */
+export function pieceVariables(piece: string): readonly PieceVariable[] {
+  const [group] = piece.split('.');
+  return (FEATURE_PIECE_VARIABLES as Record<string, readonly PieceVariable[]>)[group!] ?? PIECE_VARIABLES[piece] ?? [];
+}
+
+/** The pieces of `features`: each one's impact, advice, tips and problem. */
+export const featurePieces = (features: readonly string[]): Piece[] => features.flatMap((f) => FEATURE_PIECES.map((kind): Piece => `${kind}.${f}`));
+
 /** How many texts a piece holds: impacts have a closing and a running-on form. */
-export const pieceArity = (piece: Piece): number => (piece.startsWith('impact.') ? 2 : 1);
+export const pieceArity = (piece: string): number => (piece.startsWith('impact.') ? 2 : 1);
 
 /** One compiled variant of a situation. */
 export interface MessageVariant {
@@ -137,6 +157,8 @@ export interface Catalog {
   readonly file: string;
   readonly situations: ReadonlyMap<Situation, readonly MessageVariant[]>;
   readonly pieces: ReadonlyMap<Piece, readonly MessageVariant[]>;
+  /** The features this locale gives words to, in the order of its `impact` section. */
+  readonly features: readonly string[];
 }
 
 export interface ParsedCatalog {
@@ -150,18 +172,33 @@ export interface ParsedCatalog {
 const variantList = z.array(z.string().trim().min(1, 'empty text')).min(1, 'needs at least one variant');
 
 // Built from SITUATIONS so adding a situation above is the only change the schema needs.
+const pieceTexts = (arity: number) => z.array(z.string().trim().min(1, 'empty text')).length(arity, `needs exactly ${arity} text(s)`);
+
 const fileSchema = (() => {
   const top: Record<string, z.ZodType> = {};
   const groups: Record<string, Record<string, z.ZodType>> = {};
   for (const situation of [...SITUATIONS, ...PIECES]) {
     const [group, name] = situation.split('.') as [string, string | undefined];
-    const list = PIECES.includes(situation as Piece) ? z.array(z.string().trim().min(1, 'empty text')).length(pieceArity(situation as Piece), `needs exactly ${pieceArity(situation as Piece)} text(s)`) : variantList;
+    const list = PIECES.includes(situation as Piece) ? pieceTexts(pieceArity(situation)) : variantList;
     if (name === undefined) top[group] = list;
     else (groups[group] ??= {})[name] = list;
   }
   for (const [group, shape] of Object.entries(groups)) top[group] = z.strictObject(shape);
+  // The features' sections take any feature name (features are data).
+  for (const kind of FEATURE_PIECES) top[kind] = z.record(z.string().regex(FEATURE_NAME, `a feature name: ${FEATURE_NAME_RULE}`), pieceTexts(pieceArity(`${kind}.x`)));
   return z.strictObject(top);
 })();
+
+/** The features a parsed file declares, and a problem for each feature one of its four sections lacks. */
+function declaredFeatures(data: Record<string, unknown>, file: string): { features: string[]; problems: CatalogProblem[] } {
+  const named = (kind: FeaturePiece) => Object.keys((data[kind] ?? {}) as Record<string, unknown>);
+  const features = [...new Set(FEATURE_PIECES.flatMap(named))];
+  const problems = FEATURE_PIECES.flatMap((kind) =>
+    features.filter((f) => !named(kind).includes(f)).map((f): CatalogProblem => ({ file, key: `${kind}.${f}`, code: 'missing-key', message: `feature ${f} needs its ${kind} words too: every feature has impact, advice, tips and problem` })),
+  );
+  if (features.length === 0) problems.push({ file, key: 'impact', code: 'missing-key', message: 'no feature is declared: give at least one its impact, advice, tips and problem' });
+  return { features, problems };
+}
 
 const SYNTAX_HINTS: Record<string, string> = {
   EXPECT_ARGUMENT_CLOSING_BRACE: 'a { is never closed with }',
@@ -185,12 +222,15 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
     return { problems, keys };
   }
 
+  const declared = declaredFeatures(parsed.data as Record<string, unknown>, file);
+  if (declared.problems.length > 0) return { problems: declared.problems, keys };
+  const pieces = [...featurePieces(declared.features), ...PIECES];
   const situations = new Map<Situation | Piece, MessageVariant[]>();
-  for (const situation of [...SITUATIONS, ...PIECES]) {
+  for (const situation of [...SITUATIONS, ...pieces]) {
     const [group, name] = situation.split('.') as [string, string | undefined];
     const node = (parsed.data as Record<string, unknown>)[group];
     const sources = (name === undefined ? node : (node as Record<string, unknown>)[name]) as string[];
-    const allowed: readonly string[] = (SITUATION_VARIABLES as Record<string, readonly string[]>)[situation] ?? PIECE_VARIABLES[situation as Piece];
+    const allowed: readonly string[] = (SITUATION_VARIABLES as Record<string, readonly string[]>)[situation] ?? pieceVariables(situation);
     const compiled = sources.map((text, variant): MessageVariant | undefined => {
       const trimmed = text.trim();
       let message: IntlMessageFormat;
@@ -213,7 +253,7 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
   }
   if (problems.length > 0) return { problems, keys };
   const only = <K extends Situation | Piece>(names: readonly K[]) => new Map(names.map((n) => [n, situations.get(n) ?? []] as const));
-  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(PIECES) }, problems, keys };
+  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features }, problems, keys };
 }
 
 type Ast = ReturnType<IntlMessageFormat['getAst']>;
@@ -242,6 +282,8 @@ function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): Cat
   const keyPath = (variantAt === -1 ? issue.path : issue.path.slice(0, variantAt)).map(String);
   const variant = variantAt === -1 ? undefined : (issue.path[variantAt] as number);
   const key = keyPath.join('.') || '(file)';
+  // The path ends with the key that is not a feature name (`impact.pc_typo`).
+  if (issue.code === 'invalid_key') return [{ file, key, code: 'unknown-key', message: `not a feature name (${FEATURE_NAME_RULE}): a typo?` }];
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => ({ file, key: [...keyPath, k].join('.'), code: 'unknown-key' as const, message: 'not a situation herald uses (a typo?)' }));
   }
@@ -286,4 +328,14 @@ export function loadCatalog(dir: string, locale: string): Catalog {
   if (!cache.has(root)) cache.set(root, new Map());
   cache.get(root)!.set(language, catalog);
   return catalog;
+}
+
+/**
+ * The features every locale in `dir` gives words to: what webhooks, routes and the console may
+ * name. Throws a {@link CatalogError} when a catalog is broken (herald then does not start).
+ */
+export function definedFeatures(dir: string = DEFAULT_MESSAGES_DIR): string[] {
+  const catalogs = catalogLocales(dir).map((locale) => loadCatalog(dir, locale));
+  const [first, ...rest] = catalogs;
+  return (first?.features ?? []).filter((f) => rest.every((c) => c.features.includes(f)));
 }

@@ -13,8 +13,8 @@ import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
 import { eventFields } from '../incidents/event.ts';
 import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
-import { factsShape } from '../incidents/impacts.ts';
-import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
+import { factsShape, featureName, undefinedFeatureDetails } from '../incidents/impacts.ts';
+import { EVENT_STATUSES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
 import { renderThread, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
@@ -25,7 +25,7 @@ export const previewEventSchema = z.looseObject({
   key: z.string().min(1),
   status: z.enum(EVENT_STATUSES),
   service: z.string().min(1),
-  feature: z.enum(FEATURES),
+  feature: featureName,
   severity: z.enum(SEVERITIES),
   at: z.string().min(1),
   ...factsShape,
@@ -139,6 +139,11 @@ export const previewCommand: CliCommand<PreviewSettings> = {
         io.err(`${file} is not a scenario (a JSON array of generic webhook events, each with its at):\n${issuesOf(scenario.error)}\n`);
         return 1;
       }
+      const unknown = scenario.data.flatMap((e, i) => undefinedFeatureDetails(e, catalog.features).map((d) => `${i}.${d}`));
+      if (unknown.length > 0) {
+        io.err(`${file} names features the catalog does not define:\n${unknown.join('\n')}\n`);
+        return 1;
+      }
       const thread = renderThread(catalog, scenarioEvents(scenario.data), options, settings.thread);
       if (values.json) {
         io.out(`${JSON.stringify(thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo })), null, 2)}\n`);
@@ -152,6 +157,11 @@ export const previewCommand: CliCommand<PreviewSettings> = {
     const event = previewEventSchema.safeParse(body);
     if (!event.success) {
       io.err(`${file} is not a generic webhook event:\n${issuesOf(event.error)}\n`);
+      return 1;
+    }
+    const unknown = undefinedFeatureDetails(event.data, catalog.features);
+    if (unknown.length > 0) {
+      io.err(`${file} is not a generic webhook event:\n${unknown.join('\n')}\n`);
       return 1;
     }
     const thread = previewThread(catalog, event.data, options);

@@ -4,7 +4,7 @@ import type { Approvals } from '../approval/service.ts';
 import { draftDetail, draftView } from '../approval/views.ts';
 import { incidentView } from '../incidents/adapters/api.ts';
 import { IncidentNotFound, type IncidentStore } from '../incidents/store.ts';
-import { FEATURES } from '../incidents/model.ts';
+import { featureName } from '../incidents/impacts.ts';
 import { eventFields } from '../incidents/event.ts';
 import { invalidPayload } from '../errors.ts';
 import { auditLog } from './audit-log.ts';
@@ -27,7 +27,7 @@ export const schemas = {
     .object({
       key: eventFields.shape.key.optional(),
       service: eventFields.shape.service,
-      feature: z.enum(FEATURES),
+      feature: featureName,
       severity: eventFields.shape.severity,
       text: text.optional(),
     })

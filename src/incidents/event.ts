@@ -7,8 +7,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { invalidPayload, type InvalidPayload } from '../errors.ts';
-import { factsShape } from './impacts.ts';
-import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent } from './model.ts';
+import { factsShape, featureName } from './impacts.ts';
+import { EVENT_STATUSES, SEVERITIES, type AlertEvent } from './model.ts';
 import { publicServiceName } from './service-name.ts';
 
 /** herald's own event format (the generic webhook's body, the preview's events): the fields. */
@@ -22,7 +22,7 @@ export const eventFields = z
     status: z.enum(EVENT_STATUSES),
     service: publicServiceName,
     // `impacts` may stand instead of `feature`: the first impact is then the feature.
-    feature: z.enum(FEATURES).optional(),
+    feature: featureName.optional(),
     severity: z.enum(SEVERITIES),
     ...factsShape,
     at: z

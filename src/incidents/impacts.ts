@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATA_SAFETY, FEATURES, PHASES, PLATFORMS, SCOPES, type AlertEvent, type Impact, type Incident, type IncidentFacts, type Platform } from './model.ts';
+import { DATA_SAFETY, FEATURE_NAME, FEATURE_NAME_RULE, PHASES, PLATFORMS, SCOPES, type AlertEvent, type Impact, type Incident, type IncidentFacts, type Platform } from './model.ts';
 
 /**
  * What an incident tells followers beyond its feature: impacts (what, and on which platforms),
@@ -7,9 +7,15 @@ import { DATA_SAFETY, FEATURES, PHASES, PLATFORMS, SCOPES, type AlertEvent, type
  * same schemas, so a bad value is refused with the same words wherever it comes from.
  */
 
+/** A feature's name, well formed; whether the catalog defines it is checked where it comes in (see undefinedFeatures). */
+export const featureName = z.string().regex(FEATURE_NAME, FEATURE_NAME_RULE);
+
+/** Every impact may name a feature only once, and an incident has at most this many. */
+export const MAX_IMPACTS = 12;
+
 export const impactSchema = z
   .object({
-    feature: z.enum(FEATURES),
+    feature: featureName,
     platforms: z
       .array(z.enum(PLATFORMS))
       .max(PLATFORMS.length)
@@ -20,7 +26,7 @@ export const impactSchema = z
 
 /** The fields the generic webhook, the API and the CLI accept; each one optional. */
 export const factsShape = {
-  impacts: z.array(impactSchema).min(1, 'name at least one impact, or leave impacts out').max(FEATURES.length * 2).optional(),
+  impacts: z.array(impactSchema).min(1, 'name at least one impact, or leave impacts out').max(MAX_IMPACTS).optional(),
   scope: z.enum(SCOPES).optional(),
   phase: z.enum(PHASES).optional(),
   dataSafety: z.enum(DATA_SAFETY).optional(),
@@ -28,11 +34,11 @@ export const factsShape = {
 
 const samePlatforms = (a: Impact, b: Impact): boolean => [...(a.platforms ?? [])].sort().join() === [...(b.platforms ?? [])].sort().join();
 
-/** Platforms in a stable order (PLATFORMS'), duplicates dropped; none means everywhere. */
+/** Platforms in a stable order (PLATFORMS'), duplicates dropped; none, or all of them, means everywhere. */
 function cleanPlatforms(platforms: readonly Platform[] | undefined): Platform[] | undefined {
   const set = new Set(platforms ?? []);
   const ordered = PLATFORMS.filter((p) => set.has(p));
-  return ordered.length > 0 ? ordered : undefined;
+  return ordered.length > 0 && ordered.length < PLATFORMS.length ? ordered : undefined;
 }
 
 /**
@@ -93,4 +99,23 @@ export function applyFacts(incident: Incident, facts: IncidentFacts & Pick<Alert
 /** The facts an event carries, for copying into a queue job or an id. */
 export function eventFacts(event: AlertEvent): IncidentFacts {
   return { impacts: event.impacts, scope: event.scope, phase: event.phase, dataSafety: event.dataSafety };
+}
+
+/**
+ * The features an event or a change of facts names that the catalog does not define, for a refusal
+ * that names the defined ones ("payments is not a feature messages/ defines: messaging, login, ...").
+ */
+export function undefinedFeatures(subject: { feature?: string; impacts?: readonly { feature: string }[] }, defined: readonly string[]): string[] {
+  const named = [subject.feature, ...(subject.impacts ?? []).map((i) => i.feature)].filter((f): f is string => f !== undefined);
+  return [...new Set(named.filter((f) => !defined.includes(f)))];
+}
+
+/** The words of such a refusal. */
+export const notDefined = (features: readonly string[], defined: readonly string[]): string =>
+  `${features.join(', ')} ${features.length === 1 ? 'is not a feature' : 'are not features'} the message catalog defines (messages/): ${defined.join(', ')}`;
+
+/** One refusal line per field naming an undefined feature (`feature`, `impacts.1.feature`). */
+export function undefinedFeatureDetails(subject: { feature?: string; impacts?: readonly { feature: string }[] }, defined: readonly string[]): string[] {
+  const fields: Array<[string, string | undefined]> = [['feature', subject.feature], ...(subject.impacts ?? []).map((i, n): [string, string] => [`impacts.${n}.feature`, i.feature])];
+  return fields.filter(([, f]) => f !== undefined && !defined.includes(f)).map(([field, f]) => `${field}: ${notDefined([f!], defined)}`);
 }

@@ -5,8 +5,18 @@ import type { MaintenanceWindow, Notice } from '../maintenance/window.ts';
  * in Redis as JSON, so they hold ISO strings rather than DateTime instances.
  */
 
+/**
+ * The features herald's own catalog gives words to. Features are data: the catalog
+ * (`messages/<locale>.yaml`) defines which exist, and an operator adds one there without code;
+ * this list is only what ships, for defaults and the console's choices.
+ */
 export const FEATURES = ['messaging', 'login', 'signup', 'notifications', 'pc', 'other'] as const;
-export type Feature = (typeof FEATURES)[number];
+/** A feature the catalog defines (checked where it comes in: webhooks, routes, the API). */
+export type Feature = string;
+
+/** How a feature may be named: it travels in webhooks, routes and Redis keys. */
+export const FEATURE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+export const FEATURE_NAME_RULE = 'lowercase letters, digits and -, starting with a letter, at most 40';
 
 export const SEVERITIES = ['critical', 'major', 'minor'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -45,6 +55,9 @@ export interface IncidentFacts {
   phase?: Phase;
   dataSafety?: DataSafety;
 }
+
+/** The `source` of what a person did in the console or through the API (an incident, an update, a resolution by hand). */
+export const BY_HAND_SOURCE = 'console';
 
 /** One signal from monitoring, already verified and normalized by a source in `ingest/`. */
 export interface AlertEvent {

@@ -98,15 +98,15 @@ function severityOf(route: Route, alert: RawAlert): Severity {
  * Without a routing file (pinned): public only with the label `public` = `true`, and then its
  * `service`, `feature` and `severity` labels are taken as they are, or the alert is not public.
  */
-function routeByLabels(alert: RawAlert): Routing {
+function routeByLabels(alert: RawAlert, features: readonly string[]): Routing {
   const { labels } = alert;
   if (labels.public !== 'true') return { public: false, reason: 'no label public="true" (without HERALD_ROUTES only such alerts are public)' };
   const service = publicServiceName.safeParse(labels.service ?? '');
   if (!service.success || service.data !== labels.service) {
     return { public: false, reason: `label service ${shown(labels.service ?? '')} cannot name a service in a tweet: letters, digits, spaces and _ & ' ( ) · - only` };
   }
-  const feature = labels.feature as Feature;
-  if (!FEATURES.includes(feature)) return { public: false, reason: `label feature ${shown(labels.feature ?? '')} is not one of ${FEATURES.join(', ')}` };
+  const feature = labels.feature ?? '';
+  if (!features.includes(feature)) return { public: false, reason: `label feature ${shown(feature)} is not a feature the message catalog defines (messages/): ${features.join(', ')}` };
   const severity = labels.severity as Severity;
   if (!SEVERITIES.includes(severity)) return { public: false, reason: `label severity ${shown(labels.severity ?? '')} is not one of ${SEVERITIES.join(', ')}` };
   return { public: true, service: service.data, feature, severity, route: 'labels', ...labelFacts(labels) };
@@ -125,11 +125,13 @@ export function labelFacts(labels: Readonly<Record<string, string>>): LabelFacts
 }
 
 /** Decides whether `alert` is public and as which service, feature and severity. First matching route wins. */
-export function routeAlert(table: RouteTable | undefined, alert: RawAlert): Routing {
-  if (!table) return routeByLabels(alert);
+export function routeAlert(table: RouteTable | undefined, alert: RawAlert, features: readonly string[] = FEATURES): Routing {
+  if (!table) return routeByLabels(alert, features);
   const route = table.routes.find((r) => matches(r, alert));
   if (!route) return { public: false, reason: 'no route in HERALD_ROUTES matches its labels' };
   if (!route.public) return { public: false, reason: `route ${shown(route.name)} keeps it from the public`, route: route.name };
+  // A feature no catalog gives words to is never guessed at: kept from the public, for a person to see.
+  if (!features.includes(route.feature!)) return { public: false, reason: `route ${shown(route.name)} names feature ${shown(route.feature!)}, which the message catalog does not define (messages/): ${features.join(', ')}`, route: route.name };
   const fromLabels = labelFacts(alert.labels);
   const platforms = PLATFORMS.filter((p) => route.platforms?.includes(p) || fromLabels.platforms?.includes(p));
   return {
@@ -159,11 +161,11 @@ export function incidentKeyFor(service: string, feature: Feature | string): stri
 }
 
 /** Splits a webhook's alerts into incident events and the alerts the public never hears of. */
-export function routeAlerts(table: RouteTable | undefined, alerts: readonly RawAlert[], receivedAt: string): { events: AlertEvent[]; unrouted: UnroutedAlert[] } {
+export function routeAlerts(table: RouteTable | undefined, alerts: readonly RawAlert[], receivedAt: string, features: readonly string[] = FEATURES): { events: AlertEvent[]; unrouted: UnroutedAlert[] } {
   const events: AlertEvent[] = [];
   const unrouted: UnroutedAlert[] = [];
   for (const alert of alerts) {
-    const routing = routeAlert(table, alert);
+    const routing = routeAlert(table, alert, features);
     const alertId = `${alert.source}:${alert.id}`;
     if (!routing.public) {
       const { source, status, at, labels } = alert;

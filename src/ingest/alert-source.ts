@@ -23,7 +23,8 @@ export interface AlertSourceSpec {
   replayId?: Source['replayId'];
 }
 
-export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefined): Source {
+/** `features`: those the message catalog defines; an alert naming another stays out of public view. */
+export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefined, features?: readonly string[]): Source {
   const secret = spec.secret ?? '';
   const verifyBody = spec.verifyBody;
   return {
@@ -38,7 +39,7 @@ export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefine
     normalize(body, receivedAt) {
       const { alerts, truncated } = spec.parse(body, receivedAt);
       const timed = alerts.map((a) => ({ ...a, at: plausibleTime(a.at, receivedAt) }));
-      return { ...routeAlerts(routes, timed, receivedAt), truncated };
+      return { ...routeAlerts(routes, timed, receivedAt, features), truncated };
     },
   };
 }

@@ -50,7 +50,7 @@ export function promAlerts(source: RawAlert['source'], alerts: z.infer<typeof pr
 /** Large alert groups make large payloads; a storm must not be refused for its size. */
 export const PROM_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
-export function alertmanagerSource(token: string | undefined, routes: RouteTable | undefined): Source {
+export function alertmanagerSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
   return alertSource(
     {
       name: 'alertmanager',
@@ -64,5 +64,6 @@ export function alertmanagerSource(token: string | undefined, routes: RouteTable
       },
     },
     routes,
+    features,
   );
 }

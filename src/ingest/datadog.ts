@@ -51,7 +51,7 @@ export function parseTags(text: string): Record<string, string> {
   return labels;
 }
 
-export function datadogSource(token: string | undefined, routes: RouteTable | undefined): Source {
+export function datadogSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
   return alertSource(
     {
       name: 'datadog',
@@ -75,5 +75,6 @@ export function datadogSource(token: string | undefined, routes: RouteTable | un
       },
     },
     routes,
+    features,
   );
 }

@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { eventFields } from '../incidents/event.ts';
-import type { AlertEvent } from '../incidents/model.ts';
+import { FEATURES, type AlertEvent } from '../incidents/model.ts';
 import { bearerToken, secretMatcher, secretsMatch } from '../auth/secrets.ts';
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, header, REPLAY_WINDOW_MS, signGeneric, timestampFresh } from '../auth/signing.ts';
-import { invalidPayload } from '../errors.ts';
+import { InvalidPayload, invalidPayload } from '../errors.ts';
+import { undefinedFeatureDetails, undefinedFeatures } from '../incidents/impacts.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 
 /** The body as checked (herald's own format, incidents/event.ts): `feature` or `impacts` (or both); the feature is then the first impact's. */
@@ -18,7 +19,7 @@ export const genericEventSchema = eventFields
  * with a signature over the timestamp and the body; a signature that is sent must be right and at
  * most five minutes old, so a captured request cannot be replayed later.
  */
-export function genericSource(token: string | undefined, hmacSecret?: string): Source {
+export function genericSource(token: string | undefined, hmacSecret?: string, features: readonly string[] = FEATURES): Source {
   const tokenMatches = secretMatcher(token);
   const signed = (headers: IncomingHttpHeaders) => hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined;
   return {
@@ -46,6 +47,8 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
       const e = parsed.data;
       const feature = e?.feature ?? e?.impacts?.[0]?.feature;
       if (!e || feature === undefined) throw invalidPayload(genericEventSchema.safeParse(body).error ?? new z.ZodError([]));
+      // Features are data: one the catalog gives no words to could never be tweeted.
+      if (undefinedFeatures(e, features).length > 0) throw new InvalidPayload('the payload is not valid', undefinedFeatureDetails(e, features));
       const event: AlertEvent = { key: e.key, status: e.status, service: e.service, feature, severity: e.severity, at: e.at ?? receivedAt, source: 'generic', receivedAt };
       if (e.impacts !== undefined) event.impacts = e.impacts;
       if (e.scope !== undefined) event.scope = e.scope;

@@ -32,7 +32,7 @@ export function signGrafana(secret: string, body: string, timestamp?: string): s
   return hmacHex(secret, timestamp === undefined ? body : `${timestamp}:${body}`);
 }
 
-export function grafanaSource(token: string | undefined, routes: RouteTable | undefined): Source {
+export function grafanaSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
   return alertSource(
     {
       name: 'grafana',
@@ -62,5 +62,6 @@ export function grafanaSource(token: string | undefined, routes: RouteTable | un
       },
     },
     routes,
+    features,
   );
 }

@@ -78,7 +78,7 @@ function toAlert(type: string, occurredAt: string, incident: z.infer<typeof inci
   };
 }
 
-export function pagerdutySource(secret: string | undefined, routes: RouteTable | undefined): Source {
+export function pagerdutySource(secret: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
   return alertSource(
     {
       name: 'pagerduty',
@@ -108,5 +108,6 @@ export function pagerdutySource(secret: string | undefined, routes: RouteTable |
       },
     },
     routes,
+    features,
   );
 }

@@ -3,13 +3,13 @@
  * problem. Pure: `nowMs` is an argument.
  */
 import { z } from 'zod';
-import { FEATURES } from '../incidents/model.ts';
+import { featureName, MAX_IMPACTS } from '../incidents/impacts.ts';
 import { publicServiceName } from '../incidents/service-name.ts';
 import { normalizeIsoTime } from '../incidents/event.ts';
 import { DEFAULT_ANNOUNCE_AHEAD, durationMs, type Impact, type MaintenanceWindow } from './window.ts';
 
 const isoTime = z.string().refine((t) => normalizeIsoTime(t) !== undefined, 'an ISO-8601 time with an offset, such as 2026-05-20T02:00:00+09:00');
-const impact = z.object({ feature: z.enum(FEATURES), platforms: z.array(z.string().trim().min(1).max(40)).max(10).optional() }).strict();
+const impact = z.object({ feature: featureName, platforms: z.array(z.string().trim().min(1).max(40)).max(10).optional() }).strict();
 const announceAhead = z
   .array(z.string().refine((d) => durationMs(d) !== undefined, 'an ISO-8601 duration such as PT24H or P1D'))
   .max(6, 'at most 6 notices ahead');
@@ -19,8 +19,8 @@ const utc = (t: string): string => new Date(Date.parse(normalizeIsoTime(t)!)).to
 export const scheduleSchema = z
   .object({
     service: publicServiceName,
-    feature: z.enum(FEATURES).optional(),
-    impacts: z.array(impact).min(1).max(FEATURES.length).optional(),
+    feature: featureName.optional(),
+    impacts: z.array(impact).min(1).max(MAX_IMPACTS).optional(),
     startsAt: isoTime,
     endsAt: isoTime,
     announceAhead: announceAhead.optional(),

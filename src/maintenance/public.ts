@@ -27,7 +27,7 @@ export interface PublicWindow {
 
 /** A window's public state in the reader's words (`status.maintenance.*` in the console catalogs). */
 const stateWord = (w: PublicWindow, tr: Translator): string => tr.t(`status.maintenance.${w.state}`);
-const summary = (w: PublicWindow, tr: Translator): string => tr.t('status.maintenance.summary', { service: w.service });
+export const windowSummary = (w: PublicWindow, tr: Translator): string => tr.t('status.maintenance.summary', { service: w.service });
 
 /** How long a finished or cancelled window stays in the calendar feed. */
 const CALENDAR_DAYS = 30;
@@ -72,7 +72,7 @@ export function maintenanceSection(windows: readonly PublicWindow[], o: { tr: Tr
   const span = (w: PublicWindow) => formatSpan(w.startsAt, w.endsAt, { locale: tr.locale, zone: o.timezone }, o.nowMs);
   const items = shown.map(
     (w) =>
-      `<article id="m-${o.escape(w.id)}" class="maintenance ${w.state === 'ongoing' ? 'ongoing' : ''}"><p><span class="state">${o.escape(stateWord(w, tr))}</span> · ${o.escape(summary(w, tr))}</p><p><time datetime="${o.escape(w.startsAt)}">${o.escape(span(w))}</time></p>${w.tweets.map((t) => `<blockquote>${o.escape(t.text)}</blockquote>`).join('')}</article>`,
+      `<article id="m-${o.escape(w.id)}" class="maintenance ${w.state === 'ongoing' ? 'ongoing' : ''}"><p><span class="state">${o.escape(stateWord(w, tr))}</span> · ${o.escape(windowSummary(w, tr))}</p><p><time datetime="${o.escape(w.startsAt)}">${o.escape(span(w))}</time></p>${w.tweets.map((t) => `<blockquote>${o.escape(t.text)}</blockquote>`).join('')}</article>`,
   );
   return `<section><h2>${o.escape(tr.t('status.maintenance.section'))}</h2>${items.join('\n')}${calendar}</section>`;
 }
@@ -87,9 +87,9 @@ export function maintenanceFeedItems(windows: readonly PublicWindow[], o: { page
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const coming = windows.filter(shownOnPage).map((w) => ({
     id: `${o.pageUrl}#m-${w.id}`,
-    title: escape(`${stateWord(w, tr)}: ${summary(w, tr)} (${formatSpan(w.startsAt, w.endsAt, { locale: tr.locale, zone: o.timezone })})`),
+    title: escape(`${stateWord(w, tr)}: ${windowSummary(w, tr)} (${formatSpan(w.startsAt, w.endsAt, { locale: tr.locale, zone: o.timezone })})`),
     link: `${o.pageUrl}#m-${encodeURIComponent(w.id)}`,
-    content: w.tweets.map((t) => escape(t.text).replaceAll('\n', '<br>')).join('<hr>') || escape(summary(w, tr)),
+    content: w.tweets.map((t) => escape(t.text).replaceAll('\n', '<br>')).join('<hr>') || escape(windowSummary(w, tr)),
     date: new Date(w.tweets.at(-1)?.postedAt ?? w.changedAt),
   }));
   return { coming, tweets: windows.flatMap((w) => w.tweets.map((tweet) => ({ anchor: `m-${w.id}`, tweet }))) };
@@ -107,7 +107,7 @@ export function maintenanceCalendar(windows: readonly PublicWindow[], o: { tr: T
       stamp: new Date(w.changedAt),
       lastModified: new Date(w.changedAt),
       sequence: w.changes,
-      summary: summary(w, o.tr),
+      summary: windowSummary(w, o.tr),
       description: w.tweets.map((t) => t.text).join('\n\n') || null,
       url: `${o.pageUrl}#m-${encodeURIComponent(w.id)}`,
       status: w.state === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

@@ -21,8 +21,8 @@ export interface EpochWatchDeps {
   redis: RedisClient;
   prefix: string;
   store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
-  /** Every account on every network's hold (publish/x-account.ts): a loss holds each of them, listing its own roots. */
-  accounts: readonly Pick<XAccount, 'id' | 'hold'>[];
+  /** Every account's hold on every network (publish/x-account.ts): a loss holds each, listing its own roots. */
+  accounts: readonly Pick<XAccount, 'hold' | 'id'>[];
   /** What this process knows of each account's threads; the delivery worker notes every post it records. */
   threads?: KnownThreads;
   logger: Logger;

@@ -7,6 +7,7 @@ import type { IncidentStore } from '../incidents/store.ts';
 import type { TweetLink } from '../journal/journal.ts';
 import { renderAtom } from './feed.ts';
 import { renderStatusPage } from './page.ts';
+import { renderSummary } from './summary.ts';
 import { statusView } from './view.ts';
 import { maintenanceCalendar } from '../maintenance/public.ts';
 
@@ -43,7 +44,7 @@ export function readerLocale(request: FastifyRequest<{ Querystring: { lang?: str
 }
 
 /**
- * `GET /status`, `GET /status/feed.xml` and `GET /status/maintenance.ics` (and `/status/<account>[/feed.xml]` for each further
+ * `GET /status`, `GET /status/feed.xml`, `GET /status/maintenance.ics` and `GET /status/summary.json` (and the same under `/status/<account>` for each further
  * account): public, no sign-in, cacheable (ETag and Cache-Control; a matching If-None-Match gets 304).
  */
 export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
@@ -84,6 +85,11 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
       const tr = speaking(request, reply, page.locale);
       const ics = maintenanceCalendar((await view(page.account)).maintenance, { tr, pageUrl: `${origin(request)}${path}`, nowMs: now(), name: tr.t('status.title') });
       return reply.type('text/calendar; charset=utf-8').header('cache-control', CACHE_CONTROL).send(ics);
+    });
+    app.get<Asked>(`${path}/summary.json`, async (request, reply) => {
+      const tr = speaking(request, reply, page.locale);
+      const summary = renderSummary(await view(page.account), { pageId: page.account ?? 'default', pageUrl: `${origin(request)}${path}`, tr, timezone: page.timezone, emptySince: startedAt });
+      return reply.type('application/json; charset=utf-8').header('cache-control', CACHE_CONTROL).send(JSON.stringify(summary));
     });
   }
 }

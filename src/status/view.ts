@@ -4,7 +4,7 @@
  * alert field: those are raw data, the tweets went through the templates. Pure.
  */
 import { statedTimes } from '../compose/for-incident.ts';
-import type { Incident } from '../incidents/model.ts';
+import type { Feature, Incident, Phase, Severity } from '../incidents/model.ts';
 import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
 import { publicWindows, type PublicWindow } from '../maintenance/public.ts';
 
@@ -18,6 +18,11 @@ export interface PublicIncident {
   /** When the outage began and ended, as its tweets say them (compose/for-incident.ts). */
   startedAt: string;
   endedAt?: string;
+  /** What people could not do, as the tweets say it; for the JSON summary's components. */
+  features: Feature[];
+  severity: Severity;
+  /** Where the work stands, as the latest tweets say it (absent: still investigating). */
+  phase?: Phase;
 }
 
 export interface StatusView {
@@ -40,7 +45,20 @@ export function statusView(incidents: readonly Incident[], nowMs: number, link: 
     if (tweets.length === 0) return []; // nothing was said publicly, so nothing is shown
     const stated = statedTimes(incident);
     const ongoing = incident.state === 'open';
-    return [{ id: tweets[0]!.id, ongoing, tweets, updatedAt: tweets.at(-1)!.postedAt, startedAt: stated.openedAt, ...(!ongoing && stated.resolvedAt && { endedAt: stated.resolvedAt }) }];
+    const features = [...new Set((incident.impacts ?? [{ feature: incident.feature }]).map((i) => i.feature))];
+    return [
+      {
+        id: tweets[0]!.id,
+        ongoing,
+        tweets,
+        updatedAt: tweets.at(-1)!.postedAt,
+        startedAt: stated.openedAt,
+        ...(!ongoing && stated.resolvedAt && { endedAt: stated.resolvedAt }),
+        features,
+        severity: incident.severity,
+        ...(incident.phase && { phase: incident.phase }),
+      },
+    ];
   });
   const newestFirst = (a: PublicIncident, b: PublicIncident) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
   const since = nowMs - RECENT_DAYS * 24 * 3600_000;

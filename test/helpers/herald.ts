@@ -114,6 +114,8 @@ export function processEnv(t: TestHerald, extra: Record<string, string> = {}): R
     X_API_BASE_URL: t.fakeX.url,
     HERALD_GRACE_SECONDS: '0',
     LOG_LEVEL: 'info',
+    // A worker answers health checks on PORT: each process on a free port of its own.
+    PORT: '0',
     ...extra,
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { featureName, notDefined } from '../impacts.ts';
 import { FEATURES, PLATFORMS, SCOPES, SEVERITIES } from '../model.ts';
 import type { Route, RouteTable } from '../routing.ts';
 import { publicServiceName } from '../service-name.ts';
@@ -20,7 +21,7 @@ const routeSchema = z
     match_re: labels.optional(),
     public: z.boolean().default(true),
     service: publicServiceName.optional(),
-    feature: z.enum(FEATURES).optional(),
+    feature: featureName.optional(),
     severity: z.enum(SEVERITIES).optional(),
     severity_from: z
       .object({ label: z.string().min(1), map: z.record(z.string(), z.enum(SEVERITIES)) })
@@ -58,18 +59,26 @@ function compileRegex(source: string, where: string, problems: string[]): RegExp
  * Parses and checks a routing file's text. Returns the table, or every problem found, each naming
  * where it is (`routes.2.feature: ...`).
  */
-export function parseRouteTable(text: string): { table?: RouteTable; problems: string[] } {
+/** `features`: those the message catalog defines; a public route naming another is a problem. */
+export function parseRouteTable(text: string, features: readonly string[] = FEATURES): { table?: RouteTable; problems: string[] } {
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
     return { problems: [`not valid YAML: ${(err as Error).message}`] };
   }
+  // Features the catalog does not define are named even when other fields are wrong too.
+  const rawRoutes = (doc as { routes?: unknown } | null)?.routes;
+  const featureProblems = (Array.isArray(rawRoutes) ? rawRoutes : []).flatMap((r: unknown, index) => {
+    const feature = (r as { feature?: unknown } | null)?.feature;
+    return typeof feature === 'string' && !features.includes(feature) ? [`routes.${index}.feature: ${notDefined([feature], features)}`] : [];
+  });
   const parsed = fileSchema.safeParse(doc);
   if (!parsed.success) {
-    return { problems: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(file)'}: ${i.message}`) };
+    const schema = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(file)'}: ${i.message}`);
+    return { problems: [...schema, ...featureProblems.filter((p) => !schema.some((s) => s.startsWith(p.split(':')[0]!)))] };
   }
-  const problems: string[] = [];
+  const problems: string[] = [...featureProblems];
   const routes: Route[] = parsed.data.routes.map((r, index) => ({
     name: r.name ?? `routes.${index}`,
     sources: r.sources,
@@ -88,13 +97,13 @@ export function parseRouteTable(text: string): { table?: RouteTable; problems: s
 }
 
 /** Reads `HERALD_ROUTES`; the problems name the file so the start-up error says where to look. */
-export function loadRouteTable(path: string): { table?: RouteTable; problems: string[] } {
+export function loadRouteTable(path: string, features?: readonly string[]): { table?: RouteTable; problems: string[] } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     return { problems: [`HERALD_ROUTES: cannot read ${path}: ${(err as Error).message}`] };
   }
-  const { table, problems } = parseRouteTable(text);
+  const { table, problems } = parseRouteTable(text, features);
   return { table, problems: problems.map((p) => `HERALD_ROUTES (${path}) ${p}`) };
 }
