@@ -66,10 +66,11 @@ describe('/metrics', () => {
 
   it('reads the rate-limit budget and the drafts waiting from the hooks other parts fill in', async () => {
     t.herald.metrics.setRateBudgetSource(() => [{ window: '24h-user', remaining: 42 }]);
-    t.herald.metrics.setDraftsWaitingSource(async () => 3);
+    t.herald.metrics.setDraftsWaitingSource(async () => ({ count: 3, pastHalfDeadline: 1 }));
     const samples = await scrape(t.url);
     assert.equal(sampleValue(samples, 'herald_rate_limit_remaining', { window: '24h-user' }), 42);
     assert.equal(sampleValue(samples, 'herald_drafts_waiting'), 3);
+    assert.equal(sampleValue(samples, 'herald_drafts_past_half_deadline'), 1);
   });
 });
 
