@@ -19,7 +19,8 @@ import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
 import { ReplicaWait } from '../redis/replicas.ts';
-import { accountRoutes } from '../publish/account-routes.ts';
+import { accountRoutes, accountsHealth } from '../publish/account-routes.ts';
+import { pastHalfDeadline, waitingDrafts } from '../approval/service.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { rateBudgets } from '../publish/x-health.ts';
 import { buildServer } from '../server.ts';
@@ -93,7 +94,14 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: mode, logger, sessions, approvals, maintenance: maintenance.maintenance, hold, news: staff.news });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
   await server.register(deliveryRoutes, { guards: defaultGuards, mode, queues: [queues.posts, queues.events], store });
-  await server.register(accountRoutes, { accounts: accounts.map((a) => ({ id: a.id, guards: a.guards, mode: a.publisher.mode })), store });
+  const accountDeps = { accounts: accounts.map((a) => ({ id: a.id, guards: a.guards, mode: a.publisher.mode })), store };
+  await server.register(accountRoutes, accountDeps);
+  metrics.setAccountStateSource(async () => (await accountsHealth(accountDeps)).map((a) => ({ account: a.account, network: a.network, state: a.status })));
+  metrics.setDraftsWaitingSource(async () => {
+    const drafts = await waitingDrafts(store);
+    const now = Date.now();
+    return { count: drafts.length, pastHalfDeadline: drafts.filter(({ post }) => pastHalfDeadline(post, now)).length };
+  });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
 }
