@@ -23,6 +23,9 @@ const SERVICE: Record<string, string> = { ko: '카카오톡', en: 'KakaoTalk', j
 const LOCALES = ['ko', 'en', 'ja'];
 const SETTINGS = { rules: { graceMs: 120_000, reopenWindowMs: 3_600_000 }, followUps: DEFAULT_FOLLOW_UPS };
 const FOUR = ['midnight-messages', 'messages-and-pc-login', 'signup', 'iphone-notifications'];
+/** Outages beyond the four: a day long overnight, one platform, data in doubt, one severity against another. */
+const MORE = ['login-25-hours', 'pc-login', 'android-partial', 'reopened', 'messages-possible-loss', 'messages-unknown-loss', 'notifications-minor', 'notifications-critical'];
+const ALL = [...FOUR, 'five-hours', ...MORE];
 
 function threadFor(name: string, locale: string): ThreadTweet[] {
   const raw = JSON.parse(readFileSync(path.join(SCENARIOS, `${name}.json`), 'utf8')) as Array<Record<string, unknown>>;
@@ -32,7 +35,7 @@ function threadFor(name: string, locale: string): ThreadTweet[] {
 
 const pinned = (thread: ThreadTweet[]) => thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo }));
 
-for (const name of [...FOUR, 'five-hours']) {
+for (const name of ALL) {
   for (const locale of LOCALES) {
     test(`the ${name} thread in ${locale} reads as the golden file`, () => {
       const file = path.join(GOLDEN, `${name}.${locale}.json`);
@@ -48,7 +51,7 @@ test('the five-hour incident goes through every phase', () => {
 });
 
 test('every open and follow-up says when the next update comes when the cadence is known', () => {
-  for (const name of [...FOUR, 'five-hours']) {
+  for (const name of ALL) {
     for (const locale of LOCALES) {
       for (const tweet of threadFor(name, locale).filter((t) => t.kind !== 'resolved')) {
         assert.ok(tweet.nextUpdateAt, `${name} ${locale}: ${tweet.text}`);
@@ -59,14 +62,85 @@ test('every open and follow-up says when the next update comes when the cadence 
   }
 });
 
-test('no two tweets of a thread read alike, even with their times taken out', () => {
-  for (const name of [...FOUR, 'five-hours']) {
+test('no two tweets of a thread read alike, even with their times and numbers taken out', () => {
+  for (const name of ALL) {
     for (const locale of LOCALES) {
-      const thread = threadFor(name, locale).map((t) => t.text.replace(/[\d０-９]+/g, '#'));
-      thread.slice(1).forEach((text, i) => assert.notEqual(text, thread[i], `${name} ${locale}: tweets ${i + 1} and ${i + 2}`));
-      assert.equal(new Set(threadFor(name, locale).map((t) => t.text)).size, thread.length, `${name} ${locale}: a text repeats`);
+      const masked = threadFor(name, locale).map((t) => t.text.replace(/[\d０-９]+/g, '#'));
+      masked.forEach((text, i) => assert.equal(masked.indexOf(text), i, `${name} ${locale}: tweet ${i + 1} repeats tweet ${masked.indexOf(text) + 1}: ${text}`));
     }
   }
+});
+
+test('a 25-hour outage overnight posts a follow-up at most every two hours at night, and none for an update with no news', () => {
+  const thread = threadFor('login-25-hours', 'ko');
+  const updates = thread.filter((t) => t.kind === 'update');
+  assert.ok(updates.length <= 18, `${updates.length} follow-ups`);
+  const hourInSeoul = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).hour;
+  const night = updates.filter((t) => hourInSeoul(t.at) < 7 && t.phase === 'investigating');
+  night.slice(1).forEach((t, i) => assert.ok(Date.parse(t.at) - Date.parse(night[i]!.at) >= 2 * 3600_000 - 60_000, `${night[i]!.at} then ${t.at}`));
+  // The scenario's second event (21:08) changes nothing: no tweet 8 minutes after the first.
+  assert.ok(Date.parse(thread[1]!.at) - Date.parse(thread[0]!.at) >= 30 * 60_000, thread[1]!.at);
+});
+
+test('a day-long outage says how long in natural words, never "1일째"', () => {
+  const texts = (locale: string) => threadFor('login-25-hours', locale).map((t) => t.text).join('\n');
+  assert.match(texts('ko'), /24시간째|25시간째/);
+  assert.doesNotMatch(texts('ko'), /1일째|1일 /);
+  assert.match(texts('en'), /over a day/);
+  assert.match(texts('ja'), /2[45]時間以上/);
+  assert.doesNotMatch(texts('ja'), /から1日、|1日、/);
+});
+
+test('a critical outage apologizes as a company does, a minor one more lightly', () => {
+  const first = (name: string, locale: string) => threadFor(name, locale)[0]!.text;
+  const last = (name: string, locale: string) => threadFor(name, locale).at(-1)!.text;
+  const critical = { ko: '큰 불편을 드려 정말 죄송합니다', en: "We're very sorry for the disruption", ja: 'ご迷惑をおかけして大変申し訳ありません' } as Record<string, string>;
+  for (const locale of LOCALES) {
+    assert.ok(first('notifications-critical', locale).includes(critical[locale]!), first('notifications-critical', locale));
+    assert.ok(last('notifications-critical', locale).includes(critical[locale]!), last('notifications-critical', locale));
+    assert.ok(!first('notifications-minor', locale).includes(critical[locale]!), first('notifications-minor', locale));
+    assert.ok(last('login-25-hours', locale).includes(critical[locale]!), `a long critical outage closes with its full apology: ${last('login-25-hours', locale)}`);
+  }
+  for (const t of ALL.flatMap((name) => threadFor(name, 'ko'))) assert.doesNotMatch(t.text, /죄송해요|고마워요|감사해요/, t.text);
+});
+
+test('"not your device" names the device the outage is on', () => {
+  const first = (name: string, locale: string) => threadFor(name, locale)[0]!.text;
+  assert.match(first('pc-login', 'ko'), /PC 탓이 아니에요|PC 문제가 아니라/);
+  assert.match(first('pc-login', 'en'), /not your computer/);
+  assert.match(first('pc-login', 'ja'), /パソコン/);
+  for (const locale of LOCALES) assert.doesNotMatch(first('pc-login', locale), /휴대폰|phone|スマホ/, first('pc-login', locale));
+  assert.match(first('android-partial', 'ko'), /휴대폰 문제가 아니라|휴대폰 탓이/);
+  assert.match(first('login-25-hours', 'ko'), /기기 (탓|문제)/);
+});
+
+test('Korean names platforms as Kakao does, who first, and keeps problems apart from platforms', () => {
+  const iphone = threadFor('iphone-notifications', 'ko');
+  assert.match(iphone[0]!.text, /아이폰 사용자 중 일부 분들께 알림이/);
+  for (const t of ALL.flatMap((name) => threadFor(name, 'ko'))) assert.doesNotMatch(t.text, /iPhone|Android/, t.text);
+  assert.match(threadFor('messages-and-pc-login', 'ko').at(-1)!.text, /메시지 전송, PC 로그인 문제/);
+  assert.match(threadFor('pc-login', 'ko').at(-1)!.text, /PC·맥 로그인/);
+});
+
+test('the first tweet promises only what is known about chats, and a resolution says what to do when data is in doubt', () => {
+  assert.match(threadFor('messages-unknown-loss', 'ko')[0]!.text, /지금까지의 대화는 그대로 있어요/);
+  assert.match(threadFor('messages-unknown-loss', 'ja')[0]!.text, /これまでのトーク履歴は消えません/);
+  for (const locale of LOCALES) assert.doesNotMatch(threadFor('messages-possible-loss', locale)[0]!.text, /대화 내용은 안전해요|chats are safe/);
+  assert.match(threadFor('messages-possible-loss', 'ja').at(-1)!.text, /障害中に送ったメッセージの一部が届いていない可能性があります/);
+  assert.match(threadFor('messages-unknown-loss', 'ko').at(-1)!.text, /다시 보내 주세요/);
+  assert.match(threadFor('messages-unknown-loss', 'en').at(-1)!.text, /send it again/);
+  assert.match(threadFor('messages-unknown-loss', 'ja').at(-1)!.text, /もう一度送ってください/);
+});
+
+test('clock words: 낮 12시 for noon, no date for the day of posting, "yesterday" for the day before', () => {
+  const pc = threadFor('pc-login', 'ko');
+  assert.match(pc[0]!.text, /낮 12시 10분부터/);
+  for (const t of ALL.flatMap((name) => threadFor(name, 'ko'))) assert.doesNotMatch(t.text, /오후 12시/, t.text);
+  // Posted on 7 July about an outage since 9 PM on 6 July: "어제", and no date at all.
+  const long = threadFor('login-25-hours', 'ko');
+  assert.match(long.at(-1)!.text, /어제 밤 9시부터 밤 10시 10분까지/);
+  for (const locale of LOCALES) for (const t of threadFor('login-25-hours', locale)) assert.doesNotMatch(t.text, /7월 [67]일|Jul [67]|7月[67]日/, t.text);
+  for (const t of ALL.flatMap((name) => threadFor(name, 'ja'))) assert.doesNotMatch(t.text, /日 \d|この間の|までにします|問題は復旧しました|元どおり使えるように/, t.text);
 });
 
 test('no tweet hedges about who is affected when everyone is', () => {
@@ -115,7 +189,8 @@ test('midnight is written as followers say it', () => {
 test('an iPhone-only problem says iPhone in every tweet that restates it', () => {
   for (const locale of LOCALES) {
     const thread = threadFor('iphone-notifications', locale);
-    assert.match(thread[0]!.text, /iPhone/, locale);
-    assert.match(thread.at(-1)!.text, /iPhone/, locale);
+    const iphone = locale === 'ko' ? /아이폰/ : /iPhone/;
+    assert.match(thread[0]!.text, iphone, locale);
+    assert.match(thread.at(-1)!.text, iphone, locale);
   }
 });

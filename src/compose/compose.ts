@@ -10,8 +10,8 @@ import { impactsOf } from '../incidents/impacts.ts';
 import type { DataSafety, Feature, Impact, Phase, PostKind, Scope, Severity } from '../incidents/model.ts';
 import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation } from './catalog.ts';
 import { ComposeError } from './errors.ts';
-import { adviceText, impactText, problemText, safetyText, type Facts } from './incident-words.ts';
-import { formatClock, formatClockNear, formatDay, formatDuration, languageOf } from './locale-format.ts';
+import { adviceText, deviceText, impactText, piece, problemText, safetyText, type Facts } from './incident-words.ts';
+import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, languageOf } from './locale-format.ts';
 import { findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
 import { X_LIMIT, type TextLimit } from './network-length.ts';
 
@@ -158,18 +158,28 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
   const { locale } = options;
   const facts: Facts = { impacts: impactsOf(input), scope: input.scope, dataSafety: input.dataSafety };
 
+  // Times are read on the day the tweet is posted: no date for today, "yesterday" for the day before.
+  const postedOn = now ?? resolved ?? next;
+  const turn = postNumber(input.postId);
   const values: Record<string, string> = {
     service: cleanService(input.service),
-    time: formatClockNear(opened, resolved ?? next ?? now, locale),
+    time: formatClockNear(opened, postedOn, locale),
     impact: impactText(catalog, facts),
     advice: adviceText(catalog, facts.impacts),
-    meanwhile: adviceText(catalog, facts.impacts, 'tips'),
+    // Long follow-ups take turns: what still works, then what to do, so each one adds something.
+    meanwhile: adviceText(catalog, facts.impacts, turn % 2 === 0 ? 'tips' : 'advice'),
     problem: problemText(catalog, facts.impacts),
     safety: safetyText(catalog, facts),
+    device: deviceText(catalog, facts.impacts),
+    sorry: piece(catalog, `sorry.${input.severity}`),
+    phase: input.phase ?? 'investigating',
   };
   // A resolve reported a little before the open (clocks of two monitors) still lasted a moment.
-  values.duration = formatDuration((resolved ?? now ?? opened).diff(opened, 'minutes').minutes, locale);
-  if (resolved) values.endTime = formatClockNear(resolved, opened, locale);
+  const minutes = (resolved ?? now ?? opened).diff(opened, 'minutes').minutes;
+  // A follow-up says how long so far in rounder words ("30시간째", "over a day"); a resolution, how long it lasted.
+  values.duration = resolved || input.kind !== 'update' ? formatDuration(minutes, locale) : formatElapsed(minutes, locale);
+  // The end on the start's day needs no day of its own: "어제 밤 11시부터 밤 11시 58분까지".
+  if (resolved) values.endTime = resolved.hasSame(opened, 'day') ? formatClock(resolved, locale) : formatClockNear(resolved, postedOn, locale);
   if (next) values.nextUpdate = formatClock(next, locale);
   if (input.firstPostAt !== undefined) {
     values.firstPost = formatClockNear(parseTime(input.firstPostAt, 'firstPostAt', options.timezone), resolved ?? opened, locale);
@@ -181,7 +191,7 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
     // The start as well as the key: two incidents of the same key months apart read differently.
     // As an instant, so the same start written two ways (with or without milliseconds) seeds alike.
     seed: [input.incidentKey, String(opened.toMillis()), input.kind].join('\u0000'),
-    turn: postNumber(input.postId),
+    turn,
     offset: input.variantOffset ?? 0,
     link: statusLink(options.statusUrl, input.incidentKey),
     allowedUrls: [],
