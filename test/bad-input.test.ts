@@ -38,6 +38,15 @@ describe('bad webhook input gets a clear error and changes nothing', () => {
     assert.match(res.body.details.join('\n'), /^at:/m);
   });
 
+  it('answers 400 naming the limit for a service name over 60 characters, and takes one of 60', async () => {
+    for (const service of ['가'.repeat(61), 'Kakao Talk Gift Business Partner Center Admin Console Service']) {
+      const res = await refused(event({ service }));
+      assert.equal(res.status, 400, service);
+      assert.match(res.body.details.join('\n'), /^service: at most 60 characters/m);
+    }
+    assert.equal((await t.send(event({ key: 'long-name', service: '가'.repeat(60) }))).status, 202);
+  });
+
   it('answers 400 for a service name that could become a mention or a link', async () => {
     for (const service of ['@everyone', 'evil.com', 'Talk\nhttps://x.y', '#outage']) {
       const res = await refused(event({ service }));

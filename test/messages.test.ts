@@ -60,7 +60,10 @@ test('a variable the situation does not provide is reported', () => {
 
 test('a variant that overflows with the longest values is reported', () => {
   const dir = catalogsWith({ ko: ['"{service} {problem} 문제가 해결됐어요({time}~{endTime}).', `"{service} {problem} 문제가 해결됐어요({time}~{endTime}). ${'정말 '.repeat(40)}`] });
-  assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'resolved', variant: 2, code: 'too-long' }]);
+  // Too long in an ordinary outage, and at the last fitting step (once for each network it overflows).
+  const problems = lintMessages(dir).problems;
+  assert.deepEqual(problems[0] && where(problems[0]), { file: 'ko.yaml', key: 'resolved', variant: 2, code: 'too-long' });
+  assert.ok(problems.slice(1).every((p) => p.key === 'resolved' && p.code === 'too-long' && /last fitting step/.test(p.message)), JSON.stringify(problems));
 });
 
 test('a variant that does not name the service is reported', () => {
@@ -100,4 +103,28 @@ test('an impact that hedges when everyone is affected is reported', () => {
   const dir = catalogsWith({ ko: ['partial {이용자 중 일부 분들의 } other {}}}', 'partial {이용자 중 일부 분들의 } other {일부 분들의 }}}'] });
   const problems = lintMessages(dir).problems;
   assert.ok(problems.some((p) => p.key === 'impact.messaging' && p.code === 'style' && /hedges/.test(p.message)), JSON.stringify(problems));
+});
+
+test('a short variant that cannot fit some combination even at the last fitting step is reported with the combination', () => {
+  const dir = catalogsWith({ ko: ['{advice} {nextUpdate}에 알려드려요. 죄송합니다."\n', `{advice} {nextUpdate}에 알려드려요. ${'정말 '.repeat(12)}죄송합니다."\n`] });
+  const problems = lintMessages(dir).problems.filter((p) => p.key === 'open' && p.variant === undefined);
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.ok(problems.every((p) => p.code === 'too-long' && p.file.endsWith('ko.yaml')), JSON.stringify(problems));
+  assert.match(problems[0]!.message, /combination\(s\) do not fit in 280 weighted \(X\) even at the last fitting step \(with \{nextUpdate\}.*e\.g\. \w+/);
+});
+
+test('an open variant that gives up the apology or the device is reported, the short one too', () => {
+  const dir = catalogsWith({ en: ["Not your {device}, our end. {advice} Sorry.\"\n", "Our end. {advice}\"\n"] });
+  const problems = lintMessages(dir).problems.filter((p) => p.code === 'style');
+  assert.deepEqual(problems.map(where), [{ file: 'en.yaml', key: 'open', variant: 6, code: 'style' }]);
+  assert.match(problems[0]!.message, /does not keep the apology, that it is not the reader's device/);
+});
+
+test('lint proves every incident combination composes, in seconds', () => {
+  const started = performance.now();
+  const report = lintMessages(DEFAULT_MESSAGES_DIR);
+  assert.deepEqual(report.problems, []);
+  // 6 features × 32 platform sets × 1-6 impacts × 4 scopes, × situations, severities and networks.
+  assert.ok(report.combinations > 1_000_000, String(report.combinations));
+  assert.ok(performance.now() - started < 30_000, `${Math.round(performance.now() - started)} ms`);
 });

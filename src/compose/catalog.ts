@@ -112,9 +112,15 @@ export type Piece =
   | 'safety.possible'
   | 'safety.unknown'
   | `sorry.${(typeof SEVERITIES)[number]}`
-  | `device.${(typeof DEVICES)[number]}`;
+  | `device.${(typeof DEVICES)[number]}`
+  | 'several.impact'
+  | 'several.problem';
 
-export type PieceVariable = 'platforms' | 'scope';
+/**
+ * `several.*` are several impacts collapsed when the tweet does not fit otherwise (fitting.ts):
+ * `{problems}` the first ones' problem words, `{more}` how many others, `{count}` how many in all.
+ */
+export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count';
 
 export const PIECE_VARIABLES: Readonly<Record<Piece, readonly PieceVariable[]>> = Object.fromEntries([
   ...FEATURES.flatMap((f) => [
@@ -130,6 +136,8 @@ export const PIECE_VARIABLES: Readonly<Record<Piece, readonly PieceVariable[]>> 
   ['safety.unknown', []],
   ...SEVERITIES.map((s) => [`sorry.${s}`, []]),
   ...DEVICES.map((d) => [`device.${d}`, []]),
+  ['several.impact', ['problems', 'more', 'count', 'scope']],
+  ['several.problem', ['problems', 'more', 'count']],
 ]) as Record<Piece, readonly PieceVariable[]>;
 
 export const PIECES = Object.keys(PIECE_VARIABLES) as Piece[];

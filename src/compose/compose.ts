@@ -10,9 +10,10 @@ import { impactsOf } from '../incidents/impacts.ts';
 import type { DataSafety, Feature, Impact, Phase, PostKind, Scope, Severity } from '../incidents/model.ts';
 import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation } from './catalog.ts';
 import { ComposeError } from './errors.ts';
-import { adviceText, deviceText, impactText, piece, problemText, safetyText, type Facts } from './incident-words.ts';
+import { SERVICE_CUTS, fittingSteps } from './fitting.ts';
+import { deviceText, piece, safetyText, type Facts } from './incident-words.ts';
 import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, languageOf } from './locale-format.ts';
-import { findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
+import { capWeight, findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
 import { X_LIMIT, type TextLimit } from './network-length.ts';
 
 export { ComposeError } from './errors.ts';
@@ -149,6 +150,24 @@ export function situationFor(input: Pick<ComposeInput, 'kind' | 'phase' | 'previ
  * invalid, a template needs a value the input lacks, or no variant fits in 280.
  */
 export function composeTweet(catalog: Catalog, input: ComposeInput, options: ComposeOptions): ComposedTweet {
+  const { situation, steps, opened } = incidentSteps(catalog, input, options);
+  return choose(catalog, situation, steps, {
+    // The start as well as the key: two incidents of the same key months apart read differently.
+    // As an instant, so the same start written two ways (with or without milliseconds) seeds alike.
+    seed: [input.incidentKey, String(opened.toMillis()), input.kind].join('\u0000'),
+    turn: postNumber(input.postId),
+    offset: input.variantOffset ?? 0,
+    link: statusLink(options.statusUrl, input.incidentKey),
+    allowedUrls: [],
+    limit: options.limit ?? X_LIMIT,
+  });
+}
+
+/**
+ * The situation of an incident post and the values of its variables at each step of the fitting
+ * order (fitting.ts), richest first. `lint-messages` proves with it that the last step fits.
+ */
+export function incidentSteps(catalog: Catalog, input: ComposeInput, options: ComposeOptions): { situation: Situation; steps: Record<string, string>[]; opened: DateTime } {
   checkLocale(catalog, options);
   const situation = situationFor(input);
   const opened = parseTime(input.openedAt, 'openedAt', options.timezone);
@@ -162,13 +181,7 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
   const postedOn = now ?? resolved ?? next;
   const turn = postNumber(input.postId);
   const values: Record<string, string> = {
-    service: cleanService(input.service),
     time: formatClockNear(opened, postedOn, locale),
-    impact: impactText(catalog, facts),
-    advice: adviceText(catalog, facts.impacts),
-    // Long follow-ups take turns: what still works, then what to do, so each one adds something.
-    meanwhile: adviceText(catalog, facts.impacts, turn % 2 === 0 ? 'tips' : 'advice'),
-    problem: problemText(catalog, facts.impacts),
     safety: safetyText(catalog, facts),
     device: deviceText(catalog, facts.impacts),
     sorry: piece(catalog, `sorry.${input.severity}`),
@@ -184,19 +197,10 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
   if (input.firstPostAt !== undefined) {
     values.firstPost = formatClockNear(parseTime(input.firstPostAt, 'firstPostAt', options.timezone), resolved ?? opened, locale);
   }
-  // When the full advice for several impacts does not fit, the main impact's advice alone may.
-  const shorter = facts.impacts.length > 1 ? [{ ...values, advice: adviceText(catalog, facts.impacts.slice(0, 1)), meanwhile: adviceText(catalog, facts.impacts.slice(0, 1), 'tips') }] : [];
-
-  return choose(catalog, situation, [values, ...shorter], {
-    // The start as well as the key: two incidents of the same key months apart read differently.
-    // As an instant, so the same start written two ways (with or without milliseconds) seeds alike.
-    seed: [input.incidentKey, String(opened.toMillis()), input.kind].join('\u0000'),
-    turn,
-    offset: input.variantOffset ?? 0,
-    link: statusLink(options.statusUrl, input.incidentKey),
-    allowedUrls: [],
-    limit: options.limit ?? X_LIMIT,
-  });
+  // What to give up when the richest text does not fit, in the documented order (fitting.ts).
+  // Long follow-ups take turns: what still works, then what to do, so each one adds something.
+  const steps = fittingSteps(catalog, facts, cleanService(input.service)).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
+  return { situation, steps, opened };
 }
 
 /** `update-3` → 3: successive follow-ups take successive variants, so no two in a row read alike. */
@@ -209,7 +213,8 @@ function postNumber(postId: string | undefined): number {
 export function composeNotice(catalog: Catalog, input: NoticeInput, options: ComposeOptions): ComposedTweet {
   checkLocale(catalog, options);
   const { locale } = options;
-  const values: Record<string, string> = { service: cleanService(input.service) };
+  const service = cleanService(input.service);
+  const values: Record<string, string> = { service };
   const starts = input.startsAt === undefined ? undefined : parseTime(input.startsAt, 'startsAt', options.timezone);
   const ends = input.endsAt === undefined ? undefined : parseTime(input.endsAt, 'endsAt', options.timezone);
   if (starts) Object.assign(values, { date: formatDay(starts, locale), time: formatClock(starts, locale) });
@@ -220,7 +225,9 @@ export function composeNotice(catalog: Catalog, input: NoticeInput, options: Com
     if (!values.text) throw new ComposeError('invalid-input', 'the announcement text is empty');
     allowedUrls = twitterText.extractUrls(values.text); // staff may link on purpose
   }
-  return choose(catalog, NOTICE_SITUATIONS[input.kind], [values], {
+  // A notice has no impacts to shorten: only the service name gives way (fitting.ts, step 6).
+  const steps = [values, ...SERVICE_CUTS.map((max) => ({ ...values, service: capWeight(service, max) }))];
+  return choose(catalog, NOTICE_SITUATIONS[input.kind], steps, {
     seed: [input.key, input.kind, ''].join('\u0000'),
     turn: 0,
     offset: input.variantOffset ?? 0,
@@ -244,25 +251,17 @@ interface Choice {
  * Picks the text. The variants that can be rendered form the group (when the next update time is
  * known, only those that say it); the last of the group is its short fallback and the others are
  * full. The seeded full variant comes first, then the other full ones, then the short one: a
- * shorter text goes out only when the longer ones do not fit. All that with every impact's advice
- * first, then again with the main impact's advice alone. Each candidate carries the status link when it fits with
- * it. `offset` walks the fitting candidates (after X refused one as a duplicate).
+ * shorter text goes out only when the longer ones do not fit. All that with each step's values in
+ * turn (`valueSets`, the fitting order of fitting.ts: every variant with all the facts before any
+ * with fewer). Each candidate carries the status link when it fits with it. `offset` walks the
+ * fitting candidates (after X refused one as a duplicate).
  */
 function choose(catalog: Catalog, situation: Situation, valueSets: Record<string, string>[], how: Choice): ComposedTweet {
   const variants = catalog.situations.get(situation) ?? [];
-  const values = valueSets[0]!;
-  const usableIndexes = variants.flatMap((variant, index) => (usable(variant, index, situation, values) ? [index] : []));
-  if (usableIndexes.length === 0) {
-    throw new ComposeError('missing-variable', `every ${situation} variant needs {nextUpdate}: pass nextUpdateAt, or add a variant without it to messages/${catalog.locale}.yaml`, { situation });
-  }
-  const promising = usableIndexes.filter((i) => variants[i]!.variables.includes('nextUpdate'));
-  const group = promising.length > 0 ? promising : usableIndexes;
-  const full = group.length > 1 ? group.slice(0, -1) : group;
-  const short = group.length > 1 ? group.slice(-1) : [];
+  const { full, short } = variantGroup(catalog, situation, valueSets[0]!);
   const start = mod(fnv1a(how.seed) + how.turn, full.length);
   const rotated = full.map((_, k) => full[(start + k) % full.length]!);
-  // What to do matters more than the wording around it: every variant with all the advice comes
-  // before any with the main impact's advice alone.
+  // Facts matter more than the wording around them: every variant at one step comes before any at the next.
   const candidates = valueSets.flatMap((set) => [...rotated, ...short].map((index) => ({ variant: index, text: render(variants[index]!, set, situation, index) })));
 
   const seen = new Set<string>();
@@ -289,6 +288,38 @@ function choose(catalog: Catalog, situation: Situation, valueSets: Record<string
     throw new ComposeError('unsafe-text', `${situation} variant ${pick.variant + 1} cannot be posted: ${why}`, { situation, variant: pick.variant });
   }
   return { text: pick.text, weightedLength: pick.weightedLength, variant: pick.variant, situation };
+}
+
+/**
+ * The variants `values` can render: those that promise the next update when it is known, else
+ * those that do not. The last of the group is its short fallback, the others are full.
+ */
+function variantGroup(catalog: Catalog, situation: Situation, values: Record<string, string>): { full: number[]; short: number[] } {
+  const variants = catalog.situations.get(situation) ?? [];
+  const usableIndexes = variants.flatMap((variant, index) => (usable(variant, index, situation, values) ? [index] : []));
+  if (usableIndexes.length === 0) {
+    throw new ComposeError('missing-variable', `every ${situation} variant needs {nextUpdate}: pass nextUpdateAt, or add a variant without it to messages/${catalog.locale}.yaml`, { situation });
+  }
+  const promising = usableIndexes.filter((i) => variants[i]!.variables.includes('nextUpdate'));
+  const group = promising.length > 0 ? promising : usableIndexes;
+  return group.length > 1 ? { full: group.slice(0, -1), short: group.slice(-1) } : { full: group, short: [] };
+}
+
+/**
+ * The shortest text the group of `situation` gives with `values`, without the status link, as
+ * `limit` measures it; with whether the network would take it. What lint checks at the last step.
+ */
+export function shortestRendering(catalog: Catalog, situation: Situation, values: Record<string, string>, limit: TextLimit): { text: string; length: number; postable: boolean } {
+  const rendered = renderGroup(catalog, situation, values).map((text) => ({ text, length: limit.measure(text) }));
+  const best = rendered.reduce((a, b) => (b.length < a.length ? b : a));
+  return { ...best, postable: limit.postable(best.text) };
+}
+
+/** Every variant of the group `values` can render, rendered (without the status link). */
+export function renderGroup(catalog: Catalog, situation: Situation, values: Record<string, string>): string[] {
+  const variants = catalog.situations.get(situation) ?? [];
+  const { full, short } = variantGroup(catalog, situation, values);
+  return [...full, ...short].map((index) => render(variants[index]!, values, situation, index));
 }
 
 /** Whether `variant` can be rendered from `values`; a missing required value is an error, not a skip. */

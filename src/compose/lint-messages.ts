@@ -16,7 +16,10 @@ import { findHedge } from './hedges.ts';
 import { adviceText, impactText, piece, problemText, safetyText } from './incident-words.ts';
 import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
-import { SERVICE_NAME_MAX_WEIGHT, findUnsafeEntities } from './sanitize.ts';
+import { findUnsafeEntities } from './sanitize.ts';
+import { SERVICE_CUTS } from './fitting.ts';
+import { lintFitting } from './lint-fit.ts';
+import { lintKept } from './lint-keep.ts';
 import { MAX_WEIGHTED_LENGTH, isPostable, weightedLength } from './tweet-length.ts';
 import { BLUESKY_LIMIT, mastodonLimit } from './network-length.ts';
 
@@ -30,6 +33,8 @@ export interface LintReport {
   locales: string[];
   /** Variants rendered and measured. */
   checked: number;
+  /** Combinations proven to fit at the last fitting step (lint-fit.ts), all locales and networks. */
+  combinations: number;
   problems: CatalogProblem[];
 }
 
@@ -45,7 +50,7 @@ export function longServiceName(locale: string): string {
   const base = SAMPLE_NAMES[languageOf(locale)] ?? SAMPLE_NAMES.en!;
   let name = '';
   for (const ch of base.repeat(10)) {
-    if (weightedLength(name + ch) > SERVICE_NAME_MAX_WEIGHT) break;
+    if (weightedLength(name + ch) > SERVICE_CUTS[0]) break;
     name += ch;
   }
   return name;
@@ -72,7 +77,7 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
 export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
   const locales = catalogLocales(dir);
   if (locales.length === 0) {
-    return { locales, checked: 0, problems: [{ file: dir, key: '(file)', code: 'unreadable', message: 'no <locale>.yaml catalogs here' }] };
+    return { locales, checked: 0, combinations: 0, problems: [{ file: dir, key: '(file)', code: 'unreadable', message: 'no <locale>.yaml catalogs here' }] };
   }
   const problems: CatalogProblem[] = [];
   const parsed = locales.map((locale) => {
@@ -91,13 +96,17 @@ export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
   }
 
   let checked = 0;
+  let combinations = 0;
   for (const { catalog } of parsed) {
     if (!catalog) continue;
     const found = lintCatalog(catalog);
     checked += found.checked;
     problems.push(...found.problems);
+    const fit = lintFitting(catalog, FEATURES);
+    combinations += fit.combinations;
+    problems.push(...fit.problems);
   }
-  return { locales, checked, problems };
+  return { locales, checked, combinations, problems };
 }
 
 /** Variables built from the catalog's pieces (incident-words.ts): measured from the pieces themselves. */
@@ -124,11 +133,17 @@ function wordedSamples(catalog: Catalog, scope: Scope): Record<Worded, string> {
   };
 }
 
+/** The cases a piece is rendered with: each platform, scope and count case its variables take. */
+function pieceCases(variables: readonly string[]): Array<Record<string, string>> {
+  const choices: Record<string, string[]> = { platforms: ['none', 'iPhone'], scope: ['partial', 'total', 'unknown'], problems: ['A'], more: ['1', '2'], count: ['2', '3'] };
+  return variables.reduce<Array<Record<string, string>>>((cases, name) => cases.flatMap((c) => (choices[name] ?? ['x']).map((v) => ({ ...c, [name]: v }))), [{}]);
+}
+
 /** Every text of every piece, rendered with each platform and scope case: nothing a tweet must not carry. */
 function lintPieces(catalog: Catalog): CatalogProblem[] {
   const problems: CatalogProblem[] = [];
   for (const key of PIECES) {
-    const cases = PIECE_VARIABLES[key].length === 0 ? [{}] : ['none', 'iPhone'].flatMap((platforms) => ['partial', 'total', 'unknown'].map((scope) => ({ platforms, scope })));
+    const cases = pieceCases(PIECE_VARIABLES[key]);
     (catalog.pieces.get(key) ?? []).forEach((variant, index) => {
       for (const values of cases) {
         let text: string;
@@ -182,7 +197,9 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
     variants.forEach((variant, index) => {
       checked += 1;
       const problem = (code: CatalogProblem['code'], message: string) => problems.push({ file, key, variant: index, code, message });
-      const worst = shorts.has(index) || variants.length === 1 || key.startsWith('maintenance') || key === 'announcement';
+      // Incident posts at their worst are proven by lint-fit.ts over every combination; notices here.
+      const notice = key.startsWith('maintenance') || key === 'announcement';
+      const worst = notice && (shorts.has(index) || variants.length === 1);
       const values = worst ? longestValues : typical;
       let text: string;
       try {
@@ -193,7 +210,7 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
         return;
       }
       const weight = weightedLength(text);
-      const measured = worst ? `the longest values (a ${SERVICE_NAME_MAX_WEIGHT}-weight service name)` : 'an ordinary outage (a usual service name, the longest impact and advice)';
+      const measured = worst ? `the longest values (a ${SERVICE_CUTS[0]}-weight service name)` : 'an ordinary outage (a usual service name, the longest impact and advice)';
       if (weight > MAX_WEIGHTED_LENGTH) problem('too-long', `${weight}/${MAX_WEIGHTED_LENGTH} with ${measured}; shorten it by ${weight - MAX_WEIGHTED_LENGTH}`);
       // The link is wanted in an ordinary outage; in the longest case it may give way.
       const ordinary = variant.message.format(typical);
@@ -219,7 +236,17 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
       problems.push({ file, key, code: 'invalid', message: `every variant uses {${optional.join('}, {')}}: herald does not always know it, add a variant without` });
     }
   }
+  problems.push(...lintKept(catalog, (situation, index) => renderSafely(catalog.situations.get(situation)?.[index], typical)));
   return { checked, problems };
+}
+
+function renderSafely(variant: { message: { format(values: Record<string, string>): unknown } } | undefined, values: Record<string, string>): string | undefined {
+  try {
+    const out = variant?.message.format(values);
+    return out === undefined ? undefined : Array.isArray(out) ? out.join('') : String(out);
+  } catch {
+    return undefined; // reported as a render problem above
+  }
 }
 
 /** `herald lint-messages [--messages <dir>]`: exit 1 listing every problem, 0 when clean. */
@@ -231,7 +258,7 @@ export const lintMessagesCommand: CliCommand<{ messagesDir: string }> = {
     const dir = path.resolve(io.cwd, values.messages ?? settings.messagesDir);
     const report = lintMessages(dir);
     if (report.problems.length === 0) {
-      io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} (X's weighting), ${OTHER_NETWORKS.map((l) => l.label).join(' and ')} with the longest values\n`);
+      io.out(`messages OK: ${report.checked} variants in ${report.locales.join(', ')} fit in ${MAX_WEIGHTED_LENGTH} (X's weighting), ${OTHER_NETWORKS.map((l) => l.label).join(' and ')} with the longest values; ${report.combinations} incident combinations always compose\n`);
       return 0;
     }
     io.err(`${report.problems.map(formatProblem).join('\n')}\n\n${report.problems.length} problem(s) in ${dir}\n`);

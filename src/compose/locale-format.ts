@@ -8,12 +8,19 @@ import { DateTime, Duration } from 'luxon';
 
 /** `ko`, `en`, `ja`, ... from a tag such as `ko-KR`. */
 export function languageOf(locale: string): string {
-  try {
-    return new Intl.Locale(locale).language;
-  } catch {
-    return locale.toLowerCase().split(/[-_]/)[0] ?? locale;
+  let language = languages.get(locale);
+  if (language === undefined) {
+    try {
+      language = new Intl.Locale(locale).language;
+    } catch {
+      language = locale.toLowerCase().split(/[-_]/)[0] ?? locale;
+    }
+    if (languages.size < 100) languages.set(locale, language);
   }
+  return language;
 }
+// Parsing a tag costs more than composing the words that need it: a few tags, asked for often.
+const languages = new Map<string, string>();
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 const hour12 = (hour: number): number => (hour % 12 === 0 ? 12 : hour % 12);

@@ -6,8 +6,12 @@
 import twitterText from 'twitter-text';
 import { weightedLength } from './tweet-length.ts';
 
-/** Longest service name, in X's weight (40 Latin letters or 20 Hangul). Messages are linted against it. */
-export const SERVICE_NAME_MAX_WEIGHT = 40;
+/**
+ * Longest service name, in characters (graphemes): what ingest accepts (incidents/service-name.ts).
+ * A longer one from elsewhere is cut with `…`. When a tweet does not fit, the name is shortened
+ * further, as the last step of the fitting order (fitting.ts).
+ */
+export const SERVICE_NAME_MAX_LENGTH = 60;
 
 // NFKC first: it folds look-alikes such as ＠ and ＃ into @ and #, which X also treats as mentions
 // and hashtags, so the stripping below catches them.
@@ -20,7 +24,7 @@ const ONE_DOT_LEADER = '\u2024';
 
 /**
  * Makes a service name safe to put in a tweet: one line, no invisible characters, no `@`, `#`,
- * `$`, no URL, at most {@link SERVICE_NAME_MAX_WEIGHT} (cut with `…`). Returns `''` when nothing
+ * `$`, no URL, at most {@link SERVICE_NAME_MAX_LENGTH} characters (cut with `…`). Returns `''` when nothing
  * printable is left; the caller decides whether that is an error.
  */
 export function sanitizeServiceName(raw: string): string {
@@ -31,8 +35,11 @@ export function sanitizeServiceName(raw: string): string {
     name = name.slice(0, start) + name.slice(start, end).replaceAll('.', ONE_DOT_LEADER) + name.slice(end);
   }
   name = name.replace(/\s+/g, ' ').trim();
-  return capWeight(name, SERVICE_NAME_MAX_WEIGHT);
+  const graphemes = graphemesOf(name);
+  return graphemes.length <= SERVICE_NAME_MAX_LENGTH ? name : `${graphemes.slice(0, SERVICE_NAME_MAX_LENGTH - 1).join('').trimEnd()}…`;
 }
+
+const graphemesOf = (text: string): string[] => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
 
 /** Staff-written text keeps its line breaks (they are deliberate) but loses invisible characters. */
 export function sanitizeStaffText(raw: string): string {
@@ -45,13 +52,19 @@ export function sanitizeStaffText(raw: string): string {
     .trim();
 }
 
-function capWeight(text: string, max: number): string {
+/** `text` cut to `max` of X's weight, with `…`; between graphemes, so an emoji or a Hangul syllable is never split. */
+export function capWeight(text: string, max: number): string {
   if (weightedLength(text) <= max) return text;
-  // Cut between graphemes so an emoji or a composed Hangul syllable is never split.
-  const graphemes = Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
-  while (graphemes.length > 0 && weightedLength(`${graphemes.join('').trimEnd()}…`) > max) graphemes.pop();
-  const kept = graphemes.join('').trimEnd();
-  return kept ? `${kept}…` : '';
+  // Longest prefix that fits, found by halving: measuring is the costly part.
+  const graphemes = graphemesOf(text);
+  const cut = (n: number) => `${graphemes.slice(0, n).join('').trimEnd()}…`;
+  let [fits, fails] = [0, graphemes.length];
+  while (fails - fits > 1) {
+    const mid = (fits + fails) >> 1;
+    if (weightedLength(cut(mid)) <= max) fits = mid;
+    else fails = mid;
+  }
+  return fits > 0 && graphemes.slice(0, fits).join('').trim() ? cut(fits) : '';
 }
 
 /**

@@ -28,11 +28,11 @@ export const factsShape = {
 
 const samePlatforms = (a: Impact, b: Impact): boolean => [...(a.platforms ?? [])].sort().join() === [...(b.platforms ?? [])].sort().join();
 
-/** Platforms in a stable order (PLATFORMS'), duplicates dropped; none means everywhere. */
+/** Platforms in a stable order (PLATFORMS'), duplicates dropped; none, or all of them, means everywhere. */
 function cleanPlatforms(platforms: readonly Platform[] | undefined): Platform[] | undefined {
   const set = new Set(platforms ?? []);
   const ordered = PLATFORMS.filter((p) => set.has(p));
-  return ordered.length > 0 ? ordered : undefined;
+  return ordered.length > 0 && ordered.length < PLATFORMS.length ? ordered : undefined;
 }
 
 /**
