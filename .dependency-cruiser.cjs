@@ -30,6 +30,21 @@ module.exports = {
       to: { path: '^src/publish/', reachable: true },
     },
     {
+      name: 'auth-not-console-or-ingest',
+      severity: 'error',
+      comment:
+        'Credentials (users, sessions, tokens, signatures, who may do what) sit below the console and the webhooks that use them: src/auth/ imports neither src/console/ nor src/ingest/.',
+      from: { path: '^src/auth/' },
+      to: { path: '^src/(console|ingest)/' },
+    },
+    {
+      name: 'notices-not-ingest',
+      severity: 'error',
+      comment: 'Staff notices sign their webhooks with src/auth/signing.ts, not through a webhook source in src/ingest/.',
+      from: { path: '^src/notices/' },
+      to: { path: '^src/ingest/' },
+    },
+    {
       name: 'no-circular',
       severity: 'warn',
       comment: 'A cycle makes start order and reading order unclear; break it by moving the shared part down.',

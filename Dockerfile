@@ -1,6 +1,6 @@
 # herald: one image for every role (api, worker, all). It runs the compiled JavaScript: the
 # TypeScript is built in the first stage, and the image that runs has no compiler or tsx in it.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,11 +8,16 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# npm keeps a devDependency that a production package names as an optional peer (TypeScript via
+# valibot, @types/luxon via ical-generator) and installs the pinned Node.js that `npm test` runs on
+# other machines (this image has its own): nothing at run time loads them.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/typescript node_modules/@typescript node_modules/@types node_modules/node-linux-* node_modules/.bin/node \
+ && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY messages ./messages

@@ -6,17 +6,16 @@ import { withAccounts } from './accounts/wiring.ts';
 import { buildApiSide } from './app/api-side.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
-import { openFollowUpQueue } from './incidents/adapters/follow-ups.ts';
 import { followUpsOn } from './incidents/follow-up-schedule.ts';
 import { RedisIncidentStore } from './incidents/adapters/redis-store.ts';
 import { countPosts } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/observability.ts';
-import { checkRedisSetup } from './ops/redis-checks.ts';
-import { connectRedis, redisReady, type RedisClient } from './ops/redis-connect.ts';
+import { checkRedisSetup } from './redis/checks.ts';
+import { connectRedis, redisReady, type RedisClient } from './redis/connect.ts';
 import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
-import { openQueues, type Queues } from './queues.ts';
+import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
 import { XPublisher } from './publish/x-publisher.ts';
 import { AccountHold } from './publish/account-hold.ts';
 import { XAccount } from './publish/x-account.ts';
@@ -69,7 +68,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   // send the commands issued in one tick (concurrent webhooks; the incident reads and writes of
   // the 64 events the worker runs at once) in one write, not a system call each (docs/benchmarks.md).
   const fast = connect(config, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }, logger);
-  // On a Cluster the workers share this client (ops/redis-connect.ts), and BullMQ's workers keep
+  // On a Cluster the workers share this client (redis/connect.ts), and BullMQ's workers keep
   // connections without auto-pipelining, as they expect.
   const patient = connect(config, { maxRetriesPerRequest: null, enableAutoPipelining: config.redis.clusterNodes === undefined }, logger);
   await Promise.all([redisReady(fast), redisReady(patient)]);

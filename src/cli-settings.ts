@@ -3,9 +3,11 @@
  * else: each command names only the settings it uses, so `preview` works on a laptop without the
  * webhook or X secrets, and a bad users file does not stop `herald report`.
  */
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
 import type { PreviewSettings } from './compose/preview.ts';
 import { followUpScheduleOf, loadSettings, redisTarget } from './config.ts';
-import type { RedisTarget } from './ops/redis-connect.ts';
+import type { RedisTarget } from './redis/connect.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -57,3 +59,14 @@ export function reportSettings(env: Env): ReportSettings {
 
 /** `hash-password` reads no settings. */
 export const noSettings = (): undefined => undefined;
+
+/**
+ * `serve` and `check-config`: the whole environment, with `.env` (in the working directory) filling
+ * in what it leaves unset, as the config loader will interpret it. The process environment is not
+ * changed.
+ */
+export function serviceSettings(env: Env, cwd: string): Env {
+  const merged: Record<string, string | undefined> = { ...env };
+  loadDotenv({ quiet: true, path: path.join(cwd, '.env'), processEnv: merged as Record<string, string> });
+  return merged;
+}

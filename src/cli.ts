@@ -10,10 +10,11 @@ import { reportCommand } from './journal/report-command.ts';
 import { draftsCommand } from './console/drafts-cli.ts';
 import { hashPasswordCommand } from './console/hash-password-cli.ts';
 import type { CliCommand, CliIo } from './cli-command.ts';
-import { apiClientSettings, catalogSettings, noSettings, previewSettings, reportSettings } from './cli-settings.ts';
+import { apiClientSettings, catalogSettings, noSettings, previewSettings, reportSettings, serviceSettings } from './cli-settings.ts';
 import { ConfigError } from './config.ts';
 import { maintenanceCommand } from './maintenance/adapters/cli.ts';
 import { incidentCommand } from './incidents/adapters/incident-cli.ts';
+import { heraldVersion } from './version.ts';
 
 export type { CliCommand, CliIo } from './cli-command.ts';
 
@@ -28,7 +29,26 @@ function reading<S>(command: CliCommand<S>, settings: (env: CliIo['env']) => S):
   return { summary: command.summary, usage: command.usage, run: (args, io) => command.run(args, io, settings(io.env)) };
 }
 
+type Run<S> = (args: string[], io: CliIo, settings: S, usage: string) => Promise<number>;
+
+/** A command whose code loads only when it runs: the service's wiring is not loaded for `preview`. */
+function later<S>(summary: string, usage: string, load: () => Promise<Run<S>>, settings: (env: CliIo['env'], cwd: string) => S): Runnable {
+  return { summary, usage, run: async (args, io) => (await load())(args, io, settings(io.env, io.cwd), usage) };
+}
+
 const commands: Record<string, Runnable> = {
+  serve: later(
+    'run the service: webhooks, workers and the console (what `npm start` runs)',
+    'herald serve [--role api|worker|all]',
+    async () => (await import('./app/serve.ts')).serve,
+    serviceSettings,
+  ),
+  'check-config': later(
+    'check the configuration and the files it names, without starting anything',
+    'herald check-config',
+    async () => (await import('./app/check-config.ts')).checkConfig,
+    serviceSettings,
+  ),
   preview: reading(previewCommand, previewSettings),
   'lint-messages': reading(lintMessagesCommand, catalogSettings),
   report: reading(reportCommand, reportSettings),
@@ -41,8 +61,21 @@ const commands: Record<string, Runnable> = {
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `usage: herald <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return (
+    `usage: herald <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    `herald <command> --help (or herald help <command>) tells what a command takes; herald --version, which herald this is.\n`
+  );
 }
+
+const commandHelp = (name: string, command: Runnable): string => `herald ${name}: ${command.summary}\n\nusage: ${command.usage}\n`;
+
+const versionLine = (): string => `herald ${heraldVersion} (Node.js ${process.versions.node})\n`;
+
+const asksForHelp = (args: readonly string[]): boolean => {
+  // Whatever follows `--` is an argument, not an option.
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+};
 
 /** The process's own streams, environment and directory. */
 export function processIo(): CliIo {
@@ -62,14 +95,32 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.err(help());
     return 2;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(versionLine());
+    return 0;
+  }
   if (name === 'help' || name === '--help' || name === '-h') {
-    io.out(help());
+    const topic = name === 'help' ? args[0] : undefined;
+    if (topic === undefined) {
+      io.out(help());
+      return 0;
+    }
+    const about = commands[topic];
+    if (!about) {
+      io.err(`unknown command: ${topic}\n\n${help()}`);
+      return 2;
+    }
+    io.out(commandHelp(topic, about));
     return 0;
   }
   const command = commands[name];
   if (!command) {
     io.err(`unknown command: ${name}\n\n${help()}`);
     return 2;
+  }
+  if (asksForHelp(args)) {
+    io.out(commandHelp(name, command));
+    return 0;
   }
   try {
     return await command.run(args, io);

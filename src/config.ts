@@ -6,12 +6,12 @@ import { DEFAULT_MESSAGES_DIR } from './compose/catalog.ts';
 import { HeraldError } from './errors.ts';
 import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
-import { loadUsers, type ConsoleUser } from './console/users.ts';
+import { loadUsers, type ConsoleUser } from './auth/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
 import { DEFAULT_FOLLOW_UPS, fixedCadence, parseFollowUpSchedule, type FollowUpSchedule } from './incidents/follow-up-schedule.ts';
 import type { RouteTable } from './incidents/routing.ts';
-import type { RedisTarget } from './ops/redis-connect.ts';
-import type { ReplicationSettings } from './ops/replicas.ts';
+import type { RedisTarget } from './redis/connect.ts';
+import type { ReplicationSettings } from './redis/replicas.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';
 
 /**
@@ -214,7 +214,7 @@ export interface Config {
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
   metricsToken?: string;
-  /** How many replicas must hold a claim before X is called (see ops/replicas.ts, docs/failover.md). */
+  /** How many replicas must hold a claim before X is called (see redis/replicas.ts, docs/failover.md). */
   redisReplication: ReplicationSettings;
   /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
   trustProxy: boolean | number | string;

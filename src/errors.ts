@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   HERALD_INVALID_PAYLOAD: { status: 400, retryable: false, remedy: 'Fix the fields named in details and send again.' },
   HERALD_REFUSED: { status: 400, retryable: false, remedy: 'Change what the message names (the text, the reason) and try again.' },
   HERALD_NOT_FOUND: { status: 404, retryable: false, remedy: 'Check the id or key; it may have expired (see docs/operations.md, retention).' },
+  HERALD_BROWSER_CREDENTIALS: { status: 403, retryable: false, remedy: 'Send HERALD_API_TOKEN as Authorization: Bearer, or sign in to the console: a browser sends basic-auth credentials on its own, so they may only read.' },
+  HERALD_JSON_ONLY: { status: 415, retryable: false, remedy: 'Send the body as JSON with Content-Type: application/json.' },
   HERALD_CONFLICT: { status: 409, retryable: false, remedy: 'Someone or something changed it first: reload, then decide again.' },
   HERALD_COMPOSE: { status: 422, retryable: false, remedy: 'No template variant can carry this; fix the input or messages/<locale>.yaml.' },
   HERALD_CATALOG: { status: 500, retryable: false, remedy: 'Fix messages/<locale>.yaml where each problem says; `npm run lint:messages` checks it.' },
@@ -74,6 +76,17 @@ export class InvalidPayload extends HeraldError {
   constructor(message: string, details: readonly string[]) {
     super('HERALD_INVALID_PAYLOAD', message, { details });
   }
+}
+
+/** What a schema library reports of a failed check (zod's `ZodError` has this shape). */
+export interface SchemaIssues {
+  readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[];
+}
+
+/** Turns a schema failure into an error that names each bad field, for the 400 body. */
+export function invalidPayload(error: SchemaIssues, what = 'the payload'): InvalidPayload {
+  const details = error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`);
+  return new InvalidPayload(`${what} is not valid`, details);
 }
 
 /**

@@ -1,11 +1,23 @@
 import { hash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { AlertEvent } from './incidents/model.ts';
+import type { Decision, NoticeKind } from './notices/notice.ts';
+
+/*
+ * Every queue herald runs, its job and how jobs are named: the contract between who adds a job and
+ * the worker that runs it. Workers live beside their concern; the queues are declared here only.
+ */
 
 /** Monitoring events, in arrival order; the incident worker folds them into incidents. */
 export const EVENTS_QUEUE = 'events';
 /** One job per planned tweet; the delivery worker posts it. */
 export const POSTS_QUEUE = 'posts';
+/** One delayed job per posted tweet of an open incident: the follow-up rule then decides (incidents/adapters/follow-ups.ts). */
+export const FOLLOW_UPS_QUEUE = 'followups';
+/** One delayed job per maintenance window, at its end plus the grace period (maintenance/adapters/overrun.ts). */
+export const MAINTENANCE_QUEUE = 'maintenance';
+/** Staff notices, apart so a slow mail server never holds up an event or a tweet (notices/worker.ts). */
+export const NOTICES_QUEUE = 'staff-notices';
 
 export interface DeliveryJob {
   key: string;
@@ -17,6 +29,33 @@ export interface DeliveryJob {
 export const digest = (text: string): string => hash('sha256', text, 'hex').slice(0, 24);
 
 export const deliveryJobId = (key: string, postId: string): string => `post-${digest(key)}-${postId}`;
+
+export interface FollowUpJob {
+  key: string;
+  afterPostId: string;
+}
+
+/** Named after the post it follows, so arming twice is harmless. */
+export const followUpJobId = (key: string, afterPostId: string): string => `followup-${digest(key)}-${afterPostId}`;
+
+export interface OverrunJob {
+  key: string;
+  /** The window end (ISO) the job was queued for. */
+  endsAt: string;
+}
+
+/** One per window end: moving the end queues a new job, the old one finds nothing to do. */
+export const overrunJobId = (key: string, endsAt: string): string => `overrun-${digest(key)}-${Date.parse(endsAt)}`;
+
+export interface NoticeJob {
+  kind: NoticeKind;
+  key: string;
+  postId: string;
+  decision?: Decision;
+}
+
+export const noticeJobId = (job: NoticeJob): string =>
+  `${job.kind}-${digest(job.key)}-${job.postId}${job.decision ? `-${job.decision.action}-${Date.parse(job.decision.at)}` : ''}`;
 
 /** Identical deliveries of one event share an id, so a sender's retry is not queued twice. */
 export const eventJobId = (event: AlertEvent): string =>
@@ -70,6 +109,21 @@ export function openQueues(connection: ConnectionOptions, prefix: string): Queue
       await Promise.all([events.close(), posts.close()]);
     },
   };
+}
+
+// The three queues below are opened only where they are used (a role, a feature switched on).
+const RETRIED: JobsOptions = { backoff: { type: 'exponential', delay: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+
+export function openFollowUpQueue(connection: ConnectionOptions, prefix: string): Queue<FollowUpJob> {
+  return new Queue<FollowUpJob>(FOLLOW_UPS_QUEUE, { connection, prefix, defaultJobOptions: { ...RETRIED, attempts: 20, removeOnComplete: true } });
+}
+
+export function openMaintenanceQueue(connection: ConnectionOptions, prefix: string): Queue<OverrunJob> {
+  return new Queue<OverrunJob>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions: { ...RETRIED, attempts: 20, removeOnComplete: true } });
+}
+
+export function openNoticeQueue(connection: ConnectionOptions, prefix: string): Queue<NoticeJob> {
+  return new Queue<NoticeJob>(NOTICES_QUEUE, { connection, prefix, defaultJobOptions: { ...RETRIED, attempts: 8, removeOnComplete: { age: 3600 } } });
 }
 
 /** Exponential from one second, capped at a minute, with jitter so workers do not retry in step. */

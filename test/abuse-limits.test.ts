@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { alertmanagerPayload } from '../bench/abuse.ts';
-import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/ingest/generic.ts';
+import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/auth/signing.ts';
 import { event, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
 import { deliver, fixture, pdEvent, SECRETS } from './helpers/monitoring.ts';
 

@@ -1,6 +1,7 @@
 /**
  * Every endpoint × every credential kind: a monitoring source's secret opens only its own webhook;
- * HERALD_API_TOKEN opens the API, Bull Board and /metrics; HERALD_METRICS_TOKEN only /metrics.
+ * HERALD_API_TOKEN opens the API, Bull Board and /metrics; HERALD_METRICS_TOKEN only /metrics. As a
+ * basic-auth password, herald's tokens only read /metrics and Bull Board.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -75,7 +76,9 @@ describe('who may do what: every endpoint × every credential', () => {
         const wrong: string[] = [];
         for (const endpoint of ENDPOINTS) {
           // Alertmanager, Grafana and Datadog take their token as a basic-auth password too; the generic webhook only as a bearer token.
-          const opens = credential.opens.includes(endpoint.needs) && !(form === 'basic' && endpoint.needs === 'webhook:generic');
+          // herald's own tokens as basic auth (what a browser keeps and sends by itself) only read, and only /metrics and Bull Board.
+          const basicReads = endpoint.method === 'GET' && (endpoint.path === '/metrics' || endpoint.path.startsWith('/admin/queues'));
+          const opens = credential.opens.includes(endpoint.needs) && !(form === 'basic' && endpoint.needs === 'webhook:generic') && !(form === 'basic' && !endpoint.needs.startsWith('webhook:') && !basicReads);
           const got = await status(endpoint.method, endpoint.path, header(credential.secret), endpoint.body);
           const refused = got === 401 || got === 403;
           if (opens === refused) wrong.push(`${endpoint.method} ${endpoint.path}: ${got}, expected ${opens ? 'open' : 'refused'}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { hashPassword } from '../src/console/users.ts';
+import { hashPassword } from '../src/auth/users.ts';
 import { API_TOKEN, tempFile } from './helpers/console.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
@@ -55,7 +55,9 @@ describe('the console in Korean in a real browser', () => {
     const card = page.locator(`article.draft[data-id="${e.key}~open-1"]`);
     await card.waitFor({ timeout: 10_000 });
     const deadline = await card.locator('.deadline').innerText();
-    assert.match(deadline, /\d{4}년 \d{1,2}월 \d{1,2}일 .*까지 아무도 결정하지 않으면 그대로 게시돼요/);
+    // The tweets' clock words, today's day left out, and how long is left: "오전 8시 14분(21분 후)까지".
+    assert.match(deadline, /(시|자정)( \d{1,2}분)?\([^)]*\d+(분|시간)[^)]* 후\)까지 아무도 결정하지 않으면 그대로 게시돼요/);
+    assert.doesNotMatch(deadline, /AM|PM|GMT|초/);
     assert.match(await card.locator('header').innerText(), /첫 공지.*메시지.*주요/s);
 
     await card.getByRole('button', { name: '승인하고 게시' }).click();

@@ -105,7 +105,7 @@ describe('roles on the JSON API and the console', () => {
     await approver.get('/console');
     const res = await approver.postForm(`/console/drafts/${encodeURIComponent(id)}/edit`, { text: 'Down again, ask @support' });
     assert.equal(res.status, 400);
-    assert.match(res.text, /mention @support/);
+    assert.match(res.text, /mentions, hashtags or cashtags: remove @support\./);
     assert.match(res.text, /Down again, ask @support<\/textarea>/);
     assert.equal((await apiCall(t.url, 'GET', `/api/drafts/${id}`)).body.editedByPerson, false);
   });

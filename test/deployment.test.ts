@@ -68,6 +68,46 @@ describe('the production build', () => {
     }
   });
 
+  it('has every role answer a health check on PORT: a worker serves /healthz there when HERALD_METRICS_PORT is unset', async () => {
+    const prefix = `herald-worker-${randomUUID().slice(0, 8)}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-worker-'));
+    const worker = spawnHerald('worker', { PORT: '0', REDIS_URL, HERALD_REDIS_PREFIX: prefix, HERALD_DATA_DIR: dataDir });
+    try {
+      const { url } = await worker.waitForLine((l) => l.msg === 'herald is running', 60_000);
+      assert.equal(typeof url, 'string', 'a worker names the URL its health check answers on');
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal((await fetch(`${url}/readyz`)).status, 200);
+      assert.equal((await fetch(`${url}/webhooks/generic`, { method: 'POST' })).status, 404, 'a worker takes no webhooks');
+      worker.kill('SIGTERM');
+      assert.equal((await worker.exited).code, 0);
+    } finally {
+      worker.kill('SIGKILL');
+      const redis = new Redis(REDIS_URL);
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('leaves out of the image what npm installs for development only: the Dockerfile removes every such package', async () => {
+    // `npm ci --omit=dev` still installs a devDependency that a production package names as an
+    // optional peer ("devOptional"), and the pinned Node.js binaries (optionalDependencies).
+    const lock = JSON.parse(await readFile(new URL('../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, { devOptional?: boolean }> };
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { optionalDependencies?: Record<string, string> };
+    const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root }).catch((e: { stdout: string }) => e);
+    const installed = new Set(stdout.split('\n').map((line) => line.match(/node_modules\/((?:@[^/]+\/)?[^/]+)$/)?.[1]).filter(Boolean));
+    const devOnly = [
+      ...Object.entries(lock.packages).filter(([, p]) => p.devOptional).map(([at]) => at.replace(/^.*node_modules\//, '')),
+      ...Object.keys(manifest.optionalDependencies ?? {}).filter((name) => name.startsWith('node-')),
+    ].filter((name) => installed.has(name) || name.startsWith('node-'));
+    assert.ok(devOnly.includes('typescript'), 'npm ls --omit=dev still lists TypeScript, so this test checks something');
+    const dockerfile = await readFile(new URL('../Dockerfile', import.meta.url), 'utf8');
+    const removed = [...dockerfile.matchAll(/node_modules\/(\S+)/g)].map((m) => m[1]!);
+    const covered = (name: string) => removed.some((r) => r === name || (r.endsWith('*') && name.startsWith(r.slice(0, -1))) || name.startsWith(`${r}/`));
+    assert.deepEqual(devOnly.filter((name) => !covered(name)), []);
+    assert.ok(!covered('fastify') && !covered('bullmq'), 'the removal stays narrow');
+  });
+
   it('is what the image runs: built in one stage, run with node dist/main.js and no devDependencies in the other', async () => {
     const dockerfile = await readFile(new URL('../Dockerfile', import.meta.url), 'utf8');
     const stages = dockerfile.split(/^FROM /m).slice(1);

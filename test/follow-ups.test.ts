@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { FOLLOW_UPS_QUEUE } from '../src/incidents/adapters/follow-ups.ts';
+import { FOLLOW_UPS_QUEUE } from '../src/queues.ts';
 import { followUpDue, followUpsDue, planFollowUp } from '../src/incidents/follow-up-rules.ts';
 import { fixedCadence, NO_FOLLOW_UPS } from '../src/incidents/follow-up-schedule.ts';
 import type { Incident, Post } from '../src/incidents/model.ts';

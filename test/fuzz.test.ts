@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, it } from 'node:test';
-import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/ingest/generic.ts';
+import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/auth/signing.ts';
 import { event, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, fixture, FIXTURES, pdEvent, SECRETS, toolHeaders, type MonitoringSource } from './helpers/monitoring.ts';
 

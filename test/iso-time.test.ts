@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { normalizeIsoTime } from '../src/ingest/iso-time.ts';
+import { normalizeIsoTime } from '../src/incidents/event.ts';
 
 /** What herald did before the fast path: luxon alone, with the offset required. */
 function luxonOnly(text: string): string | undefined {

@@ -66,7 +66,7 @@ describe('maintenance in the console, in a real browser', () => {
     await t.waitFor(async () => Date.now() > Date.parse(startsAt) || undefined, 'the start');
     await page.goto(`${t.url}/console/maintenance`);
     const row = page.locator(`tr[data-key="${made.body.key}"]`);
-    await row.getByText('in-progress').waitFor();
+    await row.getByText('in progress').waitFor();
     await row.getByRole('button', { name: 'Finish now' }).click();
     await page.getByText('Finished: the "done" notice goes out now.').waitFor();
     assert.equal((await apiCall(t.url, 'GET', `/api/maintenance/${made.body.key}`)).body.state, 'done');

@@ -121,10 +121,15 @@ describe('trouble on one network holds back only that network', () => {
     bluesky.failNext('429');
     await t.send(event());
     await Promise.all([t.fakeX.waitForPosts(1, 30_000), mastodon.waitForStatuses(1, 30_000)]);
-    const health = await t.waitFor(async () => {
-      const h = (await t.get('/healthz/accounts', { authorization: '' })).body;
-      return h.accounts.find((a: any) => a.account === 'bsky').status === 'rate-limited' ? h : undefined;
+    const answer = await t.waitFor(async () => {
+      const res = await t.get('/healthz/accounts', { authorization: '' });
+      return res.body.accounts.find((a: any) => a.account === 'bsky').status === 'rate-limited' ? res : undefined;
     }, 'Bluesky to be rate-limited', 30_000);
+    const health = answer.body;
+    // A monitor on /healthz/accounts hears of it: 503, naming the account that waits.
+    assert.equal(answer.status, 503);
+    assert.equal(health.status, 'rate-limited');
+    assert.deepEqual(health.stopped, ['bsky']);
     assert.ok(Date.parse(health.accounts.find((a: any) => a.account === 'bsky').rateLimitedUntil) > Date.now() + 60_000);
     assert.equal(health.accounts.find((a: any) => a.account === 'x').status, 'posting');
     assert.equal(bluesky.posts.length, 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Cluster } from 'ioredis';
-import { ReplicaWait } from '../src/ops/replicas.ts';
+import { ReplicaWait } from '../src/redis/replicas.ts';
 import { runFailover } from './helpers/failover.ts';
 import { hasCommand, startRedisCluster, type RedisCluster } from './helpers/redis-servers.ts';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { checkRedisSetup, masterFacts, redisSetupWarnings } from '../src/ops/redis-checks.ts';
-import { connectedReplicas } from '../src/ops/replicas.ts';
+import { checkRedisSetup, masterFacts, redisSetupWarnings } from '../src/redis/checks.ts';
+import { connectedReplicas } from '../src/redis/replicas.ts';
 import { event, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { hasCommand, startRedisServer, startReplicaOf, type RedisServer } from './helpers/redis-servers.ts';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { heraldVersion } from '../src/version.ts';
 import { event, settled, sleep, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 describe('an outage webhook becomes a tweet and its resolution a threaded reply', () => {
@@ -102,8 +103,10 @@ describe('an outage webhook becomes a tweet and its resolution a threaded reply'
     assert.equal(posts[1]!.inReplyTo, posts[0]!.id);
   });
 
-  it('answers /healthz and /readyz while Redis is up', async () => {
-    assert.equal((await t.get('/healthz')).status, 200);
+  it('answers /healthz, naming its version, and /readyz while Redis is up', async () => {
+    const health = await t.get('/healthz');
+    assert.equal(health.status, 200);
+    assert.deepEqual(health.body, { status: 'ok', mode: 'x', version: heraldVersion });
     assert.equal((await t.get('/readyz')).status, 200);
   });
 });

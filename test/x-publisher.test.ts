@@ -236,4 +236,31 @@ describe('XPublisher when X misbehaves', () => {
     assert.equal(error.reason, 'parent-missing');
     assert.equal(error.details.status, 400);
   });
+
+  test('a reply to a deleted tweet answered 400 naming the field only in errors[].parameters is parent-missing', async (t) => {
+    const p = publisher(t);
+    const root = await p.post({ text: 'The root that will be deleted, named only in parameters' });
+    fake.deletePost(root.id, '400-parameters');
+    const error = await failure(p.post({ text: 'A reply to nothing, again', inReplyTo: root.id }));
+
+    assert.equal(error.reason, 'parent-missing');
+    assert.equal(error.details.status, 400);
+  });
+});
+
+describe('XPublisher connections', () => {
+  test('many posts through one publisher leave no listeners behind (no MaxListenersExceededWarning)', async (t) => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    t.after(() => process.off('warning', onWarning));
+    const x = publisher(t);
+
+    for (let i = 0; i < 15; i += 1) await x.post({ text: `Update ${i}: messaging is slow for some users.` });
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    assert.equal(fake.posts.length, 15);
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+  });
 });

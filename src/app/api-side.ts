@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
-import { consoleAndApi } from '../console/plugin.ts';
-import { SessionStore } from '../console/sessions.ts';
+import { approvalHold, consoleAndApi } from '../console/plugin.ts';
+import { SessionStore } from '../auth/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';
@@ -17,7 +17,7 @@ import { RedisJournalStore } from '../journal/store.ts';
 import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
-import { ReplicaWait } from '../ops/replicas.ts';
+import { ReplicaWait } from '../redis/replicas.ts';
 import { openAccountGuards } from '../publish/account-guards.ts';
 import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
@@ -79,15 +79,17 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
     metricsElsewhere: config.metricsPort !== undefined,
   });
   await server.register(incidentRoutes, { store });
-  await server.register(incidentFactsRoutes, { store, queues });
-  await server.register(threadRoutes, { store, posts: queues.posts });
+  // Every post herald plans waits for a person where the policy says so, whoever planned it.
+  const hold = approvalHold(config);
+  await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news });
+  await server.register(threadRoutes, { store, posts: queues.posts, hold, news: staff.news });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
   await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, news: staff.news });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
-  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events] });
-  await server.register(accountRoutes, { guards, publisher });
+  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events], store });
+  await server.register(accountRoutes, { guards, publisher, store });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
 }

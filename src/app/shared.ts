@@ -2,11 +2,10 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
-import type { FollowUpJob } from '../incidents/adapters/follow-ups.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { Publisher } from '../publish/publisher.ts';
-import type { Queues } from '../queues.ts';
+import type { FollowUpJob, Queues } from '../queues.ts';
 
 /** What both sides of a herald process (workers, HTTP) are built from; see app.ts. */
 export interface Parts {

@@ -37,7 +37,8 @@ export function checkDraftText(raw: string): CheckedText {
   const unsafe = findUnsafeEntities(text, links);
   if (unsafe.length > 0) {
     details.push(`the account does not post mentions, hashtags or cashtags: remove ${unsafe.join(', ')}`);
-    problems.push({ code: 'entities', entities: unsafe.join(', ') });
+    // The console names the entities themselves ("@kakao, #장애"); its sentence says what they are.
+    problems.push({ code: 'entities', entities: unsafe.map((u) => u.slice(u.indexOf(' ') + 1)).join(', ') });
   }
   if (text && length <= MAX_WEIGHTED_LENGTH && !isPostable(text)) {
     details.push('X would refuse some of its characters');

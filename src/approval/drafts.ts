@@ -73,7 +73,9 @@ export function approveDraft(incident: Incident | null, postId: string, approval
   const { post } = found;
   if (!post.text) return refuse({ code: 'no-text', message: `draft ${postId} has no text (${post.note ?? 'composing failed'}): write one, then approve` });
   // A person who approves has judged the outage real: the grace period has nothing left to wait for.
-  const dueAt = Date.parse(approval.at) < Date.parse(post.dueAt) ? approval.at : post.dueAt;
+  // A maintenance notice's due time is no grace period but the moment it speaks of ("done" at the
+  // window's end): approving it early does not say it early.
+  const dueAt = post.notice === undefined && Date.parse(approval.at) < Date.parse(post.dueAt) ? approval.at : post.dueAt;
   const approved: Post = { ...post, status: 'scheduled', dueAt, textFixed: true, note: undefined };
   const next = audited(replacePost(current!, approved), { at: approval.at, actor: approval.actor, action: 'approved', postId, after: post.text });
   return { incident: next, outcome: { ok: true, post: approved } };

@@ -2,7 +2,7 @@ import type { Composer } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import { threadRoot, type Applied } from '../incidents/rules.ts';
 import { audited, replacePost } from './drafts.ts';
-import { BY_HAND, DEFAULT_TIMEOUTS, decideApproval, type ApprovalPolicy, type ApprovalSubject } from './policy.ts';
+import { BY_HAND, DEFAULT_TIMEOUTS, decideForSources, HERALD_SOURCES, type ApprovalDecision, type ApprovalPolicy } from './policy.ts';
 
 /**
  * Applies the approval policy to what an event planned, inside the same atomic update as the
@@ -29,10 +29,27 @@ export const RESOLVED_UNREOPENED =
 
 const ms = (iso: string): number => Date.parse(iso);
 
-function subjectOf(incident: Incident, source: string): ApprovalSubject {
+/**
+ * The policy's answer for a post of `incident` planned through `source`: the strictest rule among
+ * every monitoring source the incident has heard from and this one (approval/policy.ts).
+ */
+function decide(incident: Incident, ctx: HoldContext): ApprovalDecision {
   // A free announcement is always written by a person.
-  return { severity: incident.severity, feature: incident.feature, source: incident.topic === 'announcement' ? BY_HAND : source };
+  const sources = incident.topic === 'announcement' ? [BY_HAND] : [...new Set([...(incident.sources ?? []), ctx.source])];
+  return decideForSources(ctx.policy, { severity: incident.severity, feature: incident.feature, sources });
 }
+
+/** Remembers which monitoring source spoke of the incident, so later posts answer to its rules too. */
+function withSource(incident: Incident, source: string): Incident {
+  if (HERALD_SOURCES.has(source) || incident.sources?.includes(source)) return incident;
+  return { ...incident, sources: [...(incident.sources ?? []), source] };
+}
+
+/**
+ * A maintenance window's "done" says the work is over when the window ends: it may wait for a
+ * person like any post, but it goes out at that moment whether or not anyone approved it.
+ */
+const isWindowEnd = (post: Post): boolean => post.notice?.kind === 'done';
 
 /** The text the post would go out with now; a composing failure is kept as the draft's note. */
 function draftText(incident: Incident, post: Post, compose: Composer): Pick<Post, 'text' | 'variant' | 'note'> {
@@ -92,17 +109,19 @@ export const UNSEEN_OPEN =
   'herald never saw this outage open (its open was lost, or Redis forgot it): is it already on X? Attach the live tweet (POST /api/incidents/:key/thread) or approve this to announce it';
 
 function hold(incident: Incident, post: Post, ctx: HoldContext, question: string | undefined): Post {
-  const subject = subjectOf(incident, ctx.source);
   if (post.unseenOpen) {
     // Never posted on a timeout: a second root is the one mistake herald must not make on its own.
-    const deadline = new Date(Math.max(ms(post.dueAt), ms(ctx.at)) + DEFAULT_TIMEOUTS[subject.severity].timeoutMs).toISOString();
+    const deadline = new Date(Math.max(ms(post.dueAt), ms(ctx.at)) + DEFAULT_TIMEOUTS[incident.severity].timeoutMs).toISOString();
     return { ...post, ...draftText(incident, post, ctx.compose), status: 'draft', approval: { rule: 'an update for an outage herald never saw open', heldAt: ctx.at, deadline, onTimeout: 'expire', question: UNSEEN_OPEN } };
   }
-  const decision = decideApproval(ctx.policy, subject);
+  const decision = decide(incident, ctx);
   if (!decision.hold && !question) return post;
-  const { timeoutMs, onTimeout, rule } = decision.hold ? decision : { ...DEFAULT_TIMEOUTS[subject.severity], rule: 'resolved before it was announced' };
+  const { timeoutMs, onTimeout, rule } = decision.hold ? decision : { ...DEFAULT_TIMEOUTS[incident.severity], rule: 'resolved before it was announced' };
   const byHand = ctx.text !== undefined ? { text: ctx.text, textFixed: true } : {};
   const written = { ...post, ...byHand };
+  if (isWindowEnd(post)) {
+    return { ...written, ...draftText(incident, written, ctx.compose), status: 'draft', approval: { rule: `${rule}; said when the window ends, approved or not`, heldAt: ctx.at, deadline: post.dueAt, onTimeout: 'post' } };
+  }
   const deadline = new Date(Math.max(ms(post.dueAt), ms(ctx.at)) + timeoutMs).toISOString();
   return { ...written, ...draftText(incident, written, ctx.compose), status: 'draft', approval: { rule, heldAt: ctx.at, deadline, onTimeout, question } };
 }
@@ -117,7 +136,7 @@ function followEscalation(previous: Incident | null, incident: Incident, fresh: 
   let next = incident;
   for (const post of incident.posts) {
     if (post.status !== 'draft' || fresh.has(post.id) || !post.approval) continue;
-    const decision = decideApproval(ctx.policy, subjectOf(incident, ctx.source));
+    const decision = decide(incident, ctx);
     const reason = `severity rose to ${incident.severity}: ${decision.rule}`;
     if (!decision.hold) {
       if (post.textFixed || post.approval.question || post.approval.rule === 'made by hand') continue;
@@ -135,7 +154,7 @@ function followEscalation(previous: Incident | null, incident: Incident, fresh: 
 
 /** Turns the posts `applied` scheduled into drafts where the policy says so, and records it all. */
 export function holdForApproval(previous: Incident | null, applied: Applied, ctx: HoldContext): Applied {
-  let incident = applied.incident;
+  let incident = withSource(applied.incident, ctx.source);
   for (const post of applied.cancelled.filter((p) => p.approval)) {
     incident = audited(incident, { at: ctx.at, actor: 'herald', action: 'withdrawn', postId: post.id, before: post.text, reason: post.note });
   }

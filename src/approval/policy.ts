@@ -40,6 +40,13 @@ export type ApprovalDecision =
 export const BY_HAND = 'console';
 
 /**
+ * Sources that are herald itself planning a post about an incident (a follow-up, a person's change
+ * of facts or attached thread, a maintenance notice or overrun), not a monitoring tool that sends
+ * alerts into it.
+ */
+export const HERALD_SOURCES: ReadonlySet<string> = new Set([BY_HAND, 'follow-up', 'facts', 'thread', 'maintenance']);
+
+/**
  * Used when a rule names no timeout. An outage is never silently unannounced: critical and major
  * posts go out when nobody answers; a minor one is not worth posting late, so it expires.
  */
@@ -50,6 +57,24 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<Severity, { timeoutMs: number; on
 };
 
 export const AUTO_POLICY: ApprovalPolicy = { required: false, rules: [] };
+
+/**
+ * The strictest of several decisions: a post that any applicable rule holds is held; among holds,
+ * one that lets the draft expire beats one that posts it anyway (nothing public without a person),
+ * then the longer wait.
+ */
+function strictest(decisions: readonly ApprovalDecision[]): ApprovalDecision {
+  const score = (d: ApprovalDecision) => (d.hold ? 1e15 + (d.onTimeout === 'expire' ? 1e14 : 0) + d.timeoutMs : 0);
+  return decisions.reduce((a, b) => (score(b) > score(a) ? b : a));
+}
+
+/**
+ * Decides for a post about an incident several sources speak of: every source's rule is asked
+ * and the strictest answer wins, so a second sender cannot release what the first one's rule holds.
+ */
+export function decideForSources(policy: ApprovalPolicy, subject: Omit<ApprovalSubject, 'source'> & { sources: readonly string[] }): ApprovalDecision {
+  return strictest(subject.sources.map((source) => decideApproval(policy, { severity: subject.severity, feature: subject.feature, source })));
+}
 
 const matches = <T>(allowed: readonly T[] | undefined, value: T): boolean => allowed === undefined || allowed.includes(value);
 

@@ -1,5 +1,3 @@
-import type { ConsoleRole } from '../console/users.ts';
-
 /**
  * Who may do what, in one table. A monitoring source's secret is no principal at all: it opens
  * only its own `/webhooks/<source>` route (ingest/), never anything here.
@@ -11,6 +9,10 @@ import type { ConsoleRole } from '../console/users.ts';
  * - `scrape`: `GET /metrics`.
  */
 export type Permission = 'view' | 'decide' | 'audit' | 'admin' | 'scrape';
+
+/** What a person in the users file may be (auth/users.ts). */
+export const CONSOLE_ROLES = ['viewer', 'approver', 'admin'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 /** Console roles, plus `metrics` for whoever holds `HERALD_METRICS_TOKEN` (Prometheus). */
 export type Role = ConsoleRole | 'metrics';
@@ -24,11 +26,16 @@ const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
 
 export const can = (role: Role, permission: Permission): boolean => GRANTS[role].includes(permission);
 
-/** Who is asking: a signed-in person, or automation holding `HERALD_API_TOKEN` (an admin) or `HERALD_METRICS_TOKEN`. */
+/**
+ * Who is asking: a signed-in person, or automation holding `HERALD_API_TOKEN` (an admin) or
+ * `HERALD_METRICS_TOKEN`. `token` came as `Authorization: Bearer` (no page of another site can
+ * send it); `basic` as a basic-auth password, which a browser keeps and sends on its own, so it
+ * only reads, and only where basic auth is the convention (auth/guard.ts).
+ */
 export interface Principal {
   name: string;
   role: Role;
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'basic';
 }
 
 export const API_TOKEN_ACTOR = 'api-token';

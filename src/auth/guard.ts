@@ -1,5 +1,6 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody, HeraldError } from '../errors.ts';
 import { can, type Permission } from './access.ts';
 
 const CHALLENGE = 'Basic realm="herald", charset="UTF-8"';
@@ -7,20 +8,57 @@ const CHALLENGE = 'Basic realm="herald", charset="UTF-8"';
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The check behind every route that needs someone: 401 without credentials (with a basic-auth
- * challenge where a browser should ask, as for Bull Board), 403 without the permission. An
- * onRequest hook, so nobody's body is read before they are known.
+ * A basic-auth password is what a browser keeps after its prompt and sends with every request to
+ * herald, whichever site's page made it: a change asked with one could be another site's form.
  */
-export function authorize(permission: Permission | ((request: FastifyRequest) => Permission), options: { challenge?: boolean } = {}) {
+function browserCredentialsRefused(): HeraldError {
+  return new HeraldError('HERALD_BROWSER_CREDENTIALS', 'basic-auth credentials only read: a browser sends them on its own, so a change must come with Authorization: Bearer or from a signed-in session', {
+    details: ['basic auth is taken by GET /metrics and Bull Board reads only (docs/security.md)'],
+  });
+}
+
+const refuse = (reply: FastifyReply, error: HeraldError) => reply.code(error.status).send(errorBody(error));
+
+/**
+ * The check behind every route that needs someone: 401 without credentials, 403 without the
+ * permission. Where basic auth is the convention (`basicAuth`: Prometheus scrapes, Bull Board in a
+ * browser) a basic-auth password counts, to read only, and a 401 carries the challenge so that a
+ * browser asks. An onRequest hook, so nobody's body is read before they are known.
+ */
+export function authorize(permission: Permission | ((request: FastifyRequest) => Permission), options: { basicAuth?: boolean } = {}) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.principal && request.basicPrincipal) {
+      // Answered here, not thrown: Bull Board's plugin has an error handler of its own.
+      if (!SAFE_METHODS.has(request.method)) return refuse(reply, browserCredentialsRefused());
+      if (options.basicAuth) request.principal = request.basicPrincipal;
+    }
     const who = request.principal;
     if (!who) {
-      if (options.challenge) reply.header('www-authenticate', CHALLENGE);
+      if (options.basicAuth) reply.header('www-authenticate', CHALLENGE);
       return reply.code(401).send({ error: 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN', details: [] });
     }
     const needed = typeof permission === 'function' ? permission(request) : permission;
     if (!can(who.role, needed)) return reply.code(403).send({ error: `${who.name} is a ${who.role} and may not do this`, details: [`needs permission: ${needed}`] });
   };
+}
+
+/** Whether a request carries a body at all (a POST with none, such as an approval, needs no type). */
+const hasBody = (request: FastifyRequest): boolean =>
+  request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+
+/**
+ * `/api/*` reads JSON only: a form or `text/plain` body is what another site's page can send
+ * without asking the browser first (a CORS "simple request"), JSON is not.
+ */
+async function jsonBodiesOnly(request: FastifyRequest) {
+  if (SAFE_METHODS.has(request.method)) return;
+  const type = request.headers['content-type'];
+  const mediaType = type?.split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/json' || (type === undefined && !hasBody(request))) return;
+  throw new HeraldError('HERALD_JSON_ONLY', `the API takes JSON bodies only, not ${type === undefined ? 'a body without Content-Type' : JSON.stringify(type)}`, {
+    status: 415,
+    details: ['send Content-Type: application/json'],
+  });
 }
 
 /**
@@ -32,7 +70,7 @@ function csrfForSessions(request: FastifyRequest, reply: FastifyReply, done: (er
   done();
 }
 
-/** What a route needs, declared where the route is: `app.get(path, requires('view'), handler)`. */
+/** What an `/api/*` route needs, declared where the route is: `app.get(path, requires('view'), handler)`. JSON bodies only. */
 export function requires(permission: Permission) {
-  return { onRequest: authorize(permission), preHandler: csrfForSessions };
+  return { onRequest: [authorize(permission), jsonBodiesOnly], preHandler: csrfForSessions };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { resolvePrincipal, SESSION_COOKIE, type PrincipalDeps } from './principal.ts';
 
 export const CSRF_COOKIE = '_csrf';
@@ -35,6 +35,7 @@ export async function registerPrincipals(server: FastifyInstance, deps: Principa
     csrfOpts: { hmacKey: await csrfKey(deps.redis, deps.prefix), userInfo: true },
   });
   server.decorateRequest('principal', null);
+  server.decorateRequest('basicPrincipal', null);
   server.addHook('onRequest', resolvePrincipal(deps));
 }
 

@@ -1,8 +1,8 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
-import type { SessionStore } from '../console/sessions.ts';
-import type { ConsoleUser } from '../console/users.ts';
-import { basicPassword, bearerToken, secretMatcher } from '../ingest/auth.ts';
+import type { SessionStore } from './sessions.ts';
+import type { ConsoleUser } from './users.ts';
+import { basicPassword, bearerToken, secretMatcher } from './secrets.ts';
 import { API_TOKEN_ACTOR, METRICS_TOKEN_ACTOR, type Principal } from './access.ts';
 
 export const SESSION_COOKIE = 'herald_session';
@@ -10,6 +10,8 @@ export const SESSION_COOKIE = 'herald_session';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** Who a basic-auth password names: only routes where basic auth is the convention take it (auth/guard.ts). */
+    basicPrincipal: Principal | null;
   }
 }
 
@@ -23,9 +25,11 @@ export interface PrincipalDeps {
 
 /**
  * The one place that decides who is calling, once per request (an onRequest hook on every route
- * but the webhooks, which are registered apart: app/api-side.ts). A bearer token or a basic-auth
- * password (what browsers and Prometheus send) is matched against `HERALD_API_TOKEN` and
- * `HERALD_METRICS_TOKEN`; without one, the session cookie. Monitoring
+ * but the webhooks, which are registered apart: app/api-side.ts). A bearer token is matched against
+ * `HERALD_API_TOKEN` and `HERALD_METRICS_TOKEN`; without one, the session cookie. A basic-auth
+ * password (what Prometheus and a browser's prompt send) is matched too but kept apart, as
+ * `basicPrincipal`: a browser sends it with every request to herald, whoever's page asked, so only
+ * the routes that challenge for it (`/metrics`, Bull Board) take it, and only to read. Monitoring
  * secrets are deliberately not consulted: they are checked by their own webhook route only.
  * The role comes from the users file at each request, not from the session, so a person removed
  * from the file loses access at the next start.
@@ -33,14 +37,21 @@ export interface PrincipalDeps {
 export function resolvePrincipal(deps: PrincipalDeps) {
   const isApiToken = secretMatcher(deps.apiToken);
   const isMetricsToken = secretMatcher(deps.metricsToken);
+  const tokenPrincipal = (token: string, via: 'token' | 'basic'): Principal | null => {
+    if (isApiToken(token)) return { name: API_TOKEN_ACTOR, role: 'admin', via };
+    if (isMetricsToken(token)) return { name: METRICS_TOKEN_ACTOR, role: 'metrics', via };
+    return null;
+  };
   return async (request: FastifyRequest) => {
     request.principal = null;
-    const token = bearerToken(request.headers) ?? basicPassword(request.headers);
-    if (token !== undefined) {
-      if (isApiToken(token)) request.principal = { name: API_TOKEN_ACTOR, role: 'admin', via: 'token' };
-      else if (isMetricsToken(token)) request.principal = { name: METRICS_TOKEN_ACTOR, role: 'metrics', via: 'token' };
+    request.basicPrincipal = null;
+    const bearer = bearerToken(request.headers);
+    if (bearer !== undefined) {
+      request.principal = tokenPrincipal(bearer, 'token');
       return;
     }
+    const basic = basicPassword(request.headers);
+    if (basic !== undefined) request.basicPrincipal = tokenPrincipal(basic, 'basic');
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie === undefined || !deps.sessions) return;
     const session = await deps.sessions.get(cookie);

@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
+import { eventFields } from '../incidents/event.ts';
 import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
 import { factsShape } from '../incidents/impacts.ts';
 import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
-import { genericEventFields } from '../ingest/generic.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
 import { renderThread, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
@@ -32,8 +32,8 @@ export const previewEventSchema = z.looseObject({
 });
 
 /** One event of a `--thread` scenario: the generic webhook's body, `at` required, `feature` or `impacts`. */
-export const scenarioEventSchema = genericEventFields
-  .extend({ at: genericEventFields.shape.at.unwrap() })
+export const scenarioEventSchema = eventFields
+  .extend({ at: eventFields.shape.at.unwrap() })
   .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts' })
   .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
 

@@ -5,11 +5,11 @@ import { draftDetail, draftView } from '../approval/views.ts';
 import { incidentView } from '../incidents/adapters/api.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { FEATURES } from '../incidents/model.ts';
-import { genericEventFields as genericEventSchema } from '../ingest/generic.ts';
-import { invalidPayload } from '../ingest/validation.ts';
+import { eventFields } from '../incidents/event.ts';
+import { invalidPayload } from '../errors.ts';
 import { auditLog } from './audit-log.ts';
 import { requires } from '../auth/guard.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ApiDeps {
   approvals: Approvals;
@@ -25,15 +25,15 @@ export const schemas = {
   reject: z.object({ reason: z.string().trim().min(1, 'say why').max(500) }).strict(),
   open: z
     .object({
-      key: genericEventSchema.shape.key.optional(),
-      service: genericEventSchema.shape.service,
+      key: eventFields.shape.key.optional(),
+      service: eventFields.shape.service,
       feature: z.enum(FEATURES),
-      severity: genericEventSchema.shape.severity,
+      severity: eventFields.shape.severity,
       text: text.optional(),
     })
     .strict(),
   byHand: z.object({ text: text.optional() }).strict(),
-  announce: z.object({ service: genericEventSchema.shape.service, text: z.string().trim().min(1).max(2000) }).strict(),
+  announce: z.object({ service: eventFields.shape.service, text: z.string().trim().min(1).max(2000) }).strict(),
 };
 
 export function parse<T>(schema: z.ZodType<T>, body: unknown): T {

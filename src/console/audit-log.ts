@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export type AuditRow = AuditEntry & { incident?: string };
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
-import { hashPassword } from './users.ts';
+import { hashPassword } from '../auth/users.ts';
 
 const MIN_LENGTH = 12;
 

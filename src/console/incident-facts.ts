@@ -7,40 +7,49 @@ import type { Config } from '../config.ts';
 import { loadCatalog } from '../compose/catalog.ts';
 import { runningPreview } from '../compose/running-preview.ts';
 import { parseImpacts } from '../incidents/adapters/incident-cli.ts';
-import { factsPatchSchema } from '../incidents/adapters/facts-api.ts';
-import { deliveryPriority } from '../incidents/delivery-priority.ts';
-import { changeFacts } from '../incidents/facts-change.ts';
+import { changeIncidentFacts, factsPatchSchema, type FactsChangeDeps } from '../incidents/adapters/facts-api.ts';
 import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
-import type { IncidentStore } from '../incidents/store.ts';
-import { invalidPayload } from '../ingest/validation.ts';
-import { scheduleDelivery, type Queues } from '../queues.ts';
+import { invalidPayload } from '../errors.ts';
+import { MAX_WEIGHTED_LENGTH } from '../compose/tweet-length.ts';
 import { html, type Html } from './html.ts';
+import type { Translator } from './i18n.ts';
 import { csrfField, type ViewContext } from './views/layout.ts';
 
 export interface IncidentFacts {
-  preview(incident: Incident, nowMs: number): Html;
+  preview(incident: Incident, nowMs: number, tr: Translator): Html;
   change(actor: string, key: string, form: Record<string, string | undefined>): Promise<void>;
   form(incident: Incident, ctx: ViewContext): Html;
 }
 
 const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
-const choice = (name: string, values: readonly string[], selected: string | undefined, unset: string) =>
-  html`<select id="${name}" name="${name}"><option value="">${unset}</option>${values.map((v) => html`<option${v === selected ? html` selected` : ''}>${v}</option>`)}</select>`;
+/** A select of `values`, each shown in the person's words (`label`) and sent as itself. */
+const choice = (name: string, values: readonly string[], selected: string | undefined, unset: string, label: (v: string) => string) =>
+  html`<select id="${name}" name="${name}"><option value="">${unset}</option>${values.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ''}>${label(v)}</option>`)}</select>`;
 
-export function incidentFacts(config: Readonly<Config>, store: IncidentStore, queues: Pick<Queues, 'posts'>): IncidentFacts {
+/** How the preview names a tweet's place in the thread (compose/running-preview.ts), by catalog key. */
+const PREVIEW_STATUS: Record<string, string> = { posted: 'posted', planned: 'planned', 'next follow-up': 'next', 'if resolved now': 'ifResolved' };
+
+export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): IncidentFacts {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
   return {
-    preview(incident, nowMs) {
+    preview(incident, nowMs, tr) {
       let tweets;
       try {
         tweets = runningPreview(catalog, options, incident, nowMs, config.followUps);
       } catch (err) {
-        return html`<p class="note">No preview: ${(err as Error).message}</p>`;
+        return html`<p class="note">${tr.t('preview.none', { reason: (err as Error).message })}</p>`;
       }
-      return html`<section class="preview"><h2>What followers read</h2><p class="lede">The thread so far, the next follow-up and the resolution as herald would write them now (read only).</p>
-<ol class="thread">${tweets.map((t) => html`<li><div class="meta">${t.status} · ${t.kind} · ${t.weightedLength}/280</div><p class="text">${t.text}</p></li>`)}</ol></section>`;
+      const meta = (t: (typeof tweets)[number]) =>
+        tr.t('preview.meta', {
+          status: tr.t(`preview.status.${PREVIEW_STATUS[t.status] ?? 'planned'}`),
+          kind: tr.t(`names.kind.${t.kind === 'reopened' ? 'update' : t.kind}`),
+          length: t.weightedLength,
+          max: MAX_WEIGHTED_LENGTH,
+        });
+      return html`<section class="preview"><h2>${tr.t('preview.title')}</h2><p class="lede">${tr.t('preview.lede')}</p>
+<ol class="thread">${tweets.map((t) => html`<li><div class="meta">${meta(t)}</div><p class="text">${t.text}</p></li>`)}</ol></section>`;
     },
     async change(actor, key, form) {
       const body = {
@@ -51,25 +60,18 @@ export function incidentFacts(config: Readonly<Config>, store: IncidentStore, qu
       };
       const parsed = factsPatchSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'the form');
-      const now = new Date().toISOString();
-      const result = await store.update(key, (current) => {
-        if (!current) return { next: null, result: null };
-        const changed = changeFacts(current, parsed.data, actor, now);
-        return { next: changed.changed ? changed.incident : null, result: changed };
-      });
-      for (const post of result?.scheduled ?? []) {
-        await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result!.incident, post) });
-      }
+      await changeIncidentFacts(deps, key, parsed.data, actor);
     },
     form(incident, ctx) {
+      const { t } = ctx.tr;
       const impacts = impactsOf(incident).map((i) => (i.platforms ? `${i.feature}:${i.platforms.join('+')}` : i.feature)).join(', ');
-      return html`<section class="facts-form"><h2>What followers are told</h2>
+      return html`<section class="facts-form"><h2>${t('facts.title')}</h2>
 <form method="post" action="/console/incidents/${encodeURIComponent(incident.key)}/facts" class="stacked">${csrfField(ctx)}
-  <label for="impacts">Impacts (feature:platform+platform, comma between)</label><input id="impacts" name="impacts" value="${impacts}" maxlength="300">
-  <label for="scope">Who is affected</label>${choice('scope', SCOPES, incident.scope, 'unknown (say nothing)')}
-  <label for="phase">Phase</label>${choice('phase', PHASES, incident.phase ?? 'investigating', '(keep)')}
-  <label for="dataSafety">Anything lost?</label>${choice('dataSafety', DATA_SAFETY, incident.dataSafety ?? 'unknown', '(keep)')}
-  <button type="submit">Save (a new phase or impact posts a follow-up)</button>
+  <label for="impacts">${t('facts.impacts')}</label><input id="impacts" name="impacts" value="${impacts}" maxlength="300">
+  <label for="scope">${t('facts.scope')}</label>${choice('scope', SCOPES, incident.scope, t('facts.scopeUnknown'), (v) => t(`facts.scopes.${v}`))}
+  <label for="phase">${t('facts.phase')}</label>${choice('phase', PHASES, incident.phase ?? 'investigating', t('facts.keep'), (v) => t(`facts.phases.${v}`))}
+  <label for="dataSafety">${t('facts.dataSafety')}</label>${choice('dataSafety', DATA_SAFETY, incident.dataSafety ?? 'unknown', t('facts.keep'), (v) => t(`facts.safety.${v}`))}
+  <button type="submit">${t('facts.save')}</button>
 </form></section>`;
     },
   };

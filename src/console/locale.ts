@@ -1,7 +1,7 @@
 import Negotiator from 'negotiator';
 import type { FastifyRequest } from 'fastify';
 import { isConsoleLocale, translator, type ConsoleLocale, type Translator } from './i18n.ts';
-import type { ConsoleUser } from './users.ts';
+import type { ConsoleUser } from '../auth/users.ts';
 
 /** What a page needs to speak to this person: their words and their time zone. */
 export interface Speech {

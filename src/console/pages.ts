@@ -9,9 +9,11 @@ import { consoleAssets } from './assets.ts';
 import { auditLog } from './audit-log.ts';
 import { html, type Html } from './html.ts';
 import type { IncidentFacts } from './incident-facts.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 import { signInRoutes } from './sign-in.ts';
-import { can, type ConsoleUser, type Permission } from './users.ts';
+import { can } from '../auth/access.ts';
+import { pageGuard } from './page-guard.ts';
+import type { ConsoleUser } from '../auth/users.ts';
 import { csrfToken } from '../auth/plugin.ts';
 import { draftList, draftPage, draftsPage, type DraftError } from './views/drafts.ts';
 import type { ConsoleLocale, Translator } from './i18n.ts';
@@ -75,15 +77,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     const drafts = request.principal ? (await approvals.waiting()).length : undefined;
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(ctx, { ...page, drafts }));
   };
-  const guard = (permission: Permission) => async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.principal) return reply.redirect('/console/login', 303);
-    if (!can(request.principal.role, permission)) {
-      const { name, role } = request.principal;
-      const body = (ctx: ViewContext) =>
-        html`<h1>${ctx.tr.t('errors.notAllowed')}</h1><p>${ctx.tr.t('errors.notAllowedWhy', { name, role: ctx.tr.t(`names.role.${role}`), permission: ctx.tr.t(`names.permission.${permission}`) })}</p>`;
-      return send(request, reply, { title: titled('notAllowed'), body }, 403);
-    }
-  };
+  const guard = pageGuard(send);
   const viewing = { preHandler: guard('view') };
   const deciding = { preHandler: [guard('decide'), app.csrfProtection.bind(app)] };
   const actor = (request: FastifyRequest) => request.principal!.name;
@@ -177,7 +171,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     const incident = await deps.store.get(request.params.key);
     if (!incident) return send(request, reply, { title: titled('notFound'), body: (ctx) => html`<h1>${ctx.tr.t('errors.noIncident', { key: request.params.key })}</h1>` }, 404);
     const facts = deps.facts;
-    const extra = facts && ((ctx: ViewContext) => html`${ctx.principal && can(ctx.principal.role, 'decide') && incident.state === 'open' ? facts.form(incident, ctx) : ''}${facts.preview(incident, Date.now())}`);
+    const extra = facts && ((ctx: ViewContext) => html`${ctx.principal && can(ctx.principal.role, 'decide') && incident.state === 'open' ? facts.form(incident, ctx) : ''}${facts.preview(incident, Date.now(), ctx.tr)}`);
     return send(request, reply, { title: incident.key, section: 'incidents', body: (ctx) => incidentPage(incident, ctx, extra) });
   });
 

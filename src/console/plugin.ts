@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { accountComposer } from '../accounts/wiring.ts';
-import type { RedisClient as Redis } from '../ops/redis-connect.ts';
+import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
 import type { DraftNews } from '../approval/news.ts';
@@ -22,7 +22,7 @@ import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
   config: Readonly<Config>;
@@ -79,7 +79,15 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   const { maintenance, close } = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
   app.addHook('onClose', close);
   await app.register(maintenanceApi, { maintenance });
-  await app.register(maintenanceConsole, { maintenance, users: config.users, locale: config.locale, timezone: config.timezone, tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined) });
+  await app.register(maintenanceConsole, {
+    maintenance,
+    users: config.users,
+    locale: config.locale,
+    timezone: config.timezone,
+    tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    dryRun: options.publisherMode === 'dry-run',
+    waiting: async () => (await approvals.waiting()).length,
+  });
   await app.register(consolePages, {
     approvals,
     store: options.store,
@@ -87,7 +95,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    facts: incidentFacts(config, options.store, options.queues),
+    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: approvalHold(config), news: options.news }),
     events,
     tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
     dryRun: options.publisherMode === 'dry-run',

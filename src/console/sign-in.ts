@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from './views/layout.ts';
 import { CSRF_COOKIE } from '../auth/plugin.ts';
 import { SESSION_COOKIE } from '../auth/principal.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore } from '../auth/sessions.ts';
 import type { Speech } from './locale.ts';
-import { authenticate, type ConsoleUser } from './users.ts';
+import { authenticate, type ConsoleUser } from '../auth/users.ts';
 import { loginPage } from './views/login.ts';
 
 export interface SignInDeps {

@@ -182,6 +182,35 @@ export function failPost(incident: Incident | null, postId: string, note: string
   return replace(incident, { ...post, status: 'failed', note });
 }
 
+/** How long staff have to decide on a post the network refused for good before it expires. */
+export const REFUSED_DRAFT_MS = 24 * 3600_000;
+
+/** The approval rule a refused post is held under: `/healthz/x` and the console look for it. */
+export const REFUSED_RULE = 'the network refused it for good';
+
+/** Whether a post waits for a person because the network refused it for good. */
+export const isRefusedDraft = (post: Post): boolean => post.status === 'draft' && post.approval?.rule === REFUSED_RULE;
+
+/**
+ * The network refused the post for good (a 400, or credentials it will never take for this text).
+ * An announcement or a resolution is too important to drop: it becomes a draft with the refused
+ * text and X's reason, for a person to fix and approve or reject; it expires unposted after
+ * {@link REFUSED_DRAFT_MS}. An update is dropped (`failed`), as the next one says more anyway.
+ */
+export function refusePost(incident: Incident | null, postId: string, reason: string, nowMs: number, claim?: string): Incident | null {
+  const post = find(incident, postId);
+  if (!incident || !post || post.status === 'posted' || (claim !== undefined && post.claim !== claim)) return incident;
+  if (post.kind === 'update') return failPost(incident, postId, reason, claim);
+  const { claim: _claim, leaseUntil: _lease, uncertain: _uncertain, ...rest } = post;
+  const question = `the network refused this post for good (${reason}): correct the text and approve it, or reject it`;
+  return replace(incident, {
+    ...rest,
+    status: 'draft',
+    note: reason,
+    approval: { rule: REFUSED_RULE, heldAt: iso(nowMs), deadline: iso(nowMs + REFUSED_DRAFT_MS), onTimeout: 'expire', question },
+  });
+}
+
 /**
  * X returns tweet text HTML-escaped and with links shortened, so compare texts in a form both
  * sides agree on before adopting a tweet as ours.

@@ -196,4 +196,6 @@ export interface Incident extends IncidentFacts {
   maintenance?: MaintenanceWindow;
   /** Every approval, edit, rejection and timeout, oldest first (see `approval/`). */
   audit?: AuditEntry[];
+  /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
+  sources?: string[];
 }

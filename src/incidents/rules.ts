@@ -118,7 +118,10 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
   // Followers get one "still on it" at a time, and none before the announcement itself; an event
   // for an open incident says something only when it brings news (another impact, a new phase,
   // a worse severity): the follow-up schedule already tells followers it is still being worked on.
-  if (!announced || updatePending || !(facts.news || escalated.changed)) return recorded;
+  // A person's correction (changeFacts) comes as an update only when it is news, though its facts
+  // were applied already.
+  const news = facts.news || escalated.changed || event.source === 'by-hand';
+  if (!announced || updatePending || !news) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RawAlert, RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, labelMap, labelsFingerprint, monitoringTime } from './alert-source.ts';
-import { tokenMatches } from './auth.ts';
+import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * Prometheus Alertmanager's `webhook_config` (payload version 4): one notification per alert group,

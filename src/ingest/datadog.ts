@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, epochMillis } from './alert-source.ts';
-import { tokenMatches } from './auth.ts';
+import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * Datadog's Webhooks integration, with the payload template docs/sources.md gives to paste (Datadog

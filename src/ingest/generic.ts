@@ -1,51 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { factsShape } from '../incidents/impacts.ts';
-import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent } from '../incidents/model.ts';
-import { publicServiceName } from '../incidents/service-name.ts';
-import { bearerToken, header, hmacHex, REPLAY_WINDOW_MS, secretMatcher, secretsMatch, timestampFresh } from './auth.ts';
-import { invalidPayload } from './validation.ts';
-import { normalizeIsoTime } from './iso-time.ts';
+import { eventFields } from '../incidents/event.ts';
+import type { AlertEvent } from '../incidents/model.ts';
+import { bearerToken, secretMatcher, secretsMatch } from '../auth/secrets.ts';
+import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, header, REPLAY_WINDOW_MS, signGeneric, timestampFresh } from '../auth/signing.ts';
+import { invalidPayload } from '../errors.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 
-/** herald's own format, for any system that can send JSON with a bearer token: the fields. */
-export const genericEventFields = z
-  .object({
-    key: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[\w.~-]+$/, 'letters, digits and . _ ~ - only'),
-    status: z.enum(EVENT_STATUSES),
-    service: publicServiceName,
-    // `impacts` may stand instead of `feature`: the first impact is then the feature.
-    feature: z.enum(FEATURES).optional(),
-    severity: z.enum(SEVERITIES),
-    ...factsShape,
-    at: z
-      .string()
-      .transform((s, ctx) => {
-        const normalized = normalizeIsoTime(s);
-        if (normalized) return normalized;
-        ctx.addIssue({ code: 'custom', message: 'an ISO-8601 time with an offset, such as 2026-05-20T00:00:00+09:00' });
-        return z.NEVER;
-      })
-      .optional(),
-  })
-  .strict();
-
-/** The body as checked: `feature` or `impacts` (or both); the feature is then the first impact's. */
-export const genericEventSchema = genericEventFields
+/** The body as checked (herald's own format, incidents/event.ts): `feature` or `impacts` (or both); the feature is then the first impact's. */
+export const genericEventSchema = eventFields
   // Checked even when other fields are bad, so the 400 names every problem at once.
   .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: (p) => typeof p.value === 'object' && p.value !== null })
   .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
-
-/** Optional request signing for the generic webhook (docs/sources.md: "Generic webhook with a signature"). */
-export const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
-export const GENERIC_TIMESTAMP_HEADER = 'x-herald-timestamp';
-
-/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the value of the signature header. */
-export const signGeneric = (secret: string, timestamp: string, body: string): string => `sha256=${hmacHex(secret, `${timestamp}.${body}`)}`;
 
 /**
  * The spine's format. A sender proves itself with the bearer token, or (when `hmacSecret` is set)
@@ -76,7 +42,7 @@ export function genericSource(token: string | undefined, hmacSecret?: string): S
     normalize(body, receivedAt) {
       // The fields alone first: the cross-field rule and its transform cost as much again on every
       // webhook, and the whole schema is needed only to name every problem of a bad payload at once.
-      const parsed = genericEventFields.safeParse(body);
+      const parsed = eventFields.safeParse(body);
       const e = parsed.data;
       const feature = e?.feature ?? e?.impacts?.[0]?.feature;
       if (!e || feature === undefined) throw invalidPayload(genericEventSchema.safeParse(body).error ?? new z.ZodError([]));

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { RouteTable } from '../incidents/routing.ts';
 import { promAlerts, promGroupFields, PROM_BODY_LIMIT_BYTES } from './alertmanager.ts';
 import { alertSource } from './alert-source.ts';
-import { header, hmacHex, REPLAY_WINDOW_MS, secretsMatch, timestampFresh, tokenMatches } from './auth.ts';
+import { secretsMatch, tokenMatches } from '../auth/secrets.ts';
+import { header, hmacHex, REPLAY_WINDOW_MS, timestampFresh } from '../auth/signing.ts';
 import type { Source } from './source.ts';
 
 /** A Grafana group signed without a token is read only this far before its signature is checked. */
 const GRAFANA_SIGNED_BODY_LIMIT_BYTES = 1024 * 1024;
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * Grafana unified alerting's webhook contact point: Alertmanager's group notification plus

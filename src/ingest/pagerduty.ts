@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { RawAlert, RouteTable } from '../incidents/routing.ts';
 import { alertSource, compactId, monitoringTime } from './alert-source.ts';
-import { header, hmacHex, secretsMatch } from './auth.ts';
+import { secretsMatch } from '../auth/secrets.ts';
+import { header, hmacHex } from '../auth/signing.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
-import { invalidPayload } from './validation.ts';
+import { invalidPayload } from '../errors.ts';
 
 /**
  * PagerDuty v3 webhook subscriptions: one event per request (`event.event_type`, `event.data`),

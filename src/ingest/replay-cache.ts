@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 /**
  * Signed deliveries seen recently, so a captured request cannot be sent again while its signature

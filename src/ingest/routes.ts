@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Queue } from 'bullmq';
 import { NotReplicatedError } from '../errors.ts';
 import type { AlertEvent } from '../incidents/model.ts';
-import type { ReplicaWait } from '../ops/replicas.ts';
+import type { ReplicaWait } from '../redis/replicas.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { eventJobId } from '../queues.ts';
 import { BODY_LIMIT_BYTES } from '../server.ts';

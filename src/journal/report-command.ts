@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../cli-command.ts';
 import type { ReportSettings } from '../cli-settings.ts';
-import { connectRedis } from '../ops/redis-connect.ts';
+import { connectRedis } from '../redis/connect.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { loadPeriod, periodSchema, reportText } from './report.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requires } from '../auth/guard.ts';
 import { z } from 'zod';
 import type { IncidentStore } from '../incidents/store.ts';
-import { invalidPayload } from '../ingest/validation.ts';
+import { invalidPayload } from '../errors.ts';
 import { editJournal, journalOf, NOTE_FIELDS, type TweetLink } from './journal.ts';
 import { journalMarkdown } from './markdown.ts';
 import { loadPeriod, periodSchema, type ReportSource } from './report.ts';

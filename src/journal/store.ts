@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '../ops/redis-connect.ts';
+import type { RedisClient as Redis } from '../redis/connect.ts';
 import { emptyJournal, type StoredJournal } from './journal.ts';
 
 /** Where staff notes live, apart from the incident record that the workers rewrite. */

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { FEATURES } from '../incidents/model.ts';
 import { publicServiceName } from '../incidents/service-name.ts';
-import { normalizeIsoTime } from '../ingest/iso-time.ts';
+import { normalizeIsoTime } from '../incidents/event.ts';
 import { DEFAULT_ANNOUNCE_AHEAD, durationMs, type Impact, type MaintenanceWindow } from './window.ts';
 
 const isoTime = z.string().refine((t) => normalizeIsoTime(t) !== undefined, 'an ISO-8601 time with an offset, such as 2026-05-20T02:00:00+09:00');

@@ -4,8 +4,9 @@
  * to. Only what staff entered and herald posted: the service name (checked as a public name when
  * scheduled), the times and the thread's tweets. Pure.
  */
-import { DateTime } from 'luxon';
 import ical, { ICalEventStatus } from 'ical-generator';
+import { formatSpan } from '../compose/reader-time.ts';
+import type { Translator } from '../console/i18n.ts';
 import type { Incident } from '../incidents/model.ts';
 import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
 import { effectiveEnd, isMaintenance, windowState } from './window.ts';
@@ -24,13 +25,9 @@ export interface PublicWindow {
   tweets: ThreadTweet[];
 }
 
-export type Locale = 'ko' | 'en' | 'ja';
-
-export const MAINTENANCE_LABELS: Record<Locale, { section: string; upcoming: string; ongoing: string; calendar: string; summary: (service: string) => string }> = {
-  ko: { section: '예정된 점검', upcoming: '예정', ongoing: '점검 중', calendar: '점검 일정 캘린더(iCalendar)', summary: (s) => `${s} 점검` },
-  en: { section: 'Scheduled maintenance', upcoming: 'Upcoming', ongoing: 'In progress', calendar: 'Maintenance calendar (iCalendar)', summary: (s) => `${s} maintenance` },
-  ja: { section: 'メンテナンスのお知らせ', upcoming: '予定', ongoing: 'メンテナンス中', calendar: 'メンテナンス予定のカレンダー（iCalendar）', summary: (s) => `${s}のメンテナンス` },
-};
+/** A window's public state in the reader's words (`status.maintenance.*` in the console catalogs). */
+const stateWord = (w: PublicWindow, tr: Translator): string => tr.t(`status.maintenance.${w.state}`);
+const summary = (w: PublicWindow, tr: Translator): string => tr.t('status.maintenance.summary', { service: w.service });
 
 /** How long a finished or cancelled window stays in the calendar feed. */
 const CALENDAR_DAYS = 30;
@@ -67,37 +64,41 @@ export function publicWindows(incidents: readonly Incident[], nowMs: number, lin
 export const shownOnPage = (w: PublicWindow): boolean => w.state === 'upcoming' || w.state === 'ongoing';
 
 /** The page's maintenance section; empty when nothing is upcoming or ongoing. */
-export function maintenanceSection(windows: readonly PublicWindow[], o: { locale: Locale; timezone: string; calendarPath: string; escape: (s: string) => string }): string {
+export function maintenanceSection(windows: readonly PublicWindow[], o: { tr: Translator; timezone: string; nowMs: number; calendarPath: string; escape: (s: string) => string }): string {
   const shown = windows.filter(shownOnPage);
-  const labels = MAINTENANCE_LABELS[o.locale];
-  const when = (iso: string) => DateTime.fromISO(iso, { zone: o.timezone }).setLocale(o.locale).toLocaleString({ ...DateTime.DATETIME_MED, timeZoneName: 'short' });
-  const calendar = `<p><a href="${o.escape(o.calendarPath)}">${o.escape(labels.calendar)}</a></p>`;
+  const { tr } = o;
+  const calendar = `<p><a href="${o.escape(o.calendarPath)}">${o.escape(tr.t('status.maintenance.calendar'))}</a></p>`;
   if (shown.length === 0) return '';
+  const span = (w: PublicWindow) => formatSpan(w.startsAt, w.endsAt, { locale: tr.locale, zone: o.timezone }, o.nowMs);
   const items = shown.map(
     (w) =>
-      `<article id="m-${o.escape(w.id)}" class="maintenance ${w.state === 'ongoing' ? 'ongoing' : ''}"><p><span class="state">${o.escape(w.state === 'ongoing' ? labels.ongoing : labels.upcoming)}</span> · ${o.escape(labels.summary(w.service))}</p><p><time datetime="${o.escape(w.startsAt)}">${o.escape(when(w.startsAt))}</time> – <time datetime="${o.escape(w.endsAt)}">${o.escape(when(w.endsAt))}</time></p>${w.tweets.map((t) => `<blockquote>${o.escape(t.text)}</blockquote>`).join('')}</article>`,
+      `<article id="m-${o.escape(w.id)}" class="maintenance ${w.state === 'ongoing' ? 'ongoing' : ''}"><p><span class="state">${o.escape(stateWord(w, tr))}</span> · ${o.escape(summary(w, tr))}</p><p><time datetime="${o.escape(w.startsAt)}">${o.escape(span(w))}</time></p>${w.tweets.map((t) => `<blockquote>${o.escape(t.text)}</blockquote>`).join('')}</article>`,
   );
-  return `<section><h2>${o.escape(labels.section)}</h2>${items.join('\n')}${calendar}</section>`;
+  return `<section><h2>${o.escape(tr.t('status.maintenance.section'))}</h2>${items.join('\n')}${calendar}</section>`;
 }
 
-/** One Atom entry per upcoming or ongoing window (the library escapes nothing: `escape` does). */
-export function maintenanceFeedItems(windows: readonly PublicWindow[], o: { pageUrl: string; locale: string }) {
-  const labels = MAINTENANCE_LABELS[(o.locale in MAINTENANCE_LABELS ? o.locale : 'en') as Locale];
+/**
+ * The feed's maintenance entries: each upcoming or ongoing window as one entry (what is coming),
+ * and every tweet a window's thread posted (ahead, starting, done) as an entry of its own, as an
+ * incident's tweets are, so a finished window stays in the feed with what it said.
+ */
+export function maintenanceFeedItems(windows: readonly PublicWindow[], o: { pageUrl: string; tr: Translator; timezone: string }) {
+  const { tr } = o;
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return windows.filter(shownOnPage).map((w) => ({
+  const coming = windows.filter(shownOnPage).map((w) => ({
     id: `${o.pageUrl}#m-${w.id}`,
-    title: escape(`${w.state === 'ongoing' ? labels.ongoing : labels.upcoming}: ${labels.summary(w.service)} (${w.startsAt} – ${w.endsAt})`),
+    title: escape(`${stateWord(w, tr)}: ${summary(w, tr)} (${formatSpan(w.startsAt, w.endsAt, { locale: tr.locale, zone: o.timezone })})`),
     link: `${o.pageUrl}#m-${encodeURIComponent(w.id)}`,
-    content: w.tweets.map((t) => escape(t.text).replaceAll('\n', '<br>')).join('<hr>') || escape(labels.summary(w.service)),
+    content: w.tweets.map((t) => escape(t.text).replaceAll('\n', '<br>')).join('<hr>') || escape(summary(w, tr)),
     date: new Date(w.tweets.at(-1)?.postedAt ?? w.changedAt),
   }));
+  return { coming, tweets: windows.flatMap((w) => w.tweets.map((tweet) => ({ anchor: `m-${w.id}`, tweet }))) };
 }
 
 /** The iCalendar feed: upcoming, ongoing and recent windows; cancelled ones stay, marked cancelled, so subscribed calendars drop them. */
-export function maintenanceCalendar(windows: readonly PublicWindow[], o: { locale: Locale; pageUrl: string; nowMs: number; name: string }): string {
-  const labels = MAINTENANCE_LABELS[o.locale];
+export function maintenanceCalendar(windows: readonly PublicWindow[], o: { tr: Translator; pageUrl: string; nowMs: number; name: string }): string {
   const since = o.nowMs - CALENDAR_DAYS * 24 * 3600_000;
-  const calendar = ical({ name: o.name, prodId: { company: 'herald', product: 'maintenance', language: o.locale.toUpperCase() }, url: o.pageUrl, ttl: 15 * 60 });
+  const calendar = ical({ name: o.name, prodId: { company: 'herald', product: 'maintenance', language: o.tr.locale.toUpperCase() }, url: o.pageUrl, ttl: 15 * 60 });
   for (const w of windows.filter((w) => Date.parse(w.endsAt) >= since)) {
     calendar.createEvent({
       id: `${w.id}@herald`,
@@ -106,7 +107,7 @@ export function maintenanceCalendar(windows: readonly PublicWindow[], o: { local
       stamp: new Date(w.changedAt),
       lastModified: new Date(w.changedAt),
       sequence: w.changes,
-      summary: labels.summary(w.service),
+      summary: summary(w, o.tr),
       description: w.tweets.map((t) => t.text).join('\n\n') || null,
       url: `${o.pageUrl}#m-${encodeURIComponent(w.id)}`,
       status: w.state === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import { draftId } from '../approval/drafts.ts';
 import type { DraftNews } from '../approval/news.ts';
 import type { Incident, Post } from '../incidents/model.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { reminderAt, type Decision } from './notice.ts';
-import { noticeJobId, type NoticeJob } from './worker.ts';
+import { noticeJobId, type NoticeJob } from '../queues.ts';
 
 /** What the console's open pages hear (server-sent events, console/live.ts). */
 export interface ConsoleEvent {

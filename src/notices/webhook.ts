@@ -1,4 +1,4 @@
-import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../ingest/generic.ts';
+import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../auth/signing.ts';
 import type { StaffNotice } from './notice.ts';
 
 /**

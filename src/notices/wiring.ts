@@ -1,9 +1,9 @@
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import { openNoticeQueue, type NoticeJob } from '../queues.ts';
 import { StaffNews } from './news.ts';
-import { openNoticeQueue, type NoticeJob } from './worker.ts';
 
 /** Whether any staff channel is set (docs/staff-notices.md). */
 export const noticesOn = (config: Pick<Config, 'staffNotices'>): boolean => {

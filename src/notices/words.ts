@@ -1,4 +1,4 @@
-import { formatWhen } from '../console/dates.ts';
+import { formatMoment } from '../compose/reader-time.ts';
 import type { Translator } from '../console/i18n.ts';
 import type { StaffNotice } from './notice.ts';
 
@@ -34,7 +34,7 @@ export function noticeWords(notice: StaffNotice, tr: Translator, timezone: strin
   const lead = decision ? tr.t(`notices.lead.${decision.action}`, { actor: decision.actor, reason: decision.reason ?? '' }) : tr.t('notices.lead.waiting');
   const deadline =
     !decision || decision.action === 'edited'
-      ? notice.deadline && tr.t('notices.deadline', { time: formatWhen(notice.deadline, tr.locale, timezone), outcome: notice.onTimeout ?? 'post' })
+      ? notice.deadline && tr.t('notices.deadline', { time: formatMoment(notice.deadline, { locale: tr.locale, zone: timezone }), outcome: notice.onTimeout ?? 'post' })
       : undefined;
   return { title, facts, lead, deadline: deadline || undefined, question: notice.question ?? undefined, open: tr.t('notices.open') };
 }

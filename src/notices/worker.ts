@@ -1,40 +1,21 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
-import { digest } from '../queues.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import { NOTICES_QUEUE, noticeJobId, type NoticeJob } from '../queues.ts';
 import { describeFailure, type Channel } from './channels.ts';
-import { reminderDue, staffNotice, type Decision, type NoticeKind, type StaffNotice } from './notice.ts';
+import { reminderDue, staffNotice, type StaffNotice } from './notice.ts';
 
-/**
- * Staff notices go out from a queue of their own, so a slow mail server or a dead Slack hook
- * never holds up an event or a tweet. Each job retries with backoff; each channel is sent to at
- * most once per notice, whatever the retries (see `sendOnce`).
+/*
+ * Staff notices go out from a queue of their own (src/queues.ts), so a slow mail server or a dead
+ * Slack hook never holds up an event or a tweet. Each job retries with backoff; each channel is
+ * sent to at most once per notice, whatever the retries (see `sendOnce`).
  */
-export const NOTICES_QUEUE = 'staff-notices';
-
-export interface NoticeJob {
-  kind: NoticeKind;
-  key: string;
-  postId: string;
-  decision?: Decision;
-}
-
-export const noticeJobId = (job: NoticeJob): string =>
-  `${job.kind}-${digest(job.key)}-${job.postId}${job.decision ? `-${job.decision.action}-${Date.parse(job.decision.at)}` : ''}`;
 
 /** How long a channel's sent mark is kept: longer than any retry of the job. */
 const SENT_MARK_MS = 7 * 24 * 3600_000;
-
-export function openNoticeQueue(connection: ConnectionOptions, prefix: string): Queue<NoticeJob> {
-  return new Queue<NoticeJob>(NOTICES_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
-  });
-}
 
 export interface NoticeWorkerDeps {
   connection: ConnectionOptions;

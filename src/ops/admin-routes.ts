@@ -43,7 +43,7 @@ function readOnlyForNonAdmins(request: FastifyRequest, _reply: FastifyReply, pay
  * so it cannot depend on who asks; the method check is what enforces it.)
  */
 export async function adminRoutes(app: FastifyInstance, deps: { queues: readonly Queue[] }) {
-  app.addHook('onRequest', authorize(boardPermission, { challenge: true }));
+  app.addHook('onRequest', authorize(boardPermission, { basicAuth: true }));
   app.addHook('onRequest', sameOriginForSessions);
   app.addHook('onSend', async (request, reply, payload) => readOnlyForNonAdmins(request, reply, payload));
   const board = new FastifyAdapter();
@@ -57,7 +57,7 @@ export async function adminRoutes(app: FastifyInstance, deps: { queues: readonly
  * at the network, or serve it on HERALD_METRICS_PORT); otherwise for the metrics token and admins.
  */
 export async function metricsRoutes(app: FastifyInstance, deps: { metrics: HeraldMetrics; open: boolean }) {
-  app.get('/metrics', deps.open ? {} : { onRequest: authorize('scrape', { challenge: true }) }, async (_request, reply) => {
+  app.get('/metrics', deps.open ? {} : { onRequest: authorize('scrape', { basicAuth: true }) }, async (_request, reply) => {
     const body = await deps.metrics.render();
     return reply.header('content-type', deps.metrics.contentType).header('cache-control', 'no-store').send(body);
   });

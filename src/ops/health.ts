@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { RedisClient } from './redis-connect.ts';
+import { heraldVersion } from '../version.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -14,7 +15,7 @@ async function redisAnswers(redis: RedisClient): Promise<boolean> {
  * while Redis lost herald's data and posting is held (webhooks are still accepted then).
  */
 export async function healthRoutes(app: FastifyInstance, deps: { redis: RedisClient; mode: string; dataLost?: () => Promise<boolean> }) {
-  app.get('/healthz', async () => ({ status: 'ok', mode: deps.mode }));
+  app.get('/healthz', async () => ({ status: 'ok', mode: deps.mode, version: heraldVersion }));
   app.get('/readyz', async (_request, reply) => {
     if (!(await redisAnswers(deps.redis))) return reply.code(503).send({ status: 'not ready', redis: 'not answering' });
     if (await deps.dataLost?.().catch(() => false)) {

@@ -5,7 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { RedisClient as Redis } from './redis-connect.ts';
+import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import { buildServer } from '../server.ts';
 import { resolvePrincipal } from '../auth/principal.ts';

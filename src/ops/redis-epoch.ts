@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { IncidentStore } from '../incidents/store.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import type { LostIncident, XAccount } from '../publish/x-account.ts';
-import type { RedisClient } from './redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 /**
  * Noticing a Redis that forgot (restarted without persistence, a failover to an empty replica, a
@@ -20,7 +20,8 @@ export interface EpochWatchDeps {
   redis: RedisClient;
   prefix: string;
   store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
-  account: XAccount;
+  /** The default account's hold (publish/x-account.ts): all the watch asks of the posting side. */
+  account: Pick<XAccount, 'hold'>;
   logger: Logger;
   intervalMs: number;
 }

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { AccountConfig, Network } from '../accounts/config.ts';
 import type { NetworkBudgets } from '../config.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { DeliveryJob } from '../queues.ts';
 import { AccountHold } from './account-hold.ts';
 import { Budget, ONE_DAY } from './budget.ts';

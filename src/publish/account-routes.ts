@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { publisherOfAccount } from '../accounts/wiring.ts';
 import { requires } from '../auth/guard.ts';
+import type { IncidentStore } from '../incidents/store.ts';
 import type { AccountGuards } from './account-guards.ts';
 import type { Publisher } from './publisher.ts';
 
@@ -8,12 +9,18 @@ export interface AccountRoutesDeps {
   /** Every account's guards; the default account (undefined) first. */
   guards: ReadonlyMap<string | undefined, AccountGuards>;
   publisher: Publisher;
+  /** To tell which refused posts still wait for a person. */
+  store: Pick<IncidentStore, 'get'>;
 }
+
+/** An account's states, most serious first: the overall status of `/healthz/accounts` is the worst one. */
+const SERIOUSNESS = ['redis-data-lost', 'blocked', 'refused', 'x-unavailable', 'rate-limited', 'posting'] as const;
+type AccountHealth = (typeof SERIOUSNESS)[number];
 
 /**
  * Every account on every network, beside `/healthz/x` (the default account): `GET /healthz/accounts`
- * (no token; 503 while any account is blocked, naming it), `GET /api/accounts` with each budget,
- * and `POST /api/accounts/:id/resume` (the default account's id is `x`).
+ * (no token; 503 while any account does not post, naming it), `GET /api/accounts` with each
+ * budget, and `POST /api/accounts/:id/resume` (the default account's id is `x`).
  */
 export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDeps) {
   const entries = () => [...deps.guards].map(([account, g]) => ({ account, guards: g, mode: publisherOfAccount(deps.publisher, account)?.mode ?? 'unknown' }));
@@ -22,12 +29,21 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
   app.get('/healthz/accounts', async (_request, reply) => {
     const accounts = await Promise.all(
       entries().map(async ({ guards, mode }) => {
-        const view = await guards.account.view();
-        return { account: view.account, network: guards.network, mode, status: view.status, reason: view.reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil };
+        const [view, refused] = await Promise.all([guards.account.view(), guards.refused.waiting(deps.store)]);
+        // A post refused for good needs a person, more than a state that heals by itself.
+        const status: AccountHealth = refused.length > 0 && SERIOUSNESS.indexOf('refused') < SERIOUSNESS.indexOf(view.status) ? 'refused' : view.status;
+        const reason = status === 'refused' ? `${refused.length} post(s) refused for good wait as drafts in the console` : view.reason;
+        return { account: view.account, network: guards.network, mode, status, reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil, ...(view.held && { lost: view.held.lost }), ...(refused.length > 0 && { refused }) };
       }),
     );
-    const blocked = accounts.filter((a) => a.status === 'blocked');
-    return reply.code(blocked.length > 0 ? 503 : 200).send({ status: blocked.length > 0 ? 'blocked' : 'posting', blocked: blocked.map((a) => a.account), accounts });
+    const stopped = accounts.filter((a) => a.status !== 'posting');
+    const worst = SERIOUSNESS.find((s) => accounts.some((a) => a.status === s)) ?? 'posting';
+    return reply.code(stopped.length > 0 ? 503 : 200).send({
+      status: worst,
+      stopped: stopped.map((a) => a.account),
+      blocked: accounts.filter((a) => a.status === 'blocked').map((a) => a.account),
+      accounts,
+    });
   });
 
   await app.register(async (api) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BudgetClass } from '../incidents/delivery-priority.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 
 /**
  * A budget of calls to X shared by every herald process: sliding windows kept in Redis, one sorted

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../auth/guard.ts';
+import type { IncidentStore } from '../incidents/store.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { xHealth } from './x-health.ts';
 
@@ -11,6 +12,8 @@ export interface DeliveryRoutesDeps {
   queues: readonly Pick<Queue, 'name' | 'isPaused'>[];
   /** `x` or `dry-run`. */
   mode: string;
+  /** To tell which refused posts still wait for a person. */
+  store: Pick<IncidentStore, 'get'>;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesD
   const { account, budget, reads } = deps.guards;
 
   app.get('/healthz/x', async (_request, reply) => {
-    const { httpStatus, ...body } = await xHealth(deps.guards, deps.mode);
+    const { httpStatus, ...body } = await xHealth(deps.guards, deps.mode, deps.store);
     const paused = await pausedQueues(deps.queues);
     // herald holds an account's posts itself while X refuses or fails it: that reason is the one to tell.
     if (paused.length > 0 && body.status === 'posting') {

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { DRAFT_RECHECK_MS } from '../approval/drafts.ts';
+import type { DraftNews } from '../approval/news.ts';
 import { ComposeError } from '../compose/errors.ts';
 import { claimPostInAccount } from '../incidents/accounts.ts';
 import { budgetClass } from '../incidents/delivery-priority.ts';
-import { failPost, markOutcomeUnknown, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
+import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { ReplicaWait } from '../ops/replicas.ts';
+import type { ReplicaWait } from '../redis/replicas.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
 import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from '../queues.ts';
@@ -24,8 +26,10 @@ export interface DeliveryDeps {
   guards: DeliveryGuards;
   logger: Logger;
   concurrency?: number;
-  /** Confirms a claim is on a replica before X is called (ops/replicas.ts); absent: no waiting. */
+  /** Confirms a claim is on a replica before X is called (redis/replicas.ts); absent: no waiting. */
   replicas?: ReplicaWait;
+  /** Told when a post X refused for good becomes a draft (staff notices, the console). */
+  news?: DraftNews;
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -280,14 +284,35 @@ export class Delivery {
         return this.park(ctx, Date.now() + this.guards.settleMs, err.message);
       case 'invalid':
         await this.refund(ctx);
-        await this.change(key, (current) => failPost(current, post.id, err.message, ctx.attempt.claim));
-        throw new UnrecoverableError(err.message);
+        return this.refusedForGood(key, post, err, ctx);
       case 'unauthorized':
       case 'payment-required':
         await this.refund(ctx);
         await release({ note: err.message });
         return this.blockAccount(err, ctx);
     }
+  }
+
+  /**
+   * X will never take this request as it is. An announcement or a resolution becomes a draft staff
+   * are told about (and `/healthz/x` says `refused`), an update is dropped; either is logged as an
+   * error with the incident and the post, never only warned about.
+   */
+  private async refusedForGood(key: string, post: Post, err: PublishError, ctx: Ctx): Promise<never> {
+    const incident = await this.deps.store.update(key, (current) => {
+      const next = refusePost(current, post.id, err.message, Date.now(), ctx.attempt.claim);
+      return { next, result: next };
+    });
+    const drafted = incident?.posts.find((p) => p.id === post.id && p.status === 'draft');
+    const facts = { reason: err.reason, status: err.details.status, kind: post.kind, account: this.guards.account.id };
+    if (!incident || !drafted) {
+      ctx.log.error(facts, `X refused this post for good; it is dropped: ${err.message}`);
+      throw new UnrecoverableError(err.message);
+    }
+    await this.guards.refused.add({ incident: key, post: post.id, kind: post.kind, reason: err.message, at: new Date().toISOString() });
+    await this.deps.news?.drafted(incident, drafted);
+    ctx.log.error(facts, `X refused this post for good; it waits as a draft for a person (the console), and /healthz/x says refused: ${err.message}`);
+    return this.park(ctx, Date.now() + DRAFT_RECHECK_MS, 'X refused it; waiting for a person to decide on the draft');
   }
 
   /** Stops all posting for the account and hands the job back without using up an attempt. */

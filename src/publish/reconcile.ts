@@ -1,6 +1,6 @@
 import { sameTweetText } from '../incidents/delivery-rules.ts';
 import type { Post } from '../incidents/model.ts';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import type { Budget } from './budget.ts';
 import { PublishError, type Publisher, type RecentPost } from './publisher.ts';
 

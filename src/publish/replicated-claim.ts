@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { recordPosted } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { Confirmation, ReplicaWait } from '../ops/replicas.ts';
+import type { Confirmation, ReplicaWait } from '../redis/replicas.ts';
 import type { PublishedPost } from './publisher.ts';
 
 /** How often the record of a tweet id is written and waited for again until a replica holds it. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RedisClient } from '../ops/redis-connect.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { PublishError, type Publisher } from './publisher.ts';
 import type { AccountQueue } from './account-hold.ts';
 

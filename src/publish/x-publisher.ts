@@ -51,7 +51,11 @@ export class XPublisher implements Publisher {
     if (missing.length > 0) throw new Error(`XPublisher: missing X credentials: ${missing.join(', ')}`);
     const baseUrl = (options.baseUrl ?? 'https://api.x.com').replace(/\/+$/, '');
     // twitter-api-v2 always calls https.request; an http.Agent is what lets it speak plain http.
-    this.agent = new URL(baseUrl).protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
+    // No keep-alive: the per-request event hook `call` needs adds six listeners to the request's
+    // socket and never removes them, so a reused socket gathered them until Node warned of a leak.
+    // herald makes a few calls a minute at most; a connection each costs nothing that matters.
+    const agentOptions = { keepAlive: false };
+    this.agent = new URL(baseUrl).protocol === 'http:' ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
     this.v2 = new TwitterApi({ appKey, appSecret, accessToken, accessSecret }, { httpAgent: this.agent }).v2;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     // Per call rather than v2.setPrefix(), which the library's typings mark protected.
@@ -204,10 +208,12 @@ const NEVER_CONNECTED = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH
 const V1_DUPLICATE = 187;
 const V1_PARENT_MISSING = [144, 385];
 const V1_REPLY_RESTRICTED = 433;
+/** The request field X names when the tweet replied to is gone. */
+const REPLY_PARAMETER = 'reply.in_reply_to_tweet_id';
 
 function fromResponse(err: ApiResponseError, now: Date): PublishError {
   const status = err.code;
-  const { detail, codes } = readBody(err.data);
+  const { detail, codes, parameters } = readBody(err.data);
   const said = detail.toLowerCase();
   const base = `X answered HTTP ${status}${detail ? `: ${detail.replace(/[.\s]+$/, '')}` : ''}`;
   const make = (reason: PublishFailureReason, advice: string, retryAt?: Date) =>
@@ -228,8 +234,10 @@ function fromResponse(err: ApiResponseError, now: Date): PublishError {
     if (parentMissing) return make('parent-missing', 'The tweet replied to is deleted or not visible yet.');
     return make('unauthorized', "Check the app's keys and access token, their read-write permission and the API access tier.");
   }
-  // A deleted parent has also been answered 400 naming the reply field ("... does not exist").
-  if (status === 400 && said.includes('in_reply_to_tweet_id') && said.includes('does not exist')) {
+  // A deleted parent has also been answered 400 naming the reply field ("... does not exist"), in
+  // the message or only in `errors[].parameters` ("The tweet you are replying to does not exist").
+  const aboutParent = parameters.includes(REPLY_PARAMETER) || said.includes('in_reply_to_tweet_id');
+  if (status === 400 && aboutParent && said.includes('does not exist')) {
     return make('parent-missing', 'The tweet replied to does not exist (deleted?).');
   }
   if (status === 404 && parentMissing) return make('parent-missing', 'The tweet replied to is deleted or not visible yet.');
@@ -239,15 +247,19 @@ function fromResponse(err: ApiResponseError, now: Date): PublishError {
   return make('invalid', 'The request itself was refused; retrying it as is cannot help.');
 }
 
-/** X's human text from either error format: v2 problem JSON or v1.1 `{errors:[{message, code}]}`. */
-function readBody(data: unknown): { detail: string; codes: number[] } {
-  if (typeof data === 'string') return { detail: data.replace(/\s+/g, ' ').trim().slice(0, 300), codes: [] };
-  if (typeof data !== 'object' || data === null) return { detail: '', codes: [] };
+/**
+ * X's human text from either error format: v2 problem JSON or v1.1 `{errors:[{message, code}]}`,
+ * with the request fields a v2 body names in `errors[].parameters`.
+ */
+function readBody(data: unknown): { detail: string; codes: number[]; parameters: string[] } {
+  if (typeof data === 'string') return { detail: data.replace(/\s+/g, ' ').trim().slice(0, 300), codes: [], parameters: [] };
+  if (typeof data !== 'object' || data === null) return { detail: '', codes: [], parameters: [] };
   const body = data as { title?: unknown; detail?: unknown; reason?: unknown; errors?: unknown };
-  const errors = Array.isArray(body.errors) ? (body.errors as { message?: unknown; detail?: unknown; code?: unknown }[]) : [];
+  const errors = Array.isArray(body.errors) ? (body.errors as { message?: unknown; detail?: unknown; code?: unknown; parameters?: unknown }[]) : [];
   const parts = [body.detail ?? body.title, body.reason, ...errors.map((e) => e.message ?? e.detail)];
   const texts = [...new Set(parts.filter((p): p is string => typeof p === 'string' && p.length > 0))];
-  return { detail: texts.join('; '), codes: errors.map((e) => e.code).filter((c): c is number => typeof c === 'number') };
+  const parameters = errors.flatMap((e) => (typeof e.parameters === 'object' && e.parameters !== null ? Object.keys(e.parameters) : []));
+  return { detail: texts.join('; '), codes: errors.map((e) => e.code).filter((c): c is number => typeof c === 'number'), parameters };
 }
 
 /**

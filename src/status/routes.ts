@@ -1,10 +1,11 @@
 import etag from '@fastify/etag';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { translator, type ConsoleLocale } from '../console/i18n.ts';
 import type { Incident } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { TweetLink } from '../journal/journal.ts';
 import { renderAtom } from './feed.ts';
-import { STATUS_LABELS } from './labels.ts';
 import { renderStatusPage } from './page.ts';
 import { statusView } from './view.ts';
 import { maintenanceCalendar } from '../maintenance/public.ts';
@@ -30,12 +31,32 @@ const LOOK_BACK = 200;
 const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
 
 /**
+ * The reader's language among `offered` (the accounts' languages): `?lang=` when the reader chose
+ * on the page, else the browser's Accept-Language by preference, else `fallback` (HERALD_LOCALE or
+ * the account's own).
+ */
+export function readerLocale(request: FastifyRequest<{ Querystring: { lang?: string } }>, offered: readonly ConsoleLocale[], fallback: ConsoleLocale): ConsoleLocale {
+  const chosen = offered.find((l) => l === request.query.lang);
+  if (chosen) return chosen;
+  const asked = new Negotiator({ headers: { 'accept-language': request.headers['accept-language'] } }).languages();
+  return asked.map((tag) => tag.toLowerCase().split('-')[0]).find((l): l is ConsoleLocale => offered.includes(l as ConsoleLocale)) ?? fallback;
+}
+
+/**
  * `GET /status`, `GET /status/feed.xml` and `GET /status/maintenance.ics` (and `/status/<account>[/feed.xml]` for each further
  * account): public, no sign-in, cacheable (ETag and Cache-Control; a matching If-None-Match gets 304).
  */
 export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
   await app.register(etag, { weak: true });
   const now = deps.now ?? Date.now;
+  // An empty feed was last updated when herald started: a real time, and the same on every request.
+  const startedAt = now();
+  const offered = [...new Set(deps.pages.map((p) => p.locale))];
+  /** Each answer depends on the reader's language: caches keep one copy per Accept-Language. */
+  const speaking = (request: FastifyRequest<{ Querystring: { lang?: string } }>, reply: FastifyReply, fallback: ConsoleLocale) => {
+    reply.header('vary', 'Accept-Language').header('content-language', readerLocale(request, offered, fallback));
+    return translator(readerLocale(request, offered, fallback));
+  };
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
   async function view(account: string | undefined) {
@@ -46,18 +67,22 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
 
   for (const page of deps.pages) {
     const path = page.account === undefined ? '/status' : `/status/${page.account}`;
-    const labels = STATUS_LABELS[page.locale];
-    app.get(path, async (_request, reply) => {
-      const html = renderStatusPage(await view(page.account), { locale: page.locale, timezone: page.timezone, labels, dryRun: page.dryRun, feedPath: `${path}/feed.xml`, calendarPath: `${path}/maintenance.ics` });
+    const languages = offered.map((locale) => ({ locale, href: `${path}?lang=${locale}` }));
+    type Asked = { Querystring: { lang?: string } };
+    app.get<Asked>(path, async (request, reply) => {
+      const tr = speaking(request, reply, page.locale);
+      const html = renderStatusPage(await view(page.account), { tr, timezone: page.timezone, nowMs: now(), dryRun: page.dryRun, feedPath: `${path}/feed.xml`, calendarPath: `${path}/maintenance.ics`, languages });
       return reply.type('text/html; charset=utf-8').header('cache-control', CACHE_CONTROL).send(html);
     });
-    app.get(`${path}/feed.xml`, async (request, reply) => {
+    app.get<Asked>(`${path}/feed.xml`, async (request, reply) => {
       const base = origin(request);
-      const xml = renderAtom(await view(page.account), { pageUrl: `${base}${path}`, feedUrl: `${base}${path}/feed.xml`, locale: page.locale, labels });
+      const tr = speaking(request, reply, page.locale);
+      const xml = renderAtom(await view(page.account), { pageUrl: `${base}${path}`, feedUrl: `${base}${path}/feed.xml`, tr, timezone: page.timezone, emptySince: startedAt });
       return reply.type('application/atom+xml; charset=utf-8').header('cache-control', CACHE_CONTROL).send(xml);
     });
-    app.get(`${path}/maintenance.ics`, async (request, reply) => {
-      const ics = maintenanceCalendar((await view(page.account)).maintenance, { locale: page.locale, pageUrl: `${origin(request)}${path}`, nowMs: now(), name: labels.title });
+    app.get<Asked>(`${path}/maintenance.ics`, async (request, reply) => {
+      const tr = speaking(request, reply, page.locale);
+      const ics = maintenanceCalendar((await view(page.account)).maintenance, { tr, pageUrl: `${origin(request)}${path}`, nowMs: now(), name: tr.t('status.title') });
       return reply.type('text/calendar; charset=utf-8').header('cache-control', CACHE_CONTROL).send(ics);
     });
   }

@@ -3,6 +3,7 @@
  * times and links. Never the incident key, the service name as monitoring sent it, or any other
  * alert field: those are raw data, the tweets went through the templates. Pure.
  */
+import { statedTimes } from '../compose/for-incident.ts';
 import type { Incident } from '../incidents/model.ts';
 import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
 import { publicWindows, type PublicWindow } from '../maintenance/public.ts';
@@ -14,6 +15,9 @@ export interface PublicIncident {
   tweets: ThreadTweet[];
   /** The latest tweet's time. */
   updatedAt: string;
+  /** When the outage began and ended, as its tweets say them (compose/for-incident.ts). */
+  startedAt: string;
+  endedAt?: string;
 }
 
 export interface StatusView {
@@ -34,7 +38,9 @@ export function statusView(incidents: readonly Incident[], nowMs: number, link: 
     if (incident.topic === 'maintenance') return [];
     const tweets = postedTweets(incident, link, { account });
     if (tweets.length === 0) return []; // nothing was said publicly, so nothing is shown
-    return [{ id: tweets[0]!.id, ongoing: incident.state === 'open', tweets, updatedAt: tweets.at(-1)!.postedAt }];
+    const stated = statedTimes(incident);
+    const ongoing = incident.state === 'open';
+    return [{ id: tweets[0]!.id, ongoing, tweets, updatedAt: tweets.at(-1)!.postedAt, startedAt: stated.openedAt, ...(!ongoing && stated.resolvedAt && { endedAt: stated.resolvedAt }) }];
   });
   const newestFirst = (a: PublicIncident, b: PublicIncident) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
   const since = nowMs - RECENT_DAYS * 24 * 3600_000;

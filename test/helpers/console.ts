@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hashPassword } from '../../src/console/users.ts';
+import { hashPassword } from '../../src/auth/users.ts';
 import { API_TOKEN, event, type TestHerald } from './herald.ts';
 
 export { API_TOKEN };

@@ -12,11 +12,15 @@ import type { AddressInfo } from 'node:net';
  * `drop-before-create` hangs up and records nothing; `delay:<ms>` records at once and answers late;
  * `429-daily` is a 24-hour cap (the 15-minute window still has room); after either, every post is
  * refused the same way until the reset, as X does. `500-after-create` records the tweet and then
- * answers 500; `403` is X's refusal of an app without the needed access tier.
+ * answers 500; `403` is X's refusal of an app without the needed access tier; `invalid` is a 400
+ * for a request X will never take (what herald sent is wrong, not the moment).
  */
 export type Fault =
-  | '429' | '429-daily' | '500' | '500-after-create' | '503' | '401' | '402' | '403' | 'reply-refused'
+  | '429' | '429-daily' | '500' | '500-after-create' | '503' | '401' | '402' | '403' | 'reply-refused' | 'invalid'
   | 'drop-after-create' | 'drop-before-create' | `delay:${number}`;
+
+/** How X refuses a reply to a deleted tweet (see `deletePost`). */
+export type ParentGone = 403 | 400 | '400-parameters';
 
 /** What the next read (`GET /2/users/me`, `GET /2/users/:id/tweets`) suffers; `drop` hangs up. */
 export type ReadFault = '429' | '500' | '503' | '401' | '402' | 'drop';
@@ -66,9 +70,10 @@ export interface FakeX {
   refuseAccount(status: 401 | 402 | 403 | undefined): void;
   /**
    * Deletes a tweet, as a person on the account might; replies to it are then refused with a 403
-   * "deleted or not visible" or, as X has also been seen to answer, a 400 naming the reply field.
+   * "deleted or not visible" or, as X has also been seen to answer, a 400 naming the reply field
+   * in its message (`400`) or only in `errors[].parameters` (`400-parameters`).
    */
-  deletePost(id: string, answer?: 403 | 400): void;
+  deletePost(id: string, answer?: ParentGone): void;
   /**
    * An X outage until called with undefined: `500` answers every request with a 500; `refuse`
    * closes the listener, so connections are refused, and reopens it on the same port afterwards.
@@ -87,6 +92,7 @@ export interface FakeX {
 export const X_TEXT = {
   duplicate: 'You are not allowed to create a Tweet with duplicate content.',
   parentMissing: 'You attempted to reply to a Tweet that is deleted or not visible to you.',
+  replyParentGone: 'The tweet you are replying to does not exist',
   replyRefused:
     'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.',
 } as const;
@@ -103,6 +109,17 @@ const escapeText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<
 const problem = (status: number, title: string, detail: string, type = 'about:blank'): Reply => ({
   status,
   body: { title, detail, type, status },
+});
+
+/** X's 400 for a parameter it will not take, naming it in `errors[].parameters`. */
+const invalidRequest = (parameters: Record<string, string[]>, message: string): Reply => ({
+  status: 400,
+  body: {
+    errors: [{ parameters, message }],
+    title: 'Invalid Request',
+    detail: 'One or more parameters to your request was invalid.',
+    type: 'https://api.twitter.com/2/problems/invalid-request',
+  },
 });
 
 /** X's answer to an app that is not attached to a project with the needed access. */
@@ -126,7 +143,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   let chaos: Chaos | undefined;
   let refusedAs: 401 | 402 | 403 | undefined;
   let failingAll = false;
-  const deleted = new Map<string, 403 | 400>();
+  const deleted = new Map<string, ParentGone>();
   let limited: { untilSeconds: number; reply: Reply } | undefined;
   const listeners = new Set<(post: FakePost) => void>();
   const requests = { byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
@@ -183,6 +200,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       case '402': return problem(402, 'Payment Required', 'Your enrolled account does not have any credits to fulfill this request.');
       case '403': return ACCESS_TIER;
       case 'reply-refused': return problem(403, 'Forbidden', X_TEXT.replyRefused);
+      case 'invalid': return invalidRequest({ text: ['…'] }, 'The `text` field is not valid for this request');
       default: return undefined;
     }
   }
@@ -200,16 +218,14 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     }
     const text = body.text;
     if (posts.some((p) => p.text === text)) return problem(403, 'Forbidden', X_TEXT.duplicate);
-    if (inReplyTo !== undefined && deleted.get(inReplyTo) === 400) {
-      return {
-        status: 400,
-        body: {
-          errors: [{ parameters: { 'reply.in_reply_to_tweet_id': [inReplyTo] }, message: `The \`reply.in_reply_to_tweet_id\` query parameter value [${inReplyTo}] does not exist` }],
-          title: 'Invalid Request',
-          detail: 'One or more parameters to your request was invalid.',
-          type: 'https://api.twitter.com/2/problems/invalid-request',
-        },
-      };
+    const gone = inReplyTo === undefined ? undefined : deleted.get(inReplyTo);
+    if (gone === 400) {
+      return invalidRequest({ 'reply.in_reply_to_tweet_id': [inReplyTo!] }, `The \`reply.in_reply_to_tweet_id\` query parameter value [${inReplyTo}] does not exist`);
+    }
+    if (gone === '400-parameters') {
+      // Seen from X too, exactly so: the parameter is named only in `parameters`, not in the message.
+      const body = { title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', errors: [{ parameters: { 'reply.in_reply_to_tweet_id': [inReplyTo!] }, message: X_TEXT.replyParentGone }] };
+      return { status: 400, body };
     }
     if (inReplyTo !== undefined && !posts.some((p) => p.id === inReplyTo)) return problem(403, 'Forbidden', X_TEXT.parentMissing);
     const post: FakePost = { id: nextId(), text, at: new Date(), ...(inReplyTo !== undefined && { inReplyTo }) };
@@ -221,15 +237,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   function timeline(url: URL): Reply {
     const max = Number(url.searchParams.get('max_results') ?? 10);
     if (!Number.isInteger(max) || max < 5 || max > 100) {
-      return {
-        status: 400,
-        body: {
-          errors: [{ parameters: { max_results: [String(max)] }, message: `The \`max_results\` query parameter value [${max}] is not between 5 and 100` }],
-          title: 'Invalid Request',
-          detail: 'One or more parameters to your request was invalid.',
-          type: 'https://api.twitter.com/2/problems/invalid-request',
-        },
-      };
+      return invalidRequest({ max_results: [String(max)] }, `The \`max_results\` query parameter value [${max}] is not between 5 and 100`);
     }
     const fields = new Set((url.searchParams.get('tweet.fields') ?? '').split(','));
     const page = posts.slice(-max).reverse();

@@ -6,8 +6,9 @@ import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED } from '../../approval/hold.t
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
-import { can } from '../users.ts';
-import { csrfField, formatTime, relative, type ViewContext } from './layout.ts';
+import { can } from '../../auth/access.ts';
+import { ruleText } from '../stored-words.ts';
+import { csrfField, formatTime, noteText, relative, type ViewContext } from './layout.ts';
 
 /** A failed edit, shown on its draft with the text the person typed. */
 export interface DraftError {
@@ -41,7 +42,7 @@ function deadlineLine(d: ReturnType<typeof draftDetail>, ctx: ViewContext): Html
   const { t } = ctx.tr;
   const deadline = t('draft.deadline', { time: formatTime(d.deadline, ctx), relative: relative(d.deadline, ctx), outcome: d.onTimeout ?? 'post' });
   const due = Date.parse(d.dueAt) > ctx.now.getTime() ? ` ${t('draft.notBefore', { time: formatTime(d.dueAt, ctx) })}` : '';
-  return html`<p class="deadline"><time datetime="${d.deadline}"><strong>${deadline}</strong></time>${due} <span class="rule">${t('draft.why', { rule: d.rule ?? '' })}</span></p>`;
+  return html`<p class="deadline"><time datetime="${d.deadline}"><strong>${deadline}</strong></time>${due} <span class="rule">${t('draft.why', { rule: d.rule ? (ruleText(d.rule, ctx.tr) ?? d.rule) : '' })}</span></p>`;
 }
 
 function editor(d: ReturnType<typeof draftDetail>, ctx: ViewContext, error: DraftError | undefined): Html {
@@ -77,14 +78,13 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
     <span class="kind kind-${d.kind}">${t(`names.kind.${d.kind}`)}</span>
     <a href="/console/incidents/${encodeURIComponent(d.incident)}">${d.incident}</a>
     ${subject}
-    ${d.account ? html`<span class="account" title="Posted on this account, in its language">account ${d.account}</span>` : ''}
-    ${d.editedByPerson ? html`<span class="edited">edited</span>` : ''}
+    ${d.account ? html`<span class="account" title="${t('draft.accountHint')}">${t('draft.account', { account: d.account })}</span>` : ''}
     ${d.editedByPerson ? html`<span class="edited">${t('draft.edited')}</span>` : ''}
     <a class="permalink" href="${path(d.id)}">${t('draft.permalink')}</a>
   </header>
   ${deadlineLine(d, ctx)}
   ${d.question ? html`<p class="question">${ctx.tr.maybe(`draft.question.${questionKey(d.question)}`) ?? d.question}</p>` : ''}
-  ${d.note ? html`<p class="note">${d.note}</p>` : ''}
+  ${d.note ? html`<p class="note">${noteText(d.note, ctx)}</p>` : ''}
   <ol class="thread" aria-label="${t('draft.thread')}">
     ${d.thread.map(
       (p) => html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId)}</div></li>`,
@@ -116,7 +116,7 @@ export function draftPage(w: Waiting, ctx: ViewContext): Html {
   const { t } = ctx.tr;
   const status = w.post.status;
   return html`<h1>${t('draft.pageTitle')}</h1>
-${status === 'draft' ? '' : html`<p class="flash ok" role="status">${t('draft.noLongerWaiting', { status: t(`names.status.${status}`) })}${w.post.note ? ` (${w.post.note})` : ''}</p>`}
+${status === 'draft' ? '' : html`<p class="flash ok" role="status">${t('draft.noLongerWaiting', { status: t(`names.status.${status}`) })}${w.post.note ? html` (${noteText(w.post.note, ctx)})` : ''}</p>`}
 ${draftCard(w, ctx)}
 <p><a href="/console">${t('draft.backToAll')}</a></p>`;
 }

@@ -2,10 +2,11 @@ import { draftId } from '../../approval/drafts.ts';
 import { publicKind } from '../../approval/views.ts';
 import { FEATURES, SEVERITIES, type AuditEntry, type Incident } from '../../incidents/model.ts';
 import { html, type Html } from '../html.ts';
-import { can } from '../users.ts';
+import { can } from '../../auth/access.ts';
 import { meter } from './drafts.ts';
-import { csrfField, formatTime, type ViewContext } from './layout.ts';
+import { csrfField, formatTime, noteText, type ViewContext } from './layout.ts';
 import { draftPath } from '../../notices/notice.ts';
+import { actorName } from '../stored-words.ts';
 
 const incidentPath = (key: string) => `/console/incidents/${encodeURIComponent(key)}`;
 
@@ -42,7 +43,7 @@ export function auditTable(entries: readonly (AuditEntry & { incident?: string }
   if (entries.length === 0) return html`<p class="empty">${t('audit.empty')}</p>`;
   return html`<div class="scroll"><table class="list audit"><thead><tr><th>${t('audit.col.when')}</th><th>${t('audit.col.who')}</th><th>${t('audit.col.what')}</th>${withIncident ? html`<th>${t('audit.col.incident')}</th>` : ''}<th>${t('audit.col.post')}</th><th>${t('audit.col.before')}</th><th>${t('audit.col.after')}</th><th>${t('audit.col.why')}</th></tr></thead><tbody>
   ${entries.map(
-    (e) => html`<tr><td>${formatTime(e.at, ctx)}</td><td>${e.actor}</td><td>${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td>${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td>${e.postId ?? ''}</td><td class="text">${e.before ?? ''}</td><td class="text">${e.after ?? ''}</td><td>${e.reason ?? ''}</td></tr>`,
+    (e) => html`<tr><td>${formatTime(e.at, ctx)}</td><td>${actorName(e.actor, ctx.tr)}</td><td>${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td>${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td>${e.postId ?? ''}</td><td class="text">${e.before ?? ''}</td><td class="text">${e.after ?? ''}</td><td>${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -58,7 +59,7 @@ export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx:
     const pending = p.status === 'draft' ? html` · <a href="${draftPath(draftId(incident.key, p.id))}">${t('incident.decide')}</a>` : '';
     return html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
       <div class="tweet-meta">${t(`names.kind.${publicKind(p)}`)} · <span class="status status-${p.status}">${t(`names.status.${p.status}`)}</span>${p.postedAt ? html` ${formatTime(p.postedAt, ctx)}` : ''}${link}${pending}${p.root && p.kind !== 'open' ? ` · ${t('incident.newThread')}` : ''}</div>
-      ${p.note ? html`<div class="note">${p.note}</div>` : ''}</li>`;
+      ${p.note ? html`<div class="note">${noteText(p.note, ctx)}</div>` : ''}</li>`;
   });
   const path = incidentPath(incident.key);
   const actions =

@@ -1,8 +1,9 @@
-import { formatRelative, formatWhen } from '../dates.ts';
+import { formatFromNow, formatMoment } from '../../compose/reader-time.ts';
 import { html, type Html } from '../html.ts';
+import { storedNote } from '../stored-words.ts';
 import type { Principal } from '../../auth/access.ts';
 import type { Translator } from '../i18n.ts';
-import { can } from '../users.ts';
+import { can } from '../../auth/access.ts';
 
 /** What every page needs to render: who is looking, the form token, and how to show times and tweets. */
 export interface ViewContext {
@@ -19,14 +20,18 @@ export interface ViewContext {
   dryRun?: boolean;
 }
 
-export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone' | 'tr'>): string {
-  return formatWhen(iso, ctx.tr.locale, ctx.timezone);
+/** A moment in the person's clock words (compose/reader-time.ts): no day when it is today. */
+export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone' | 'tr' | 'now'>): string {
+  return iso ? formatMoment(iso, { locale: ctx.tr.locale, zone: ctx.timezone }, ctx.now.getTime()) : '';
 }
 
 /** "in 9 minutes", "9분 후": for deadlines a person must act before. */
 export function relative(iso: string, ctx: Pick<ViewContext, 'now' | 'tr'>): string {
-  return formatRelative(iso, ctx.now, ctx.tr.locale);
+  return formatFromNow(iso, ctx.now.getTime(), ctx.tr.locale);
 }
+
+/** A note or reason herald stored in English, in the person's words where herald knows them (stored-words.ts). */
+export const noteText = (text: string, ctx: ViewContext): Html => storedNote(text, ctx.tr, (iso) => formatTime(iso, ctx));
 
 export const csrfField = (ctx: ViewContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
 
@@ -71,7 +76,7 @@ export function layout(ctx: ViewContext, page: Page): string {
 <body${ctx.principal ? html` data-events="/console/events" data-notify-title="${ctx.tr.t('live.notifyTitle')}" data-notify-body="${ctx.tr.t('live.notifyBody', { service: '{service}' })}"` : ''}>
 <header class="top"><a class="brand" href="/console">herald <small>${ctx.tr.t('brand.console')}</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
 <main${page.section === 'audit' ? html` class="wide"` : ''}>
-${ctx.dryRun ? html`<p class="flash error" role="status" id="dry-run">Dry run: no X credentials are set, so nothing herald posts reaches X (posts go to the outbox file). Set X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET to post.</p>` : ''}
+${ctx.dryRun ? html`<p class="flash error" role="status" id="dry-run">${ctx.tr.t('layout.dryRun')}</p>` : ''}
 ${page.flash ? html`<p class="flash ${page.flash.kind}" role="status">${page.flash.text}</p>` : ''}
 ${typeof page.body === 'function' ? page.body(ctx) : page.body}
 </main>

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { requires } from '../../auth/guard.ts';
 import { scheduleDelivery, type Queues } from '../../queues.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { changeFacts } from '../facts-change.ts';
 import { factsShape } from '../impacts.ts';
+import type { Incident, IncidentFacts } from '../model.ts';
+import type { Applied } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
+import type { ApprovalHold } from './incident-worker.ts';
 
 /** The body of PATCH /api/incidents/:key: any of the facts, at least one. */
 export const factsPatchSchema = z
@@ -14,33 +18,55 @@ export const factsPatchSchema = z
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'set at least one of impacts, scope, phase, dataSafety' });
 
-export interface FactsApiDeps {
+export interface FactsChangeDeps {
   store: IncidentStore;
   queues: Pick<Queues, 'posts'>;
+  /** The approval policy: the follow-up a change plans waits for a person where it says so, as every post does. */
+  hold?: ApprovalHold;
+  /** Told when that follow-up becomes a draft. */
+  news?: DraftNews;
   now?: () => Date;
+}
+
+/** The source the approval policy sees for a follow-up a person's change of facts planned. */
+export const FACTS_SOURCE = 'facts';
+
+/**
+ * A person's change of facts, from the API, the CLI (which calls the API) or the console: applied
+ * atomically, the follow-up it plans held by the approval policy in the same step, then queued.
+ * Null when there is no outage with that key (announcements and maintenance windows have no facts
+ * to change here).
+ */
+export async function changeIncidentFacts(deps: FactsChangeDeps, key: string, facts: IncidentFacts, actor: string): Promise<(Applied & { changedFields: string[] }) | null> {
+  const now = (deps.now?.() ?? new Date()).toISOString();
+  const result = await deps.store.update(key, (current) => {
+    if (!current || current.topic !== undefined) return { next: null, result: null };
+    const changed = changeFacts(current, facts, actor, now);
+    if (!changed.changed) return { next: null, result: changed };
+    const held = deps.hold ? deps.hold(current, changed, { source: FACTS_SOURCE, receivedAt: now }) : changed;
+    return { next: held.incident, result: { ...held, changedFields: changed.changedFields } };
+  });
+  if (!result) return null;
+  for (const post of result.scheduled) {
+    await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result.incident, post) });
+  }
+  await tellDrafted(deps.news, result.incident, result.scheduled);
+  return result;
 }
 
 /**
  * `PATCH /api/incidents/:key` for whoever may decide (the API token, an approver or admin): sets impacts, scope,
  * phase or data safety. Answers the incident as GET does, plus `changed` (the fields that
- * changed) and `scheduled` (the follow-up it planned, if any).
+ * changed) and `scheduled` (the follow-up it planned, if any, a draft where approval holds it).
  */
-export async function incidentFactsRoutes(app: FastifyInstance, deps: FactsApiDeps) {
+export async function incidentFactsRoutes(app: FastifyInstance, deps: FactsChangeDeps) {
   app.patch<{ Params: { key: string } }>('/api/incidents/:key', requires('decide'), async (request, reply) => {
     const body = factsPatchSchema.safeParse(request.body ?? {});
     if (!body.success) {
       return reply.code(400).send({ error: 'the body is not valid', details: body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
     }
-    const now = (deps.now?.() ?? new Date()).toISOString();
-    const result = await deps.store.update(request.params.key, (current) => {
-      if (!current || current.topic === 'announcement') return { next: null, result: null };
-      const changed = changeFacts(current, body.data, request.principal!.name, now);
-      return { next: changed.changed ? changed.incident : null, result: changed };
-    });
+    const result = await changeIncidentFacts(deps, request.params.key, body.data, request.principal!.name);
     if (!result) return reply.code(404).send({ error: `no outage with key ${request.params.key}`, details: [] });
-    for (const post of result.scheduled) {
-      await scheduleDelivery(deps.queues.posts, { key: result.incident.key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result.incident, post) });
-    }
-    return { ...incidentView(result.incident), changed: result.changedFields, scheduled: result.scheduled.map((p) => p.id) };
+    return { ...incidentView(result.incident as Incident), changed: result.changedFields, scheduled: result.scheduled.map((p) => p.id) };
   });
 }

@@ -4,33 +4,16 @@
  * is named after the post it follows, so arming twice is harmless, and a sweep re-arms what a
  * crash dropped. Resolving stops it: the rule refuses and the waiting job is removed.
  */
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HeraldMetrics } from '../../ops/metrics.ts';
-import { digest, scheduleDelivery, type DeliveryJob, type Queues } from '../../queues.ts';
+import { FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { FollowUpSchedule } from '../follow-up-schedule.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './incident-worker.ts';
 import type { DraftNews } from '../../approval/news.ts';
-
-export const FOLLOW_UPS_QUEUE = 'followups';
-
-export interface FollowUpJob {
-  key: string;
-  afterPostId: string;
-}
-
-export const followUpJobId = (key: string, afterPostId: string): string => `followup-${digest(key)}-${afterPostId}`;
-
-export function openFollowUpQueue(connection: ConnectionOptions, prefix: string): Queue<FollowUpJob> {
-  return new Queue<FollowUpJob>(FOLLOW_UPS_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
-  });
-}
 
 export interface FollowUpDeps {
   queue: Queue<FollowUpJob>;

@@ -8,7 +8,7 @@ import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import type { AlertEvent, Incident } from '../model.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
-import { checkQueuedEvent } from '../../ingest/event-schema.ts';
+import { checkQueuedEvent } from '../event.ts';
 import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../../queues.ts';
 
 /** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RedisClient } from '../../ops/redis-connect.ts';
+import type { RedisClient } from '../../redis/connect.ts';
 import type { AlertMark } from '../alert-rules.ts';
 import type { Incident } from '../model.ts';
 import { hasPendingPosts } from '../rules.ts';

@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '../../ops/redis-connect.ts';
+import type { RedisClient as Redis } from '../../redis/connect.ts';
 import type { UnroutedAlert } from '../routing.ts';
 
 /**

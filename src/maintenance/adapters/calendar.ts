@@ -4,7 +4,7 @@
  * a pure function inside the store's atomic update.
  */
 import type { IncidentStore } from '../../incidents/store.ts';
-import type { RedisClient } from '../../ops/redis-connect.ts';
+import type { RedisClient } from '../../redis/connect.ts';
 import { quietWindowOf, RELATED_AFTER_MS, type QuietWindow } from '../quiet.ts';
 
 export const maintenanceIndexKey = (prefix: string): string => `${prefix}:maintenance`;

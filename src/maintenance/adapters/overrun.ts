@@ -4,31 +4,15 @@
  * `announceOverrun`). Moving, extending or finishing the window queues a job for the new end; a
  * job for an end that no longer holds does nothing.
  */
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { deliveryPriority } from '../../incidents/delivery-priority.ts';
 import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import { digest, scheduleDelivery, type Queues } from '../../queues.ts';
+import { MAINTENANCE_QUEUE, overrunJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
 import { announceOverrun, quietWindowOf } from '../quiet.ts';
 import { effectiveEnd } from '../window.ts';
 import type { Incident } from '../../incidents/model.ts';
-
-export const MAINTENANCE_QUEUE = 'maintenance';
-
-export interface OverrunJob {
-  key: string;
-  /** The window end (ISO) the job was queued for. */
-  endsAt: string;
-}
-
-export function openMaintenanceQueue(connection: ConnectionOptions, prefix: string): Queue<OverrunJob> {
-  return new Queue<OverrunJob>(MAINTENANCE_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
-  });
-}
 
 /** Queues the overrun check for the window's current end; idempotent per end. */
 export async function armOverrunCheck(queue: Queue<OverrunJob>, incident: Incident, graceMs: number): Promise<void> {
@@ -36,7 +20,7 @@ export async function armOverrunCheck(queue: Queue<OverrunJob>, incident: Incide
   if (window.cancelledAt !== undefined) return;
   const endsAt = effectiveEnd(window);
   const delay = Math.max(0, Date.parse(endsAt) + graceMs - Date.now());
-  await queue.add('overrun', { key: incident.key, endsAt }, { jobId: `overrun-${digest(incident.key)}-${Date.parse(endsAt)}`, delay });
+  await queue.add('overrun', { key: incident.key, endsAt }, { jobId: overrunJobId(incident.key, endsAt), delay });
 }
 
 export interface OverrunDeps {

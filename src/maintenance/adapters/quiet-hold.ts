@@ -3,7 +3,7 @@ import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
 import type { AlertEvent, Incident } from '../../incidents/model.ts';
 import type { Applied } from '../../incidents/rules.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import type { RedisClient } from '../../ops/redis-connect.ts';
+import type { RedisClient } from '../../redis/connect.ts';
 import { quietDuringMaintenance } from '../quiet.ts';
 import { MaintenanceCalendar } from './calendar.ts';
 

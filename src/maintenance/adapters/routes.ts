@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../../auth/guard.ts';
-import { invalidPayload } from '../../ingest/validation.ts';
+import { invalidPayload } from '../../errors.ts';
 import { changeSchema, scheduleSchema } from '../input.ts';
 import { maintenanceView } from '../view.ts';
 import type { Maintenance } from './service.ts';

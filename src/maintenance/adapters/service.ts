@@ -13,15 +13,15 @@ import { deliveryPriority } from '../../incidents/delivery-priority.ts';
 import type { Composer } from '../../incidents/delivery-rules.ts';
 import type { Incident } from '../../incidents/model.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import type { RedisClient } from '../../ops/redis-connect.ts';
-import { deliveryJobId, scheduleDelivery, type Queues } from '../../queues.ts';
+import type { RedisClient } from '../../redis/connect.ts';
+import { deliveryJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
 import { changeFrom, windowFrom, windowProblems, type changeSchema, type ScheduleInput } from '../input.ts';
 import { cancelWindow, changeWindow, finishWindow, MaintenanceRefusal, scheduleWindow, type Planned } from '../rules.ts';
 import { isMaintenance } from '../window.ts';
 import { maintenanceIndexKey } from './calendar.ts';
 import type { z } from 'zod';
 import type { Queue } from 'bullmq';
-import { armOverrunCheck, type OverrunJob } from './overrun.ts';
+import { armOverrunCheck } from './overrun.ts';
 import { HeraldError } from '../../errors.ts';
 
 /** The approval policy sees maintenance posts as coming from this source (rules may name it). */

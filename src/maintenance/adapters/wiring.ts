@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import { accountComposer, accountIds } from '../../accounts/wiring.ts';
 import type { Config } from '../../config.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import type { RedisClient } from '../../ops/redis-connect.ts';
-import type { Queues } from '../../queues.ts';
-import { openMaintenanceQueue } from './overrun.ts';
+import type { RedisClient } from '../../redis/connect.ts';
+import { openMaintenanceQueue, type Queues } from '../../queues.ts';
 import { Maintenance } from './service.ts';
 
 /** The maintenance service for this configuration: every account, the approval policy, its composers. */

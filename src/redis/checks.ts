@@ -1,6 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisClient, RedisTarget } from './redis-connect.ts';
+import type { RedisClient, RedisTarget } from './connect.ts';
 import { connectedReplicas, type ReplicationSettings } from './replicas.ts';
 
 /** What herald reads of a master's settings: `INFO persistence`, `memory` and `replication`. */

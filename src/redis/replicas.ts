@@ -1,5 +1,5 @@
 import { Cluster, type Redis } from 'ioredis';
-import type { RedisClient } from './redis-connect.ts';
+import type { RedisClient } from './connect.ts';
 
 /**
  * Redis replication is asynchronous: a write the master confirmed can vanish when a replica that

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RedisClient as Redis } from '../ops/redis-connect.ts';
+import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { AuditEntry } from '../incidents/model.ts';
 
 /**

@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { IANAZone } from 'luxon';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { CONSOLE_ROLES, type ConsoleRole } from './access.ts';
 
 /**
  * People who may use the console, from `HERALD_USERS_FILE`:
@@ -20,9 +21,6 @@ import { z } from 'zod';
  * OWASP's first choice), made and checked by @node-rs/argon2.
  */
 
-export const CONSOLE_ROLES = ['viewer', 'approver', 'admin'] as const;
-export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
-
 export interface ConsoleUser {
   name: string;
   role: ConsoleRole;
@@ -31,9 +29,6 @@ export interface ConsoleUser {
   locale?: 'ko' | 'ja' | 'en';
   timezone?: string;
 }
-
-/** Permissions and who has them live in auth/access.ts, the one table of who may do what. */
-export { can, type Permission } from '../auth/access.ts';
 
 const userSchema = z
   .object({

@@ -1,0 +1,109 @@
+/**
+ * The event contract: what an event must hold to reach an incident, whichever way it comes (a
+ * webhook source, the queue, the preview, the console's by-hand incidents). It lives here, beside
+ * the model it feeds, so the sources, the incident worker and the preview all read the same rules
+ * and none of them has to import another's adapter.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { invalidPayload, type InvalidPayload } from '../errors.ts';
+import { factsShape } from './impacts.ts';
+import { EVENT_STATUSES, FEATURES, SEVERITIES, type AlertEvent } from './model.ts';
+import { publicServiceName } from './service-name.ts';
+
+/** herald's own event format (the generic webhook's body, the preview's events): the fields. */
+export const eventFields = z
+  .object({
+    key: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\w.~-]+$/, 'letters, digits and . _ ~ - only'),
+    status: z.enum(EVENT_STATUSES),
+    service: publicServiceName,
+    // `impacts` may stand instead of `feature`: the first impact is then the feature.
+    feature: z.enum(FEATURES).optional(),
+    severity: z.enum(SEVERITIES),
+    ...factsShape,
+    at: z
+      .string()
+      .transform((s, ctx) => {
+        const normalized = normalizeIsoTime(s);
+        if (normalized) return normalized;
+        ctx.addIssue({ code: 'custom', message: 'an ISO-8601 time with an offset, such as 2026-05-20T00:00:00+09:00' });
+        return z.NEVER;
+      })
+      .optional(),
+  })
+  .strict();
+
+const fields = eventFields.shape;
+
+/**
+ * An event as it sits in the events queue: the fields ingest checked, with the same rules (service
+ * names fit for a public tweet, known features and severities). The incident worker checks every
+ * job against it, so a job that did not come through a webhook (added in Bull Board, or straight
+ * into Redis) cannot carry what a webhook would refuse.
+ */
+export const queuedEventSchema = z
+  .object({
+    // Keys made from service names (incidents/routing.ts) may hold any letter, not only ASCII.
+    key: z.string().min(1).max(200).regex(/^[\p{L}\p{N}_.~-]+$/u, 'letters, digits and . _ ~ - only'),
+    status: fields.status,
+    service: fields.service,
+    feature: fields.feature.unwrap(),
+    severity: fields.severity,
+    impacts: fields.impacts,
+    scope: fields.scope,
+    phase: fields.phase,
+    dataSafety: fields.dataSafety,
+    at: fields.at.unwrap(),
+    source: z.string().regex(/^[a-z][a-z-]{0,31}$/, 'a source name such as alertmanager'),
+    receivedAt: z.iso.datetime({ offset: true }),
+    // Ids are what monitoring tools send (a fingerprint, tags, a rule name): never shown, so only bounded.
+    alertId: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+/** The event when it is one a webhook could have accepted; otherwise the problems, field by field. */
+export function checkQueuedEvent(data: unknown): { event: AlertEvent } | { problem: InvalidPayload } {
+  const parsed = queuedEventSchema.safeParse(data);
+  return parsed.success ? { event: parsed.data } : { problem: invalidPayload(parsed.error, 'the queued event') };
+}
+
+/**
+ * Normalizes an ISO-8601 time that carries an offset (`2026-05-20T00:00:00+09:00`) to the form
+ * luxon's `toISO()` gives (`2026-05-20T00:00:00.000+09:00`), keeping the sender's offset; undefined
+ * when it is not such a time. The common shape is handled here directly, since luxon's parser was
+ * the largest cost of herald's own code on the webhook path (docs/benchmarks.md); every other shape
+ * ISO-8601 allows goes to luxon, so what is accepted and what comes out do not change.
+ */
+export function normalizeIsoTime(text: string): string | undefined {
+  return fastPath(text) ?? viaLuxon(text);
+}
+
+const COMMON = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,3}))?(Z|[+-](\d\d):(\d\d))$/;
+const OFFSET_AT_END = /([+-]\d\d:?\d\d|Z)$/;
+
+function fastPath(text: string): string | undefined {
+  const m = COMMON.exec(text);
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, offset, offsetHours, offsetMinutes] = m;
+  const y = Number(year);
+  const mo = Number(month);
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const inRange =
+    mo >= 1 && mo <= 12 && Number(day) >= 1 && Number(day) <= daysInMonth &&
+    Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59 &&
+    // luxon writes a zero offset as Z and has its own rules for the edges: let it decide those.
+    (offset === 'Z' || (Number(offsetHours) <= 23 && Number(offsetMinutes) <= 59 && !/^[+-]00:00$/.test(offset!)));
+  // Years before 100 are odd in Date.UTC; luxon handles them.
+  if (!inRange || y < 100) return undefined;
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}.${(fraction ?? '').padEnd(3, '0')}${offset}`;
+}
+
+function viaLuxon(text: string): string | undefined {
+  if (!OFFSET_AT_END.test(text)) return undefined;
+  const parsed = DateTime.fromISO(text, { setZone: true });
+  return parsed.isValid ? parsed.toISO()! : undefined;
+}
