@@ -5,33 +5,22 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { DEFAULT_MESSAGES_DIR, loadCatalog } from '../src/compose/catalog.ts';
+import { EXAMPLES_FILE, examplesMarkdown } from '../scripts/messages-examples.ts';
+import { GOLDEN_SCENARIOS, LOCALES, SERVICE, threadFor } from './helpers/golden-threads.ts';
 import { composeTweet } from '../src/compose/compose.ts';
 import { findHedge } from '../src/compose/hedges.ts';
 import { formatClock } from '../src/compose/locale-format.ts';
-import { scenarioEvents, scenarioSchema } from '../src/compose/preview.ts';
-import { renderThread, type ThreadTweet } from '../src/compose/thread-preview.ts';
-import { DEFAULT_FOLLOW_UPS } from '../src/incidents/follow-up-schedule.ts';
+import type { ThreadTweet } from '../src/compose/thread-preview.ts';
 
 /**
- * Golden threads: the incidents herald was made for, rendered whole in every locale. A change in
- * wording shows up here as a diff a person reads; `UPDATE_GOLDEN=1` rewrites the files after that.
+ * Golden threads: the incidents herald was made for, and the ones beyond them (a day long
+ * overnight, one platform, a reopening, data in doubt, one severity against another), rendered whole
+ * in every locale (test/helpers/golden-threads.ts). A change in wording shows up here as a diff a
+ * person reads; `UPDATE_GOLDEN=1` rewrites the files after that, `npm run messages-examples` the doc.
  */
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SCENARIOS = path.join(HERE, 'fixtures', 'scenarios');
-const GOLDEN = path.join(HERE, 'golden');
-const SERVICE: Record<string, string> = { ko: '카카오톡', en: 'KakaoTalk', ja: 'カカオトーク' };
-const LOCALES = ['ko', 'en', 'ja'];
-const SETTINGS = { rules: { graceMs: 120_000, reopenWindowMs: 3_600_000 }, followUps: DEFAULT_FOLLOW_UPS };
+const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
 const FOUR = ['midnight-messages', 'messages-and-pc-login', 'signup', 'iphone-notifications'];
-/** Outages beyond the four: a day long overnight, one platform, data in doubt, one severity against another. */
-const MORE = ['login-25-hours', 'pc-login', 'android-partial', 'reopened', 'messages-possible-loss', 'messages-unknown-loss', 'notifications-minor', 'notifications-critical'];
-const ALL = [...FOUR, 'five-hours', ...MORE];
-
-function threadFor(name: string, locale: string): ThreadTweet[] {
-  const raw = JSON.parse(readFileSync(path.join(SCENARIOS, `${name}.json`), 'utf8')) as Array<Record<string, unknown>>;
-  const events = scenarioEvents(scenarioSchema.parse(raw.map((e) => ({ ...e, service: SERVICE[locale] }))));
-  return renderThread(loadCatalog(DEFAULT_MESSAGES_DIR, locale), events, { locale, timezone: 'Asia/Seoul' }, SETTINGS);
-}
+const ALL = GOLDEN_SCENARIOS.map((s) => s.name);
 
 const pinned = (thread: ThreadTweet[]) => thread.map(({ kind, phase, text, weightedLength, replyTo }) => ({ kind, phase, text, weightedLength, replyTo }));
 
@@ -193,4 +182,8 @@ test('an iPhone-only problem says iPhone in every tweet that restates it', () =>
     assert.match(thread[0]!.text, iphone, locale);
     assert.match(thread.at(-1)!.text, iphone, locale);
   }
+});
+
+test('docs/messages-examples.md is the golden threads as they read now (npm run messages-examples)', () => {
+  assert.equal(readFileSync(EXAMPLES_FILE, 'utf8'), examplesMarkdown());
 });
