@@ -187,3 +187,13 @@ test('an iPhone-only problem says iPhone in every tweet that restates it', () =>
 test('docs/messages-examples.md is the golden threads as they read now (npm run messages-examples)', () => {
   assert.equal(readFileSync(EXAMPLES_FILE, 'utf8'), examplesMarkdown());
 });
+
+test('a reopened outage says when it came back, and its resolution gives both spans', () => {
+  const came = { ko: /오후 2시 45분부터 .*다시 생겼어요/, en: /came back at 2:45 PM/, ja: /14時45分ごろから.*再び起きています/ } as Record<string, RegExp>;
+  const both = { ko: /오후 2시부터 오후 2시 35분까지, 그리고 오후 2시 45분부터 오후 3시 30분까지/, en: /2:00 PM to 2:35 PM and from 2:45 PM to 3:30 PM/, ja: /14時から14時35分まで、14時45分から15時30分まで/ } as Record<string, RegExp>;
+  for (const locale of LOCALES) {
+    const thread = threadFor('reopened', locale);
+    assert.match(thread.find((t) => t.kind === 'reopened')!.text, came[locale]!, locale);
+    assert.match(thread.at(-1)!.text, both[locale]!, locale);
+  }
+});

@@ -12,7 +12,7 @@ import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation }
 import { ComposeError } from './errors.ts';
 import { SERVICE_CUTS, fittingSteps } from './fitting.ts';
 import { deviceText, piece, safetyText, type Facts } from './incident-words.ts';
-import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, languageOf } from './locale-format.ts';
+import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, formatSpansUntil, languageOf } from './locale-format.ts';
 import { capWeight, findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
 import { X_LIMIT, type TextLimit } from './network-length.ts';
 
@@ -33,6 +33,10 @@ export interface ComposeInput {
   /** When the tweet is written (ISO): how long it has lasted so far, and whether two hours have passed. */
   at?: string;
   resolvedAt?: string;
+  /** When the outage came back after a resolution (ISO): the reopening says so. */
+  reopenedAt?: string;
+  /** The spans it was down before it came back (ISO), oldest first: the resolution names each. */
+  earlierSpans?: ReadonlyArray<{ from: string; to: string }>;
   /** When herald will post next (ISO). Without it, variants that promise a time are skipped. */
   nextUpdateAt?: string;
   /** The incident's phase now: a follow-up says so when it differs from `previousPhase`. */
@@ -180,8 +184,10 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   // Times are read on the day the tweet is posted: no date for today, "yesterday" for the day before.
   const postedOn = now ?? resolved ?? next;
   const turn = postNumber(input.postId);
+  // A reopening says when it came back; the thread's start is in the tweets before it.
+  const cameBack = input.reopenedAt !== undefined && situation.endsWith('reopened') ? parseTime(input.reopenedAt, 'reopenedAt', options.timezone) : undefined;
   const values: Record<string, string> = {
-    time: formatClockNear(opened, postedOn, locale),
+    time: formatClockNear(cameBack ?? opened, postedOn, locale),
     safety: safetyText(catalog, facts),
     device: deviceText(catalog, facts.impacts),
     sorry: piece(catalog, `sorry.${input.severity}`),
@@ -200,7 +206,19 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   // What to give up when the richest text does not fit, in the documented order (fitting.ts).
   // Long follow-ups take turns: what still works, then what to do, so each one adds something.
   const steps = fittingSteps(catalog, facts, cleanService(input.service)).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
-  return { situation, steps, opened };
+  // A resolution after a reopening names every span it was down, and their total; if that cannot
+  // fit, the plain first-to-last range still does.
+  const spans = resolved && input.reopenedAt !== undefined && input.earlierSpans?.length ? spanValues(input, resolved, postedOn, options) : undefined;
+  return { situation, steps: spans ? [...steps.map((s) => ({ ...s, ...spans })), ...steps] : steps, opened };
+}
+
+/** `{time}` and `{duration}` of a resolution that names each span: "오후 2시부터 오후 2시 35분까지, 그리고 오후 2시 45분" (…부터 {endTime}까지). */
+function spanValues(input: ComposeInput, resolved: DateTime, postedOn: DateTime | undefined, options: ComposeOptions): Record<string, string> {
+  const at = (iso: string, field: string) => parseTime(iso, field, options.timezone);
+  const earlier = input.earlierSpans!.map((s) => ({ from: at(s.from, 'earlierSpans'), to: at(s.to, 'earlierSpans') }));
+  const current = at(input.reopenedAt!, 'reopenedAt');
+  const minutes = [...earlier, { from: current, to: resolved }].reduce((sum, s) => sum + Math.max(1, s.to.diff(s.from, 'minutes').minutes), 0);
+  return { time: formatSpansUntil(earlier, current, postedOn, options.locale), duration: formatDuration(minutes, options.locale) };
 }
 
 /** `update-3` → 3: successive follow-ups take successive variants, so no two in a row read alike. */

@@ -159,3 +159,21 @@ export function formatElapsed(totalMinutes: number, locale: string): string {
       return formatDuration(minutes, locale);
   }
 }
+
+/**
+ * The spans an outage was down before it came back, then the start of the last one, worded so
+ * the template's "{time}부터 {endTime}까지" / "from {time} to {endTime}" / "{time}から{endTime}まで"
+ * reads every span: "오후 2시부터 오후 2시 35분까지, 그리고 오후 2시 45분",
+ * "2:00 PM to 2:35 PM and from 2:45 PM", "14時から14時35分まで、14時45分".
+ */
+export function formatSpansUntil(earlier: ReadonlyArray<{ from: DateTime; to: DateTime }>, lastStart: DateTime, reference: DateTime | undefined, locale: string): string {
+  const clock = (dt: DateTime) => formatClockNear(dt, reference, locale);
+  switch (languageOf(locale)) {
+    case 'ko':
+      return `${earlier.map((s) => `${clock(s.from)}부터 ${clock(s.to)}까지`).join(', ')}, 그리고 ${clock(lastStart)}`;
+    case 'ja':
+      return `${earlier.map((s) => `${clock(s.from)}から${clock(s.to)}まで`).join('、')}、${clock(lastStart)}`;
+    default:
+      return `${earlier.map((s) => `${clock(s.from)} to ${clock(s.to)}`).join(', ')} and from ${clock(lastStart)}`;
+  }
+}
