@@ -197,3 +197,16 @@ test('a reopened outage says when it came back, and its resolution gives both sp
     assert.match(thread.at(-1)!.text, both[locale]!, locale);
   }
 });
+
+test('a critical outage of three impacts opens with the apology, the main advice and the next update in every locale', () => {
+  const must = { ko: [/죄송/, /앱을 지우거나 다시 설치하지 마세요/, /기기 (탓|문제)/], en: [/sorry/i, /don't delete or reinstall/, /not your device/], ja: [/申し訳/, /削除・再インストールしないでください/, /端末/] };
+  for (const locale of LOCALES) {
+    const [open] = threadFor('three-impacts-critical', locale);
+    for (const re of must[locale as keyof typeof must]) assert.match(open!.text, re, `${locale}: ${open!.text}`);
+    assert.ok(open!.weightedLength <= 280, locale);
+  }
+});
+
+test('the messages + PC login open keeps its apology in every locale', () => {
+  for (const locale of LOCALES) assert.match(threadFor('messages-and-pc-login', locale)[0]!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
+});

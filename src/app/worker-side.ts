@@ -47,7 +47,8 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const guards = openAccountGuards({ redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
   void readInstanceLimits(publisher, config, logger);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
-  const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas, news };
+  const uncomposable = () => metrics.posts.inc({ outcome: 'uncomposable' });
+  const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas, news, uncomposable };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: guards.get(undefined)! }, accountDeliveries(deliveryDeps, guards));
   observeDeliveries(delivery, store, metrics, logger);
   metrics.setRateBudgetSource(() => rateBudgets(guards.get(undefined)!));

@@ -6,6 +6,7 @@ import type { DraftNews } from '../approval/news.ts';
 import { ComposeError } from '../compose/errors.ts';
 import { claimPostInAccount } from '../incidents/accounts.ts';
 import { budgetClass } from '../incidents/delivery-priority.ts';
+import { holdUncomposable, combinationOf, UNCOMPOSABLE_WAIT_MS } from '../incidents/uncomposable.ts';
 import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
@@ -28,8 +29,10 @@ export interface DeliveryDeps {
   concurrency?: number;
   /** Confirms a claim is on a replica before X is called (redis/replicas.ts); absent: no waiting. */
   replicas?: ReplicaWait;
-  /** Told when a post X refused for good becomes a draft (staff notices, the console). */
+  /** Told when a post becomes a draft: X refused it for good, or no text could be composed (staff notices, the console). */
   news?: DraftNews;
+  /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}). */
+  uncomposable?: () => void;
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -140,11 +143,23 @@ export class Delivery {
     } catch (err) {
       await this.refund(ctx);
       if (!(err instanceof ComposeError)) throw err;
-      // No variant of the message can be posted: a person must fix the catalog; retrying cannot help.
-      await this.change(key, (current) => failPost(current, postId, err.message));
-      ctx.log.error({ err }, 'no postable text for this post; it will not be sent');
-      throw new UnrecoverableError(err.message);
+      return this.holdForAPerson(key, postId, err, ctx);
     }
+  }
+
+  /**
+   * No variant of the message can be posted (retrying cannot help): the post is not dropped but
+   * waits as a draft for a person to write, staff are told, and the job sleeps until its deadline.
+   */
+  private async holdForAPerson(key: string, postId: string, err: ComposeError, ctx: Ctx): Promise<never> {
+    const nowMs = Date.now();
+    await this.change(key, (current) => holdUncomposable(current, postId, err.message, nowMs));
+    const incident = await this.deps.store.get(key);
+    const post = incident?.posts.find((p) => p.id === postId);
+    this.deps.uncomposable?.();
+    ctx.log.error({ situation: err.situation, combination: incident && post ? combinationOf(incident, post) : undefined, reason: err.message }, 'no postable text for this post: it waits as a draft for a person to write');
+    if (incident && post?.status === 'draft') await this.deps.news?.drafted(incident, post);
+    return this.park(ctx, post?.approval ? Date.parse(post.approval.deadline) : nowMs + UNCOMPOSABLE_WAIT_MS, 'no postable text: waiting for a person');
   }
 
   /** Adopts the post's tweet if it is on X already; undefined when it is not. */
