@@ -202,11 +202,13 @@ try {
 
   // Two bad days beyond random faults: X down for a while, then a Redis that forgot. The records
   // of everything before are read before Redis forgets them; X keeps every tweet for the verdict.
-  // They speak of X and of one Redis, so a run with --networks or --failover leaves them out.
+  // They speak of one Redis, so a run with --failover leaves them out; with --networks, Redis
+  // forgets every account's threads and each account is re-attached and resumed.
   let outage: PhaseResult = { lines: [], problems: [] };
   let forgot: PhaseResult = { lines: [], problems: [] };
-  if (redis && !others) {
-    const ctx: PhaseContext = { fakeX, redis, call, deliver, eventOf, incidentOf, sleep };
+  if (redis) {
+    const postsEverywhere = () => fakeX.posts.length + (others?.networks ?? []).reduce((n, net) => n + net.posts().length, 0);
+    const ctx: PhaseContext = { fakeX, redis, call, deliver, eventOf, incidentOf, sleep, accounts: 1 + (others?.networks.length ?? 0), postsEverywhere };
     outage = await xOutage(ctx, range(INCIDENTS, OUTAGE_INCIDENTS), OUTAGE_MS);
     const before = range(0, INCIDENTS + OUTAGE_INCIDENTS).map(keyOf);
     const recordedBefore = await settle(new Set(before));

@@ -19,6 +19,7 @@ import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
 import { XPublisher } from './publish/x-publisher.ts';
 import { AccountHold } from './publish/account-hold.ts';
 import { XAccount } from './publish/x-account.ts';
+import { KnownThreads } from './ops/known-threads.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -32,6 +33,12 @@ export interface HeraldOptions {
   processMetrics?: boolean;
   /** How often incidents settled for longer than the retention are removed. */
   retentionIntervalMs?: number;
+  /**
+   * Where a worker without HERALD_METRICS_PORT answers health checks (its PORT, which it takes no
+   * webhooks on). Best effort: a port another process holds (several workers on one host) is
+   * logged and the worker goes on posting without it.
+   */
+  workerHealthPort?: number;
 }
 
 export interface Herald {
@@ -84,6 +91,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     publisher: countPosts(withAccounts(createPublisher(config, logger), config, logger), metrics),
     followUpQueue: followUpsOn(config.followUps) ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
     timeoutMs: config.x?.timeoutMs ?? 10_000,
+    threads: new KnownThreads(),
   };
   metrics.dryRun.set(parts.publisher.mode === 'dry-run' ? 1 : 0);
   const store = new RedisIncidentStore(patient, prefix);
@@ -91,26 +99,33 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
-  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md).
-  // The default account's own hold, as its delivery sees it (account-hold.ts): a loss holds its posts.
+  // Every process watches for a Redis that forgot, whatever its role (docs/faults.md). Every
+  // account's own hold, as its delivery sees it (account-hold.ts): a loss holds all their posts.
   const posts = (workQueues ?? apiQueues)!.posts;
-  const account = new XAccount(patient, prefix, new AccountHold(patient, prefix, undefined, posts), { probeMs: config.delivery.probeMs });
-  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, account, logger, intervalMs: config.epochCheckMs });
+  const accounts = [undefined, ...config.accounts.map((a) => a.id)].map((id) => new XAccount(patient, prefix, new AccountHold(patient, prefix, id, posts), { id: id ?? 'x', probeMs: config.delivery.probeMs }));
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, accounts, threads: parts.threads, logger, intervalMs: config.epochCheckMs });
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   let metricsServer: FastifyInstance | undefined;
-  if (config.metricsPort !== undefined) {
-    const started = await startMetricsServer({ metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger }, { port: config.metricsPort, host: config.host });
-    metricsServer = started.server;
-    url = started.url;
+  const healthPort = config.metricsPort ?? (role === 'worker' ? options.workerHealthPort : undefined);
+  if (healthPort !== undefined) {
+    const metricsDeps = { metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger };
+    try {
+      const started = await startMetricsServer(metricsDeps, { port: healthPort, host: config.host });
+      metricsServer = started.server;
+      url = started.url;
+    } catch (err) {
+      if (config.metricsPort !== undefined || (err as { code?: string }).code !== 'EADDRINUSE') throw err;
+      logger.warn({ port: healthPort }, `port ${healthPort} is taken (another worker on this host?): this worker answers no health check; set PORT or HERALD_METRICS_PORT apart for each`);
+    }
   }
   if (apiQueues) {
     server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues });
     url = await server.listen({ port: config.port, host: config.host });
   }
   if (config.metricsToken === undefined && (apiQueues || metricsServer)) {
-    const where = config.metricsPort !== undefined ? `its own port ${config.metricsPort}` : `the HTTP port ${config.port}`;
+    const where = metricsServer ? `its own port ${healthPort}` : `the HTTP port ${config.port}`;
     logger.warn({ metricsPort: config.metricsPort }, `/metrics is open to anyone who can reach ${where}; that is fine on a private network, otherwise set HERALD_METRICS_TOKEN (or HERALD_METRICS_PORT to serve it apart)`);
   }
 

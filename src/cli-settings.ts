@@ -32,7 +32,7 @@ export function catalogSettings(env: Env): { messagesDir: string } {
   return { messagesDir: loadSettings(env, ['HERALD_MESSAGES_DIR']).HERALD_MESSAGES_DIR };
 }
 
-/** `drafts`: how to reach the running herald's API. */
+/** `drafts`, `incident`, `maintenance`: how to reach the running herald's API (src/cli/client.ts). */
 export interface ApiClientSettings {
   /** HERALD_API_TOKEN; the command refuses to run without it. */
   apiToken?: string;

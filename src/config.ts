@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
@@ -44,6 +45,13 @@ export function followUpScheduleOf(e: { HERALD_FOLLOWUP_MINUTES?: number; HERALD
 }
 
 const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
+/** A proxy for fastify's `trustProxy` (proxy-addr): an address, a CIDR, or one of its named ranges. */
+function isProxyAddress(text: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(text)) return true;
+  const [address, bits, extra] = text.split('/');
+  return extra === undefined && isIP(address ?? '') !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+}
+
 const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 // `host:port,host:port`, for Redis Cluster seed nodes and Sentinels.
@@ -99,6 +107,7 @@ const schema = z.object({
   HERALD_X_BUDGET_15MIN: count(25),
   HERALD_X_BUDGET_24H: count(100),
   HERALD_X_BUDGET_RESERVE: count(5, 0),
+  HERALD_X_REPLY_SHARE_PERCENT: z.coerce.number().min(0).max(90).default(50),
   HERALD_X_READ_BUDGET_15MIN: count(30),
   HERALD_X_PROBE_SECONDS: seconds(300),
   HERALD_X_SETTLE_SECONDS: seconds(5),
@@ -123,11 +132,17 @@ const schema = z.object({
   HERALD_TRUST_PROXY: z
     .string()
     .optional()
-    .transform((raw): boolean | number | string => {
+    .transform((raw, ctx): false | number | string => {
       const text = raw?.trim() ?? '';
-      if (text === '' || text === 'false') return false;
-      if (text === 'true') return true;
-      return /^\d+$/.test(text) ? Number(text) : text;
+      if (text === '' || text === 'false' || text === '0') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const wrong = text === 'true' ? ['true'] : text.split(',').map((a) => a.trim()).filter((a) => !isProxyAddress(a));
+      if (wrong.length === 0) return text;
+      ctx.addIssue({
+        code: 'custom',
+        message: `give the number of proxies in front of herald (e.g. 1) or their addresses/CIDRs, not ${wrong.join(', ')}: "true" would believe any X-Forwarded-For a client makes up (docs/security.md)`,
+      });
+      return z.NEVER;
     }),
   HERALD_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
@@ -216,8 +231,8 @@ export interface Config {
   metricsToken?: string;
   /** How many replicas must hold a claim before X is called (see redis/replicas.ts, docs/failover.md). */
   redisReplication: ReplicationSettings;
-  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): false, true, a hop count, or addresses/CIDRs. */
-  trustProxy: boolean | number | string;
+  /** Which proxies' X-Forwarded-For to believe (fastify's `trustProxy`): none, a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string;
   /** A request (headers and body) must arrive within this; slow senders are cut off (fastify's requestTimeout/connectionTimeout). */
   requestTimeoutMs: number;
   /** SIGTERM exits within this, whatever Redis or X do. */
@@ -338,6 +353,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       postsPer15Min: e.HERALD_X_BUDGET_15MIN,
       postsPer24H: e.HERALD_X_BUDGET_24H,
       reserve: e.HERALD_X_BUDGET_RESERVE,
+      replyShare: e.HERALD_X_REPLY_SHARE_PERCENT / 100,
       readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
       probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
       unavailableProbeMs: Math.round(e.HERALD_X_UNAVAILABLE_PROBE_SECONDS * 1000),
@@ -415,6 +431,10 @@ function deliveryProblems(e: z.infer<typeof schema>): string[] {
   const smallest = Math.min(e.HERALD_X_BUDGET_15MIN, e.HERALD_X_BUDGET_24H);
   if (e.HERALD_X_BUDGET_RESERVE >= smallest) {
     problems.push(`HERALD_X_BUDGET_RESERVE: ${e.HERALD_X_BUDGET_RESERVE} would leave updates and minor incidents no budget at all; keep it below ${smallest}`);
+  }
+  const forReplies = Math.ceil((smallest * e.HERALD_X_REPLY_SHARE_PERCENT) / 100);
+  if (forReplies >= smallest) {
+    problems.push(`HERALD_X_REPLY_SHARE_PERCENT: ${e.HERALD_X_REPLY_SHARE_PERCENT} % of ${smallest} posts keeps all of them for replies, so nothing could ever be announced; lower it (0 turns it off)`);
   }
   return problems;
 }

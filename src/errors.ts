@@ -13,11 +13,16 @@
 export const ERROR_CODES = {
   HERALD_INVALID_PAYLOAD: { status: 400, retryable: false, remedy: 'Fix the fields named in details and send again.' },
   HERALD_REFUSED: { status: 400, retryable: false, remedy: 'Change what the message names (the text, the reason) and try again.' },
-  HERALD_NOT_FOUND: { status: 404, retryable: false, remedy: 'Check the id or key; it may have expired (see docs/operations.md, retention).' },
+  HERALD_UNAUTHENTICATED: { status: 401, retryable: false, remedy: 'Sign in, or send the right token or signature (docs/security.md).' },
+  HERALD_FORBIDDEN: { status: 403, retryable: false, remedy: 'Who is asking may not do this: details name what is missing (a permission, a CSRF token); see docs/security.md.' },
   HERALD_BROWSER_CREDENTIALS: { status: 403, retryable: false, remedy: 'Send HERALD_API_TOKEN as Authorization: Bearer, or sign in to the console: a browser sends basic-auth credentials on its own, so they may only read.' },
-  HERALD_JSON_ONLY: { status: 415, retryable: false, remedy: 'Send the body as JSON with Content-Type: application/json.' },
+  HERALD_NOT_FOUND: { status: 404, retryable: false, remedy: 'Check the id or key; it may have expired (see docs/operations.md, retention).' },
   HERALD_CONFLICT: { status: 409, retryable: false, remedy: 'Someone or something changed it first: reload, then decide again.' },
+  HERALD_REPLAYED: { status: 409, retryable: false, remedy: 'This signed request was received already: send a new one with a new signature and timestamp (PagerDuty: a new event id).' },
+  HERALD_TOO_LARGE: { status: 413, retryable: false, remedy: 'Send less: the message names the limit and the setting that holds it.' },
+  HERALD_JSON_ONLY: { status: 415, retryable: false, remedy: 'Send the body as JSON with Content-Type: application/json.' },
   HERALD_COMPOSE: { status: 422, retryable: false, remedy: 'No template variant can carry this; fix the input or messages/<locale>.yaml.' },
+  HERALD_RATE_LIMITED: { status: 429, retryable: true, remedy: 'Too many tries: wait as long as the message says, then try again.' },
   HERALD_CATALOG: { status: 500, retryable: false, remedy: 'Fix messages/<locale>.yaml where each problem says; `npm run lint:messages` checks it.' },
   HERALD_CONFIG: { status: 500, retryable: false, remedy: 'Fix the settings listed (docs/configuration.md) and start again.' },
   HERALD_CONCURRENT_UPDATE: { status: 503, retryable: true, remedy: 'The incident kept changing under the update; retry in a moment.' },
@@ -108,4 +113,14 @@ export class RedisUnavailableError extends HeraldError {
   constructor(message = 'Redis is not reachable; nothing was accepted, please retry', options: HeraldErrorOptions = {}) {
     super('HERALD_REDIS_UNAVAILABLE', message, options);
   }
+}
+
+/**
+ * The code of a refusal that did not come from herald's own errors (fastify's: a body too large,
+ * a CSRF token missing, a rate limit), by its status: the first code of the table with it (each
+ * status's general code comes first), otherwise `HERALD_REFUSED`.
+ */
+export function codeForStatus(status: number): ErrorCode {
+  const codes = Object.keys(ERROR_CODES) as ErrorCode[];
+  return codes.find((code) => ERROR_CODES[code].status === status) ?? 'HERALD_REFUSED';
 }

@@ -126,6 +126,18 @@ export function openNoticeQueue(connection: ConnectionOptions, prefix: string): 
   return new Queue<NoticeJob>(NOTICES_QUEUE, { connection, prefix, defaultJobOptions: { ...RETRIED, attempts: 8, removeOnComplete: { age: 3600 } } });
 }
 
+/**
+ * BullMQ's lock and stall check for a worker whose jobs must be taken over within `takeOverMs`
+ * (HERALD_JOB_LOCK_SECONDS) after its process is killed. A killed worker's job runs again only once
+ * its lock has expired and another worker's stall check has seen it unlocked twice over (it is
+ * marked at one check and moved at the next): lock and interval both equal to `takeOverMs` took
+ * 60-70 s for 30 s. Half for the lock (renewed every quarter) and a sixth for the check keep the
+ * worst case within `takeOverMs`.
+ */
+export function stallTimings(takeOverMs: number): { lockDuration: number; stalledInterval: number } {
+  return { lockDuration: Math.round(takeOverMs / 2), stalledInterval: Math.round(takeOverMs / 6) };
+}
+
 /** Exponential from one second, capped at a minute, with jitter so workers do not retry in step. */
 export function deliveryBackoff(attemptsMade: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { errorBody, HeraldError, RedisUnavailableError } from './errors.ts';
+import { codeForStatus, errorBody, HeraldError, RedisUnavailableError } from './errors.ts';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -32,7 +32,7 @@ function timeouts(requestTimeoutMs: number) {
 
 /**
  * The HTTP shell every route plugin is registered in: JSON bodies kept raw as well (signatures are
- * computed over the exact bytes), and every error answered as `{error, details}` by the one error
+ * computed over the exact bytes), and every error answered as `{error, details, code}` by the one error
  * handler below: herald's coded errors (src/errors.ts) with their own status, fastify's 4xx with
  * theirs, anything else as a 500 that says nothing was accepted.
  */
@@ -74,9 +74,10 @@ export function buildServer(logger: Logger, options: ServerOptions = {}): Fastif
     }
     const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES;
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${limit} bytes` : error.message;
-    return reply.code(status).send({ error: message, details: error.code ? [error.code] : [] });
+    // fastify's own refusals keep their status and their code (in details), and gain herald's.
+    return reply.code(status).send(errorBody(new HeraldError(codeForStatus(status), message, { status, details: error.code ? [error.code] : [] })));
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}`, details: [] }));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(new HeraldError('HERALD_NOT_FOUND', `no route ${request.method} ${request.url}`))));
   return app;
 }

@@ -47,6 +47,25 @@ describe('the admin side: Bull Board, paused queues, events added by hand', () =
     assert.equal(await t.herald.queues.posts.isPaused(), false);
   });
 
+  it('refuses (403, not 500) a queue change whose Origin is null or malformed', async () => {
+    const c = new ConsoleClient(t.url);
+    await c.signIn(PEOPLE.admin.name, PEOPLE.admin.password);
+    for (const origin of ['null', 'not a url']) {
+      const res = await c.request('PUT', '/admin/queues/api/queues/posts/pause', { headers: { origin } });
+      assert.equal(res.status, 403, origin);
+    }
+    assert.equal(await t.herald.queues.posts.isPaused(), false);
+  });
+
+  it('shows Bull Board’s Redis INFO to admins only', async () => {
+    const viewer = new ConsoleClient(t.url);
+    await viewer.signIn(PEOPLE.viewer.name, PEOPLE.viewer.password);
+    assert.equal((await viewer.get('/admin/queues/api/redis/stats')).status, 403);
+    const admin = new ConsoleClient(t.url);
+    await admin.signIn(PEOPLE.admin.name, PEOPLE.admin.password);
+    assert.equal((await admin.get('/admin/queues/api/redis/stats')).status, 200);
+  });
+
   it('turns /healthz/x red with the reason, and /metrics says so, while the posts queue is paused', async () => {
     await t.herald.queues.posts.pause();
     try {

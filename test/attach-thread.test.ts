@@ -14,6 +14,18 @@ describe('attaching an incident to its live root (pure)', () => {
     assert.equal(result.ok, false);
   });
 
+  test("attaches one account's thread only, whatever another account's thread hangs from", () => {
+    const ja = { account: 'ja', dueAt: at, attempts: 0 } as const;
+    const incident: Incident = { ...base, posts: [
+      { id: 'open-1', kind: 'open', status: 'posted', tweetId: '111', dueAt: at, attempts: 1 },
+      { ...ja, id: 'ja.open-1', kind: 'open', status: 'scheduled' },
+    ] };
+    const result = attachThread(incident, { key: 'k', account: 'ja', tweetId: '222', actor: 'api-token', at });
+    assert.ok(result.ok, 'the default account\'s root is not the ja account\'s');
+    assert.deepEqual(result.incident.posts.map((p) => [p.id, p.status, p.tweetId]), [['open-1', 'posted', '111'], ['ja.open-1', 'posted', '222']]);
+    assert.equal(attachThread(result.incident, { key: 'k', account: 'ja', tweetId: '333', actor: 'api-token', at }).ok, false, 'a second root on ja is a 409');
+  });
+
   test('plans the resolution of an incident that resolved while herald had no thread for it', () => {
     const result = attachThread({ ...base, state: 'resolved', resolvedAt: at }, { key: 'k', tweetId: '111', actor: 'api-token', at });
     assert.ok(result.ok);

@@ -73,6 +73,33 @@ describe('npx herald drafts', () => {
   });
 });
 
+describe('every command that drives a running herald finds it the same way', () => {
+  let t: TestHerald;
+  before(async () => {
+    t = await startTestHerald(await consoleEnv());
+  });
+  after(async () => t.close());
+
+  const COMMANDS = [
+    ['drafts', 'list'],
+    ['maintenance', 'list'],
+    ['incident', 'set', 'no-such-incident', '--phase', 'identified'],
+  ];
+  /** Whether the command's request reached this herald: an answer, or a refusal it sent. */
+  const reached = (out: { stdout: string; stderr: string }) => !/cannot reach herald/.test(out.stderr) && (out.stdout !== '' || /herald answered 404/.test(out.stderr));
+
+  for (const args of COMMANDS) {
+    it(`herald ${args[0]} asks http://127.0.0.1:$PORT, or HERALD_URL when it is set`, async () => {
+      const port = new URL(t.url).port;
+      assert.ok(reached(await herald(args, { env: { HERALD_API_TOKEN: API_TOKEN, PORT: port } })), 'PORT alone');
+      assert.ok(reached(await herald(args, { env: { HERALD_API_TOKEN: API_TOKEN, PORT: '1', HERALD_URL: t.url } })), 'HERALD_URL over PORT');
+      const nowhere = await herald(args, { env: { HERALD_API_TOKEN: API_TOKEN, PORT: '1' } });
+      assert.equal(nowhere.code, 1);
+      assert.match(nowhere.stderr, /cannot reach herald at http:\/\/127\.0\.0\.1:1/);
+    });
+  }
+});
+
 describe('npx herald hash-password', () => {
   it('prints an Argon2id hash of the password piped into the installed command', async () => {
     const child = run(process.execPath, [BIN, 'hash-password']);

@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiCall, consoleEnv, newDraft, PEOPLE } from './helpers/console.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 /**
  * The console in a real browser: Debian's Chromium (installed by .ci/run from .ci/system-packages),
- * driven by playwright-core, which downloads no browser of its own. Set HERALD_SCREENSHOT=1 to
- * refresh docs/console.png from this run.
+ * driven by playwright-core, which downloads no browser of its own. docs/console.png comes from
+ * scripts/console-screenshot.ts, built on test/helpers/browser.ts.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOT = fileURLToPath(new URL('../docs/console.png', import.meta.url));
 
 describe('the console in a real browser', () => {
   let t: TestHerald;
@@ -76,6 +74,5 @@ describe('the console in a real browser', () => {
     const reply = page.locator(`article.draft[data-id="${e.key}~resolved-1"]`);
     await reply.waitFor({ timeout: 10_000 });
     assert.equal(await reply.locator('.thread > li.tweet.posted').count(), 1, 'the posted announcement sits above the draft');
-    if (process.env.HERALD_SCREENSHOT) await page.screenshot({ path: SCREENSHOT });
   });
 });

@@ -45,7 +45,7 @@ describe('every console page in the reader\'s language', () => {
     const key = (n: number) => `sweep-${n}-${stamp}`;
     const waiting = await newDraft(t, { key: key(1) });
     const edited = await newDraft(t, { key: key(2) });
-    await apiCall(t.url, 'POST', `/api/drafts/${edited}/edit`, { text: 'KakaoTalk 메시지 전송이 늦어지고 있어요. 확인 중이에요.' });
+    assert.equal((await apiCall(t.url, 'PATCH', `/api/drafts/${edited}`, { text: 'KakaoTalk 메시지 전송이 늦어지고 있어요. 확인 중이에요.' })).status, 200);
     const rejected = await newDraft(t, { key: key(3) });
     await apiCall(t.url, 'POST', `/api/drafts/${rejected}/reject`, { reason: '중복' });
     const posted = await newDraft(t, { key: key(4) });

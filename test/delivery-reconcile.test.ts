@@ -51,6 +51,18 @@ describe('a post whose outcome is unknown', () => {
     assert.equal(t.fakeX.requests.byRoute['POST /2/tweets'], 2);
   });
 
+  it('is sent again with exactly the same text when X finishes the first request only after herald looked, so X keeps one copy', async () => {
+    // X creates the tweet 1.5 s after a request herald gave up on at 0.5 s and reconciled after 0.2 s.
+    const incident = await openThrough('late-create:1500');
+    await t.waitFor(async () => t.fakeX.sentTexts.length >= 2 || undefined, 'the second attempt');
+    await new Promise((r) => setTimeout(r, 1500));
+
+    assert.equal(t.fakeX.sentTexts.length, 2);
+    assert.equal(t.fakeX.sentTexts[1], t.fakeX.sentTexts[0], 'the retry sends the text of the attempt whose outcome was unknown');
+    assert.equal(t.fakeX.posts.length, 1, "X's duplicate rule refused the late copy");
+    assert.equal(incident.tweets[0].id, t.fakeX.posts[0]!.id);
+  });
+
   it('is adopted when X answered after herald stopped waiting', async () => {
     const incident = await openThrough('delay:1500');
 

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnHerald, type HeraldProcess } from './helpers/herald-process.ts';
-import { event, REDIS_URL, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { event, processEnv, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 describe('SIGTERM to a worker process while a post is in flight', () => {
   let t: TestHerald;
   let worker: HeraldProcess;
   before(async () => {
     t = await startTestHerald({}, { role: 'api' });
-    worker = spawnHerald('worker', {
-      REDIS_URL,
-      HERALD_REDIS_PREFIX: t.config.redisPrefix,
-      X_APP_KEY: 'app-key',
-      X_APP_SECRET: 'app-secret',
-      X_ACCESS_TOKEN: 'access-token',
-      X_ACCESS_SECRET: 'access-secret',
-      X_API_BASE_URL: t.fakeX.url,
-      X_TIMEOUT_MS: '5000',
-      HERALD_GRACE_SECONDS: '0',
-      LOG_LEVEL: 'info',
-    });
+    worker = spawnHerald('worker', processEnv(t, { X_TIMEOUT_MS: '5000' }));
     await worker.waitForLine((l) => l.msg === 'herald is running');
   });
   after(async () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, it } from 'node:test';
+import { ERROR_CODES } from '../src/errors.ts';
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../src/auth/signing.ts';
 import { event, startTestHerald, TOKEN, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, fixture, FIXTURES, pdEvent, SECRETS, toolHeaders, type MonitoringSource } from './helpers/monitoring.ts';
@@ -183,6 +184,7 @@ async function fuzz(t: TestHerald, format: Format) {
     if (res.status !== 202) {
       assert.equal(typeof answer.error, 'string', context);
       assert.ok(Array.isArray(answer.details), context);
+      assert.ok(answer.code in ERROR_CODES, `a refusal without a code of src/errors.ts: ${context}`);
       assert.equal(now, state, `a refusal wrote something: ${context}`);
     }
     state = now;

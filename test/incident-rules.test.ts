@@ -158,6 +158,17 @@ describe('delivery rules', () => {
     assert.equal(incident!.posts[0]!.claim, 'b', 'the reconciling attempt now holds the post');
   });
 
+  it('looks again less often the longer a resolution waits behind an announcement not out yet', () => {
+    const resolved = run([ev('open', 0), ev('resolved', 200)]);
+    const waitAt = (sec: number) => {
+      const { claim } = claimPost(resolved, 'resolved-1', T0 + sec * 1000, compose);
+      return claim.action === 'wait' ? claim.untilMs - (T0 + sec * 1000) : undefined;
+    };
+    assert.equal(waitAt(200), 30_000, 'first looks: every 30 s');
+    assert.equal(waitAt(200 + 240), 120_000, 'after 4 minutes: every 2 minutes');
+    assert.equal(waitAt(200 + 3600), 300_000, 'never less often than every 5 minutes');
+  });
+
   it('leaves a post alone while the attempt that claimed it may still be talking to X', () => {
     const claimed = claimPost(run([ev('open', 0)]), 'open-1', T0 + 120_000, compose, { claim: 'a', leaseMs: 10_000 }).incident!;
     const { claim } = claimPost(claimed, 'open-1', T0 + 125_000, compose, { claim: 'b', leaseMs: 10_000 });

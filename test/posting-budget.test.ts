@@ -54,6 +54,31 @@ describe('the posting budget in Redis', () => {
     assert.equal((await budget.take('essential')).ok, false);
   });
 
+  it('keeps a share of every window for replies in live threads, which may use the whole window', async () => {
+    const budget = new Budget(a, `${prefix}:replies`, [windows[0]!], 1, 0.4);
+    // 40 % of 5 is 2 units for replies; a deferrable post leaves the reserve of 1 as well.
+    assert.ok((await budget.take('deferrable')).ok);
+    assert.ok((await budget.take('deferrable')).ok);
+    assert.equal((await budget.take('deferrable')).ok, false);
+    assert.ok((await budget.take('essential')).ok);
+    assert.equal((await budget.take('essential')).ok, false, 'an announcement never takes the replies\' share');
+    assert.ok((await budget.take('reply')).ok);
+    assert.ok((await budget.take('reply')).ok);
+    assert.equal((await budget.take('reply')).ok, false);
+  });
+
+  it('says once that it holds a post back, and counts the posts it holds', async () => {
+    const budget = new Budget(a, `${prefix}:holding`, windows);
+    const later = Date.now() + 60_000;
+    assert.equal(await budget.holding('k~open-1', later), true);
+    assert.equal(await budget.holding('k~open-1', later + 1000), false, 'the second time is not news');
+    assert.equal(await budget.holding('k~open-2', later), true);
+    assert.equal((await budget.view()).waiting, 2);
+    assert.equal(await budget.sent('k~open-1'), true);
+    assert.equal(await budget.sent('k~open-3'), false);
+    assert.equal((await budget.view()).waiting, 1);
+  });
+
   it('gives a unit back on refund', async () => {
     const [budget] = budgets('refund');
     const tickets = [];
@@ -89,6 +114,15 @@ describe('what goes first when the budget is short', () => {
     assert.equal(budgetClass(incident('minor', [post('open')]), post('open')), 'deferrable');
     assert.equal(budgetClass(incident('minor', [post('resolved')]), post('resolved')), 'essential');
     assert.equal(budgetClass(incident('major', [post('open')]), post('open')), 'essential');
+  });
+
+  it('makes a resolution or a reopening in a live thread a reply, which may use the whole budget', () => {
+    const root: Post = { ...post('open', 'posted'), tweetId: '1' };
+    assert.equal(budgetClass(incident('minor', [root, post('resolved')]), post('resolved')), 'reply');
+    assert.equal(budgetClass(incident('major', [root, post('reopened')]), post('reopened')), 'reply');
+    assert.equal(budgetClass(incident('major', [root, post('update')]), post('update')), 'deferrable', 'an update leaves the replies their share');
+    const jaResolution: Post = { ...post('resolved', 'scheduled', 'ja.resolved-1'), account: 'ja' };
+    assert.equal(budgetClass(incident('major', [root, { ...post('open', 'scheduled', 'ja.open-1'), account: 'ja' }, jaResolution]), jaResolution), 'essential', "another account's live root is not this thread's");
   });
 
   it('makes a minor announcement essential once a resolution waits for it', () => {

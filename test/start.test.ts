@@ -56,9 +56,11 @@ describe('npm start without X credentials', () => {
     assert.equal(resolved.inReplyTo, open.id);
   });
 
-  it('prints an API token beside the webhook token, and only the API token reads the incident back', async () => {
-    const tokenIn = (what: string) => /run: ([0-9a-f]+)\./.exec(lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith(`${what} is not set`))!.msg as string)![1]!;
-    const [webhookToken, apiToken] = [tokenIn('WEBHOOK_TOKEN'), tokenIn('HERALD_API_TOKEN')];
+  it('prints an API token beside the webhook token, never logging it, and only the API token reads the incident back', async () => {
+    const webhookToken = /run: ([0-9a-f]+)\./.exec(lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('WEBHOOK_TOKEN is not set'))!.msg as string)![1]!;
+    const printed = lines.map((l) => (typeof l.stderr === 'string' ? l.stderr : '')).join('');
+    const apiToken = /HERALD_API_TOKEN for this dry-run: ([0-9a-f]+)/.exec(printed)![1]!;
+    assert.ok(!lines.some((l) => l.stderr === undefined && JSON.stringify(l).includes(apiToken)), 'the API token is in no log line');
     assert.notEqual(webhookToken, apiToken);
     const read = (token: string) => fetch(`${url}/api/incidents/demo-1`, { headers: { authorization: `Bearer ${token}` } });
     const answer = await read(apiToken);

@@ -7,6 +7,7 @@ import { startFakeX, type FakeX } from './helpers/fake-x.ts';
 import { apiCall } from './helpers/console.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { englishWords, machineClock } from './helpers/latin-words.ts';
+import { launchChromium, oneCharacterLines, screenshot, windowOf } from './helpers/browser.ts';
 
 /**
  * The status page in the reader's language, among the accounts' languages (here ko, the default
@@ -86,6 +87,26 @@ describe('the status page in the reader\'s language', () => {
     const ja = await (await status({ 'accept-language': 'ja' })).text();
     assert.ok(ja.includes('5月20日 7時55分</time>'), 'one time, not 7時55分〜7時55分');
     assert.ok(ja.includes('5月20日 8時10分から'));
+  });
+
+  it('reads on a phone in Korean and Japanese: nothing one character per line, nothing wider than the screen', async () => {
+    const browser = await launchChromium();
+    try {
+      for (const locale of ['ko-KR', 'ja-JP']) {
+        for (const width of [390, 1280]) {
+          const context = await windowOf(browser, width, locale);
+          const page = await context.newPage();
+          await page.goto(`${t.url}/status`);
+          assert.equal(await page.locator('html').getAttribute('lang'), locale.slice(0, 2));
+          assert.deepEqual(await oneCharacterLines(page), [], `${locale} at ${width} px`);
+          assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0, `${locale} at ${width} px scrolls sideways`);
+          await screenshot(page, `status-${locale}-${width}`);
+          await context.close();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('dates an empty feed at a real, steady time', () => {

@@ -63,7 +63,7 @@ describe('an X that answers 500 or refuses connections', () => {
   });
 
   it('says budget-exhausted with the time the next unit is free', async () => {
-    t = await startTestHerald({ HERALD_X_BUDGET_15MIN: '1', HERALD_X_BUDGET_RESERVE: '0' });
+    t = await startTestHerald({ HERALD_X_BUDGET_15MIN: '1', HERALD_X_BUDGET_RESERVE: '0', HERALD_X_REPLY_SHARE_PERCENT: '0' });
     await t.send(event());
     await t.fakeX.waitForPosts(1);
 
@@ -79,7 +79,7 @@ describe('reconciling a post whose answer was lost', () => {
   afterEach(async () => t.close());
 
   it('needs a read, not a posting unit: it adopts the tweet while the posting budget is spent', async () => {
-    t = await startTestHerald({ HERALD_X_BUDGET_15MIN: '1', HERALD_X_BUDGET_RESERVE: '0' });
+    t = await startTestHerald({ HERALD_X_BUDGET_15MIN: '1', HERALD_X_BUDGET_RESERVE: '0', HERALD_X_REPLY_SHARE_PERCENT: '0' });
     t.fakeX.failNext('drop-after-create');
     const e = event();
     await t.send(e);

@@ -18,6 +18,10 @@ export interface PhaseContext {
   eventOf(i: number): Record<string, unknown>;
   incidentOf(text: string): string | undefined;
   sleep(ms: number): Promise<unknown>;
+  /** Accounts herald posts each incident on: 1, or 3 with `--networks`. */
+  accounts: number;
+  /** Posts on every network's fake, X's included. */
+  postsEverywhere(): number;
 }
 
 export interface PhaseResult {
@@ -58,7 +62,7 @@ export async function xOutage(ctx: PhaseContext, indexes: number[], outageMs: nu
   await ctx.fakeX.outage(undefined);
   const back = Date.now();
   const keys = indexes.map((i) => String(ctx.eventOf(i).key));
-  const allOut = await secondsUntil(ctx, async () => (await Promise.all(keys.map((k) => tweetsOf(ctx, k)))).every((n) => n === 2), 120_000);
+  const allOut = await secondsUntil(ctx, async () => (await Promise.all(keys.map((k) => tweetsOf(ctx, k)))).every((n) => n === 2 * ctx.accounts), 120_000);
   const firstAfter = ctx.fakeX.posts.find((p) => p.at.getTime() >= back && keys.includes(ctx.incidentOf(p.text) ?? ''));
   return {
     lines: [`x outage   ${Math.round(outageMs / 1000)} s of 500s: x-unavailable after ${unavailableAfter ?? '-'} s; first post ${firstAfter ? ((firstAfter.at.getTime() - back) / 1000).toFixed(1) : '-'} s and all ${keys.length * 2} posts ${allOut?.toFixed(1) ?? '-'} s after X came back`],
@@ -67,37 +71,45 @@ export async function xOutage(ctx: PhaseContext, indexes: number[], outageMs: nu
 }
 
 /**
- * Redis restarts empty while `live` incidents have their root on X. herald must notice within
- * 15 s and hold every post; a person re-attaches each live incident to its root and resumes; the
- * resolutions then thread under the live roots and the incidents opened meanwhile go out, once.
+ * Redis restarts empty while `live` incidents have their root on X (and, with `--networks`, on
+ * Bluesky and Mastodon). herald must notice within 15 s and hold every account; a person follows
+ * docs/faults.md: re-attaches each account's live root from its own `lost` list
+ * (`/healthz/accounts`) and resumes each account; the resolutions then thread under the live roots
+ * and the incidents opened meanwhile go out, once, on every account.
  */
 export async function redisForgets(ctx: PhaseContext, live: number[], meanwhile: number[], epochCheckMs: number): Promise<PhaseResult> {
   const problems: string[] = [];
   for (const i of live) await ctx.deliver({ ...ctx.eventOf(i), status: 'open' });
   const liveKeys = live.map((i) => String(ctx.eventOf(i).key));
-  await secondsUntil(ctx, async () => (await Promise.all(liveKeys.map((k) => tweetsOf(ctx, k)))).every((n) => n === 1), 60_000);
+  await secondsUntil(ctx, async () => (await Promise.all(liveKeys.map((k) => tweetsOf(ctx, k)))).every((n) => n === ctx.accounts), 60_000);
   await ctx.sleep(epochCheckMs * 2); // every process has seen the live incidents once
 
   await ctx.redis.restartEmpty();
   const lostAfter = await secondsUntil(ctx, healthIs(ctx, 'redis-data-lost'), 30_000);
   if (lostAfter === undefined || lostAfter > 15) problems.push(`Redis forgot: /healthz/x did not say redis-data-lost within 15 s (${lostAfter ?? 'never'})`);
-  const heldAt = ctx.fakeX.posts.length;
+  const heldAt = ctx.postsEverywhere();
 
   // The monitoring side goes on: an update for each live incident (never a second root), then the
   // person re-attaches it to its root, then it resolves; new incidents open and resolve meanwhile.
   for (const i of live) await ctx.deliver({ ...ctx.eventOf(i), status: 'update' });
   await ctx.sleep(1000);
+  const accounts = await heldAccounts(ctx, problems);
   for (const [n, i] of live.entries()) {
     const key = liveKeys[n]!;
-    const root = ctx.fakeX.posts.find((p) => p.inReplyTo === undefined && ctx.incidentOf(p.text) === key);
-    if (!root) {
-      problems.push(`${key}: no root on X to attach`);
-      continue;
-    }
-    for (;;) {
-      const res = await ctx.call('POST', `/api/incidents/${encodeURIComponent(key)}/thread`, { tweetId: root.id }).catch(() => ({ status: 0, body: undefined }));
-      if (res.status === 200) break;
-      await ctx.sleep(300);
+    for (const account of accounts) {
+      const lost = account.lost.find((l) => l.key === key);
+      // The default account's root is also found on X by its text, should the list have missed it.
+      const rootId = lost?.rootTweetId ?? (account.account === 'x' ? ctx.fakeX.posts.find((p) => p.inReplyTo === undefined && ctx.incidentOf(p.text) === key)?.id : undefined);
+      if (!rootId) {
+        problems.push(`${key}: no root of account ${account.account} to attach`);
+        continue;
+      }
+      const body = { tweetId: rootId, account: account.account, ...(lost?.rootCid && { cid: lost.rootCid }) };
+      for (;;) {
+        const res = await ctx.call('POST', `/api/incidents/${encodeURIComponent(key)}/thread`, body).catch(() => ({ status: 0, body: undefined }));
+        if (res.status === 200) break;
+        await ctx.sleep(300);
+      }
     }
     await ctx.deliver({ ...ctx.eventOf(i), status: 'resolved' });
   }
@@ -105,13 +117,26 @@ export async function redisForgets(ctx: PhaseContext, live: number[], meanwhile:
   await ctx.sleep(1500);
   for (const i of meanwhile) await ctx.deliver({ ...ctx.eventOf(i), status: 'resolved' });
   await ctx.sleep(3000);
-  const whileHeld = ctx.fakeX.posts.length - heldAt;
+  const whileHeld = ctx.postsEverywhere() - heldAt;
   if (whileHeld > 0) problems.push(`Redis forgot: ${whileHeld} post(s) went out while posting was held`);
 
-  const resumed = await ctx.call('POST', '/api/x/resume', {});
-  if (resumed.body?.resumed !== true) problems.push(`Redis forgot: POST /api/x/resume did not resume (${JSON.stringify(resumed.body)})`);
+  for (const { account } of accounts) {
+    const resumed = await ctx.call('POST', `/api/accounts/${account}/resume`, {});
+    if (resumed.body?.resumed !== true) problems.push(`Redis forgot: POST /api/accounts/${account}/resume did not resume (${JSON.stringify(resumed.body)})`);
+  }
   return {
-    lines: [`redis      restarted empty: redis-data-lost after ${lostAfter ?? '-'} s; ${whileHeld} posts while held; ${live.length} live incidents re-attached, ${meanwhile.length} opened meanwhile`],
+    lines: [`redis      restarted empty: redis-data-lost after ${lostAfter ?? '-'} s on ${accounts.map((a) => a.account).join(', ')}; ${whileHeld} posts while held; ${live.length} live incidents re-attached on each account, ${meanwhile.length} opened meanwhile`],
     problems,
   };
+}
+
+type HeldAccount = { account: string; status: string; lost: { key: string; rootTweetId: string | null; rootCid?: string }[] };
+
+/** Every account as `/healthz/accounts` lists it; each must be held after the loss. */
+async function heldAccounts(ctx: PhaseContext, problems: string[]): Promise<HeldAccount[]> {
+  const res = await ctx.call('GET', '/healthz/accounts');
+  const accounts = (res.body?.accounts ?? []) as HeldAccount[];
+  for (const a of accounts) if (a.status !== 'redis-data-lost') problems.push(`Redis forgot: account ${a.account} was ${a.status}, not held`);
+  if (res.status !== 503) problems.push(`Redis forgot: /healthz/accounts answered ${res.status}, not 503`);
+  return accounts.map((a) => ({ ...a, lost: a.lost ?? [] }));
 }

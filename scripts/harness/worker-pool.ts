@@ -26,7 +26,8 @@ export class WorkerPool {
   }
 
   private spawn(slot: number): HeraldProcess {
-    const worker = spawnHerald('worker', this.env, { logFile: join(this.logDir, `worker-${slot}.log`) });
+    // A worker answers health checks on PORT: each on a port of its own, or the second cannot start.
+    const worker = spawnHerald('worker', { ...this.env, PORT: '0' }, { logFile: join(this.logDir, `worker-${slot}.log`) });
     this.all.push(worker);
     return worker;
   }

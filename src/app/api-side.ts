@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { statusPages, tweetLinks } from '../accounts/wiring.ts';
+import { accountIds, statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
 import { approvalHold, consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../auth/sessions.ts';
@@ -82,7 +82,7 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   // Every post herald plans waits for a person where the policy says so, whoever planned it.
   const hold = approvalHold(config);
   await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news });
-  await server.register(threadRoutes, { store, posts: queues.posts, hold, news: staff.news });
+  await server.register(threadRoutes, { store, posts: queues.posts, accounts: accountIds(config), hold, news: staff.news });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });

@@ -45,9 +45,12 @@ export async function serve(args: string[], io: CommandIo, env: Env, usage: stri
     );
   }
   if (madeUp.HERALD_API_TOKEN) {
-    logger.warn(
-      `HERALD_API_TOKEN is not set, so this dry-run uses an API token made up for this run: ${madeUp.HERALD_API_TOKEN}. ` +
-        `Read the incident back with: curl -H 'Authorization: Bearer ${madeUp.HERALD_API_TOKEN}' http://127.0.0.1:${config.port}/api/incidents/demo-1`,
+    // An admin's credential: shown to the person at the terminal, never written to the log, which
+    // may be shipped and kept elsewhere.
+    logger.warn('HERALD_API_TOKEN is not set, so this dry-run uses an API token made up for this run; it is printed on stderr, not logged');
+    io.err(
+      `HERALD_API_TOKEN for this dry-run: ${madeUp.HERALD_API_TOKEN}\n` +
+        `Read the incident back with: curl -H 'Authorization: Bearer ${madeUp.HERALD_API_TOKEN}' http://127.0.0.1:${config.port}/api/incidents/demo-1\n`,
     );
   }
 
@@ -63,8 +66,7 @@ export async function serve(args: string[], io: CommandIo, env: Env, usage: stri
 
   // A worker takes no webhooks, so its PORT is free: unless HERALD_METRICS_PORT says otherwise,
   // /healthz, /readyz and /metrics answer there, and the image's health check works for every role.
-  const served = role === 'worker' && config.metricsPort === undefined ? { ...config, metricsPort: config.port } : config;
-  const herald = await startHerald(served, { role, logger, processMetrics: true });
+  const herald = await startHerald(config, { role, logger, processMetrics: true, workerHealthPort: config.port });
   logger.info({ url: herald.url, role, locale: config.locale, timezone: config.timezone, graceSeconds: config.graceMs / 1000 }, 'herald is running');
 
   // Resolves with the exit code once a signal has stopped everything.

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
+import type { KnownThreads } from '../ops/known-threads.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Publisher } from '../publish/publisher.ts';
@@ -17,6 +18,8 @@ export interface Parts {
   followUpQueue?: Queue<FollowUpJob>;
   /** X calls give up after this long; leases and reconciliation are sized from it. */
   timeoutMs: number;
+  /** Each account's threads as this process knows them, for the epoch watch (ops/known-threads.ts). */
+  threads?: KnownThreads;
 }
 
 /** The worker side's own connection, store and queues (it waits for Redis rather than fail). */

@@ -48,7 +48,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   void readInstanceLimits(publisher, config, logger);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
   const uncomposable = () => metrics.posts.inc({ outcome: 'uncomposable' });
-  const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas, news, uncomposable };
+  const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas, news, uncomposable, threads: parts.threads };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: guards.get(undefined)! }, accountDeliveries(deliveryDeps, guards));
   observeDeliveries(delivery, store, metrics, logger);
   metrics.setRateBudgetSource(() => rateBudgets(guards.get(undefined)!));

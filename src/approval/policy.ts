@@ -1,4 +1,4 @@
-import type { Feature, Severity } from '../incidents/model.ts';
+import { BY_HAND_SOURCE, type Feature, type Severity } from '../incidents/model.ts';
 
 /**
  * Whether a planned tweet goes out at once or waits for a person, and what happens when nobody
@@ -37,7 +37,7 @@ export type ApprovalDecision =
   | { hold: true; rule: string; timeoutMs: number; onTimeout: TimeoutOutcome };
 
 /** The source of posts a person made in the console or through the API. */
-export const BY_HAND = 'console';
+export const BY_HAND = BY_HAND_SOURCE;
 
 /**
  * Sources that are herald itself planning a post about an incident (a follow-up, a person's change

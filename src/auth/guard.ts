@@ -8,6 +8,13 @@ const CHALLENGE = 'Basic realm="herald", charset="UTF-8"';
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * A refusal answered on the spot, coded as the one error handler would answer it: for hooks that
+ * run where that handler is not the one in force (Bull Board's routes have their own, which would
+ * make a thrown refusal a 500).
+ */
+export const refuse = (reply: FastifyReply, error: HeraldError) => reply.code(error.status).send(errorBody(error));
+
+/**
  * A basic-auth password is what a browser keeps after its prompt and sends with every request to
  * herald, whichever site's page made it: a change asked with one could be another site's form.
  */
@@ -16,8 +23,6 @@ function browserCredentialsRefused(): HeraldError {
     details: ['basic auth is taken by GET /metrics and Bull Board reads only (docs/security.md)'],
   });
 }
-
-const refuse = (reply: FastifyReply, error: HeraldError) => reply.code(error.status).send(errorBody(error));
 
 /**
  * The check behind every route that needs someone: 401 without credentials, 403 without the
@@ -35,10 +40,10 @@ export function authorize(permission: Permission | ((request: FastifyRequest) =>
     const who = request.principal;
     if (!who) {
       if (options.basicAuth) reply.header('www-authenticate', CHALLENGE);
-      return reply.code(401).send({ error: 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN', details: [] });
+      return refuse(reply, new HeraldError('HERALD_UNAUTHENTICATED', 'sign in, or send Authorization: Bearer $HERALD_API_TOKEN'));
     }
     const needed = typeof permission === 'function' ? permission(request) : permission;
-    if (!can(who.role, needed)) return reply.code(403).send({ error: `${who.name} is a ${who.role} and may not do this`, details: [`needs permission: ${needed}`] });
+    if (!can(who.role, needed)) return refuse(reply, new HeraldError('HERALD_FORBIDDEN', `${who.name} is a ${who.role} and may not do this`, { details: [`needs permission: ${needed}`] }));
   };
 }
 

@@ -65,7 +65,10 @@ export function formatSpan(startIso: string, endIso: string, reader: ReaderClock
   if (startDt.isValid && endDt.isValid && startDt.startOf('minute').equals(endDt.startOf('minute'))) return start;
   const end = formatMoment(endIso, reader, startDt.isValid ? startDt.toMillis() : nowMs);
   const dash = { ko: '~', ja: '〜' }[languageOf(reader.locale)] ?? ' – ';
-  return `${start}${dash}${end}`;
+  // English names the zone once, at the end: "7:50 AM – 10:10 AM KST".
+  const zone = startDt.isValid && languageOf(reader.locale) === 'en' ? ` ${zoneName(startDt)}` : '';
+  const startShown = zone && start.endsWith(zone) && end.endsWith(zone) ? start.slice(0, -zone.length) : start;
+  return `${startShown}${dash}${end}`;
 }
 
 /**
@@ -73,9 +76,10 @@ export function formatSpan(startIso: string, endIso: string, reader: ReaderClock
  * "2 hours ago"; under a minute "곧"/"방금", "まもなく"/"たった今", "in a moment"/"just now".
  */
 export function formatFromNow(iso: string, nowMs: number, locale: string): string {
-  const minutes = Math.round((Date.parse(iso) - nowMs) / 60_000);
-  if (Number.isNaN(minutes)) return '';
-  const future = minutes > 0;
+  const distanceMs = Date.parse(iso) - nowMs;
+  if (Number.isNaN(distanceMs)) return '';
+  const minutes = Math.round(distanceMs / 60_000);
+  const future = distanceMs > 0;
   const language = languageOf(locale);
   if (minutes === 0) return ({ ko: ['방금', '곧'], ja: ['たった今', 'まもなく'] }[language] ?? ['just now', 'in a moment'])[future ? 1 : 0]!;
   // formatDuration says how long something lasted ("28分間"); a distance in time has no 間.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Approvals } from '../approval/service.ts';
 import { draftDetail, draftView } from '../approval/views.ts';
 import { incidentView } from '../incidents/adapters/api.ts';
-import type { IncidentStore } from '../incidents/store.ts';
+import { IncidentNotFound, type IncidentStore } from '../incidents/store.ts';
 import { FEATURES } from '../incidents/model.ts';
 import { eventFields } from '../incidents/event.ts';
 import { invalidPayload } from '../errors.ts';
@@ -95,9 +95,9 @@ export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
     return reply.code(201).send({ incident: incident.key, draft: draftDetail(incident, post) });
   });
 
-  app.get<{ Params: { key: string } }>('/api/incidents/:key/audit', requires('audit'), async (request, reply) => {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/audit', requires('audit'), async (request) => {
     const incident = await deps.store.get(request.params.key);
-    if (!incident) return reply.code(404).send({ error: `no incident with key ${request.params.key}`, details: [] });
+    if (!incident) throw new IncidentNotFound(request.params.key);
     return incident.audit ?? [];
   });
 

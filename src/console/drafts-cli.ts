@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand, CommandIo } from '../cli-command.ts';
+import type { CliCommand } from '../cli-command.ts';
 import type { ApiClientSettings } from '../cli-settings.ts';
+import { printListed, withHerald } from '../cli/client.ts';
 
 /**
  * `herald drafts list|approve|reject`: the running service's JSON API from a terminal, with
@@ -19,35 +20,9 @@ interface DraftRow {
   weightedLength: number;
 }
 
-export class HeraldRefused extends Error {}
-
-export async function call(io: CommandIo, base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(path, base), {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (err) {
-    throw new HeraldRefused(`cannot reach herald at ${base}: ${(err as Error).cause ?? (err as Error).message}`);
-  }
-  const text = await res.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
-    const { error, details } = (parsed ?? {}) as { error?: string; details?: string[] };
-    throw new HeraldRefused(`herald answered ${res.status}: ${error ?? res.statusText}${details?.length ? `\n  - ${details.join('\n  - ')}` : ''}`);
-  }
-  return parsed;
-}
-
-function printList(io: CommandIo, drafts: DraftRow[]): void {
-  io.out(drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`);
-  for (const d of drafts) {
-    io.out(`\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`);
-  }
-}
+const draftList = (drafts: DraftRow[]): string =>
+  (drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`) +
+  drafts.map((d) => `\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`).join('');
 
 export const draftsCommand: CliCommand<ApiClientSettings> = {
   summary: 'list, approve or reject the drafts waiting in a running herald (HERALD_API_TOKEN)',
@@ -59,33 +34,20 @@ export const draftsCommand: CliCommand<ApiClientSettings> = {
       allowPositionals: true,
     });
     const [verb, id] = positionals;
-    const token = settings.apiToken;
-    if (!token) {
-      io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
-      return 2;
-    }
-    const base = values.url ?? settings.url;
     const needsId = verb === 'approve' || verb === 'reject';
     if (!verb || !['list', 'approve', 'reject'].includes(verb) || (needsId && !id) || (verb === 'reject' && !values.reason)) {
       io.err(`usage: ${USAGE}\n`);
       return 2;
     }
-    try {
+    return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
-        const drafts = (await call(io, base, token, 'GET', '/api/drafts')) as DraftRow[];
-        if (values.json) io.out(`${JSON.stringify(drafts, null, 2)}\n`);
-        else printList(io, drafts);
-        return 0;
+        printListed(io, values.json, (await herald.call('GET', '/api/drafts')) as DraftRow[], draftList);
+        return;
       }
       const path = `/api/drafts/${encodeURIComponent(id!)}/${verb}`;
       const body = verb === 'reject' ? { reason: values.reason } : values.text !== undefined ? { text: values.text } : {};
-      const done = (await call(io, base, token, 'POST', path, body)) as DraftRow & { status: string };
+      const done = (await herald.call('POST', path, body)) as DraftRow & { status: string };
       io.out(verb === 'approve' ? `approved ${done.id}: it goes out now\n` : `rejected ${done.id}: nothing will be posted for it\n`);
-      return 0;
-    } catch (err) {
-      if (!(err instanceof HeraldRefused)) throw err;
-      io.err(`${err.message}\n`);
-      return 1;
-    }
+    });
   },
 };

@@ -2,11 +2,16 @@ import { EventEmitter } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { SESSION_COOKIE } from '../auth/principal.ts';
+import { HeraldError } from '../errors.ts';
 import { consoleEventsChannel, type ConsoleEvent } from '../notices/news.ts';
 import type { RedisClient } from '../redis/connect.ts';
 
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 25_000;
+
+/** Streams one session may hold open in one process: a few tabs, not hundreds of held sockets. */
+export const STREAMS_PER_SESSION = 5;
 
 /**
  * Drafts arriving and decided, heard from Redis pub/sub (any herald process may have made the
@@ -57,7 +62,14 @@ export class ConsoleEvents {
  * what changed itself, so the stream carries no text that the person could not see anyway.
  */
 export async function liveRoutes(app: FastifyInstance, deps: { events: ConsoleEvents; guard: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }) {
+  const open = new Map<string, number>();
   app.get('/console/events', { preHandler: deps.guard }, async (request, reply) => {
+    const holder = request.cookies?.[SESSION_COOKIE] ?? request.principal?.name ?? request.ip;
+    const held = open.get(holder) ?? 0;
+    if (held >= STREAMS_PER_SESSION) {
+      throw new HeraldError('HERALD_RATE_LIMITED', `this session has ${held} live streams open already; close a console tab`, { details: [`at most ${STREAMS_PER_SESSION} per session`] });
+    }
+    open.set(holder, held + 1);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -67,6 +79,9 @@ export async function liveRoutes(app: FastifyInstance, deps: { events: ConsoleEv
     request.raw.on('close', () => {
       clearInterval(keepalive);
       stop();
+      const left = (open.get(holder) ?? 1) - 1;
+      if (left > 0) open.set(holder, left);
+      else open.delete(holder);
     });
   });
 }

@@ -22,11 +22,16 @@ export const SIGN_IN_LIMITED = 'HERALD_SIGN_IN_LIMITED';
 
 type LoginForm = { name?: string; password?: string };
 
+/** No account name is longer: a longer one is refused before any limit is counted or password hashed. */
+export const MAX_NAME_LENGTH = 64;
+
 /**
  * What logs and the per-account limit know of a name someone typed: a short hash, so a password
  * typed into the name field by mistake never reaches the logs, while repeated tries still match.
  */
 export const nameHash = (name: string): string => createHash('sha256').update(name.trim().toLowerCase()).digest('hex').slice(0, 16);
+
+const typedName = (request: FastifyRequest): string => String((request.body as LoginForm | undefined)?.name ?? '');
 
 /** The refusal of a limited sign-in, in the person's language. */
 const limited = (deps: Pick<SignInDeps, 'speech'>, which: 'address' | 'account') => (request: FastifyRequest, context: { ttl: number }) =>
@@ -44,22 +49,28 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
   app.get('/console/login', (request, reply) => (request.principal ? reply.redirect('/console', 303) : page(request, reply, {})));
 
   // Both limits are checked before the password is, so guessing costs the guesser time, not herald
-  // CPU. Per address (the real client's, behind a proxy named in HERALD_TRUST_PROXY) and per
-  // account: ten bad tries from one place, or at one name, lock out that place or that name only.
-  // One rate limit per request is all the plugin's hooks run, so the per-account one is checked by hand.
-  const checkAccount = app.createRateLimit({
+  // CPU. Per address (the real client's, behind the proxies HERALD_TRUST_PROXY names) and per
+  // account name from that address: ten bad tries from one place lock out that place, and ten at
+  // one name lock that name out from that place only, so an attack on an approver's name from
+  // elsewhere never keeps the approver out during an outage. The name is keyed exactly as it is
+  // checked (auth/users.ts: trimmed, any case). One rate limit per request is all the plugin's
+  // hooks run, so the per-name one is checked by hand.
+  const checkNameFromAddress = app.createRateLimit({
     max: deps.limit.max,
     timeWindow: deps.limit.windowMs,
-    keyGenerator: (request) => `account:${nameHash(String((request.body as LoginForm | undefined)?.name ?? ''))}`,
+    keyGenerator: (request) => `account:${nameHash(typedName(request))}@${request.ip}`,
   });
-  const perAccount = async (request: FastifyRequest) => {
-    const limit = await checkAccount(request);
+  const perNameFromAddress = async (request: FastifyRequest) => {
+    const limit = await checkNameFromAddress(request);
     if (!limit.isAllowed && limit.isExceeded) throw limited(deps, 'account')(request, { ttl: limit.ttlInSeconds * 1000 });
+  };
+  const nameOfAccountLength = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (typedName(request).length > MAX_NAME_LENGTH) return page(request, reply, { error: deps.speech(request).tr.t('login.wrong') }, 400);
   };
   app.post<{ Body: LoginForm }>(
     '/console/login',
     {
-      preHandler: [app.csrfProtection.bind(app), perAccount],
+      preHandler: [app.csrfProtection.bind(app), nameOfAccountLength, perNameFromAddress],
       config: {
         rateLimit: {
           max: deps.limit.max,
@@ -70,7 +81,7 @@ export async function signInRoutes(app: FastifyInstance, deps: SignInDeps) {
       },
     },
     async (request, reply) => {
-      const name = String(request.body?.name ?? '').slice(0, 100);
+      const name = typedName(request);
       const user = await authenticate(deps.users, name, String(request.body?.password ?? ''));
       const at = new Date().toISOString();
       if (!user) {

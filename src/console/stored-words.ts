@@ -39,8 +39,17 @@ function waitedText(waited: string, locale: string): string {
  * hand", "no rule", "rule 2 (severity critical/major, feature login)".
  */
 export function ruleText(rule: string, tr: Translator): string | undefined {
-  const fixed = { 'HERALD_APPROVAL=required': 'required', 'made by hand': 'byHand', 'no rule': 'none', 'the approval policy': 'policy' }[rule];
+  const fixed = {
+    'HERALD_APPROVAL=required': 'required',
+    'made by hand': 'byHand',
+    'no rule': 'none',
+    'the approval policy': 'policy',
+    'an update for an outage herald never saw open': 'unseenOpen',
+    'resolved before it was announced': 'resolvedUnannounced',
+  }[rule];
   if (fixed) return tr.t(`rules.${fixed}`);
+  const windowEnd = /^(.*); said when the window ends, approved or not$/.exec(rule);
+  if (windowEnd) return tr.t('rules.windowEnd', { rule: ruleText(windowEnd[1]!, tr) ?? windowEnd[1] });
   const numbered = /^rule (\d+)(?: \((.*)\))?$/.exec(rule);
   if (!numbered) return undefined;
   if (!numbered[2]) return tr.t('rules.numbered', { number: numbered[1] });

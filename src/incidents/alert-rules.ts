@@ -1,4 +1,4 @@
-import type { AlertEvent, Incident } from './model.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type Incident } from './model.ts';
 import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
 
 /**
@@ -79,6 +79,24 @@ export function applyAlertEvent(current: Incident | null, event: AlertEvent, rul
   return event.status === 'resolved' ? settle(current, event, rules, last, applyOne) : fire(current, event, rules, last, applyOne);
 }
 
+/**
+ * A resolve that names no alert of its own (a generic webhook, a PagerDuty incident) while alerts
+ * of a monitoring tool on the incident still fire: the sender speaks for what it sent, not for
+ * the others. Nothing is posted; the incident resolves when those alerts do, or when a person
+ * resolves it, and the journal says why it did not resolve now.
+ */
+function resolveWhileOthersFire(current: Incident | null, event: AlertEvent): AppliedAlert | undefined {
+  const firing = current?.firingAlerts ?? 0;
+  if (!current || event.status !== 'resolved' || event.alertId || event.source === BY_HAND_SOURCE || current.state !== 'open' || firing === 0) return undefined;
+  const entry = {
+    at: event.receivedAt,
+    actor: 'herald',
+    action: 'resolve not applied',
+    reason: `${event.source} said it is resolved while ${firing} alert${firing === 1 ? '' : 's'} of another source still fire${firing === 1 ? 's' : ''}; it resolves when they do, or when a person resolves it`,
+  };
+  return { incident: { ...current, events: current.events + 1, audit: [...(current.audit ?? []), entry] }, changed: true, scheduled: [], cancelled: [] };
+}
+
 export interface AppliedBatch {
   incident: Incident;
   changed: boolean;
@@ -108,7 +126,9 @@ export function applyEvents(
   const next = new Map<string, AlertMark>();
   for (const event of events) {
     const id = event.alertId;
-    const applied: AppliedAlert = id ? applyAlertEvent(incident, event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne) : applyOne(incident, event, rules);
+    const applied: AppliedAlert = id
+      ? applyAlertEvent(incident, event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne)
+      : (resolveWhileOthersFire(incident, event) ?? applyOne(incident, event, rules));
     if (id && applied.mark) next.set(id, applied.mark);
     incident = applied.incident;
     changed ||= applied.changed;

@@ -1,3 +1,4 @@
+import { mergeProjection, postIdFor, projection } from './accounts.ts';
 import type { Incident, Post } from './model.ts';
 import { newPost, threadRoot } from './rules.ts';
 
@@ -13,16 +14,29 @@ export type Attached =
 
 export interface AttachRequest {
   key: string;
+  /** The account whose thread it is (undefined: the default account); other accounts' threads are left alone. */
+  account?: string;
   tweetId: string;
+  /** Bluesky: the root's content id, which replies under it need. */
+  cid?: string;
   actor: string;
   at: string;
 }
 
+/** Attaches `req.account`'s thread of the incident, on that account's own posts only. */
 export function attachThread(current: Incident | null, req: AttachRequest): Attached {
+  const attached = attachOwnThread(current && projection(current, req.account), req);
+  if (!attached.ok) return attached;
+  const incident = mergeProjection(current ?? { ...attached.incident, posts: [] }, attached.incident, req.account);
+  const scheduled = attached.scheduled.map((p) => incident.posts.find((q) => q.id === postIdFor(req.account, p.id))!);
+  return { ok: true, incident, scheduled };
+}
+
+function attachOwnThread(current: Incident | null, req: AttachRequest): Attached {
   const existing = current ? threadRoot(current) : undefined;
   if (existing) {
     if (existing.tweetId === req.tweetId) return { ok: true, incident: current!, scheduled: [] };
-    return { ok: false, status: 409, error: `incident ${req.key} already threads under tweet ${existing.tweetId}` };
+    return { ok: false, status: 409, error: `incident ${req.key} already threads under tweet ${existing.tweetId} on account ${req.account ?? 'x'}` };
   }
   const base: Incident = current ?? {
     key: req.key,
@@ -38,9 +52,10 @@ export function attachThread(current: Incident | null, req: AttachRequest): Atta
   const note = `attached by ${req.actor} to the live tweet ${req.tweetId}`;
   // The root herald planned itself (a draft, a scheduled open) is the tweet that is already live.
   const planned = base.posts.find((p) => (p.kind === 'open' || p.root === true) && ['draft', 'scheduled', 'failed', 'cancelled'].includes(p.status));
+  const where = { tweetId: req.tweetId, ...(req.cid && { tweetCid: req.cid }) };
   const root: Post = planned
-    ? { ...planned, status: 'posted', tweetId: req.tweetId, postedAt: planned.postedAt ?? req.at, note, unseenOpen: undefined }
-    : { ...newPost(base, 'open', req.at), status: 'posted', tweetId: req.tweetId, postedAt: req.at, note };
+    ? { ...planned, status: 'posted', ...where, postedAt: planned.postedAt ?? req.at, note, unseenOpen: undefined }
+    : { ...newPost(base, 'open', req.at), status: 'posted', ...where, postedAt: req.at, note };
   // Replies that gave up for want of a thread can go now.
   const gaveUp = (p: Post) => p.status === 'failed' && p.note === 'the thread it belongs to was never posted';
   const scheduled: Post[] = [];

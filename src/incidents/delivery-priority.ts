@@ -1,11 +1,15 @@
+import { projection } from './accounts.ts';
 import type { Incident, Post } from './model.ts';
+import { threadRoot } from './rules.ts';
 
 /**
- * What goes first when X's posting budget is short. Pure. `essential` posts may use the whole
- * budget; `deferrable` ones wait while fewer than the reserve would be left, so a resolution or a
- * critical announcement always finds room.
+ * What goes first when the posting budget is short. Pure. A `reply` in a live thread (a resolution,
+ * a reopening) may use the whole budget; every other post leaves each window's reply share free
+ * (HERALD_X_REPLY_SHARE), so announcements can never take the room their own resolutions need;
+ * `deferrable` posts also leave the reserve (HERALD_X_BUDGET_RESERVE), so a critical or major
+ * announcement finds room before an update.
  */
-export type BudgetClass = 'essential' | 'deferrable';
+export type BudgetClass = 'reply' | 'essential' | 'deferrable';
 
 /**
  * BullMQ job priority (1 runs first): resolutions, then announcements by severity, then updates.
@@ -22,7 +26,11 @@ export function deliveryPriority(incident: Pick<Incident, 'severity'>, post: Pic
  * incident's announcements are deferrable. A post that a waiting resolution needs out first (its
  * thread's root) is as essential as the resolution, or the reply would wait behind it.
  */
-export function budgetClass(incident: Incident, post: Post): BudgetClass {
+export function budgetClass(whole: Incident, post: Post): BudgetClass {
+  // Only the post's own account's thread counts: another account's live root is not this one's.
+  const incident = projection(whole, post.account);
+  const startsThread = post.kind === 'open' || post.root === true;
+  if (!startsThread && post.kind !== 'update' && threadRoot(incident)) return 'reply';
   if (post.kind === 'resolved') return 'essential';
   const index = incident.posts.findIndex((p) => p.id === post.id);
   const resolutionWaits = incident.posts.slice(index + 1).some((p) => p.kind === 'resolved' && (p.status === 'scheduled' || p.status === 'sending'));

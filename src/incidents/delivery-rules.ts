@@ -34,9 +34,13 @@ export interface Attempt {
 }
 
 // A post waiting for an earlier one is woken when that one is recorded; these bound the wait
-// otherwise: short while the earlier one is being sent, long while it waits itself.
+// otherwise: short while the earlier one is being sent, longer while it waits itself, and longer
+// the longer it has waited (half of it, 30 s to 5 minutes): thousands of resolutions of outages
+// never announced (the budget holds their announcements) must not all look again every 30 s.
 const WAIT_FOR_SENDING_MS = 1_000;
 const WAIT_FOR_SCHEDULED_MS = 30_000;
+const LONGEST_WAIT_FOR_SCHEDULED_MS = 5 * 60_000;
+const waitForScheduled = (waitedMs: number) => Math.min(LONGEST_WAIT_FOR_SCHEDULED_MS, Math.max(WAIT_FOR_SCHEDULED_MS, waitedMs / 2));
 const DEFAULT_ATTEMPT: Attempt = { claim: 'claim', leaseMs: 60_000 };
 
 function replace(incident: Incident, post: Post): Incident {
@@ -83,7 +87,7 @@ export function claimPost(
   if (nowMs < due) return { incident, claim: { action: 'wait', untilMs: due, reason: 'not due yet' } };
   const earlier = incident.posts.slice(0, incident.posts.indexOf(post));
   if (earlier.some((p) => p.status === 'scheduled' || p.status === 'sending' || p.status === 'draft')) {
-    const waitMs = earlier.some((p) => p.status === 'sending') ? WAIT_FOR_SENDING_MS : WAIT_FOR_SCHEDULED_MS;
+    const waitMs = earlier.some((p) => p.status === 'sending') ? WAIT_FOR_SENDING_MS : waitForScheduled(nowMs - due);
     return { incident, claim: { action: 'wait', untilMs: nowMs + waitMs, reason: 'an earlier post of this incident is not out yet' } };
   }
 

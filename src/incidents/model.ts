@@ -46,6 +46,9 @@ export interface IncidentFacts {
   dataSafety?: DataSafety;
 }
 
+/** The `source` of what a person did in the console or through the API (an incident, an update, a resolution by hand). */
+export const BY_HAND_SOURCE = 'console';
+
 /** One signal from monitoring, already verified and normalized by a source in `ingest/`. */
 export interface AlertEvent {
   /** Incident key: every event with the same key belongs to the same incident. */

@@ -1,5 +1,5 @@
 import { applyFacts } from './impacts.ts';
-import type { AlertEvent, Incident, Post, PostKind, Severity } from './model.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type Incident, type Post, type PostKind, type Severity } from './model.ts';
 
 /**
  * How an incident reacts to events: pure functions over plain data. Time comes in through the
@@ -123,8 +123,9 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
   // for an open incident says something only when it brings news (another impact, a new phase,
   // a worse severity): the follow-up schedule already tells followers it is still being worked on.
   // A person's correction (changeFacts) comes as an update only when it is news, though its facts
-  // were applied already.
-  const news = facts.news || escalated.changed || event.source === 'by-hand';
+  // were applied already; a person who writes an update by hand has something to say, news or not.
+  const byPerson = (event.source === 'by-hand' && event.status === 'update') || event.source === BY_HAND_SOURCE;
+  const news = facts.news || escalated.changed || byPerson;
   if (!announced || updatePending || !news) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }

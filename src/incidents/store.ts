@@ -26,6 +26,14 @@ export interface IncidentStore {
   recentKeys(limit: number): Promise<string[]>;
 }
 
+/** A request named an incident herald does not have (or no longer has: docs/operations.md, retention). */
+export class IncidentNotFound extends HeraldError {
+  override readonly name = 'IncidentNotFound';
+  constructor(key: string, what = 'incident') {
+    super('HERALD_NOT_FOUND', `no ${what} with key ${key}`);
+  }
+}
+
 /** The incident kept changing under every attempt to update it; a retry in a moment can help. */
 export class ConcurrentUpdateError extends HeraldError {
   override readonly name = 'ConcurrentUpdateError';

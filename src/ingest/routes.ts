@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
-import { NotReplicatedError } from '../errors.ts';
+import { HeraldError, InvalidPayload, NotReplicatedError } from '../errors.ts';
 import type { AlertEvent } from '../incidents/model.ts';
 import type { ReplicaWait } from '../redis/replicas.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
@@ -8,7 +8,7 @@ import { eventJobId } from '../queues.ts';
 import { BODY_LIMIT_BYTES } from '../server.ts';
 import { limitBody } from './body-limit.ts';
 import type { ReplayCache } from './replay-cache.ts';
-import { InvalidPayload, type Intake, type Source } from './source.ts';
+import type { Intake, Source } from './source.ts';
 import { boundTimes, DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from './time-bounds.ts';
 
 export interface IngestDeps {
@@ -66,14 +66,10 @@ async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[], ids: stri
   else if (events.length > 1) await queue.addBulk(events.map((event, i) => ({ name: event.status, data: event, opts: { jobId: ids[i] } })));
 }
 
-function problem(reply: FastifyReply, status: number, error: string, details: readonly string[] = []) {
-  return reply.code(status).send({ error, details });
-}
-
 /**
  * `POST /webhooks/<source>`: verify, normalize, then enqueue every event (and record the alerts
  * kept from the public) before answering 202, so an accepted event is already durable in Redis.
- * Any refusal writes nothing.
+ * Any refusal writes nothing, and is a coded error (src/errors.ts) the one error handler answers.
  */
 export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Promise<void> {
   const now = deps.now ?? (() => new Date());
@@ -91,9 +87,9 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
       `/webhooks/${source.name}`,
       {
         bodyLimit: source.bodyLimit,
-        onRequest: async (request, reply) => {
-          if (!source.enabled) return problem(reply, 404, `the ${source.name} webhook is not configured on this herald`);
-          if (!source.authenticate(request.headers)) return problem(reply, 401, 'missing or wrong credentials for this webhook');
+        onRequest: async (request) => {
+          if (!source.enabled) throw new HeraldError('HERALD_NOT_FOUND', `the ${source.name} webhook is not configured on this herald`);
+          if (!source.authenticate(request.headers)) throw new HeraldError('HERALD_UNAUTHENTICATED', 'missing or wrong credentials for this webhook');
         },
         // A token is checked before the body is read (above); a signature only after, so a body that
         // brings nothing but a signature is read only so far.
@@ -105,31 +101,25 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
       async (request, reply) => {
         const raw = request.rawBody ?? '';
         if (source.verifyBody && !source.verifyBody(request.headers, raw, now().getTime())) {
-          return problem(reply, 401, 'the signature does not match the body, or its timestamp is too old');
+          throw new HeraldError('HERALD_UNAUTHENTICATED', 'the signature does not match the body, or its timestamp is too old');
         }
         let body: unknown;
         try {
           body = raw.length === 0 ? undefined : JSON.parse(raw);
         } catch (err) {
-          return problem(reply, 400, `the body is not valid JSON: ${(err as Error).message}`);
+          throw new InvalidPayload(`the body is not valid JSON: ${(err as Error).message}`, []);
         }
         const max = deps.limits?.alertsPerPayload;
         if (max !== undefined && alertsIn(body) > max) {
-          return problem(reply, 413, `this payload carries ${alertsIn(body)} alerts; herald takes at most ${max} per payload (HERALD_MAX_ALERTS_PER_PAYLOAD)`, [
-            `alerts: set max_alerts in Alertmanager's webhook_config to ${max} or less; it then sends the first ${max} and says how many it left out`,
-          ]);
+          throw new HeraldError('HERALD_TOO_LARGE', `this payload carries ${alertsIn(body)} alerts; herald takes at most ${max} per payload (HERALD_MAX_ALERTS_PER_PAYLOAD)`, {
+            details: [`alerts: set max_alerts in Alertmanager's webhook_config to ${max} or less; it then sends the first ${max} and says how many it left out`],
+          });
         }
-        let intake: Intake;
-        try {
-          intake = source.normalize(body, now().toISOString());
-        } catch (err) {
-          if (err instanceof InvalidPayload) return problem(reply, 400, err.message, err.details);
-          throw err;
-        }
+        const intake: Intake = source.normalize(body, now().toISOString());
         const bounds = deps.timeBounds ?? DEFAULT_TIME_BOUNDS;
         if (source.strictTimes) {
           const wrong = intake.events.map((e) => implausibleTime(e.at, e.receivedAt, bounds)).find((why) => why !== undefined);
-          if (wrong) return problem(reply, 400, 'the payload is not valid', [`at: ${wrong}`]);
+          if (wrong) throw new InvalidPayload('the payload is not valid', [`at: ${wrong}`]);
         }
         // A source held to strict times has just been checked: nothing of it would be replaced.
         const { events, replaced } = source.strictTimes ? { events: intake.events, replaced: [] } : boundTimes(intake.events, bounds);
@@ -138,14 +128,14 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
         const overCap = await overFiringCap(deps, events);
         if (overCap) {
           const cap = deps.limits!.firingAlertsPerIncident;
-          return problem(reply, 413, `incident ${overCap} would have more than ${cap} firing alerts (HERALD_MAX_FIRING_ALERTS_PER_INCIDENT); nothing was accepted`);
+          throw new HeraldError('HERALD_TOO_LARGE', `incident ${overCap} would have more than ${cap} firing alerts (HERALD_MAX_FIRING_ALERTS_PER_INCIDENT); nothing was accepted`);
         }
         const replay = deps.replays && source.replayId?.(request.headers, body);
         if (replay && !(await deps.replays!.claim(replay.id, replay.ttlMs))) {
           request.log.warn({ source: source.name }, 'signed delivery refused: seen before (replay)');
-          return problem(reply, 409, 'this signed delivery was already received; a replay is not accepted again', [
-            `send a new request with a new signature (and timestamp) or, for PagerDuty, a new event id`,
-          ]);
+          throw new HeraldError('HERALD_REPLAYED', 'this signed delivery was already received; a replay is not accepted again', {
+            details: ['send a new request with a new signature (and timestamp) or, for PagerDuty, a new event id'],
+          });
         }
         try {
           // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../auth/guard.ts';
 import { z } from 'zod';
-import type { IncidentStore } from '../incidents/store.ts';
+import { IncidentNotFound, type IncidentStore } from '../incidents/store.ts';
 import { invalidPayload } from '../errors.ts';
 import { editJournal, journalOf, NOTE_FIELDS, type TweetLink } from './journal.ts';
 import { journalMarkdown } from './markdown.ts';
@@ -44,30 +44,27 @@ export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
     const incident = await deps.incidents.get(key);
     return incident ? journalOf(incident, await deps.journals.get(key), deps.link) : undefined;
   }
-  const notFound = (key: string) => ({ error: `no incident with key ${key}`, details: [] });
 
-  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.json', requires('view'), async (request, reply) => {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.json', requires('view'), async (request) => {
     const journal = await load(request.params.key);
-    return journal ?? reply.code(404).send(notFound(request.params.key));
+    if (!journal) throw new IncidentNotFound(request.params.key);
+    return journal;
   });
 
   app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.md', requires('view'), async (request, reply) => {
     const journal = await load(request.params.key);
-    if (!journal) return reply.code(404).send(notFound(request.params.key));
+    if (!journal) throw new IncidentNotFound(request.params.key);
     return reply
       .type('text/markdown; charset=utf-8')
       .header('content-disposition', `inline; filename="${request.params.key.replace(/[^\w.-]/g, '_')}-journal.md"`)
       .send(journalMarkdown(journal, deps.timezone));
   });
 
-  app.patch<{ Params: { key: string } }>('/api/incidents/:key/journal', requires('decide'), async (request, reply) => {
+  app.patch<{ Params: { key: string } }>('/api/incidents/:key/journal', requires('decide'), async (request) => {
     const parsed = journalPatchSchema.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const problem = invalidPayload(parsed.error, 'the journal edit');
-      return reply.code(400).send({ error: problem.message, details: problem.details });
-    }
+    if (!parsed.success) throw invalidPayload(parsed.error, 'the journal edit');
     const { key } = request.params;
-    if (!(await deps.incidents.get(key))) return reply.code(404).send(notFound(key));
+    if (!(await deps.incidents.get(key))) throw new IncidentNotFound(key);
     const patch = parsed.data;
     // Who edited is who signed in (or holds the API token), never what the body claims.
     const editor = request.principal!.name;
@@ -76,12 +73,9 @@ export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
     return load(key);
   });
 
-  app.get<{ Querystring: Record<string, string> }>('/api/reports', requires('view'), async (request, reply) => {
+  app.get<{ Querystring: Record<string, string> }>('/api/reports', requires('view'), async (request) => {
     const parsed = periodSchema(deps.timezone).safeParse(request.query);
-    if (!parsed.success) {
-      const problem = invalidPayload(parsed.error, 'the period');
-      return reply.code(400).send({ error: problem.message, details: problem.details });
-    }
+    if (!parsed.success) throw invalidPayload(parsed.error, 'the period');
     return loadPeriod(deps.incidents, parsed.data);
   });
 }

@@ -4,13 +4,27 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../auth/access.ts';
-import { authorize, SAFE_METHODS } from '../auth/guard.ts';
+import { HeraldError } from '../errors.ts';
+import { authorize, refuse, SAFE_METHODS } from '../auth/guard.ts';
 import type { HeraldMetrics } from './metrics.ts';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /** Bull Board changes queues only on other methods than GET (checked against @bull-board/api 9.10's routes). */
-const boardPermission = (request: FastifyRequest) => (SAFE_METHODS.has(request.method) ? 'view' : 'admin');
+const boardPermission = (request: FastifyRequest) => (SAFE_METHODS.has(request.method) && !request.url.startsWith(REDIS_STATS) ? 'view' : 'admin');
+
+/** Bull Board's Redis INFO (version, memory, clients, configuration): for admins only, like the queues' controls. */
+const REDIS_STATS = `${BULL_BOARD_PATH}/api/redis/stats`;
+
+/** The host an `Origin` header names; a malformed or opaque one (`null`) names none. */
+function originHost(origin: string | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  try {
+    return new URL(origin).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A session has no CSRF token to give Bull Board's own pages, so a change from a browser must at
@@ -20,8 +34,9 @@ async function sameOriginForSessions(request: FastifyRequest, reply: FastifyRepl
   if (request.principal?.via !== 'session' || SAFE_METHODS.has(request.method)) return;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  const sameOrigin = site === 'same-origin' || (origin !== undefined && new URL(origin).host === request.headers.host);
-  if (!sameOrigin) return reply.code(403).send({ error: 'queue changes from a browser must come from herald’s own pages', details: [] });
+  const host = originHost(origin);
+  const sameOrigin = site === 'same-origin' || (host !== undefined && host === request.headers.host);
+  if (!sameOrigin) return refuse(reply, new HeraldError('HERALD_FORBIDDEN', 'queue changes from a browser must come from herald’s own pages'));
 }
 
 /**

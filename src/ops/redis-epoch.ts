@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IncidentStore } from '../incidents/store.ts';
-import { threadRoot } from '../incidents/rules.ts';
-import type { LostIncident, XAccount } from '../publish/x-account.ts';
+import type { XAccount } from '../publish/x-account.ts';
 import type { RedisClient } from '../redis/connect.ts';
+import { KnownThreads } from './known-threads.ts';
 
 /**
  * Noticing a Redis that forgot (restarted without persistence, a failover to an empty replica, a
  * FLUSHALL by mistake). herald writes an epoch marker once and every process checks it at start,
  * on every reconnect and every `intervalMs`: a marker gone or changed means herald's records are
- * gone, so posting is held for a person (XAccount.hold) rather than risking a second root tweet or
- * a resolution with no thread. docs/faults.md says what an operator does then.
+ * gone, so posting is held for a person (XAccount.hold) on every account of every network rather
+ * than risking a second root or a resolution with no thread. docs/faults.md says what an operator
+ * does then.
  */
 
 /** Active incidents remembered between checks, to tell a person what Redis no longer knows. */
@@ -20,8 +21,10 @@ export interface EpochWatchDeps {
   redis: RedisClient;
   prefix: string;
   store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
-  /** The default account's hold (publish/x-account.ts): all the watch asks of the posting side. */
-  account: Pick<XAccount, 'hold'>;
+  /** Every account's hold on every network (publish/x-account.ts): a loss holds each, listing its own roots. */
+  accounts: readonly Pick<XAccount, 'hold' | 'id'>[];
+  /** What this process knows of each account's threads; the delivery worker notes every post it records. */
+  threads?: KnownThreads;
   logger: Logger;
   intervalMs: number;
 }
@@ -29,11 +32,12 @@ export interface EpochWatchDeps {
 export class EpochWatch {
   private readonly key: string;
   private epoch: string | undefined;
-  private known: LostIncident[] = [];
+  private readonly known: KnownThreads;
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: EpochWatchDeps) {
     this.key = `${deps.prefix}:epoch`;
+    this.known = deps.threads ?? new KnownThreads();
   }
 
   /** First check at start: an empty Redis is a first start (the marker is written then). */
@@ -67,14 +71,17 @@ export class EpochWatch {
   private async checkOnce(): Promise<void> {
     const marker = await this.deps.redis.get(this.key);
     if (marker !== null && marker === this.epoch) return this.remember();
-    const lost = this.known;
     const reason = marker === null
       ? "Redis lost herald's data (its epoch marker is gone): Redis restarted empty, failed over to an empty replica, or was flushed"
       : "Redis holds another herald epoch than this process knew: its data was lost and written anew since";
-    const fresh = await this.deps.account.hold(`${reason}. Posting is held; check the incidents listed, re-attach live ones (POST /api/incidents/:key/thread), then resume (POST /api/x/resume or the console).`, lost);
+    const advice = `${reason}. Posting is held on every account; check the incidents listed, re-attach each account's live root (POST /api/incidents/:key/thread with tweetId and account), then resume each account (POST /api/accounts/:id/resume).`;
+    for (const account of this.deps.accounts) {
+      const lost = this.known.lostFor(account.id);
+      const fresh = await account.hold(advice, lost);
+      this.deps.logger.error({ account: account.id, lost: lost.length, incidents: lost.map((l) => l.key), fresh }, `${reason}; every post of account ${account.id} is held until a person resumes it`);
+    }
     this.epoch = marker ?? (await this.writeMarker());
-    this.known = [];
-    this.deps.logger.error({ lost: lost.length, incidents: lost.map((l) => l.key), fresh }, `${reason}; every post is held until a person resumes posting`);
+    this.known.forget();
   }
 
   private async writeMarker(): Promise<string> {
@@ -82,11 +89,12 @@ export class EpochWatch {
     return (await this.deps.redis.get(this.key))!;
   }
 
-  /** Keeps the active incidents and their root tweets, to list them if Redis forgets. */
+  /** Keeps the active incidents and each account's root, to list them if Redis forgets. */
   private async remember(): Promise<void> {
+    const startedAt = this.known.now();
     const keys = (await this.deps.store.activeKeys()).slice(0, REMEMBERED);
     const incidents = await Promise.all(keys.map((key) => this.deps.store.get(key)));
-    this.known = incidents.flatMap((incident) => (incident ? [{ key: incident.key, rootTweetId: threadRoot(incident)?.tweetId ?? null }] : []));
+    this.known.replace(incidents.filter((i) => i !== null), startedAt);
   }
 }
 

@@ -42,10 +42,10 @@ export function guardsForAccount(o: AccountGuardsOptions, account: string | unde
       { label: '1h', ms: HOUR, limit: Math.max(1, Math.floor(o.budgets.bskyPointsPerHour / BSKY_POINTS_PER_POST)) },
       { label: '24h', ms: ONE_DAY, limit: Math.max(1, Math.floor(o.budgets.bskyPointsPerDay / BSKY_POINTS_PER_POST)) },
     ];
-    return { ...guards, network, hold, budget: new Budget(o.redis, posts, windows, o.settings.reserve) };
+    return { ...guards, network, hold, budget: new Budget(o.redis, posts, windows, o.settings.reserve, o.settings.replyShare) };
   }
   if (network === 'mastodon') {
-    return { ...guards, network, hold, budget: new Budget(o.redis, posts, [{ label: '5min', ms: FIVE_MINUTES, limit: o.budgets.mastodonPer5Min }], o.settings.reserve) };
+    return { ...guards, network, hold, budget: new Budget(o.redis, posts, [{ label: '5min', ms: FIVE_MINUTES, limit: o.budgets.mastodonPer5Min }], o.settings.reserve, o.settings.replyShare) };
   }
   return { ...guards, network, hold };
 }

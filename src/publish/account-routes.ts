@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { publisherOfAccount } from '../accounts/wiring.ts';
 import { requires } from '../auth/guard.ts';
+import { HeraldError } from '../errors.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { AccountGuards } from './account-guards.ts';
 import type { Publisher } from './publisher.ts';
@@ -58,13 +59,16 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
 
     api.post<{ Params: { id: string } }>('/api/accounts/:id/resume', requires('admin'), async (request, reply) => {
       const entry = find(request.params.id);
-      if (!entry) return reply.code(404).send({ error: `no account ${request.params.id}`, details: [`known: ${entries().map((e) => e.account ?? 'x').join(', ')}`] });
+      if (!entry) throw new HeraldError('HERALD_NOT_FOUND', `no account ${request.params.id}`, { details: [`known: ${entries().map((e) => e.account ?? 'x').join(', ')}`] });
       const before = await entry.guards.account.view();
+      // A hold after a Redis data loss is lifted first: a person has now looked at what was lost.
+      const released = await entry.guards.account.release();
+      if (released) request.log.warn({ account: before.account, lost: before.held?.lost.length ?? 0 }, 'posting resumed by a person after Redis lost data');
       if (before.status === 'blocked') {
         await entry.guards.account.unblock(`a person, through POST /api/accounts/${request.params.id}/resume`);
         request.log.warn({ account: before.account, was: before.reason }, 'posting resumed by a person; if the network still refuses, it stops again');
       }
-      return { ...(await entry.guards.account.view()), network: entry.guards.network, resumed: before.status === 'blocked' };
+      return { ...(await entry.guards.account.view()), network: entry.guards.network, resumed: released || before.status === 'blocked' };
     });
   });
 }

@@ -12,6 +12,8 @@ export interface DeliverySettings {
   postsPer24H: number;
   /** Units updates and minor incidents leave free for resolutions and major announcements. */
   reserve: number;
+  /** Share (0..1) of every window that only replies in live threads may use (incidents/delivery-priority.ts). */
+  replyShare: number;
   /** Timeline reads for reconciling, per 15 minutes. */
   readsPer15Min: number;
   /** While the account is blocked, how often X is asked whether it accepts herald again. */
@@ -28,6 +30,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   postsPer15Min: 25,
   postsPer24H: 100,
   reserve: 5,
+  replyShare: 0.5,
   readsPer15Min: 30,
   probeMs: 300_000,
   unavailableProbeMs: 5_000,
@@ -63,6 +66,7 @@ export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: Ac
         { label: '24h', ms: ONE_DAY, limit: settings.postsPer24H },
       ],
       settings.reserve,
+      settings.replyShare,
     ),
     reads: new Budget(redis, `${base}:reads`, [{ label: '15min', ms: FIFTEEN_MINUTES, limit: settings.readsPer15Min }]),
     account: new XAccount(redis, prefix, posts, { id: account, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),

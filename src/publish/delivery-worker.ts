@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DRAFT_RECHECK_MS } from '../approval/drafts.ts';
 import type { DraftNews } from '../approval/news.ts';
 import { ComposeError } from '../compose/errors.ts';
 import { claimPostInAccount } from '../incidents/accounts.ts';
-import { budgetClass } from '../incidents/delivery-priority.ts';
+import { budgetClass, type BudgetClass } from '../incidents/delivery-priority.ts';
 import { holdUncomposable, combinationOf, UNCOMPOSABLE_WAIT_MS } from '../incidents/uncomposable.ts';
 import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { ReplicaWait } from '../redis/replicas.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
+import type { Take } from './budget.ts';
 import { PublishError, type PublishedPost, type Publisher, type RecentPost } from './publisher.ts';
-import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, type DeliveryJob, type Queues } from '../queues.ts';
+import { deliveryBackoff, deliveryJobId, POSTS_QUEUE, stallTimings, type DeliveryJob, type Queues } from '../queues.ts';
 import { findOnX, ownerOf, ReadBudgetSpent } from './reconcile.ts';
 import { ReplicatedClaims } from './replicated-claim.ts';
 
@@ -33,6 +35,8 @@ export interface DeliveryDeps {
   news?: DraftNews;
   /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}). */
   uncomposable?: () => void;
+  /** Told of every post recorded, so a Redis that forgets right after is reported with it (ops/known-threads.ts). */
+  threads?: { note(incident: Incident): void };
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -47,6 +51,9 @@ type Ctx = { job: Job<DeliveryJob>; token: string | undefined; log: Logger; atte
 
 /** One per text of a post (a new text starts a new `attemptedAt`): a network that honours it answers a repeat with the first post. */
 const idempotencyKey = (key: string, post: Post) => `${deliveryJobId(key, post.id)}-${Date.parse(post.attemptedAt ?? '') || 0}`;
+
+/** How the budget names a post it holds back. */
+const heldId = (key: string, post: Post) => `${key}~${post.id}`;
 
 /** Decisions only: the text is composed for real in the atomic claim. */
 const noText: Composer = () => ({ text: '', variant: 0 });
@@ -87,8 +94,8 @@ export class Delivery {
 
     // Reconciling costs a read, not a posting unit: the unit is taken only when a post will be sent.
     if (preview.action === 'send') {
-      const unit = await this.guards.budget.take(budgetClass(snapshot!, preview.post));
-      if (!unit.ok) return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
+      const unit = await this.takeUnit(key, snapshot!, preview.post, ctx);
+      if (!unit.ok) return this.heldByBudget(key, preview.post, unit, ctx);
       ctx.ticket = unit.ticket;
     }
 
@@ -104,14 +111,31 @@ export class Delivery {
       ctx.log.warn('an earlier attempt had no known outcome and the post is not on the account: sending it again');
     }
     if (!ctx.ticket) {
-      const unit = await this.guards.budget.take(budgetClass(snapshot!, claim.post));
+      const unit = await this.takeUnit(key, snapshot!, claim.post, ctx);
       if (!unit.ok) {
         await this.change(key, (current) => releasePost(current, postId, { note: 'waiting for the posting budget', claim: ctx.attempt.claim, uncertain: true }));
-        return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
+        return this.heldByBudget(key, claim.post, unit, ctx);
       }
       ctx.ticket = unit.ticket;
     }
     return this.send(key, claim.post, ctx);
+  }
+
+  /** A unit of the account's budget for the post's class; a post the budget held back is no longer waiting once it has one. */
+  private async takeUnit(key: string, incident: Incident, post: Post, ctx: Ctx): Promise<Take & { cls: BudgetClass }> {
+    const cls = budgetClass(incident, post);
+    const unit = await this.guards.budget.take(cls);
+    if (unit.ok && (await this.guards.budget.sent(heldId(key, post)))) ctx.log.info({ cls }, 'the posting budget has room again: sending');
+    return { ...unit, cls };
+  }
+
+  /** The budget holds the post back: said once per post, with when it goes, and counted on /healthz/x. */
+  private async heldByBudget(key: string, post: Post, unit: { retryAtMs: number; cls: BudgetClass }, ctx: Ctx): Promise<never> {
+    const goesAt = new Date(unit.retryAtMs).toISOString();
+    if (await this.guards.budget.holding(heldId(key, post), unit.retryAtMs)) {
+      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
+    }
+    return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
   }
 
   private async settle(claim: Extract<Claim, { action: 'skip' | 'wait' }>, ctx: Ctx): Promise<string> {
@@ -241,6 +265,7 @@ export class Delivery {
 
   private async record(key: string, post: Post, tweet: PublishedPost, ctx: Ctx): Promise<void> {
     const incident = await this.replicated.record(key, post, tweet, ctx.log);
+    if (incident) this.deps.threads?.note(incident);
     const stored = incident?.posts.find((p) => p.id === post.id)?.tweetId;
     // Only an attempt that outlived its lease can get here; say so loudly, it is a duplicate on X.
     if (stored !== tweet.id) ctx.log.error({ tweet: tweet.id, recorded: stored }, 'this post is on X twice: another attempt recorded a different tweet');
@@ -352,8 +377,9 @@ export function startDeliveryWorker(deps: DeliveryDeps, run?: DeliveryRun): Work
     concurrency: deps.concurrency ?? 4,
     // A stalled post is run again on purpose: the claim's lease and reconciliation make that safe.
     maxStalledCount: 10,
-    lockDuration: lockMs,
-    stalledInterval: lockMs,
+    ...stallTimings(lockMs),
+    // Shown as the job's `processedBy` (Bull Board): which process holds a post in flight.
+    name: `${hostname()}:${process.pid}`,
     // BullMQ honours queue.rateLimit (an X 429) only when a limiter is set; this one never binds.
     limiter: { max: 100_000, duration: 1000 },
     settings: { backoffStrategy: (attemptsMade: number) => deliveryBackoff(attemptsMade) },

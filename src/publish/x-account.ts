@@ -16,7 +16,10 @@ export type AccountStatus = 'posting' | 'rate-limited' | 'blocked' | 'x-unavaila
 /** An incident herald knew before Redis forgot it, with the root tweet an operator can re-attach. */
 export interface LostIncident {
   key: string;
+  /** This account's own root of the incident (a tweet, a Bluesky post's uri, a Mastodon status id). */
   rootTweetId: string | null;
+  /** Bluesky: the root's content id, which re-attaching it needs. */
+  rootCid?: string;
 }
 
 export interface AccountView {

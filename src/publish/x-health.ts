@@ -21,6 +21,8 @@ export interface XHealth {
   rateLimitedUntil: string | null;
   /** When the posting budget frees its next unit, while it is exhausted. */
   nextFreeAt: string | null;
+  /** Posts the posting budget holds back now (each logged once with when it goes). */
+  waiting: number;
   /** Incidents Redis forgot, while posting is held for a person. */
   lost?: { key: string; rootTweetId: string | null }[];
   /** Posts X refused for good, each a draft waiting for a person (present while any waits). */
@@ -56,6 +58,7 @@ export function xHealthOf(view: AccountView, budget: BudgetView, mode: string, r
     since: view.since,
     rateLimitedUntil: view.rateLimitedUntil,
     nextFreeAt,
+    waiting: budget.waiting,
     ...(view.held && { lost: view.held.lost }),
     ...(refused.length > 0 && { refused: [...refused] }),
   };

@@ -122,8 +122,8 @@ export class XPublisher implements Publisher {
   /**
    * Runs one request under a hard deadline. twitter-api-v2's own `timeout` only fires when the
    * socket goes quiet; the deadline also bounds an answer that trickles in, and it aborts the
-   * request (destroys its socket), so a tweet cannot appear after herald declared the outcome
-   * unknown. The library takes no AbortSignal (1.29.1): its per-request event hook hands us the
+   * request (destroys its socket). X may still carry out a request that reached it, later: the retry
+   * sends the same text, so X's duplicate rule stops a second copy (docs/faults.md). The library takes no AbortSignal (1.29.1): its per-request event hook hands us the
    * socket instead. A deadline hit before the connection was even made provably sent nothing.
    */
   private async call<T>(route: string, request: (args: XCallArgs) => Promise<T>): Promise<T> {

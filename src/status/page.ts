@@ -9,6 +9,8 @@ export interface PageOptions {
   /** The reader's words (status.* in the console catalogs). */
   tr: Translator;
   timezone: string;
+  /** The language the account posts in: its tweets are marked with it, whatever the page's. */
+  tweetLocale: string;
   nowMs: number;
   dryRun: boolean;
   feedPath: string;
@@ -43,7 +45,7 @@ export function renderStatusPage(view: StatusView, options: PageOptions): string
   const time = (iso: string, text: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(text)}</time>`;
   const when = (iso: string) => time(iso, formatMoment(iso, reader, options.nowMs));
   const tweet = (t: ThreadTweet) =>
-    `<blockquote>${escapeHtml(t.text)}</blockquote><small>${when(t.postedAt)}${t.url ? ` · <a href="${escapeHtml(t.url)}" rel="noopener">${escapeHtml(tr.t('status.viewOnX'))}</a>` : ''}</small>`;
+    `<blockquote lang="${escapeHtml(options.tweetLocale)}">${escapeHtml(t.text)}</blockquote><small>${when(t.postedAt)}${t.url ? ` · <a href="${escapeHtml(t.url)}" rel="noopener">${escapeHtml(tr.t('status.viewOnX'))}</a>` : ''}</small>`;
   // Headed by when the outage began (and ended), as its tweets say: not by the first tweet's time.
   const heading = (i: PublicIncident) =>
     i.endedAt ? time(i.startedAt, formatSpan(i.startedAt, i.endedAt, reader, options.nowMs)) : time(i.startedAt, tr.t('status.since', { time: formatMoment(i.startedAt, reader, options.nowMs) }));

@@ -71,7 +71,7 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
     type Asked = { Querystring: { lang?: string } };
     app.get<Asked>(path, async (request, reply) => {
       const tr = speaking(request, reply, page.locale);
-      const html = renderStatusPage(await view(page.account), { tr, timezone: page.timezone, nowMs: now(), dryRun: page.dryRun, feedPath: `${path}/feed.xml`, calendarPath: `${path}/maintenance.ics`, languages });
+      const html = renderStatusPage(await view(page.account), { tr, timezone: page.timezone, tweetLocale: page.locale, nowMs: now(), dryRun: page.dryRun, feedPath: `${path}/feed.xml`, calendarPath: `${path}/maintenance.ics`, languages });
       return reply.type('text/html; charset=utf-8').header('cache-control', CACHE_CONTROL).send(html);
     });
     app.get<Asked>(`${path}/feed.xml`, async (request, reply) => {

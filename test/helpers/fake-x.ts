@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
  * What the next `POST /2/tweets` suffers; queued faults are consumed one per request, in order.
  * `drop-after-create` records the tweet and then hangs up (the post is live, the answer is lost);
  * `drop-before-create` hangs up and records nothing; `delay:<ms>` records at once and answers late;
+ * `late-create:<ms>` never answers and records the tweet only after `<ms>` (X finishing a request
+ * its client gave up on: the tweet appears after herald declared the outcome unknown);
  * `429-daily` is a 24-hour cap (the 15-minute window still has room); after either, every post is
  * refused the same way until the reset, as X does. `500-after-create` records the tweet and then
  * answers 500; `403` is X's refusal of an app without the needed access tier; `invalid` is a 400
@@ -17,7 +19,7 @@ import type { AddressInfo } from 'node:net';
  */
 export type Fault =
   | '429' | '429-daily' | '500' | '500-after-create' | '503' | '401' | '402' | '403' | 'reply-refused' | 'invalid'
-  | 'drop-after-create' | 'drop-before-create' | `delay:${number}`;
+  | 'drop-after-create' | 'drop-before-create' | `delay:${number}` | `late-create:${number}`;
 
 /** How X refuses a reply to a deleted tweet (see `deletePost`). */
 export type ParentGone = 403 | 400 | '400-parameters';
@@ -52,6 +54,8 @@ export interface FakeX {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
   readonly user: { id: string; name: string; username: string };
+  /** The text of every `POST /2/tweets` that reached the fake, created or not, oldest first. Cleared by `reset()`. */
+  readonly sentTexts: string[];
   /** Every tweet created, oldest first. Cleared in place by `reset()`. */
   readonly posts: FakePost[];
   /** Requests by route (`POST /2/tweets`) and by route and outcome (`POST /2/tweets 201`, `... dropped`, `... abandoned`). */
@@ -147,6 +151,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   let limited: { untilSeconds: number; reply: Reply } | undefined;
   const listeners = new Set<(post: FakePost) => void>();
   const requests = { byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
+  const sentTexts: string[] = [];
   const windows = new Map<string, { used: number; reset: number }>();
   const timers = new Set<NodeJS.Timeout>();
   let lastId = 0n;
@@ -288,7 +293,14 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     } else if (readFault) {
       reply = faultReply(readFault)!;
     } else if (route === 'POST /2/tweets') {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      sentTexts.push(String((JSON.parse(raw || '{}') as { text?: unknown }).text));
       const fault = nextFault();
+      if (fault?.startsWith('late-create:')) {
+        const timer = setTimeout(() => void createTweet(raw), Number(fault.slice('late-create:'.length)));
+        timers.add(timer);
+        return; // no answer: the client times out and hangs up
+      }
       if (fault === 'drop-before-create') {
         bump(requests.byStatus, `${route} dropped`);
         req.socket.destroy();
@@ -346,6 +358,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     url: `http://127.0.0.1:${port}`,
     user,
     posts,
+    sentTexts,
     requests,
     get pendingFaults() {
       return [...faults];
@@ -392,6 +405,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     },
     reset() {
       posts.length = 0;
+      sentTexts.length = 0;
       faults.length = 0;
       readFaults.length = 0;
       chaos = undefined;

@@ -102,6 +102,24 @@ export async function startTestHerald(
   };
 }
 
+/** The environment of a herald process (helpers/herald-process.ts) that shares `t`'s Redis prefix and fake X. */
+export function processEnv(t: TestHerald, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL,
+    HERALD_REDIS_PREFIX: t.config.redisPrefix,
+    X_APP_KEY: 'app-key',
+    X_APP_SECRET: 'app-secret',
+    X_ACCESS_TOKEN: 'access-token',
+    X_ACCESS_SECRET: 'access-secret',
+    X_API_BASE_URL: t.fakeX.url,
+    HERALD_GRACE_SECONDS: '0',
+    LOG_LEVEL: 'info',
+    // A worker answers health checks on PORT: each process on a free port of its own.
+    PORT: '0',
+    ...extra,
+  };
+}
+
 export const event = (overrides: Record<string, unknown> = {}) => ({
   key: `talk-messaging-${randomUUID().slice(0, 8)}`,
   status: 'open',

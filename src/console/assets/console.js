@@ -34,6 +34,18 @@
     timers.set(field, setTimeout(function () { measure(field); }, 150));
   });
 
+  // --- phone menu: the navigation folds behind one button below 40rem; without this file it stays open
+  document.documentElement.classList.add('js');
+  var menuToggle = document.querySelector('.menu-toggle');
+  if (menuToggle) {
+    menuToggle.hidden = false;
+    menuToggle.addEventListener('click', function () {
+      var open = menuToggle.getAttribute('aria-expanded') !== 'true';
+      menuToggle.setAttribute('aria-expanded', String(open));
+      menuToggle.closest('header').classList.toggle('open', open);
+    });
+  }
+
   // --- browser notifications: only for people who may decide, and only once they allowed them
   var body = document.body;
   var notifyButton = document.querySelector('[data-notify]');
@@ -79,6 +91,8 @@
         if (!res.ok) return;
         var count = document.getElementById('draft-count');
         if (count) count.textContent = res.headers.get('x-draft-count') || '';
+        var badge = document.querySelector('[data-draft-count]');
+        if (badge) badge.textContent = res.headers.get('x-draft-count') || '';
         return res.text().then(function (markup) {
           var template = document.createElement('template');
           template.innerHTML = markup;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { draftId } from '../../approval/drafts.ts';
 import type { Waiting } from '../../approval/service.ts';
 import { draftDetail } from '../../approval/views.ts';
-import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED } from '../../approval/hold.ts';
+import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED, UNSEEN_OPEN } from '../../approval/hold.ts';
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
@@ -19,8 +19,9 @@ export interface DraftError {
 
 const path = draftPath;
 
-/** The two questions hold.ts asks about a resolution nobody approved the start of, by catalog key. */
-const questionKey = (question: string): string => (question === RESOLVED_UNANNOUNCED ? 'unannounced' : question === RESOLVED_UNREOPENED ? 'unreopened' : 'other');
+/** The questions hold.ts asks a person (a resolution nobody approved the start of, an outage never seen open), by catalog key. */
+const QUESTION_KEYS: Record<string, string> = { [RESOLVED_UNANNOUNCED]: 'unannounced', [RESOLVED_UNREOPENED]: 'unreopened', [UNSEEN_OPEN]: 'unseenOpen' };
+const questionKey = (question: string): string => QUESTION_KEYS[question] ?? 'other';
 
 /** Short content hash, so the live list swaps in only the drafts that changed. */
 const version = (value: unknown): string => createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 12);

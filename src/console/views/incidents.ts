@@ -16,12 +16,12 @@ export function incidentsPage(incidents: readonly Incident[], ctx: ViewContext):
     const tweets = i.posts.filter((p) => p.status === 'posted').length;
     const drafts = i.posts.filter((p) => p.status === 'draft').length;
     return html`<tr>
-      <td><a href="${incidentPath(i.key)}">${i.key}</a></td>
-      <td>${i.topic === 'announcement' ? t('names.kind.announcement') : html`${i.service} · ${t(`names.feature.${i.feature}`)}`}</td>
-      <td>${i.topic === 'announcement' ? '' : html`<span class="sev sev-${i.severity}">${t(`names.severity.${i.severity}`)}</span>`}</td>
-      <td><span class="state state-${i.state}">${t(i.topic === 'announcement' ? 'names.state.note' : `names.state.${i.state}`)}</span></td>
-      <td>${formatTime(i.firstSeenAt, ctx)}</td>
-      <td>${tweets}${drafts ? html` <a class="pending" href="/console">${t('incidents.waiting', { count: drafts })}</a>` : ''}</td>
+      <td class="id" data-label="${t('incidents.col.incident')}"><a href="${incidentPath(i.key)}">${i.key}</a></td>
+      <td data-label="${t('incidents.col.what')}">${i.topic === 'announcement' ? t('names.kind.announcement') : html`${i.service} · ${t(`names.feature.${i.feature}`)}`}</td>
+      <td data-label="${t('incidents.col.severity')}">${i.topic === 'announcement' ? '' : html`<span class="sev sev-${i.severity}">${t(`names.severity.${i.severity}`)}</span>`}</td>
+      <td data-label="${t('incidents.col.state')}"><span class="state state-${i.state}">${t(i.topic === 'announcement' ? 'names.state.note' : `names.state.${i.state}`)}</span></td>
+      <td data-label="${t('incidents.col.firstSeen')}">${formatTime(i.firstSeenAt, ctx)}</td>
+      <td data-label="${t('incidents.col.tweets')}">${tweets}${drafts ? html` <a class="pending" href="/console">${t('incidents.waiting', { count: drafts })}</a>` : ''}</td>
     </tr>`;
   });
   return html`<h1>${t('incidents.title')}</h1>
@@ -43,7 +43,8 @@ export function auditTable(entries: readonly (AuditEntry & { incident?: string }
   if (entries.length === 0) return html`<p class="empty">${t('audit.empty')}</p>`;
   return html`<div class="scroll"><table class="list audit"><thead><tr><th>${t('audit.col.when')}</th><th>${t('audit.col.who')}</th><th>${t('audit.col.what')}</th>${withIncident ? html`<th>${t('audit.col.incident')}</th>` : ''}<th>${t('audit.col.post')}</th><th>${t('audit.col.before')}</th><th>${t('audit.col.after')}</th><th>${t('audit.col.why')}</th></tr></thead><tbody>
   ${entries.map(
-    (e) => html`<tr><td>${formatTime(e.at, ctx)}</td><td>${actorName(e.actor, ctx.tr)}</td><td>${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td>${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td>${e.postId ?? ''}</td><td class="text">${e.before ?? ''}</td><td class="text">${e.after ?? ''}</td><td>${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`,
+    (e) =>
+      html`<tr><td data-label="${t('audit.col.when')}">${formatTime(e.at, ctx)}</td><td data-label="${t('audit.col.who')}">${actorName(e.actor, ctx.tr)}</td><td data-label="${t('audit.col.what')}">${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td class="id" data-label="${t('audit.col.incident')}">${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td class="id" data-label="${t('audit.col.post')}">${e.postId ?? ''}</td><td class="text" data-label="${t('audit.col.before')}">${e.before ?? ''}</td><td class="text" data-label="${t('audit.col.after')}">${e.after ?? ''}</td><td class="why" data-label="${t('audit.col.why')}">${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

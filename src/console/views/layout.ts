@@ -43,7 +43,9 @@ function nav(ctx: ViewContext, active: Section, drafts: number | undefined): Htm
   if (!who) return html``;
   const link = (section: Section, href: string, label: Html | string) =>
     html`<a href="${href}"${active === section ? html` aria-current="page"` : ''}>${label}</a>`;
-  return html`<nav>
+  // On a phone the navigation and the sign-out fold behind one button (console.css, console.js).
+  return html`<button type="button" class="menu-toggle" aria-expanded="false" aria-controls="menu" hidden>${t('layout.menu')} <span class="count" data-draft-count>${drafts ?? ''}</span></button>
+  <div class="menu" id="menu"><nav>
     ${link('drafts', '/console', html`${t('nav.drafts')} <span class="count" id="draft-count">${drafts ?? ''}</span>`)}
     ${link('incidents', '/console/incidents', t('nav.incidents'))}
     ${can(who.role, 'decide') ? [link('new', '/console/incidents/new', t('nav.newIncident')), link('announce', '/console/announcements/new', t('nav.announcement'))] : []}
@@ -51,7 +53,7 @@ function nav(ctx: ViewContext, active: Section, drafts: number | undefined): Htm
     ${can(who.role, 'audit') ? link('audit', '/console/audit', t('nav.audit')) : ''}
   </nav>
   ${can(who.role, 'decide') ? html`<button type="button" class="notify" data-notify hidden>${t('nav.notify')}</button>` : ''}
-  <form class="signout" method="post" action="/console/logout">${csrfField(ctx)}<span>${who.name} · ${t(`names.role.${who.role}`)}</span> <button type="submit">${t('nav.signOut')}</button></form>`;
+  <form class="signout" method="post" action="/console/logout">${csrfField(ctx)}<span>${who.name} · ${t(`names.role.${who.role}`)}</span> <button type="submit">${t('nav.signOut')}</button></form></div>`;
 }
 
 export interface Page {
@@ -70,6 +72,8 @@ export function layout(ctx: ViewContext, page: Page): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${typeof page.title === 'function' ? page.title(ctx) : page.title} · herald</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
+<link rel="icon" href="/favicon.ico" sizes="32x32">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/console.js" defer></script>
 </head>

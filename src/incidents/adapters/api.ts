@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requires } from '../../auth/guard.ts';
 import { impactsOf } from '../impacts.ts';
 import type { Incident, Post } from '../model.ts';
-import type { IncidentStore } from '../store.ts';
+import { IncidentNotFound, type IncidentStore } from '../store.ts';
 
 /** The public shape of a tweet in the API: `kind` is open, update or resolved (a reopening is an update). */
 export function tweetView(post: Post) {
@@ -38,9 +38,9 @@ export function incidentView(incident: Incident) {
 }
 
 export async function incidentRoutes(app: FastifyInstance, deps: { store: IncidentStore }) {
-  app.get<{ Params: { key: string } }>('/api/incidents/:key', requires('view'), async (request, reply) => {
+  app.get<{ Params: { key: string } }>('/api/incidents/:key', requires('view'), async (request) => {
     const incident = await deps.store.get(request.params.key);
-    if (!incident) return reply.code(404).send({ error: `no incident with key ${request.params.key}`, details: [] });
+    if (!incident) throw new IncidentNotFound(request.params.key);
     return incidentView(incident);
   });
   app.get<{ Querystring: { limit?: string } }>('/api/incidents', requires('view'), async (request) => {

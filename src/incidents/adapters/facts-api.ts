@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { requires } from '../../auth/guard.ts';
+import { invalidPayload } from '../../errors.ts';
 import { scheduleDelivery, type Queues } from '../../queues.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { changeFacts } from '../facts-change.ts';
 import { factsShape } from '../impacts.ts';
 import type { Incident, IncidentFacts } from '../model.ts';
 import type { Applied } from '../rules.ts';
-import type { IncidentStore } from '../store.ts';
+import { IncidentNotFound, type IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
 import type { ApprovalHold } from './incident-worker.ts';
 
@@ -60,13 +61,11 @@ export async function changeIncidentFacts(deps: FactsChangeDeps, key: string, fa
  * changed) and `scheduled` (the follow-up it planned, if any, a draft where approval holds it).
  */
 export async function incidentFactsRoutes(app: FastifyInstance, deps: FactsChangeDeps) {
-  app.patch<{ Params: { key: string } }>('/api/incidents/:key', requires('decide'), async (request, reply) => {
+  app.patch<{ Params: { key: string } }>('/api/incidents/:key', requires('decide'), async (request) => {
     const body = factsPatchSchema.safeParse(request.body ?? {});
-    if (!body.success) {
-      return reply.code(400).send({ error: 'the body is not valid', details: body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
-    }
+    if (!body.success) throw invalidPayload(body.error, 'the body');
     const result = await changeIncidentFacts(deps, request.params.key, body.data, request.principal!.name);
-    if (!result) return reply.code(404).send({ error: `no outage with key ${request.params.key}`, details: [] });
+    if (!result) throw new IncidentNotFound(request.params.key, 'outage');
     return { ...incidentView(result.incident as Incident), changed: result.changedFields, scheduled: result.scheduled.map((p) => p.id) };
   });
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../../cli-command.ts';
 import type { ApiClientSettings } from '../../cli-settings.ts';
-import { call, HeraldRefused } from '../../console/drafts-cli.ts';
+import { withHerald } from '../../cli/client.ts';
 import type { IncidentFacts } from '../model.ts';
 
 /**
@@ -45,21 +45,10 @@ export const incidentCommand: CliCommand<ApiClientSettings> = {
       io.err(`usage: ${USAGE}\n`);
       return 2;
     }
-    const token = settings.apiToken;
-    if (!token) {
-      io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
-      return 2;
-    }
-    const base = values.url ?? settings.url;
-    try {
-      const done = (await call(io, base, token, 'PATCH', `/api/incidents/${encodeURIComponent(key)}`, body)) as { changed: string[]; scheduled: string[] };
+    return withHerald(io, settings, values.url, async (herald) => {
+      const done = (await herald.call('PATCH', `/api/incidents/${encodeURIComponent(key)}`, body)) as { changed: string[]; scheduled: string[] };
       const changed = done.changed.length ? `changed ${done.changed.join(', ')}` : 'nothing changed';
       io.out(`${key}: ${changed}${done.scheduled.length ? `; follow-up ${done.scheduled.join(', ')} planned` : ''}\n`);
-      return 0;
-    } catch (err) {
-      if (!(err instanceof HeraldRefused)) throw err;
-      io.err(`${err.message}\n`);
-      return 1;
-    }
+    });
   },
 };

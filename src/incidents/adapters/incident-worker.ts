@@ -9,7 +9,7 @@ import type { AlertEvent, Incident } from '../model.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
 import { checkQueuedEvent } from '../event.ts';
-import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, type Queues } from '../../queues.ts';
+import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, stallTimings, type Queues } from '../../queues.ts';
 
 /** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */
 const APPLIED_EVENTS_KEPT = 20;
@@ -117,7 +117,7 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
-      ...(deps.lockMs && { lockDuration: deps.lockMs, stalledInterval: deps.lockMs }),
+      ...(deps.lockMs && stallTimings(deps.lockMs)),
     },
   );
   worker.on('failed', (job, err) => deps.logger.error({ incident: job?.data.key, err }, 'could not apply event'));

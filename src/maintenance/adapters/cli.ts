@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../../cli-command.ts';
 import type { ApiClientSettings } from '../../cli-settings.ts';
-import { call, HeraldRefused } from '../../console/drafts-cli.ts';
+import { printListed, withHerald } from '../../cli/client.ts';
 import type { MaintenanceView } from '../view.ts';
 
 /**
@@ -35,39 +35,27 @@ export const maintenanceCommand: CliCommand<ApiClientSettings> = {
       allowPositionals: true,
     });
     const [verb, key] = positionals;
-    const token = settings.apiToken;
-    if (!token) {
-      io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
-      return 2;
-    }
-    const base = values.url ?? settings.url;
     const needsKey = verb === 'move' || verb === 'done' || verb === 'cancel';
     if (!verb || !['list', 'schedule', 'move', 'done', 'cancel'].includes(verb) || (needsKey && !key)) {
       io.err(`usage: ${USAGE}\n`);
       return 2;
     }
-    try {
+    return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
-        const windows = (await call(io, base, token, 'GET', '/api/maintenance')) as MaintenanceView[];
-        if (values.json) io.out(`${JSON.stringify(windows, null, 2)}\n`);
-        else io.out(windows.length === 0 ? 'no maintenance scheduled\n' : windows.map(line).join(''));
-        return 0;
+        const windows = (await herald.call('GET', '/api/maintenance')) as MaintenanceView[];
+        printListed(io, values.json, windows, (all) => (all.length === 0 ? 'no maintenance scheduled\n' : all.map(line).join('')));
+        return;
       }
       let done: MaintenanceView;
       if (verb === 'schedule') {
         const ahead = values.ahead === undefined ? undefined : values.ahead === 'none' ? [] : values.ahead.split(',').map((d) => d.trim());
-        done = (await call(io, base, token, 'POST', '/api/maintenance', { service: values.service, feature: values.feature, startsAt: values.starts, endsAt: values.ends, ...(ahead && { announceAhead: ahead }) })) as MaintenanceView;
+        done = (await herald.call('POST', '/api/maintenance', { service: values.service, feature: values.feature, startsAt: values.starts, endsAt: values.ends, ...(ahead && { announceAhead: ahead }) })) as MaintenanceView;
       } else if (verb === 'move') {
-        done = (await call(io, base, token, 'PATCH', `/api/maintenance/${encodeURIComponent(key!)}`, { ...(values.starts && { startsAt: values.starts }), ...(values.ends && { endsAt: values.ends }) })) as MaintenanceView;
+        done = (await herald.call('PATCH', `/api/maintenance/${encodeURIComponent(key!)}`, { ...(values.starts && { startsAt: values.starts }), ...(values.ends && { endsAt: values.ends }) })) as MaintenanceView;
       } else {
-        done = (await call(io, base, token, 'POST', `/api/maintenance/${encodeURIComponent(key!)}/${verb}`, {})) as MaintenanceView;
+        done = (await herald.call('POST', `/api/maintenance/${encodeURIComponent(key!)}/${verb}`, {})) as MaintenanceView;
       }
       io.out(line(done));
-      return 0;
-    } catch (err) {
-      if (!(err instanceof HeraldRefused)) throw err;
-      io.err(`${err.message}\n`);
-      return 1;
-    }
+    });
   },
 };

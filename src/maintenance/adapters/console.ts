@@ -13,12 +13,12 @@ import { can } from '../../auth/access.ts';
 import type { ConsoleUser } from '../../auth/users.ts';
 import { pageGuard, type SendPage } from '../../console/page-guard.ts';
 import { csrfField, formatTime, layout, type Page, type ViewContext } from '../../console/views/layout.ts';
+import { HeraldError, invalidPayload } from '../../errors.ts';
 import { FEATURES } from '../../incidents/model.ts';
-import { invalidPayload } from '../../errors.ts';
 import { scheduleSchema } from '../input.ts';
 import { maintenanceView, type MaintenanceView } from '../view.ts';
 import { DEFAULT_ANNOUNCE_AHEAD } from '../window.ts';
-import { MaintenanceError, type Maintenance } from './service.ts';
+import type { Maintenance } from './service.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -108,10 +108,10 @@ export async function maintenanceConsole(app: FastifyInstance, deps: Maintenance
   const deciding = { preHandler: [guard('decide'), app.csrfProtection.bind(app)] };
   const actor = (request: FastifyRequest) => request.principal!.name;
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof MaintenanceError || error.name === 'InvalidPayload') {
-      const details = (error as { details?: string[] }).details ?? [];
-      const status = error instanceof MaintenanceError ? error.status : 400;
+  // A refusal (a MaintenanceError, a form that does not parse) is a page; the rest goes to the one handler.
+  app.setErrorHandler(async (error: FastifyError | HeraldError, request, reply) => {
+    if (error instanceof HeraldError && error.status < 500) {
+      const { details, status } = error;
       const body = (ctx: ViewContext) =>
         html`<h1>${ctx.tr.t('errors.notDone')}</h1><p class="flash error" lang="en">${error.message}</p><ul lang="en">${details.map((d) => html`<li>${d}</li>`)}</ul><p><a href="/console/maintenance">${ctx.tr.t('maintenance.back')}</a></p>`;
       return send(request, reply, { title: (ctx) => ctx.tr.t('titles.notDone'), body }, status);
