@@ -30,6 +30,14 @@ module.exports = {
       to: { path: '^src/publish/', reachable: true },
     },
     {
+      name: 'publish-not-accounts',
+      severity: 'error',
+      comment:
+        'The posting side (src/publish/) knows an account by its id, network and limits, which it is handed; the account model and its wiring (src/accounts/) sit above it, and app/accounts.ts builds each account\'s publisher and guards from them.',
+      from: { path: '^src/publish/' },
+      to: { path: '^src/accounts/' },
+    },
+    {
       name: 'auth-not-console-or-ingest',
       severity: 'error',
       comment:

@@ -2,23 +2,18 @@ import type { RedisOptions } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { withAccounts } from './accounts/wiring.ts';
 import { buildApiSide } from './app/api-side.ts';
+import { defaultBundle, guardAccounts, openAccounts } from './app/accounts.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
 import { followUpsOn } from './incidents/follow-up-schedule.ts';
 import { RedisIncidentStore } from './incidents/adapters/redis-store.ts';
-import { countPosts } from './ops/instrument.ts';
 import { HeraldMetrics } from './ops/metrics.ts';
 import { startMetricsServer } from './ops/observability.ts';
 import { checkRedisSetup } from './redis/checks.ts';
 import { connectRedis, redisReady, type RedisClient } from './redis/connect.ts';
-import { OutboxPublisher } from './publish/outbox-publisher.ts';
 import type { Publisher } from './publish/publisher.ts';
 import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
-import { XPublisher } from './publish/x-publisher.ts';
-import { AccountHold } from './publish/account-hold.ts';
-import { XAccount } from './publish/x-account.ts';
 import { KnownThreads } from './ops/known-threads.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
 
@@ -44,16 +39,13 @@ export interface HeraldOptions {
 export interface Herald {
   /** Base URL of the HTTP server, when this process serves HTTP. */
   url?: string;
+  /** The default account's publisher (the others': `accounts`). */
   publisher: Publisher;
+  accounts: Parts['accounts'];
   store: RedisIncidentStore;
   queues: Queues;
   metrics: HeraldMetrics;
   close(): Promise<void>;
-}
-
-export function createPublisher(config: Config, logger: Logger): Publisher {
-  if (config.x) return new XPublisher({ ...config.x, logger });
-  return new OutboxPublisher({ path: config.outboxPath, logger });
 }
 
 function connect(config: Config, options: RedisOptions, logger: Logger): RedisClient {
@@ -83,34 +75,37 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
 
   const prefix = config.redisPrefix;
   const metrics = new HeraldMetrics({ defaultMetrics: options.processMetrics });
+  const accounts = openAccounts(config, logger, metrics);
+  const main = defaultBundle(accounts);
   const parts: Parts = {
     config,
     logger,
     prefix,
     metrics,
-    publisher: countPosts(withAccounts(createPublisher(config, logger), config, logger), metrics),
+    accounts,
+    mode: main.publisher.mode,
     followUpQueue: followUpsOn(config.followUps) ? openFollowUpQueue(works ? patient : fast, prefix) : undefined,
-    timeoutMs: config.x?.timeoutMs ?? 10_000,
+    timeoutMs: main.account.credentials.x?.timeoutMs ?? 10_000,
     threads: new KnownThreads(),
   };
-  metrics.dryRun.set(parts.publisher.mode === 'dry-run' ? 1 : 0);
+  metrics.dryRun.set(parts.mode === 'dry-run' ? 1 : 0);
   const store = new RedisIncidentStore(patient, prefix);
   const workQueues = works ? openQueues(patient, prefix) : undefined;
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
   // Every process watches for a Redis that forgot, whatever its role (docs/faults.md). Every
-  // account's own hold, as its delivery sees it (account-hold.ts): a loss holds all their posts.
+  // account's own state and hold, as its delivery sees them (account-hold.ts): a loss holds all their posts.
   const posts = (workQueues ?? apiQueues)!.posts;
-  const accounts = [undefined, ...config.accounts.map((a) => a.id)].map((id) => new XAccount(patient, prefix, new AccountHold(patient, prefix, id, posts), { id: id ?? 'x', probeMs: config.delivery.probeMs }));
-  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, accounts, threads: parts.threads, logger, intervalMs: config.epochCheckMs });
+  const states = guardAccounts(accounts, { redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs }).map((a) => a.guards.account);
+  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, accounts: states, threads: parts.threads, logger, intervalMs: config.epochCheckMs });
 
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   let metricsServer: FastifyInstance | undefined;
   const healthPort = config.metricsPort ?? (role === 'worker' ? options.workerHealthPort : undefined);
   if (healthPort !== undefined) {
-    const metricsDeps = { metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.publisher.mode, logger };
+    const metricsDeps = { metrics, metricsToken: config.metricsToken, redis: fast, mode: parts.mode, logger };
     try {
       const started = await startMetricsServer(metricsDeps, { port: healthPort, host: config.host });
       metricsServer = started.server;
@@ -131,7 +126,8 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
 
   return {
     url,
-    publisher: parts.publisher,
+    publisher: main.publisher,
+    accounts,
     store,
     queues: (workQueues ?? apiQueues)!,
     metrics,

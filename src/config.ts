@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { loadAccountsFile, type AccountConfig } from './accounts/config.ts';
+import { DEFAULT_ACCOUNT, type Account, type XApiCredentials } from './accounts/account.ts';
+import { loadAccountsFile } from './accounts/config.ts';
+import { postingLimits, type NetworkBudgets } from './accounts/limits.ts';
 import { DEFAULT_MESSAGES_DIR, definedFeatures } from './compose/catalog.ts';
 import { CatalogError } from './compose/errors.ts';
 import { FEATURES } from './incidents/model.ts';
@@ -26,6 +28,8 @@ import type { RouteTable } from './incidents/routing.ts';
 import type { RedisTarget } from './redis/connect.ts';
 import type { ReplicationSettings } from './redis/replicas.ts';
 import type { DeliverySettings } from './publish/delivery-guards.ts';
+
+export type { NetworkBudgets };
 
 /**
  * Everything herald can be told, parsed once at start from an environment-like record. This is
@@ -183,13 +187,6 @@ const schema = z.object({
 
 const X_CREDENTIALS = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
 
-export interface XCredentials {
-  appKey: string;
-  appSecret: string;
-  accessToken: string;
-  accessSecret: string;
-}
-
 export interface Config {
   port: number;
   host: string;
@@ -197,8 +194,6 @@ export interface Config {
   /** Where Redis is: `redisUrl`, or a Cluster, or a master found through Sentinels. */
   redis: RedisTarget;
   redisPrefix: string;
-  /** Absent in dry-run. */
-  x?: XCredentials & { baseUrl: string; timeoutMs: number };
   /** Why herald runs in the mode it does, for the first log lines. */
   modeReason: string;
   webhookToken?: string;
@@ -226,7 +221,6 @@ export interface Config {
   retentionMs: number;
   statusUrl?: string;
   dataDir: string;
-  outboxPath: string;
   messagesDir: string;
   /** The features the message catalog defines (features are data): what webhooks and routes may name. */
   features: readonly string[];
@@ -235,10 +229,12 @@ export interface Config {
   logFormat: 'auto' | 'json' | 'pretty';
   /** While an incident is open, when a threaded "still on it" follows the latest post (follow-up-schedule.ts); no steps: none. */
   followUps: FollowUpSchedule;
-  /** The account's X username, for links to its tweets; unset: X's username-free links. */
-  xUsername?: string;
-  /** Accounts besides the default one, from HERALD_ACCOUNTS_FILE (see accounts/config.ts). */
-  accounts: readonly AccountConfig[];
+  /**
+   * Every account herald posts on: the default X account first (id `x`, from X_* and
+   * HERALD_LOCALE, HERALD_TIMEZONE, HERALD_X_USERNAME, HERALD_OUTBOX), then HERALD_ACCOUNTS_FILE's
+   * (accounts/account.ts, docs/accounts.md).
+   */
+  accounts: readonly Account[];
   /** Where a worker-only process serves `/metrics` and health; unset: it serves no HTTP. */
   metricsPort?: number;
   /** Bearer token `/metrics` asks for; unset: open (restrict it at the network). */
@@ -255,7 +251,7 @@ export interface Config {
   limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
   /** Alerts covered by a maintenance window stay quiet this long past its end; then they are announced. */
   maintenanceGraceMs: number;
-  /** Write budgets of Bluesky and Mastodon accounts (publish/network-guards.ts). */
+  /** Write budgets of Bluesky and Mastodon accounts (accounts/limits.ts), already in each account's `limits`. */
   networkBudgets: NetworkBudgets;
   /** Where staff are told of drafts (docs/staff-notices.md); none set: nobody is. */
   staffNotices: StaffNoticeSettings;
@@ -272,14 +268,6 @@ export interface StaffNoticeSettings {
   email?: { to: string; from: string; smtpUrl: string };
   webhook?: { url: string; secret?: string };
   timeoutMs: number;
-}
-
-export interface NetworkBudgets {
-  /** Bluesky's write points per hour and per day (a post costs 3). */
-  bskyPointsPerHour: number;
-  bskyPointsPerDay: number;
-  /** Mastodon posts per 5 minutes (the instance's request limit, 300 by default). */
-  mastodonPer5Min: number;
 }
 
 export class ConfigError extends HeraldError {
@@ -314,7 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     const missing = X_CREDENTIALS.filter((name) => e[name] === undefined);
     throw new ConfigError([`X credentials are incomplete: ${missing.join(', ')} missing (set all four, or none for dry-run)`]);
   }
-  const x =
+  const x: XApiCredentials | undefined =
     given.length === X_CREDENTIALS.length
       ? {
           appKey: e.X_APP_KEY!,
@@ -330,19 +318,33 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const users = loadUsers(e.HERALD_USERS_FILE);
   const features = featuresOf(e.HERALD_MESSAGES_DIR);
   const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES, features) : undefined;
+  const networkBudgets: NetworkBudgets = { bskyPointsPerHour: e.HERALD_BSKY_POINTS_HOUR, bskyPointsPerDay: e.HERALD_BSKY_POINTS_DAY, mastodonPer5Min: e.HERALD_MASTODON_POSTS_5MIN };
+  const delivery = deliverySettings(e);
+  const limits = (network: Account['network']) => postingLimits(network, delivery, networkBudgets);
   const extra = e.HERALD_ACCOUNTS_FILE
-    ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR })
+    ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR, limits })
     : { accounts: [], problems: [] };
   const problems = [...policy.problems, ...users.problems, ...(routes?.problems ?? []), ...extra.problems, ...deliveryProblems(e)];
   if (problems.length > 0) throw new ConfigError(problems);
   const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
+  const defaultAccount: Account = {
+    id: DEFAULT_ACCOUNT,
+    network: 'x',
+    locale: e.HERALD_LOCALE,
+    timezone: e.HERALD_TIMEZONE,
+    username: e.HERALD_X_USERNAME,
+    statusUrl: e.HERALD_STATUS_URL,
+    credentials: { variables: X_CREDENTIALS, ...(x && { x }) },
+    outboxPath,
+    limits: limits('x'),
+  };
+  const accounts = Object.freeze([defaultAccount, ...extra.accounts]);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
     redis: redisTarget(e),
     redisPrefix: e.HERALD_REDIS_PREFIX,
-    x,
     modeReason: x
       ? `posting to X at ${x.baseUrl} with the credentials in X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET`
       : `dry-run: no X credentials are set (X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET), so tweets go to ${outboxPath}`,
@@ -364,29 +366,17 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     users: users.users,
     apiToken: e.HERALD_API_TOKEN,
     sessionMs: Math.round(e.HERALD_SESSION_HOURS * 3600_000),
-    delivery: {
-      postsPer15Min: e.HERALD_X_BUDGET_15MIN,
-      postsPer24H: e.HERALD_X_BUDGET_24H,
-      reserve: e.HERALD_X_BUDGET_RESERVE,
-      replyShare: e.HERALD_X_REPLY_SHARE_PERCENT / 100,
-      readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
-      probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
-      unavailableProbeMs: Math.round(e.HERALD_X_UNAVAILABLE_PROBE_SECONDS * 1000),
-      settleMs: Math.round(e.HERALD_X_SETTLE_SECONDS * 1000),
-      jobLockMs: Math.round(e.HERALD_JOB_LOCK_SECONDS * 1000),
-    },
+    delivery,
     sweepMs: Math.round(e.HERALD_SWEEP_SECONDS * 1000),
     retentionMs: Math.round(e.HERALD_RETENTION_DAYS * 24 * 3600 * 1000),
     statusUrl: e.HERALD_STATUS_URL,
     dataDir: e.HERALD_DATA_DIR,
-    outboxPath,
     messagesDir: e.HERALD_MESSAGES_DIR,
     features,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    followUps: { ...followUpScheduleOf(e, e.HERALD_TIMEZONE), accountZones: Object.fromEntries(extra.accounts.map((a) => [a.id, a.timezone])) },
-    xUsername: e.HERALD_X_USERNAME,
-    accounts: Object.freeze(extra.accounts),
+    followUps: { ...followUpScheduleOf(e, e.HERALD_TIMEZONE), accountZones: Object.fromEntries(accounts.map((a) => [a.id, a.timezone])) },
+    accounts,
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
     redisReplication: { minReplicas: e.HERALD_REDIS_MIN_REPLICAS, waitMs: e.HERALD_REDIS_WAIT_MS },
@@ -395,7 +385,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
     limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
     maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
-    networkBudgets: { bskyPointsPerHour: e.HERALD_BSKY_POINTS_HOUR, bskyPointsPerDay: e.HERALD_BSKY_POINTS_DAY, mastodonPer5Min: e.HERALD_MASTODON_POSTS_5MIN },
+    networkBudgets,
     staffNotices: {
       consoleUrl: e.HERALD_CONSOLE_URL,
       slackUrl: e.HERALD_STAFF_SLACK_WEBHOOK_URL,
@@ -432,6 +422,20 @@ export function redisTarget(e: Pick<z.infer<typeof schema>, 'REDIS_URL' | 'REDIS
     url: e.REDIS_URL,
     ...(e.REDIS_CLUSTER_NODES && { clusterNodes: e.REDIS_CLUSTER_NODES }),
     ...(e.REDIS_SENTINELS && { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME }),
+  };
+}
+
+function deliverySettings(e: z.infer<typeof schema>): DeliverySettings {
+  return {
+    postsPer15Min: e.HERALD_X_BUDGET_15MIN,
+    postsPer24H: e.HERALD_X_BUDGET_24H,
+    reserve: e.HERALD_X_BUDGET_RESERVE,
+    replyShare: e.HERALD_X_REPLY_SHARE_PERCENT / 100,
+    readsPer15Min: e.HERALD_X_READ_BUDGET_15MIN,
+    probeMs: Math.round(e.HERALD_X_PROBE_SECONDS * 1000),
+    unavailableProbeMs: Math.round(e.HERALD_X_UNAVAILABLE_PROBE_SECONDS * 1000),
+    settleMs: Math.round(e.HERALD_X_SETTLE_SECONDS * 1000),
+    jobLockMs: Math.round(e.HERALD_JOB_LOCK_SECONDS * 1000),
   };
 }
 

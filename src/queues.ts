@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { AlertEvent } from './incidents/model.ts';
+import { accountOf } from './incidents/accounts.ts';
+import type { AlertEvent, Post } from './incidents/model.ts';
 import type { Decision, NoticeKind } from './notices/notice.ts';
 
 /*
@@ -22,7 +23,12 @@ export const NOTICES_QUEUE = 'staff-notices';
 export interface DeliveryJob {
   key: string;
   postId: string;
+  /** The account it posts on; absent in jobs queued before jobs carried it (publish/account-hold.ts `accountOfJob`). */
+  account?: string;
 }
+
+/** The job that delivers `post` of incident `key`, on the post's account. */
+export const deliveryJobFor = (key: string, post: Pick<Post, 'id' | 'account'>): DeliveryJob => ({ key, postId: post.id, account: accountOf(post) });
 
 // BullMQ job ids may not contain ':' nor be all digits; incident keys come from monitoring and
 // may contain anything, so ids are derived from a hash.

@@ -9,6 +9,7 @@ import type { AlertEvent, Incident, Post } from '../src/incidents/model.ts';
 import { startFakeX, type FakeX } from './helpers/fake-x.ts';
 import { apiCall, consoleEnv } from './helpers/console.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+import { startHeraldWithJa, type HeraldWithJa } from './helpers/ja-account.ts';
 
 const RULES = { graceMs: 0, reopenWindowMs: 3600_000 };
 const alert = (status: AlertEvent['status'], receivedAt: string): AlertEvent => ({
@@ -18,7 +19,7 @@ const compose = () => ({ text: 'composed', variant: 0 });
 
 describe('several accounts, as pure rules', () => {
   it('plans one announcement per account, each named after its account', () => {
-    const applied = applyEventToAccounts(null, alert('open', '2026-05-20T00:00:00.000Z'), RULES, [undefined, 'ja']);
+    const applied = applyEventToAccounts(null, alert('open', '2026-05-20T00:00:00.000Z'), RULES, ['x', 'ja']);
     assert.deepEqual(applied.scheduled.map((p) => [p.id, p.account]), [['open-1', undefined], ['ja.open-1', 'ja']]);
   });
 
@@ -36,7 +37,7 @@ describe('several accounts, as pure rules', () => {
   });
 
   it('applies the rules exactly as before with only the default account', () => {
-    const applied = applyEventToAccounts(null, alert('open', '2026-05-20T00:00:00.000Z'), RULES, [undefined]);
+    const applied = applyEventToAccounts(null, alert('open', '2026-05-20T00:00:00.000Z'), RULES, ['x']);
     assert.deepEqual(applied.scheduled.map((p) => p.id), ['open-1']);
     assert.equal(applied.scheduled[0]!.account, undefined);
   });
@@ -57,8 +58,9 @@ describe('the accounts file', () => {
 
   it('gives an account without secrets its own dry-run outbox', async () => {
     const config = await load('accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n');
-    assert.equal(config.accounts[0]!.x, undefined);
-    assert.equal(config.accounts[0]!.outboxPath, join(dir, 'outbox-ja.jsonl'));
+    assert.deepEqual(config.accounts.map((a) => a.id), ['x', 'ja'], 'the default account first');
+    assert.equal(config.accounts[1]!.credentials.x, undefined);
+    assert.equal(config.accounts[1]!.outboxPath, join(dir, 'outbox-ja.jsonl'));
   });
 
   it('names every problem: a bad locale, a bad zone, and secrets half set', async () => {
@@ -71,27 +73,14 @@ describe('the accounts file', () => {
 });
 
 describe('one incident announced on two accounts', () => {
+  let herald: HeraldWithJa;
   let t: TestHerald;
   let fakeJa: FakeX;
-  let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'herald-accounts-'));
-    fakeJa = await startFakeX({ user: { id: '1500000000000000099', name: 'Herald JP', username: 'herald_jp' } });
-    const file = join(dir, 'accounts.yaml');
-    await writeFile(file, 'accounts:\n  - id: ja\n    locale: ja\n    timezone: Asia/Tokyo\n    username: herald_jp\n');
-    t = await startTestHerald({
-      HERALD_ACCOUNTS_FILE: file,
-      HERALD_LOCALE: 'ko',
-      HERALD_FOLLOWUP_MINUTES: '0',
-      X_JA_APP_KEY: 'ja-key', X_JA_APP_SECRET: 'ja-secret', X_JA_ACCESS_TOKEN: 'ja-token', X_JA_ACCESS_SECRET: 'ja-token-secret',
-      X_JA_API_BASE_URL: fakeJa.url,
-    });
+    herald = await startHeraldWithJa();
+    ({ t, fakeJa } = herald);
   });
-  after(async () => {
-    await t.close();
-    await fakeJa.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => herald.close());
 
   it('posts the announcement and the resolution on each account, each threaded under its own', async () => {
     const e = event();
@@ -120,7 +109,7 @@ describe('one incident announced on two accounts', () => {
   it('keeps both threads in one journal, each tweet with its account', async () => {
     const key = (await t.get('/api/incidents')).body[0].key;
     const journal = (await t.get(`/api/incidents/${key}/journal.json`)).body;
-    assert.deepEqual(journal.thread.map((tw: any) => [tw.kind, tw.account]).sort(), [['open', null], ['open', 'ja'], ['resolved', null], ['resolved', 'ja']]);
+    assert.deepEqual(journal.thread.map((tw: any) => [tw.kind, tw.account]).sort(), [['open', 'ja'], ['open', 'x'], ['resolved', 'ja'], ['resolved', 'x']]);
   });
 });
 
@@ -140,16 +129,18 @@ describe('accounts on Bluesky and Mastodon in the accounts file', () => {
 
   it('reads each account\'s network and its secrets from the pinned names', async () => {
     const config = await load(two, { BSKY_EN_HANDLE: 'status.example.com', BSKY_EN_APP_PASSWORD: 'app-pass', MASTODON_JA_URL: 'https://mstdn.example/', MASTODON_JA_TOKEN: 'tok' });
-    const [en, ja] = config.accounts;
+    const [, en, ja] = config.accounts;
     assert.deepEqual([en!.network, ja!.network], ['bluesky', 'mastodon']);
-    assert.deepEqual(en!.bluesky && { handle: en!.bluesky.handle, service: en!.bluesky.service }, { handle: 'status.example.com', service: 'https://bsky.social' });
-    assert.equal(ja!.mastodon?.url, 'https://mstdn.example');
-    assert.equal(en!.x, undefined);
+    const bluesky = en!.credentials.bluesky;
+    assert.deepEqual(bluesky && { handle: bluesky.handle, service: bluesky.service }, { handle: 'status.example.com', service: 'https://bsky.social' });
+    assert.equal(ja!.credentials.mastodon?.url, 'https://mstdn.example');
+    assert.equal(en!.credentials.x, undefined);
   });
 
   it('runs an account without its network\'s secrets dry, and defaults the network to x', async () => {
     const config = await load(`${two}  - id: ko\n    locale: ko\n    timezone: Asia/Seoul\n`);
-    assert.deepEqual(config.accounts.map((a) => [a.network, a.bluesky ?? a.mastodon ?? a.x]), [['bluesky', undefined], ['mastodon', undefined], ['x', undefined]]);
+    const credentials = (a: (typeof config.accounts)[number]) => a.credentials.bluesky ?? a.credentials.mastodon ?? a.credentials.x;
+    assert.deepEqual(config.accounts.slice(1).map((a) => [a.network, credentials(a)]), [['bluesky', undefined], ['mastodon', undefined], ['x', undefined]]);
   });
 
   it('names every half-set or malformed secret at start, with the others', async () => {

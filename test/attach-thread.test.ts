@@ -10,7 +10,7 @@ const base: Incident = { key: 'k', service: 'KakaoTalk', feature: 'messaging', s
 describe('attaching an incident to its live root (pure)', () => {
   test('refuses a second root: an incident already threaded under another tweet is a 409', () => {
     const threaded: Incident = { ...base, posts: [{ id: 'open-1', kind: 'open', status: 'posted', tweetId: '111', dueAt: at, attempts: 1 }] };
-    const result = attachThread(threaded, { key: 'k', tweetId: '222', actor: 'api-token', at });
+    const result = attachThread(threaded, { key: 'k', account: 'x', tweetId: '222', actor: 'api-token', at });
     assert.equal(result.ok, false);
   });
 
@@ -27,7 +27,7 @@ describe('attaching an incident to its live root (pure)', () => {
   });
 
   test('plans the resolution of an incident that resolved while herald had no thread for it', () => {
-    const result = attachThread({ ...base, state: 'resolved', resolvedAt: at }, { key: 'k', tweetId: '111', actor: 'api-token', at });
+    const result = attachThread({ ...base, state: 'resolved', resolvedAt: at }, { key: 'k', account: 'x', tweetId: '111', actor: 'api-token', at });
     assert.ok(result.ok);
     assert.deepEqual(result.incident.posts.map((p) => [p.kind, p.status, p.tweetId]), [['open', 'posted', '111'], ['resolved', 'scheduled', undefined]]);
     assert.deepEqual(result.scheduled.map((p) => p.kind), ['resolved']);

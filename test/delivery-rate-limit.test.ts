@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { AccountHold } from '../src/publish/account-hold.ts';
-import { XAccount } from '../src/publish/x-account.ts';
+import { AccountState } from '../src/publish/account-state.ts';
 import { openQueues, type Queues } from '../src/queues.ts';
 import { startFakeX, type FakeX } from './helpers/fake-x.ts';
 import { event, REDIS_URL, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
@@ -58,12 +58,12 @@ describe('a 429 from X', () => {
 describe('how long a 429 pauses posting', () => {
   let redis: Redis;
   let queues: Queues;
-  let account: XAccount;
+  let account: AccountState;
   const prefix = `herald-test-ratelimit-${randomUUID().slice(0, 8)}`;
   before(() => {
     redis = new Redis(REDIS_URL);
     queues = openQueues(redis, prefix);
-    account = new XAccount(redis, prefix, new AccountHold(redis, prefix, undefined, queues.posts), { probeMs: 60_000 });
+    account = new AccountState(redis, prefix, new AccountHold(redis, prefix, 'x', queues.posts), { id: 'x', probeMs: 60_000 });
   });
   after(async () => {
     const keys = await redis.keys(`${prefix}:*`);

@@ -27,7 +27,7 @@ describe('a text X refuses as a duplicate', () => {
       posts: [],
     };
     const first = incidentComposer(t.config)(incident, { id: 'open-1', kind: 'open', status: 'scheduled', dueAt: e.at, attempts: 0 });
-    await new XPublisher(t.config.x!).post({ text: first.text });
+    await new XPublisher(t.config.accounts[0]!.credentials.x!).post({ text: first.text });
 
     await t.send(e);
     const api = await t.waitFor(async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it, test } from 'node:test';
 import { definedFeatures, loadCatalog } from '../src/compose/catalog.ts';
 import { composeTweet } from '../src/compose/compose.ts';
 import { lintMessages } from '../src/compose/lint-messages.ts';
-import { catalogWithFeature, featureWords } from './helpers/catalog.ts';
+import { catalogWithFeature, catalogWithServices, featureWords } from './helpers/catalog.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, deliver, SECRETS } from './helpers/monitoring.ts';
 
@@ -65,4 +65,15 @@ describe('a herald whose catalog defines payments', () => {
     const unrouted = (await t.get('/api/alerts/unrouted')).body.alerts.find((a: { alertId: string }) => a.alertId === 'alertmanager:gift-1');
     assert.match(unrouted.reason, /label feature "gift" is not a feature the message catalog defines \(messages\/\): .*payments/);
   });
+});
+
+test('each locale names the service as its catalog says: 카카오톡, KakaoTalk, カカオトーク', () => {
+  const names = { ko: '카카오톡', en: 'KakaoTalk', ja: 'カカオトーク' };
+  const dir = catalogWithServices({ KakaoTalk: names });
+  for (const [locale, name] of Object.entries(names)) {
+    const text = composeTweet(loadCatalog(dir, locale), { kind: 'open', incidentKey: 'k', service: 'KakaoTalk', feature: 'messaging', severity: 'major', openedAt: '2025-04-11T12:05:00+09:00' }, { locale, timezone: 'Asia/Seoul' }).text;
+    assert.ok(text.includes(name), `${locale}: ${text}`);
+  }
+  // A name the catalog does not list is used as it came.
+  assert.match(composeTweet(loadCatalog(dir, 'ko'), { kind: 'open', incidentKey: 'k', service: 'Daum Mail', feature: 'messaging', severity: 'major', openedAt: '2025-04-11T12:05:00+09:00' }, { locale: 'ko', timezone: 'Asia/Seoul' }).text, /Daum Mail/);
 });

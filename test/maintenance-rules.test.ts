@@ -25,7 +25,7 @@ function deliveredBy(incident: Incident, nowIso: string): Incident {
 
 describe('the maintenance thread, as pure rules', () => {
   it('plans the reminders, the start and the end, the first reminder as the root', () => {
-    const { scheduled } = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z'));
+    const { scheduled } = scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z'));
     assert.deepEqual(plan(scheduled), [
       ['ahead-1', '2026-05-19T02:00:00.000Z', true],
       ['ahead-2', '2026-05-20T01:00:00.000Z', false],
@@ -35,7 +35,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('collapses ahead notices whose moment has passed into one posted at once', () => {
-    const { scheduled } = scheduleWindow('m', window(), [undefined], at('2026-05-20T01:30:00.000Z'));
+    const { scheduled } = scheduleWindow('m', window(), ['x'], at('2026-05-20T01:30:00.000Z'));
     assert.deepEqual(plan(scheduled).slice(0, 2), [
       ['ahead-1', '2026-05-20T01:30:00.000Z', true],
       ['starting-1', '2026-05-20T02:00:00.000Z', false],
@@ -43,7 +43,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('makes the start the root when there is no notice ahead', () => {
-    const { scheduled } = scheduleWindow('m', window({ announceAhead: [] }), [undefined], at('2026-05-18T00:00:00.000Z'));
+    const { scheduled } = scheduleWindow('m', window({ announceAhead: [] }), ['x'], at('2026-05-18T00:00:00.000Z'));
     assert.deepEqual(plan(scheduled), [
       ['starting-1', '2026-05-20T02:00:00.000Z', true],
       ['done-1', '2026-05-20T04:00:00.000Z', false],
@@ -51,7 +51,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('plans one thread per account, each post named after its account', () => {
-    const { scheduled } = scheduleWindow('m', window({ announceAhead: [] }), [undefined, 'ja'], at('2026-05-18T00:00:00.000Z'));
+    const { scheduled } = scheduleWindow('m', window({ announceAhead: [] }), ['x', 'ja'], at('2026-05-18T00:00:00.000Z'));
     assert.deepEqual(scheduled.map((p) => [p.id, p.account, p.root === true]), [
       ['starting-1', undefined, true],
       ['done-1', undefined, false],
@@ -61,7 +61,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('is scheduled, announced, in progress from its start to the second, and done at its end', () => {
-    const planned = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident;
+    const planned = scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident;
     assert.equal(windowState(planned, at('2026-05-18T00:00:00.000Z')), 'scheduled');
     const announced = deliveredBy(planned, '2026-05-19T02:00:00.000Z');
     assert.equal(windowState(announced, at('2026-05-19T02:00:00.000Z')), 'announced');
@@ -71,7 +71,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('says it is taking longer, in the thread, when a window in progress is extended', () => {
-    const started = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
+    const started = deliveredBy(scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
     const { incident, scheduled, cancelled } = changeWindow(started, { endsAt: '2026-05-20T05:00:00.000Z' }, at('2026-05-20T03:30:00.000Z'));
     assert.deepEqual(plan(scheduled), [
       ['extended-1', '2026-05-20T03:30:00.000Z', false],
@@ -83,7 +83,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('replies that the window moved and plans the reminders still ahead of the new start', () => {
-    const announced = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-19T02:00:00.000Z');
+    const announced = deliveredBy(scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-19T02:00:00.000Z');
     const { scheduled } = changeWindow(announced, { startsAt: '2026-05-21T02:00:00.000Z', endsAt: '2026-05-21T04:00:00.000Z' }, at('2026-05-19T12:00:00.000Z'));
     assert.deepEqual(plan(scheduled), [
       ['moved-1', '2026-05-19T12:00:00.000Z', false],
@@ -95,18 +95,18 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('plans a window moved before anyone heard of it afresh, without a "moved" reply', () => {
-    const planned = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident;
+    const planned = scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident;
     const { scheduled } = changeWindow(planned, { startsAt: '2026-05-20T03:00:00.000Z' }, at('2026-05-18T01:00:00.000Z'));
     assert.deepEqual(scheduled.map((p) => [p.id, p.root === true]), [['ahead-3', true], ['ahead-4', false], ['starting-2', false], ['done-2', false]]);
   });
 
   it('refuses to move the start of a window in progress', () => {
-    const started = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
+    const started = deliveredBy(scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
     assert.throws(() => changeWindow(started, { startsAt: '2026-05-20T02:30:00.000Z' }, at('2026-05-20T02:10:00.000Z')), /only its end can change/);
   });
 
   it('says done now when finished early, withdrawing the "done" planned for the end', () => {
-    const started = deliveredBy(scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
+    const started = deliveredBy(scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident, '2026-05-20T02:00:00.000Z');
     const { incident, scheduled, cancelled } = finishWindow(started, at('2026-05-20T03:00:00.000Z'));
     assert.deepEqual(plan(scheduled), [['done-2', '2026-05-20T03:00:00.000Z', false]]);
     assert.deepEqual(cancelled.map((p) => p.id), ['done-1']);
@@ -114,7 +114,7 @@ describe('the maintenance thread, as pure rules', () => {
   });
 
   it('replies "cancelled" to an announced window, and withdraws everything silently from one nobody heard of', () => {
-    const planned = scheduleWindow('m', window(), [undefined], at('2026-05-18T00:00:00.000Z')).incident;
+    const planned = scheduleWindow('m', window(), ['x'], at('2026-05-18T00:00:00.000Z')).incident;
     const silent = cancelWindow(planned, at('2026-05-18T01:00:00.000Z'));
     assert.deepEqual(silent.scheduled, []);
     assert.equal(silent.incident.posts.every((p) => p.status === 'cancelled'), true);
@@ -132,7 +132,7 @@ describe('alerts during a window, as pure rules', () => {
     features: ['messaging'],
     startsMs: at('2026-05-20T02:00:00.000Z'),
     endsMs: at('2026-05-20T04:00:00.000Z'),
-    threads: new Map([[undefined, '700']]),
+    threads: new Map([['x', '700']]),
   };
   const GRACE = { maintenance: 10 * 60_000, open: 0 };
   const alert = (receivedAt: string, over: Partial<AlertEvent> = {}): AlertEvent => ({

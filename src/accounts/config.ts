@@ -26,7 +26,8 @@ import { join } from 'node:path';
 import { IANAZone } from 'luxon';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { networkSecrets, type BlueskyCredentials, type MastodonCredentials } from './network-secrets.ts';
+import { DEFAULT_ACCOUNT, type Account, type AccountLimits, type Network } from './account.ts';
+import { bskySecret, mastodonSecret, networkSecrets } from './network-secrets.ts';
 
 const accountSchema = z
   .object({
@@ -34,7 +35,7 @@ const accountSchema = z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,15}$/, 'lower-case letters, digits and _ (at most 16), starting with a letter')
       // `x` names the default account's budget and state in Redis and on /healthz/x.
-      .refine((id) => id !== 'x', 'x is the default account\'s name; choose another id'),
+      .refine((id) => id !== DEFAULT_ACCOUNT, `${DEFAULT_ACCOUNT} is the default account's name; choose another id`),
     network: z.enum(['x', 'bluesky', 'mastodon']).default('x'),
     locale: z.enum(['ko', 'en', 'ja']),
     timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone such as Asia/Tokyo'),
@@ -48,22 +49,6 @@ const fileSchema = z
   .strict()
   .refine((f) => new Set(f.accounts.map((a) => a.id)).size === f.accounts.length, { message: 'account ids must differ', path: ['accounts'] });
 
-export type Network = 'x' | 'bluesky' | 'mastodon';
-
-export interface AccountConfig {
-  id: string;
-  network: Network;
-  locale: 'ko' | 'en' | 'ja';
-  timezone: string;
-  username?: string;
-  statusUrl?: string;
-  /** Absent (for its network): this account runs dry, into `outboxPath`. */
-  bluesky?: BlueskyCredentials;
-  mastodon?: MastodonCredentials;
-  x?: { appKey: string; appSecret: string; accessToken: string; accessSecret: string; baseUrl: string; timeoutMs: number };
-  outboxPath: string;
-}
-
 const SECRETS = { appKey: 'APP_KEY', appSecret: 'APP_SECRET', accessToken: 'ACCESS_TOKEN', accessSecret: 'ACCESS_SECRET' } as const;
 
 export const secretName = (id: string, what: string) => `X_${id.toUpperCase()}_${what}`;
@@ -72,8 +57,8 @@ export const secretName = (id: string, what: string) => `X_${id.toUpperCase()}_$
 export function loadAccountsFile(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
-  defaults: { baseUrl: string; timeoutMs: number; dataDir: string },
-): { accounts: AccountConfig[]; problems: string[] } {
+  defaults: { baseUrl: string; timeoutMs: number; dataDir: string; limits: (network: Network) => AccountLimits },
+): { accounts: Account[]; problems: string[] } {
   let raw: unknown;
   try {
     raw = parse(readFileSync(path, 'utf8'));
@@ -85,23 +70,22 @@ export function loadAccountsFile(
     return { accounts: [], problems: parsed.error.issues.map((i) => `HERALD_ACCOUNTS_FILE ${path}: ${i.path.join('.') || '(file)'}: ${i.message}`) };
   }
   const problems: string[] = [];
-  const accounts = parsed.data.accounts.map((a): AccountConfig => {
+  const accounts = parsed.data.accounts.map((a): Account => {
     const outboxPath = join(defaults.dataDir, `outbox-${a.id}.jsonl`);
+    const limits = defaults.limits(a.network);
     if (a.network !== 'x') {
       const found = networkSecrets(a.network, a.id, env, defaults.timeoutMs);
       problems.push(...found.problems);
-      return { ...a, ...found.credentials, outboxPath };
+      const variables = a.network === 'bluesky' ? [bskySecret(a.id, 'HANDLE'), bskySecret(a.id, 'APP_PASSWORD')] : [mastodonSecret(a.id, 'URL'), mastodonSecret(a.id, 'TOKEN')];
+      return { ...a, credentials: { variables, ...found.credentials }, outboxPath, limits };
     }
     const given = Object.entries(SECRETS).map(([field, what]) => [field, env[secretName(a.id, what)]?.trim() || undefined] as const);
     const missing = given.filter(([, v]) => v === undefined).map(([field]) => secretName(a.id, SECRETS[field as keyof typeof SECRETS]));
     if (missing.length > 0 && missing.length < given.length) problems.push(`account ${a.id}: X credentials are incomplete: ${missing.join(', ')} missing (set all four, or none for dry-run)`);
     const secrets = Object.fromEntries(given) as Record<keyof typeof SECRETS, string>;
     const baseUrl = (env[secretName(a.id, 'API_BASE_URL')] || defaults.baseUrl).replace(/\/+$/, '');
-    return {
-      ...a,
-      ...(missing.length === 0 && { x: { ...secrets, baseUrl, timeoutMs: defaults.timeoutMs } }),
-      outboxPath,
-    };
+    const variables = Object.values(SECRETS).map((what) => secretName(a.id, what));
+    return { ...a, credentials: { variables, ...(missing.length === 0 && { x: { ...secrets, baseUrl, timeoutMs: defaults.timeoutMs } }) }, outboxPath, limits };
   });
   return { accounts, problems };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { accountIds, statusPages, tweetLinks } from '../accounts/wiring.ts';
+import { defaultBundle, guardAccounts } from './accounts.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
 import { approvalHold, consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../auth/sessions.ts';
@@ -18,7 +19,6 @@ import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
 import { ReplicaWait } from '../redis/replicas.ts';
-import { openAccountGuards } from '../publish/account-guards.ts';
 import { accountRoutes } from '../publish/account-routes.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { rateBudgets } from '../publish/x-health.ts';
@@ -33,7 +33,7 @@ import type { ApiParts } from './shared.ts';
  * each an encapsulated plugin on one fastify instance. Not listening yet: app.ts does that last.
  */
 export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
-  const { config, logger, prefix, redis, queues, publisher, metrics, followUpQueue } = parts;
+  const { config, logger, prefix, redis, queues, metrics } = parts;
   const server = buildServer(logger, { redisReady: () => redis.status === 'ready', requestTimeoutMs: config.requestTimeoutMs, trustProxy: config.trustProxy });
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
@@ -64,14 +64,14 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
 
 /** Everything people and their tools call: who is calling is decided once per request (auth/). */
 async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: RedisUnroutedLog; staff: ReturnType<typeof openStaffNews> }): Promise<void> {
-  const { config, logger, prefix, redis, queues, publisher, metrics, followUpQueue } = parts;
+  const { config, logger, prefix, redis, queues, metrics, followUpQueue, mode } = parts;
   const { sessions, store, unrouted, staff } = shared;
   const link = tweetLinks(config);
   await registerPrincipals(server, { users: config.users, sessions, apiToken: config.apiToken, metricsToken: config.metricsToken, redis, prefix });
-  const guards = openAccountGuards({ redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
-  const defaultGuards = guards.get(undefined)!;
+  const accounts = guardAccounts(parts.accounts, { redis, prefix, posts: queues.posts, settings: config.delivery, timeoutMs: parts.timeoutMs });
+  const defaultGuards = defaultBundle(accounts).guards;
   const dataLost = async () => (await defaultGuards.account.view()).status === 'redis-data-lost';
-  await server.register(healthRoutes, { redis, mode: publisher.mode, dataLost });
+  await server.register(healthRoutes, { redis, mode, dataLost });
   await registerObservability(server, {
     metrics,
     queues: [queues.events, queues.posts, ...(followUpQueue ? [followUpQueue] : []), ...(staff.notices ? [staff.notices] : [])],
@@ -86,10 +86,10 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: publisher.mode, logger, sessions, news: staff.news });
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: mode, logger, sessions, news: staff.news });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
-  await server.register(deliveryRoutes, { guards: defaultGuards, mode: publisher.mode, queues: [queues.posts, queues.events], store });
-  await server.register(accountRoutes, { guards, publisher, store });
+  await server.register(deliveryRoutes, { guards: defaultGuards, mode, queues: [queues.posts, queues.events], store });
+  await server.register(accountRoutes, { accounts: accounts.map((a) => ({ id: a.id, guards: a.guards, mode: a.publisher.mode })), store });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
 }

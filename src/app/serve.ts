@@ -4,6 +4,7 @@
  * the stated order on SIGTERM or SIGINT.
  */
 import { parseArgs } from 'node:util';
+import { defaultAccount, runsDry } from '../accounts/account.ts';
 import { startHerald, type Role } from '../app.ts';
 import type { CommandIo } from '../cli-command.ts';
 import { ConfigError, loadConfig, withDryRunTokens } from '../config.ts';
@@ -36,7 +37,7 @@ export async function serve(args: string[], io: CommandIo, env: Env, usage: stri
   }
 
   const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role } }, config.logFormat);
-  logger.info({ mode: config.x ? 'x' : 'dry-run' }, config.modeReason);
+  logger.info({ mode: runsDry(defaultAccount(config.accounts)) ? 'dry-run' : 'x' }, config.modeReason);
   if (madeUp.WEBHOOK_TOKEN) {
     logger.warn(
       `WEBHOOK_TOKEN is not set, so this dry-run uses a token made up for this run: ${madeUp.WEBHOOK_TOKEN}. ` +

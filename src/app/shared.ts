@@ -5,15 +5,18 @@ import type { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import type { KnownThreads } from '../ops/known-threads.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
 import type { RedisClient } from '../redis/connect.ts';
-import type { Publisher } from '../publish/publisher.ts';
 import type { FollowUpJob, Queues } from '../queues.ts';
+import type { AccountParts } from './accounts.ts';
 
 /** What both sides of a herald process (workers, HTTP) are built from; see app.ts. */
 export interface Parts {
   config: Config;
   logger: Logger;
   prefix: string;
-  publisher: Publisher;
+  /** Every account's publisher and composer, the default first (app/accounts.ts). */
+  accounts: readonly AccountParts[];
+  /** How the default account posts: `x` or `dry-run`. */
+  mode: string;
   metrics: HeraldMetrics;
   followUpQueue?: Queue<FollowUpJob>;
   /** X calls give up after this long; leases and reconciliation are sized from it. */

@@ -1,5 +1,6 @@
 import type { Worker } from 'bullmq';
-import { accountComposer, accountIds, publisherOfAccount, readInstanceLimits } from '../accounts/wiring.ts';
+import { accountIds } from '../accounts/wiring.ts';
+import { defaultBundle, guardAccounts, readInstanceLimits } from './accounts.ts';
 import { approvalHold } from '../console/plugin.ts';
 import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
@@ -8,12 +9,11 @@ import { observeDeliveries } from '../ops/instrument.ts';
 import { workerConnection } from '../redis/connect.ts';
 import { ReplicaWait } from '../redis/replicas.ts';
 import { accountDeliveries } from '../publish/account-delivery.ts';
-import { openAccountGuards } from '../publish/account-guards.ts';
 import { startDeliveryWorker } from '../publish/delivery-worker.ts';
 import { startOverrunWorker } from '../maintenance/adapters/overrun.ts';
 import { quietHold } from '../maintenance/adapters/quiet-hold.ts';
 import { startSweeper, sweepDeliveries } from '../publish/sweep.ts';
-import { startAccountProbe } from '../publish/x-account.ts';
+import { startAccountProbe } from '../publish/account-state.ts';
 import { staffChannels } from '../notices/channels.ts';
 import { startNoticeWorker } from '../notices/worker.ts';
 import { openStaffNews } from '../notices/wiring.ts';
@@ -31,7 +31,7 @@ export interface WorkerTimings {
  * stop it all: timers first, then the workers, which let jobs in flight finish.
  */
 export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop {
-  const { config, logger, prefix, store, queues, publisher, metrics, followUpQueue } = parts;
+  const { config, logger, prefix, store, queues, metrics, followUpQueue } = parts;
   const connection = workerConnection(config.redis, parts.redis);
   const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
   const hold = approvalHold(config);
@@ -44,22 +44,22 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
 
   const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs, news });
   // Each account its own budget, state and hold: one network's 429 or block holds only its own posts.
-  const guards = openAccountGuards({ redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, budgets: config.networkBudgets, timeoutMs: parts.timeoutMs }, config.accounts);
-  void readInstanceLimits(publisher, config, logger);
+  const accounts = guardAccounts(parts.accounts, { redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, timeoutMs: parts.timeoutMs });
+  const main = defaultBundle(accounts);
+  void readInstanceLimits(accounts, logger);
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
   const uncomposable = () => metrics.posts.inc({ outcome: 'uncomposable' });
-  const deliveryDeps = { connection, prefix, store, queues, publisher, compose: accountComposer(config, publisher), logger, replicas, news, threads: parts.threads, uncomposable };
-  const delivery = startDeliveryWorker({ ...deliveryDeps, guards: guards.get(undefined)! }, accountDeliveries(deliveryDeps, guards));
+  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads, uncomposable };
+  const delivery = startDeliveryWorker({ ...deliveryDeps, guards: main.guards, publisher: main.publisher, compose: main.compose }, accountDeliveries(deliveryDeps, accounts));
   observeDeliveries(delivery, store, metrics, logger);
-  metrics.setRateBudgetSource(() => rateBudgets(guards.get(undefined)!));
+  metrics.setRateBudgetSource(() => rateBudgets(main.guards));
   workers.push(incidentWorker, delivery);
   workers.push(startOverrunWorker({ connection, prefix, store, queues, hold, logger }));
 
   const sweepMs = timings.sweepIntervalMs ?? config.sweepMs;
   timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
-  for (const [account, own] of guards) {
-    const accountPublisher = publisherOfAccount(publisher, account);
-    if (accountPublisher) timers.push(startAccountProbe(own.account, accountPublisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
+  for (const { guards, publisher } of accounts) {
+    timers.push(startAccountProbe(guards.account, publisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   }
   if (followUpQueue) {
     const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, schedule: config.followUps, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });

@@ -7,7 +7,7 @@ import { applyAndSchedule } from '../incidents/adapters/incident-worker.ts';
 import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from '../incidents/model.ts';
 import type { IncidentRules } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
+import { deliveryJobFor, deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
 import { checkDraftText, type TextProblem } from './draft-text.ts';
 import { approveDraft, audited, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
 import { holdForApproval } from './hold.ts';
@@ -114,7 +114,7 @@ export class Approvals {
   async approve(id: string, actor: string, text?: string): Promise<Waiting> {
     const clean = checked(text);
     const done = await this.change(id, 'approved', actor, (current, postId, at) => approveDraft(current, postId, { actor, at, text: clean }));
-    await deliverSoon(this.deps.queues.posts, done.incident.key, done.post.id, done.post.dueAt);
+    await deliverSoon(this.deps.queues.posts, done.incident.key, done.post);
     return done;
   }
 
@@ -202,7 +202,7 @@ export class Approvals {
     const ctx = { policy: this.deps.policy, compose: this.deps.compose, source: BY_HAND, at, actor };
     const held = holdForApproval(null, { incident: audited(fresh, { at, actor, action: 'announcement written', after: input.text }), changed: true, scheduled: [post], cancelled: [] }, ctx);
     await this.deps.store.update(key, (current) => ({ next: current ? null : held.incident, result: null }));
-    await scheduleDelivery(this.deps.queues.posts, { key, postId: post.id }, post.dueAt);
+    await scheduleDelivery(this.deps.queues.posts, deliveryJobFor(key, post), post.dueAt);
     await tellDrafted(this.deps.news, held.incident, held.scheduled);
     this.deps.logger.info({ incident: key, actor }, 'announcement drafted');
     return { incident: held.incident, post: held.scheduled[0]! };

@@ -1,4 +1,5 @@
 import { weightedLength } from '../compose/tweet-length.ts';
+import { accountOf, DEFAULT_ACCOUNT } from '../incidents/accounts.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import { draftId } from './drafts.ts';
 
@@ -17,7 +18,7 @@ export function draftView(incident: Incident, post: Post) {
     kind: publicKind(post),
     text,
     weightedLength: weightedLength(text),
-    ...(post.account !== undefined && { account: post.account }),
+    ...(accountOf(post) !== DEFAULT_ACCOUNT && { account: accountOf(post) }),
   };
 }
 
@@ -35,7 +36,7 @@ export function threadBefore(incident: Incident, post: Post): Post[] {
 export function draftDetail(incident: Incident, post: Post) {
   return {
     ...draftView(incident, post),
-    account: post.account ?? null,
+    account: accountOf(post),
     status: post.status,
     service: incident.service,
     feature: incident.feature,

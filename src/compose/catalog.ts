@@ -174,6 +174,8 @@ export interface Catalog {
   readonly pieces: ReadonlyMap<Piece, readonly MessageVariant[]>;
   /** The features this locale gives words to, in the order of its `impact` section. */
   readonly features: readonly string[];
+  /** Display names by the name alerts use (`services:` in the file): each account's tweets use its locale's. */
+  readonly services: Readonly<Record<string, string>>;
 }
 
 export interface ParsedCatalog {
@@ -200,6 +202,8 @@ const fileSchema = (() => {
   }
   for (const [group, shape] of Object.entries(groups)) top[group] = z.strictObject(shape);
   // The features' sections take any feature name (features are data).
+  // The operator's service names as this locale's followers read them: `KakaoTalk: 카카오톡`.
+  top.services = z.record(z.string().min(1), z.string().trim().min(1, 'empty name').max(60, 'at most 60 characters')).optional();
   for (const kind of FEATURE_PIECES) top[kind] = z.record(z.string().regex(FEATURE_NAME, `a feature name: ${FEATURE_NAME_RULE}`), pieceTexts(pieceArity(`${kind}.x`)));
   return z.strictObject(top);
 })();
@@ -268,7 +272,7 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
   }
   if (problems.length > 0) return { problems, keys };
   const only = <K extends Situation | Piece>(names: readonly K[]) => new Map(names.map((n) => [n, situations.get(n) ?? []] as const));
-  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features }, problems, keys };
+  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features, services: ((parsed.data as Record<string, unknown>).services ?? {}) as Record<string, string> }, problems, keys };
 }
 
 type Ast = ReturnType<IntlMessageFormat['getAst']>;
@@ -285,7 +289,8 @@ function variablesOf(ast: Ast, found = new Set<string>()): string[] {
 
 function situationKeys(raw: unknown): string[] {
   if (!isRecord(raw)) return [];
-  return Object.entries(raw).flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
+  // Service names are the operator's, not words every locale must have.
+  return Object.entries(raw).filter(([key]) => key !== 'services').flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -205,7 +205,7 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   }
   // What to give up when the richest text does not fit, in the documented order (fitting.ts).
   // Long follow-ups take turns: what still works, then what to do, so each one adds something.
-  const steps = fittingSteps(catalog, facts, cleanService(input.service)).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
+  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service))).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
   // A resolution after a reopening names every span it was down, and their total; if that cannot
   // fit, the plain first-to-last range still does.
   const spans = resolved && input.reopenedAt !== undefined && input.earlierSpans?.length ? spanValues(input, resolved, postedOn, options) : undefined;
@@ -231,7 +231,7 @@ function postNumber(postId: string | undefined): number {
 export function composeNotice(catalog: Catalog, input: NoticeInput, options: ComposeOptions): ComposedTweet {
   checkLocale(catalog, options);
   const { locale } = options;
-  const service = cleanService(input.service);
+  const service = cleanService(displayName(catalog, input.service));
   const values: Record<string, string> = { service };
   const starts = input.startsAt === undefined ? undefined : parseTime(input.startsAt, 'startsAt', options.timezone);
   const ends = input.endsAt === undefined ? undefined : parseTime(input.endsAt, 'endsAt', options.timezone);
@@ -365,6 +365,9 @@ function checkLocale(catalog: Catalog, options: ComposeOptions): void {
     throw new ComposeError('locale-mismatch', `asked for locale ${options.locale} with the ${catalog.locale} catalog; load the catalog for ${options.locale}`);
   }
 }
+
+/** The service's name in the catalog's language when the catalog gives one (`KakaoTalk` → 카카오톡), else as it came. */
+const displayName = (catalog: Catalog, service: string): string => catalog.services[service] ?? service;
 
 function cleanService(raw: string): string {
   const service = sanitizeServiceName(raw);

@@ -1,3 +1,4 @@
+import { accountOf } from '../incidents/accounts.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { nextFollowUpMs, NO_FOLLOW_UPS, type FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Incident, Post } from '../incidents/model.ts';
@@ -8,7 +9,7 @@ import type { TextLimit } from './network-length.ts';
 
 /** The phase the thread's latest tweet before `post` was written in: a follow-up says what changed since. */
 function previousPhase(incident: Incident, post: Post): Post['phase'] {
-  const before = incident.posts.slice(0, incident.posts.indexOf(post)).filter((p) => p.status === 'posted' && (p.account ?? null) === (post.account ?? null));
+  const before = incident.posts.slice(0, incident.posts.indexOf(post)).filter((p) => p.status === 'posted' && accountOf(p) === accountOf(post));
   return before.at(-1)?.phase;
 }
 

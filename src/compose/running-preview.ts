@@ -3,6 +3,7 @@
  * then what herald would say next (the follow-up due now) and how it would end (the resolution if
  * it were resolved now). Pure; the same composer as the delivery worker, on the caller's clock.
  */
+import { accountOf, DEFAULT_ACCOUNT } from '../incidents/accounts.ts';
 import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Incident } from '../incidents/model.ts';
 import { newPost, threadRoot } from '../incidents/rules.ts';
@@ -21,7 +22,7 @@ export interface RunningPreviewTweet {
 
 export function runningPreview(catalog: Catalog, options: ComposeOptions, incident: Incident, nowMs: number, followUps: FollowUpSchedule): RunningPreviewTweet[] {
   const out: RunningPreviewTweet[] = incident.posts
-    .filter((p) => p.account === undefined && p.status !== 'cancelled' && p.status !== 'failed')
+    .filter((p) => accountOf(p) === DEFAULT_ACCOUNT && p.status !== 'cancelled' && p.status !== 'failed')
     .map((p) => {
       const text = p.text ?? composeIncidentPost(catalog, options, incident, p, nowMs, followUps).text;
       return { status: p.status === 'posted' ? 'posted' : 'planned', kind: p.kind, text, weightedLength: weightedLength(text) };

@@ -31,7 +31,7 @@ export interface PagesDeps {
   /** HERALD_LOCALE and HERALD_TIMEZONE: for people whose language neither they nor their browser say. */
   locale: ConsoleLocale;
   timezone: string;
-  tweetUrl(id: string): string | undefined;
+  tweetUrl: ViewContext['tweetUrl'];
   dryRun?: boolean;
   signInLimit: { max: number; windowMs: number };
   /** The facts form and the read-only preview on the incident page (incident-facts.ts). */

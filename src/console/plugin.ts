@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { accountComposer } from '../accounts/wiring.ts';
+import { accountComposer, tweetLinks } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import { holdForApproval } from '../approval/hold.ts';
@@ -29,7 +29,7 @@ export interface ConsoleOptions {
   redis: Redis;
   store: IncidentStore;
   queues: Queues;
-  /** `x` links posted tweets to x.com; in dry-run there is nothing to link to. */
+  /** How the default account posts: `dry-run` says so on every page. */
   publisherMode: string;
   logger: Logger;
   /** The sessions auth/principal.ts reads; cookies, CSRF and `request.principal` are registered on the root server (auth/plugin.ts). */
@@ -84,7 +84,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    tweetUrl: tweetLinks(config),
     dryRun: options.publisherMode === 'dry-run',
     waiting: async () => (await approvals.waiting()).length,
   });
@@ -97,7 +97,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     timezone: config.timezone,
     facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: approvalHold(config), news: options.news }),
     events,
-    tweetUrl: (id: string) => (options.publisherMode === 'x' ? `https://x.com/i/web/status/${id}` : undefined),
+    tweetUrl: tweetLinks(config),
     dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });

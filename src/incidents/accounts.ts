@@ -1,6 +1,6 @@
 /**
  * Several accounts announce the same incident, each in its own thread. A post names its account
- * (`Post.account`; undefined is the default account) and the rules written for one account run
+ * (`Post.account`, read through `accountOf`) and the rules written for one account run
  * unchanged on each account's *projection* of the incident: the same incident with only that
  * account's posts. The results are merged back. Pure.
  *
@@ -11,32 +11,48 @@ import { claimPost, type Attempt, type Claim, type Composer } from './delivery-r
 import type { AlertEvent, Incident, Post } from './model.ts';
 import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
 
-/** Account ids in order; `undefined` is the default account and comes first. */
-export type AccountIds = readonly (string | undefined)[];
+/** An account's id: `x` for the default X account, the accounts file's `id` for the others. */
+export type AccountId = string;
 
-export const postIdFor = (account: string | undefined, id: string): string => (account === undefined || id.startsWith(`${account}.`) ? id : `${account}.${id}`);
+/**
+ * The default account's id. It is also how its Redis keys were always spelt (`<prefix>:account:x`,
+ * `<prefix>:budget:x:posts`) and its id in the API (`/api/accounts/x/resume`), so no key moves.
+ */
+export const DEFAULT_ACCOUNT: AccountId = 'x';
+
+/** Account ids in order, the default account first. */
+export type AccountIds = readonly AccountId[];
+
+/**
+ * The account a post is on. A post of the default account is stored without `account` (as every
+ * post was before herald had several accounts), and JSON written by earlier versions says `null`:
+ * both read as the default account here, the one place that knows, so an upgrade loses nothing.
+ */
+export const accountOf = (post: { account?: string | null }): AccountId => post.account ?? DEFAULT_ACCOUNT;
+
+export const postIdFor = (account: AccountId, id: string): string => (account === DEFAULT_ACCOUNT || id.startsWith(`${account}.`) ? id : `${account}.${id}`);
 
 /** The incident as the single-account rules see it for `account`. */
-export function projection(incident: Incident, account: string | undefined): Incident {
-  return { ...incident, posts: incident.posts.filter((p) => p.account === account) };
+export function projection(incident: Incident, account: AccountId): Incident {
+  return { ...incident, posts: incident.posts.filter((p) => accountOf(p) === account) };
 }
 
-/** Names the posts a projection's rules created after their account. */
-function adopt(post: Post, account: string | undefined): Post {
-  if (account === undefined) return post;
+/** A new post of `account`, named after it; the default account's is stored as before (see `accountOf`). */
+export function onAccount(post: Post, account: AccountId): Post {
+  if (account === DEFAULT_ACCOUNT) return post;
   return { ...post, id: postIdFor(account, post.id), account };
 }
 
 /** `applyEvent` for every account: each account's thread follows the same rules on its own. */
 export function applyEventToAccounts(current: Incident | null, event: AlertEvent, rules: IncidentRules, accounts: AccountIds): Applied {
-  if (accounts.length <= 1 && accounts[0] === undefined) return applyEvent(current, event, rules);
+  if (accounts.length <= 1 && (accounts[0] ?? DEFAULT_ACCOUNT) === DEFAULT_ACCOUNT) return applyEvent(current, event, rules);
   const results = accounts.map((account) => {
     const applied = applyEvent(current && projection(current, account), event, rules);
     return {
       applied,
-      posts: applied.incident.posts.map((p) => adopt(p, account)),
-      scheduled: applied.scheduled.map((p) => adopt(p, account)),
-      cancelled: applied.cancelled.map((p) => adopt(p, account)),
+      posts: applied.incident.posts.map((p) => onAccount(p, account)),
+      scheduled: applied.scheduled.map((p) => onAccount(p, account)),
+      cancelled: applied.cancelled.map((p) => onAccount(p, account)),
     };
   });
   // Incident-level facts (state, times, severity) do not depend on posts but for the reopen
@@ -53,15 +69,15 @@ export function applyEventToAccounts(current: Incident | null, event: AlertEvent
 }
 
 /** Rules change posts in place or append them: keep every post where it was, new ones last. */
-function mergePosts(whole: readonly Post[], mine: readonly Post[], account: string | undefined): Post[] {
+function mergePosts(whole: readonly Post[], mine: readonly Post[], account: AccountId): Post[] {
   let i = 0;
-  const merged = whole.map((p) => (p.account === account ? (mine[i++] ?? p) : p));
+  const merged = whole.map((p) => (accountOf(p) === account ? (mine[i++] ?? p) : p));
   return [...merged, ...mine.slice(i)];
 }
 
 /** Puts a changed projection back into the whole incident, keeping the other accounts' posts. */
-export function mergeProjection(whole: Incident, changed: Incident, account: string | undefined): Incident {
-  return { ...changed, posts: mergePosts(whole.posts, changed.posts.map((p) => adopt(p, account)), account) };
+export function mergeProjection(whole: Incident, changed: Incident, account: AccountId): Incident {
+  return { ...changed, posts: mergePosts(whole.posts, changed.posts.map((p) => onAccount(p, account)), account) };
 }
 
 /** `claimPost` within the post's own account: its thread, and only its own earlier posts to wait for. */
@@ -74,14 +90,18 @@ export function claimPostInAccount(
 ): { incident: Incident | null; claim: Claim } {
   const post = incident?.posts.find((p) => p.id === postId);
   if (!incident || !post) return claimPost(incident, postId, nowMs, compose, attempt);
-  const claimed = claimPost(projection(incident, post.account), postId, nowMs, compose, attempt);
-  return { incident: claimed.incident && mergeProjection(incident, claimed.incident, post.account), claim: claimed.claim };
+  const claimed = claimPost(projection(incident, accountOf(post)), postId, nowMs, compose, attempt);
+  return { incident: claimed.incident && mergeProjection(incident, claimed.incident, accountOf(post)), claim: claimed.claim };
 }
 
 /** The accounts that have posts in the incident, default first. */
 export function accountsIn(incident: Incident): AccountIds {
-  const ids = new Set(incident.posts.map((p) => p.account));
-  // sort() would move undefined to the end whatever the comparator says.
-  const named = [...ids].filter((id): id is string => id !== undefined).sort();
-  return ids.has(undefined) ? [undefined, ...named] : named;
+  return byDefaultFirst(incident.posts.map(accountOf));
+}
+
+/** Distinct ids, the default account first, the others in alphabetical order. */
+export function byDefaultFirst(ids: Iterable<AccountId>): AccountId[] {
+  const distinct = new Set(ids);
+  const named = [...distinct].filter((id) => id !== DEFAULT_ACCOUNT).sort();
+  return distinct.has(DEFAULT_ACCOUNT) ? [DEFAULT_ACCOUNT, ...named] : named;
 }

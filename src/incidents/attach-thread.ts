@@ -1,4 +1,4 @@
-import { mergeProjection, postIdFor, projection } from './accounts.ts';
+import { mergeProjection, postIdFor, projection, type AccountId } from './accounts.ts';
 import type { Incident, Post } from './model.ts';
 import { newPost, threadRoot } from './rules.ts';
 
@@ -14,8 +14,8 @@ export type Attached =
 
 export interface AttachRequest {
   key: string;
-  /** The account whose thread it is (undefined: the default account); other accounts' threads are left alone. */
-  account?: string;
+  /** The account whose thread it is; other accounts' threads are left alone. */
+  account: AccountId;
   tweetId: string;
   /** Bluesky: the root's content id, which replies under it need. */
   cid?: string;
@@ -36,7 +36,7 @@ function attachOwnThread(current: Incident | null, req: AttachRequest): Attached
   const existing = current ? threadRoot(current) : undefined;
   if (existing) {
     if (existing.tweetId === req.tweetId) return { ok: true, incident: current!, scheduled: [] };
-    return { ok: false, status: 409, error: `incident ${req.key} already threads under tweet ${existing.tweetId} on account ${req.account ?? 'x'}` };
+    return { ok: false, status: 409, error: `incident ${req.key} already threads under tweet ${existing.tweetId} on account ${req.account}` };
   }
   const base: Incident = current ?? {
     key: req.key,

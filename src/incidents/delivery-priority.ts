@@ -1,4 +1,4 @@
-import { projection } from './accounts.ts';
+import { accountOf, projection } from './accounts.ts';
 import type { Incident, Post } from './model.ts';
 import { threadRoot } from './rules.ts';
 
@@ -28,7 +28,7 @@ export function deliveryPriority(incident: Pick<Incident, 'severity'>, post: Pic
  */
 export function budgetClass(whole: Incident, post: Post): BudgetClass {
   // Only the post's own account's thread counts: another account's live root is not this one's.
-  const incident = projection(whole, post.account);
+  const incident = projection(whole, accountOf(post));
   const startsThread = post.kind === 'open' || post.root === true;
   if (!startsThread && post.kind !== 'update' && threadRoot(incident)) return 'reply';
   if (post.kind === 'resolved') return 'essential';

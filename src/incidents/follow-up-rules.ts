@@ -1,4 +1,4 @@
-import { accountsIn, mergeProjection, postIdFor, projection } from './accounts.ts';
+import { accountOf, accountsIn, DEFAULT_ACCOUNT, mergeProjection, onAccount, projection } from './accounts.ts';
 import { followUpsOn, nextFollowUpMs, zoneOf, type FollowUpSchedule } from './follow-up-schedule.ts';
 import type { Incident, Post } from './model.ts';
 import { newPost, threadRoot } from './rules.ts';
@@ -46,13 +46,13 @@ function blocked(incident: Incident | null, schedule: FollowUpSchedule): string 
 function dueInThread(incident: Incident, schedule: FollowUpSchedule): FollowUpTimer | undefined {
   if (blocked(incident, schedule)) return undefined;
   const last = latestPosted(incident)!;
-  const dueMs = last.nextUpdateAt ? Date.parse(last.nextUpdateAt) : nextFollowUpMs(schedule, Date.parse(incident.openedAt), Date.parse(last.postedAt!), zoneOf(schedule, last.account))!;
+  const dueMs = last.nextUpdateAt ? Date.parse(last.nextUpdateAt) : nextFollowUpMs(schedule, Date.parse(incident.openedAt), Date.parse(last.postedAt!), zoneOf(schedule, accountOf(last)))!;
   return { afterPostId: last.id, dueAt: new Date(dueMs).toISOString() };
 }
 
 /** The follow-up of the default account's thread, if one is due (see `followUpsDue` for all). */
 export function followUpDue(incident: Incident | null, schedule: FollowUpSchedule): FollowUpTimer | undefined {
-  return incident ? dueInThread(projection(incident, undefined), schedule) : undefined;
+  return incident ? dueInThread(projection(incident, DEFAULT_ACCOUNT), schedule) : undefined;
 }
 
 /** The follow-ups the incident waits for now, one per account thread: what to arm after a post went out. */
@@ -67,7 +67,7 @@ export function planFollowUp(
   timer: { afterPostId: string; nowMs: number; schedule: FollowUpSchedule },
 ): { incident: Incident | null; decision: FollowUpDecision } {
   const after = incident?.posts.find((p) => p.id === timer.afterPostId);
-  const account = after?.account;
+  const account = after ? accountOf(after) : DEFAULT_ACCOUNT;
   const thread = incident && projection(incident, account);
   const reason = blocked(thread, timer.schedule);
   if (reason) return { incident, decision: { action: 'skip', reason } };
@@ -77,6 +77,6 @@ export function planFollowUp(
   if (timer.nowMs < dueMs) return { incident, decision: { action: 'wait', untilMs: dueMs } };
   const now = new Date(timer.nowMs).toISOString();
   const planned = newPost(thread!, 'update', now);
-  const post: Post = { ...planned, id: postIdFor(account, planned.id), ...(account !== undefined && { account }), nextUpdateAt: new Date(nextFollowUpMs(timer.schedule, Date.parse(thread!.openedAt), timer.nowMs, zoneOf(timer.schedule, account))!).toISOString() };
+  const post: Post = { ...onAccount(planned, account), nextUpdateAt: new Date(nextFollowUpMs(timer.schedule, Date.parse(thread!.openedAt), timer.nowMs, zoneOf(timer.schedule, account))!).toISOString() };
   return { incident: mergeProjection(incident!, { ...thread!, posts: [...thread!.posts, post] }, account), decision: { action: 'schedule', post } };
 }

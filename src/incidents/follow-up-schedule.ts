@@ -5,6 +5,7 @@
  * A change of phase or facts is posted at once whatever the schedule says (rules.ts).
  */
 import { DateTime } from 'luxon';
+import type { AccountId } from './accounts.ts';
 
 /** Every `everyMs` until the outage is `untilMs` old; the last step has no end. */
 export interface PaceStep {
@@ -25,13 +26,12 @@ export interface FollowUpSchedule {
   quiet?: QuietHours;
   /** The zone quiet hours are read in: the default account's audience's. */
   zone?: string;
-  /** Other accounts' audiences' zones, by account id (each account's thread keeps its own nights). */
+  /** Each account's audience's zone, by account id (each account's thread keeps its own nights); `zone` for one not listed. */
   accountZones?: Readonly<Record<string, string>>;
 }
 
 /** The zone an account's audience reads times in, for its quiet hours. */
-export const zoneOf = (schedule: FollowUpSchedule, account: string | undefined): string =>
-  (account !== undefined ? schedule.accountZones?.[account] : undefined) ?? schedule.zone ?? 'UTC';
+export const zoneOf = (schedule: FollowUpSchedule, account: AccountId): string => schedule.accountZones?.[account] ?? schedule.zone ?? 'UTC';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -125,7 +125,7 @@ export interface AuditEntry {
 export interface Post {
   /** Stable within the incident: `open`, `update-1`, `resolved-1`, ... */
   id: string;
-  /** The account it is posted on; undefined is the default account (see incidents/accounts.ts). */
+  /** The account it is posted on; absent for the default account (`x`): read it with `accountOf` (incidents/accounts.ts). */
   account?: string;
   kind: PostKind;
   status: PostStatus;

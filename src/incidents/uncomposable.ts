@@ -1,3 +1,4 @@
+import { accountOf } from './accounts.ts';
 import { impactsOf } from './impacts.ts';
 import type { Incident, Post } from './model.ts';
 
@@ -31,7 +32,7 @@ export function holdUncomposable(incident: Incident | null, postId: string, reas
 /** The facts that failed, for the log line: enough to reproduce it with `herald preview`. */
 export function combinationOf(incident: Incident, post: Post): Record<string, unknown> {
   return {
-    account: post.account ?? 'x',
+    account: accountOf(post),
     kind: post.kind,
     impacts: impactsOf(incident).map((i) => (i.platforms ? `${i.feature}:${i.platforms.join('+')}` : i.feature)),
     scope: incident.scope ?? 'unknown',

@@ -3,6 +3,7 @@
  * followers saw it, and what staff wrote afterwards. Pure functions over plain data; the store
  * keeps only the staff's notes and their edit log.
  */
+import { accountOf, DEFAULT_ACCOUNT, type AccountId } from '../incidents/accounts.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import { summarize, type IncidentSummary } from './figures.ts';
 
@@ -57,8 +58,8 @@ export interface ThreadTweet {
   postedAt: string;
   inReplyTo: string | null;
   url: string | null;
-  /** null: the default account. */
-  account: string | null;
+  /** The account it is on; `x` is the default account (JSON of earlier versions said null). */
+  account: AccountId;
 }
 
 export interface Journal extends IncidentSummary {
@@ -71,13 +72,13 @@ export interface Journal extends IncidentSummary {
 }
 
 /** Builds the link to a tweet of an account; undefined for posts that never reached X (dry-run). */
-export type TweetLink = (tweetId: string, account?: string) => string | undefined;
+export type TweetLink = (tweetId: string, account: AccountId) => string | undefined;
 
 /**
  * `https://x.com/<username>/status/<id>`, or X's username-free form when the username is not
  * configured. Dry-run outbox ids (`dry-...`) have no page on X.
  */
-export function xTweetLink(username: string | undefined): TweetLink {
+export function xTweetLink(username: string | undefined): (tweetId: string) => string | undefined {
   return (id) => {
     if (id.startsWith('dry-')) return undefined;
     return username ? `https://x.com/${encodeURIComponent(username)}/status/${id}` : `https://x.com/i/web/status/${id}`;
@@ -92,26 +93,24 @@ const POSTED_KIND: Record<Post['kind'], TimelineKind> = {
   announcement: 'announcement-posted',
 };
 
-/** Links for several accounts: each account's tweets under its own username. */
-export function accountTweetLinks(defaultUsername: string | undefined, usernames: ReadonlyMap<string, string | undefined>): TweetLink {
-  return (id, account) => xTweetLink(account === undefined ? defaultUsername : usernames.get(account))(id);
-}
-
 /** Posts that are live, in thread order; all accounts', or only `account`'s when given. */
-export function postedTweets(incident: Incident, link: TweetLink, only?: { account: string | undefined }): ThreadTweet[] {
+export function postedTweets(incident: Incident, link: TweetLink, only?: { account: AccountId }): ThreadTweet[] {
   return incident.posts
     .filter((p): p is Post & { tweetId: string; postedAt: string } => p.status === 'posted' && !!p.tweetId && !!p.postedAt)
-    .filter((p) => !only || p.account === only.account)
+    .filter((p) => !only || accountOf(p) === only.account)
     .map((p) => ({
       id: p.tweetId,
       kind: p.kind,
       text: p.text ?? '',
       postedAt: p.postedAt,
       inReplyTo: p.inReplyTo ?? null,
-      url: p.tweetUrl ?? link(p.tweetId, p.account) ?? null,
-      account: p.account ?? null,
+      url: p.tweetUrl ?? link(p.tweetId, accountOf(p)) ?? null,
+      account: accountOf(p),
     }));
 }
+
+/** A timeline entry names the account of a post only when it is not the default one. */
+const otherAccount = (post: Post): { account?: AccountId } => (accountOf(post) === DEFAULT_ACCOUNT ? {} : { account: accountOf(post) });
 
 /** Every moment of the incident, oldest first. Posts not sent are shown at the time they were due. */
 export function timeline(incident: Incident, stored: StoredJournal, link: TweetLink): TimelineEntry[] {
@@ -121,11 +120,11 @@ export function timeline(incident: Incident, stored: StoredJournal, link: TweetL
   ];
   for (const post of incident.posts) {
     if (post.status === 'posted' && post.tweetId && post.postedAt) {
-      const url = post.tweetUrl ?? link(post.tweetId, post.account);
-      entries.push({ at: post.postedAt, kind: POSTED_KIND[post.kind], detail: post.text, tweetId: post.tweetId, ...(url && { url }), ...(post.account && { account: post.account }) });
+      const url = post.tweetUrl ?? link(post.tweetId, accountOf(post));
+      entries.push({ at: post.postedAt, kind: POSTED_KIND[post.kind], detail: post.text, tweetId: post.tweetId, ...(url && { url }), ...otherAccount(post) });
     } else if (post.status === 'cancelled' || post.status === 'failed') {
       const kind = post.status === 'cancelled' ? 'post-cancelled' : 'post-failed';
-      entries.push({ at: post.dueAt, kind, detail: `${post.id}: ${post.note ?? 'no reason recorded'}`, ...(post.account && { account: post.account }) });
+      entries.push({ at: post.dueAt, kind, detail: `${post.id}: ${post.note ?? 'no reason recorded'}`, ...otherAccount(post) });
     }
   }
   if (incident.state === 'resolved' && incident.resolvedAt) entries.push({ at: incident.resolvedAt, kind: 'resolved' });
@@ -141,7 +140,7 @@ export function timeline(incident: Incident, stored: StoredJournal, link: TweetL
 
 export function journalOf(incident: Incident, stored: StoredJournal, link: TweetLink): Journal {
   const thread = postedTweets(incident, link);
-  const root = thread.find((t) => t.inReplyTo === null && t.account === null) ?? thread.find((t) => t.inReplyTo === null);
+  const root = thread.find((t) => t.inReplyTo === null && t.account === DEFAULT_ACCOUNT) ?? thread.find((t) => t.inReplyTo === null);
   return {
     ...summarize(incident),
     firstSeenAt: incident.firstSeenAt,

@@ -1,5 +1,6 @@
 /** The journal as Markdown, for a postmortem document or a wiki page. Pure. */
 import { DateTime } from 'luxon';
+import { DEFAULT_ACCOUNT } from '../incidents/accounts.ts';
 import type { Journal, NoteField, TimelineKind } from './journal.ts';
 
 const NOTE_TITLES: Record<NoteField, string> = {
@@ -51,7 +52,7 @@ export function journalMarkdown(journal: Journal, timezone: string): string {
   ];
   if (journal.thread.length === 0) lines.push('_Nothing was posted._', '');
   journal.thread.forEach((tweet, i) => {
-    const account = tweet.account ? ` on account ${inline(tweet.account)}` : '';
+    const account = tweet.account !== DEFAULT_ACCOUNT ? ` on account ${inline(tweet.account)}` : '';
     lines.push(`${i + 1}. ${time(tweet.postedAt)}, ${tweet.kind}${account}${tweet.url ? ` ([on X](${tweet.url}))` : ''}`, '');
     lines.push(...tweet.text.split('\n').map((l) => `   > ${inline(l)}`), '');
   });

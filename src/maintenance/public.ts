@@ -7,6 +7,7 @@
 import ical, { ICalEventStatus } from 'ical-generator';
 import { formatSpan } from '../compose/reader-time.ts';
 import type { Translator } from '../console/i18n.ts';
+import type { AccountId } from '../incidents/accounts.ts';
 import type { Incident } from '../incidents/model.ts';
 import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
 import { effectiveEnd, isMaintenance, windowState } from './window.ts';
@@ -41,7 +42,7 @@ const STATE: Record<ReturnType<typeof windowState>, PublicWindow['state']> = {
 };
 
 /** Every window among `incidents`, soonest start first, with the account's own tweets. */
-export function publicWindows(incidents: readonly Incident[], nowMs: number, link: TweetLink, account?: string): PublicWindow[] {
+export function publicWindows(incidents: readonly Incident[], nowMs: number, link: TweetLink, account: AccountId): PublicWindow[] {
   return incidents
     .filter(isMaintenance)
     .map((incident) => {

@@ -5,7 +5,7 @@
  * window does not cover, or one still firing once the window has overrun its grace period, is
  * announced as usual, as a reply in the maintenance thread of that account. Pure.
  */
-import { postIdFor, projection } from '../incidents/accounts.ts';
+import { accountOf, onAccount, projection, type AccountId } from '../incidents/accounts.ts';
 import type { AlertEvent, Feature, Incident, Post } from '../incidents/model.ts';
 import { newPost, type Applied } from '../incidents/rules.ts';
 import { effectiveEnd, isMaintenance } from './window.ts';
@@ -19,7 +19,7 @@ export interface QuietWindow {
   /** The effective end (a person's "done" wins). */
   endsMs: number;
   /** The latest tweet of the window's thread on each account: where an outage of the same service replies. */
-  threads: ReadonlyMap<string | undefined, string>;
+  threads: ReadonlyMap<AccountId, string>;
 }
 
 /** How long after a window an outage of the same service is still told in its thread. */
@@ -33,8 +33,8 @@ const normalise = (service: string): string => service.trim().replace(/\s+/g, ' 
 export function quietWindowOf(incident: Incident): QuietWindow | undefined {
   if (!isMaintenance(incident) || incident.maintenance.cancelledAt !== undefined) return undefined;
   const window = incident.maintenance;
-  const threads = new Map<string | undefined, string>();
-  for (const p of incident.posts) if (p.status === 'posted' && p.tweetId) threads.set(p.account, p.tweetId);
+  const threads = new Map<AccountId, string>();
+  for (const p of incident.posts) if (p.status === 'posted' && p.tweetId) threads.set(accountOf(p), p.tweetId);
   return { key: incident.key, service: window.service, features: window.impacts.map((i) => i.feature), startsMs: Date.parse(window.startsAt), endsMs: Date.parse(effectiveEnd(window)), threads };
 }
 
@@ -80,10 +80,10 @@ function announceHeldBack(applied: Applied, atIso: string, graceMs: number): App
   if (held.length === 0 || incident.posts.some((p) => isOpening(p) && !quieted(p) && p.status !== 'cancelled' && p.status !== 'failed')) return applied;
   let next = incident;
   const scheduled: Post[] = [];
-  for (const account of new Set(held.map((p) => p.account))) {
+  for (const account of new Set(held.map(accountOf))) {
     const due = new Date(Date.parse(atIso) + graceMs).toISOString();
     const post = newPost(projection(next, account), 'open', due);
-    const adopted: Post = account === undefined ? post : { ...post, id: postIdFor(account, post.id), account };
+    const adopted = onAccount(post, account);
     next = { ...next, posts: [...next.posts, adopted] };
     scheduled.push(adopted);
   }
@@ -93,7 +93,7 @@ function announceHeldBack(applied: Applied, atIso: string, graceMs: number): App
 /** Threads the outage's first posts under the window's latest tweet on the same account. */
 function inThread(applied: Applied, window: QuietWindow): Applied {
   const threaded = applied.scheduled.map((p) => {
-    const tweet = window.threads.get(p.account);
+    const tweet = window.threads.get(accountOf(p));
     return isOpening(p) && p.replyTo === undefined && tweet !== undefined ? { ...p, replyTo: tweet } : p;
   });
   return { ...applied, incident: replace(applied.incident, threaded), scheduled: threaded };

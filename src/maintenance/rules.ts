@@ -6,7 +6,7 @@
  * A thread is planned whole when the window is scheduled (every post with its due time, so each
  * gets a BullMQ delayed job); a change withdraws the posts not yet due and plans the rest again.
  */
-import { mergeProjection, postIdFor, projection, type AccountIds } from '../incidents/accounts.ts';
+import { accountOf, DEFAULT_ACCOUNT, mergeProjection, onAccount, projection, type AccountId, type AccountIds } from '../incidents/accounts.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import { durationMs, effectiveEnd, isSaid, windowState, type MaintenanceWindow, type NoticeKind } from './window.ts';
 
@@ -48,7 +48,7 @@ function aheadNotices(window: MaintenanceWindow, nowMs: number, collapsePast: bo
   return collapsePast && moments.some((m) => m <= nowMs) ? [{ kind: 'ahead', dueMs: nowMs }, ...future] : future;
 }
 
-function addNotices(thread: Incident, notices: { kind: NoticeKind; dueMs: number }[], account: string | undefined): { thread: Incident; added: Post[] } {
+function addNotices(thread: Incident, notices: { kind: NoticeKind; dueMs: number }[], account: AccountId): { thread: Incident; added: Post[] } {
   const window = thread.maintenance!;
   const hasRoot = thread.posts.some((p) => p.root === true && (isSaid(p) || pending(p)));
   const added: Post[] = [];
@@ -56,16 +56,15 @@ function addNotices(thread: Incident, notices: { kind: NoticeKind; dueMs: number
   for (const { kind, dueMs } of notices) {
     const n = posts.filter((p) => p.notice?.kind === kind).length + 1;
     const first = !hasRoot && added.length === 0;
-    const post: Post = {
-      id: postIdFor(account, `${kind}-${n}`),
-      ...(account !== undefined && { account }),
+    const post = onAccount({
+      id: `${kind}-${n}`,
       kind: 'announcement',
       status: 'scheduled',
       dueAt: iso(dueMs),
       attempts: 0,
       notice: { kind, startsAt: window.startsAt, endsAt: window.endsAt },
       ...(first && { root: true }),
-    };
+    }, account);
     posts = [...posts, post];
     added.push(post);
   }
@@ -85,7 +84,7 @@ function withdraw(thread: Incident, nowMs: number, why: string, also: (p: Post) 
 }
 
 /** Runs `change` on each account's thread and merges the results. */
-function perAccount(incident: Incident, accounts: AccountIds, change: (thread: Incident, account: string | undefined) => { thread: Incident; added: Post[]; cancelled: Post[] }): Planned {
+function perAccount(incident: Incident, accounts: AccountIds, change: (thread: Incident, account: AccountId) => { thread: Incident; added: Post[]; cancelled: Post[] }): Planned {
   let whole = incident;
   const scheduled: Post[] = [];
   const cancelled: Post[] = [];
@@ -121,8 +120,8 @@ export function scheduleWindow(key: string, window: MaintenanceWindow, accounts:
 
 /** The accounts a window's thread runs on: those it was planned for. */
 function accountsOf(incident: Incident): AccountIds {
-  const ids = [...new Set(incident.posts.map((p) => p.account))];
-  return ids.length === 0 ? [undefined] : ids;
+  const ids = [...new Set(incident.posts.map(accountOf))];
+  return ids.length === 0 ? [DEFAULT_ACCOUNT] : ids;
 }
 
 /** Moves or extends the window. Before the start it may move; once started only its end may change. */

@@ -1,4 +1,5 @@
 /** A window as the API, the CLI and the console show it. Pure. */
+import { accountOf } from '../incidents/accounts.ts';
 import type { Incident } from '../incidents/model.ts';
 import { effectiveEnd, windowState } from './window.ts';
 
@@ -15,8 +16,8 @@ export function maintenanceView(incident: Incident, nowMs: number) {
     announceAhead: window.announceAhead,
     tweets: incident.posts
       .filter((p) => p.status === 'posted')
-      .map((p) => ({ id: p.tweetId!, account: p.account ?? null, text: p.text ?? '', inReplyTo: p.inReplyTo ?? null, postedAt: p.postedAt ?? null, kind: p.notice?.kind ?? p.kind })),
-    posts: incident.posts.map(({ id, account, notice, status, dueAt, note }) => ({ id, account: account ?? null, kind: notice?.kind ?? null, status, dueAt, note: note ?? null })),
+      .map((p) => ({ id: p.tweetId!, account: accountOf(p), text: p.text ?? '', inReplyTo: p.inReplyTo ?? null, postedAt: p.postedAt ?? null, kind: p.notice?.kind ?? p.kind })),
+    posts: incident.posts.map((p) => ({ id: p.id, account: accountOf(p), kind: p.notice?.kind ?? null, status: p.status, dueAt: p.dueAt, note: p.note ?? null })),
   };
 }
 

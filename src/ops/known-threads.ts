@@ -1,12 +1,9 @@
-import { accountsIn, projection } from '../incidents/accounts.ts';
+import { accountsIn, projection, type AccountId } from '../incidents/accounts.ts';
 import type { Incident } from '../incidents/model.ts';
 import { threadRoot } from '../incidents/rules.ts';
-import type { LostIncident } from '../publish/x-account.ts';
+import type { LostIncident } from '../publish/account-state.ts';
 
-/** The default account's id in the account state (`<prefix>:account:x`); its posts carry no `account`. */
-const DEFAULT_ACCOUNT_ID = 'x';
-
-type Roots = Map<string, { tweetId: string | null; cid?: string }>;
+type Roots = Map<AccountId, { tweetId: string | null; cid?: string }>;
 
 /**
  * What this process knows of each account's thread of every active incident, kept outside Redis so
@@ -46,7 +43,7 @@ export class KnownThreads {
   }
 
   /** The incidents `account` has a thread of (or planned one for), each with that account's own root. */
-  lostFor(account: string): LostIncident[] {
+  lostFor(account: AccountId): LostIncident[] {
     return [...this.incidents].flatMap(([key, { roots }]) => {
       const root = roots.get(account);
       if (!root) return [];
@@ -60,7 +57,7 @@ function rootsOf(incident: Incident): Roots {
   const roots: Roots = new Map();
   for (const account of accountsIn(incident)) {
     const root = threadRoot(projection(incident, account));
-    roots.set(account ?? DEFAULT_ACCOUNT_ID, { tweetId: root?.tweetId ?? null, ...(root?.tweetCid && { cid: root.tweetCid }) });
+    roots.set(account, { tweetId: root?.tweetId ?? null, ...(root?.tweetCid && { cid: root.tweetCid }) });
   }
   return roots;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IncidentStore } from '../incidents/store.ts';
-import type { XAccount } from '../publish/x-account.ts';
+import type { AccountState } from '../publish/account-state.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { KnownThreads } from './known-threads.ts';
 
@@ -9,7 +9,7 @@ import { KnownThreads } from './known-threads.ts';
  * Noticing a Redis that forgot (restarted without persistence, a failover to an empty replica, a
  * FLUSHALL by mistake). herald writes an epoch marker once and every process checks it at start,
  * on every reconnect and every `intervalMs`: a marker gone or changed means herald's records are
- * gone, so posting is held for a person (XAccount.hold) on every account of every network rather
+ * gone, so posting is held for a person (AccountState.hold) on every account of every network rather
  * than risking a second root or a resolution with no thread. docs/faults.md says what an operator
  * does then.
  */
@@ -21,8 +21,8 @@ export interface EpochWatchDeps {
   redis: RedisClient;
   prefix: string;
   store: Pick<IncidentStore, 'get' | 'activeKeys' | 'recentKeys'>;
-  /** Every account's hold on every network (publish/x-account.ts): a loss holds each, listing its own roots. */
-  accounts: readonly Pick<XAccount, 'hold' | 'id'>[];
+  /** Every account's hold on every network (publish/account-state.ts): a loss holds each, listing its own roots. */
+  accounts: readonly Pick<AccountState, 'hold' | 'id'>[];
   /** What this process knows of each account's threads; the delivery worker notes every post it records. */
   threads?: KnownThreads;
   logger: Logger;

@@ -1,15 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { publisherOfAccount } from '../accounts/wiring.ts';
 import { requires } from '../auth/guard.ts';
 import { HeraldError } from '../errors.ts';
+import type { AccountId } from '../incidents/accounts.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { AccountGuards } from './account-guards.ts';
-import type { Publisher } from './publisher.ts';
+
+/** One account as its routes see it: its id, its guards, and how it posts (`x`, `dry-run`, ...). */
+export interface GuardedAccountEntry {
+  id: AccountId;
+  guards: AccountGuards;
+  mode: string;
+}
 
 export interface AccountRoutesDeps {
-  /** Every account's guards; the default account (undefined) first. */
-  guards: ReadonlyMap<string | undefined, AccountGuards>;
-  publisher: Publisher;
+  /** Every account, the default (`x`) first. */
+  accounts: readonly GuardedAccountEntry[];
   /** To tell which refused posts still wait for a person. */
   store: Pick<IncidentStore, 'get'>;
 }
@@ -24,12 +29,11 @@ type AccountHealth = (typeof SERIOUSNESS)[number];
  * budget, and `POST /api/accounts/:id/resume` (the default account's id is `x`).
  */
 export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDeps) {
-  const entries = () => [...deps.guards].map(([account, g]) => ({ account, guards: g, mode: publisherOfAccount(deps.publisher, account)?.mode ?? 'unknown' }));
-  const find = (id: string) => entries().find((e) => (e.account ?? 'x') === id);
+  const find = (id: string) => deps.accounts.find((e) => e.id === id);
 
   app.get('/healthz/accounts', async (_request, reply) => {
     const accounts = await Promise.all(
-      entries().map(async ({ guards, mode }) => {
+      deps.accounts.map(async ({ guards, mode }) => {
         const [view, refused] = await Promise.all([guards.account.view(), guards.refused.waiting(deps.store)]);
         // A post refused for good needs a person, more than a state that heals by itself.
         const status: AccountHealth = refused.length > 0 && SERIOUSNESS.indexOf('refused') < SERIOUSNESS.indexOf(view.status) ? 'refused' : view.status;
@@ -50,7 +54,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
   await app.register(async (api) => {
     api.get('/api/accounts', requires('view'), async () =>
       Promise.all(
-        entries().map(async ({ guards, mode }) => {
+        deps.accounts.map(async ({ guards, mode }) => {
           const [view, posts, reads] = await Promise.all([guards.account.view(), guards.budget.view(), guards.reads.view()]);
           return { ...view, network: guards.network, mode, posts, reads };
         }),
@@ -59,7 +63,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
 
     api.post<{ Params: { id: string } }>('/api/accounts/:id/resume', requires('admin'), async (request, reply) => {
       const entry = find(request.params.id);
-      if (!entry) throw new HeraldError('HERALD_NOT_FOUND', `no account ${request.params.id}`, { details: [`known: ${entries().map((e) => e.account ?? 'x').join(', ')}`] });
+      if (!entry) throw new HeraldError('HERALD_NOT_FOUND', `no account ${request.params.id}`, { details: [`known: ${deps.accounts.map((e) => e.id).join(', ')}`] });
       const before = await entry.guards.account.view();
       // A hold after a Redis data loss is lifted first: a person has now looked at what was lost.
       const released = await entry.guards.account.release();

@@ -1,9 +1,10 @@
+import type { AccountId } from '../incidents/accounts.ts';
 import type { RedisClient } from '../redis/connect.ts';
-import { Budget, FIFTEEN_MINUTES, ONE_DAY } from './budget.ts';
+import { Budget, FIFTEEN_MINUTES, type BudgetWindow } from './budget.ts';
 import type { AccountQueue } from './account-hold.ts';
 import { TweetOwners } from './reconcile.ts';
 import { RefusedPosts } from './refused-posts.ts';
-import { XAccount } from './x-account.ts';
+import { AccountState } from './account-state.ts';
 
 /** How delivery paces itself and recovers; from configuration (see .env.example). */
 export interface DeliverySettings {
@@ -38,11 +39,18 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   jobLockMs: 30_000,
 };
 
+/** What the guards need to know of an account (accounts/account.ts has the whole model). */
+export interface GuardedAccount {
+  id: AccountId;
+  /** The posting budget's windows, in the account's network's units, and the reserve. */
+  limits: { posts: readonly BudgetWindow[]; reserve: number };
+}
+
 /** Everything delivery shares with the other processes through Redis. */
 export interface DeliveryGuards {
   budget: Budget;
   reads: Budget;
-  account: XAccount;
+  account: AccountState;
   owners: TweetOwners;
   /** Posts the network refused for good, waiting for a person as drafts. */
   refused: RefusedPosts;
@@ -55,23 +63,15 @@ export interface DeliveryGuards {
 /** Extra time on a claim beyond the X timeout: the Redis writes around the call. */
 const LEASE_MARGIN_MS = 5_000;
 
-export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: AccountQueue, settings: DeliverySettings, xTimeoutMs: number, account = 'x'): DeliveryGuards {
-  const base = `${prefix}:budget:${account}`;
+export function openDeliveryGuards(redis: RedisClient, prefix: string, posts: AccountQueue, settings: DeliverySettings, xTimeoutMs: number, account: GuardedAccount): DeliveryGuards {
+  // The default account's keys are `<prefix>:budget:x:...`, as they were before herald had accounts.
+  const base = `${prefix}:budget:${account.id}`;
   return {
-    budget: new Budget(
-      redis,
-      `${base}:posts`,
-      [
-        { label: '15min', ms: FIFTEEN_MINUTES, limit: settings.postsPer15Min },
-        { label: '24h', ms: ONE_DAY, limit: settings.postsPer24H },
-      ],
-      settings.reserve,
-      settings.replyShare,
-    ),
+    budget: new Budget(redis, `${base}:posts`, account.limits.posts, account.limits.reserve, settings.replyShare),
     reads: new Budget(redis, `${base}:reads`, [{ label: '15min', ms: FIFTEEN_MINUTES, limit: settings.readsPer15Min }]),
-    account: new XAccount(redis, prefix, posts, { id: account, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),
+    account: new AccountState(redis, prefix, posts, { id: account.id, probeMs: settings.probeMs, unavailableProbeMs: settings.unavailableProbeMs }),
     owners: new TweetOwners(redis, prefix),
-    refused: new RefusedPosts(redis, prefix, account),
+    refused: new RefusedPosts(redis, prefix, account.id),
     leaseMs: xTimeoutMs + LEASE_MARGIN_MS,
     settleMs: settings.settleMs,
     settings,

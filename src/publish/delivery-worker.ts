@@ -232,7 +232,7 @@ export class Delivery {
   private async send(key: string, post: Post, ctx: Ctx): Promise<string> {
     let tweet: PublishedPost;
     try {
-      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, account: post.account, inReplyToCid: post.inReplyToCid, idempotencyKey: idempotencyKey(key, post), log: ctx.log });
+      tweet = await this.deps.publisher.post({ text: post.text!, inReplyTo: post.inReplyTo, inReplyToCid: post.inReplyToCid, idempotencyKey: idempotencyKey(key, post), log: ctx.log });
     } catch (err) {
       if (!(err instanceof PublishError)) throw err;
       return this.onRefused(key, post, err, ctx);

@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
 /**
- * The edge between herald and wherever tweets go (X, the dry-run outbox, later other networks).
+ * The edge between herald and wherever posts go: one publisher per account (X, Bluesky, Mastodon,
+ * or the dry-run outbox), built in app/accounts.ts.
  * Only adapters in this folder import twitter-api-v2.
  */
+
+/** The networks herald posts to. */
+export type Network = 'x' | 'bluesky' | 'mastodon';
 
 export interface PublishRequest {
   text: string;
   /** Tweet id to reply under; absent for a thread's root. */
   inReplyTo?: string;
-  /** The account to post on, when herald runs several (see accounts/); absent: the default one. */
-  account?: string;
   /** Bluesky: the content id of `inReplyTo` (a reply carries strong references). */
   inReplyToCid?: string;
   /** Stable for one text of one post: Mastodon answers a repeat with the status it already created. */
@@ -49,7 +51,7 @@ export interface Publisher {
   readonly mode: string;
   post(request: PublishRequest): Promise<PublishedPost>;
   /** The account's latest posts, newest first, to reconcile a post whose outcome is unknown. */
-  recentPosts(limit: number, account?: string): Promise<RecentPost[]>;
+  recentPosts(limit: number): Promise<RecentPost[]>;
   /** A cheap call that succeeds only while the network accepts the credentials; rejects with a PublishError. */
   verify?(): Promise<void>;
 }

@@ -58,7 +58,7 @@ export async function findOnX(deps: Reconciler, key: string, post: Post): Promis
   if (!unit.ok) throw new ReadBudgetSpent(unit.retryAtMs);
   let recent: RecentPost[];
   try {
-    recent = await deps.publisher.recentPosts(RECONCILE_WINDOW, post.account);
+    recent = await deps.publisher.recentPosts(RECONCILE_WINDOW);
   } catch (err) {
     // Only a read X answered counts against its limit; a failed one gives its unit back (a 429 is X's count).
     if (!(err instanceof PublishError && err.reason === 'rate-limited')) await deps.reads.refund(unit.ticket);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { deliveryPriority } from '../incidents/delivery-priority.ts';
 import type { IncidentStore } from '../incidents/store.ts';
-import { deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
+import { deliveryJobFor, deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
 
 /** Incidents read at once: their reads go out together (auto-pipelining), not a round trip each. */
 const SWEEP_CHUNK = 32;
@@ -31,7 +31,7 @@ async function sweepIncident(key: string, store: IncidentStore, queues: Queues, 
     // The state alone: the whole job (data and options) is read only to retry a failed one.
     const state = await queues.posts.getJobState(jobId);
     if (state === 'unknown') {
-      await scheduleDelivery(queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(incident!, post) });
+      await scheduleDelivery(queues.posts, deliveryJobFor(key, post), post.dueAt, { priority: deliveryPriority(incident!, post) });
     } else if (state === 'failed') {
       await (await queues.posts.getJob(jobId))?.retry('failed');
     } else {

@@ -1,8 +1,8 @@
 import type { IncidentStore } from '../incidents/store.ts';
 import type { BudgetView } from './budget.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
+import type { AccountView } from './account-state.ts';
 import type { RefusedPost } from './refused-posts.ts';
-import type { AccountView } from './x-account.ts';
 
 /**
  * What `/healthz/x` answers: whether posts reach X now, and if not, why and until when. Every way

@@ -1,3 +1,4 @@
+import { DEFAULT_ACCOUNT, type AccountId } from '../incidents/accounts.ts';
 import etag from '@fastify/etag';
 import Negotiator from 'negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -13,7 +14,7 @@ import { maintenanceCalendar } from '../maintenance/public.ts';
 
 /** One public page: the default account's at `/status`, another's at `/status/<id>`. */
 export interface StatusPageConfig {
-  account?: string;
+  account: AccountId;
   locale: 'ko' | 'en' | 'ja';
   timezone: string;
   dryRun: boolean;
@@ -60,14 +61,14 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
   };
   const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
-  async function view(account: string | undefined) {
+  async function view(account: AccountId) {
     const keys = await deps.store.recentKeys(LOOK_BACK);
     const incidents = (await Promise.all(keys.map((k) => deps.store.get(k)))).filter((i): i is Incident => i !== null);
     return statusView(incidents, now(), deps.link, account);
   }
 
   for (const page of deps.pages) {
-    const path = page.account === undefined ? '/status' : `/status/${page.account}`;
+    const path = page.account === DEFAULT_ACCOUNT ? '/status' : `/status/${page.account}`;
     const languages = offered.map((locale) => ({ locale, href: `${path}?lang=${locale}` }));
     type Asked = { Querystring: { lang?: string } };
     app.get<Asked>(path, async (request, reply) => {

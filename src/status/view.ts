@@ -4,6 +4,7 @@
  * alert field: those are raw data, the tweets went through the templates. Pure.
  */
 import { statedTimes } from '../compose/for-incident.ts';
+import type { AccountId } from '../incidents/accounts.ts';
 import type { Feature, Incident, Phase, Severity } from '../incidents/model.ts';
 import { postedTweets, type ThreadTweet, type TweetLink } from '../journal/journal.ts';
 import { publicWindows, type PublicWindow } from '../maintenance/public.ts';
@@ -37,8 +38,8 @@ export interface StatusView {
 export const RECENT_DAYS = 14;
 const MAX_RECENT = 20;
 
-/** The page of one account (undefined: the default one): only its own tweets. */
-export function statusView(incidents: readonly Incident[], nowMs: number, link: TweetLink, account?: string): StatusView {
+/** The page of one account: only its own tweets. */
+export function statusView(incidents: readonly Incident[], nowMs: number, link: TweetLink, account: AccountId): StatusView {
   const shown = incidents.flatMap((incident): PublicIncident[] => {
     if (incident.topic === 'maintenance') return [];
     const tweets = postedTweets(incident, link, { account });

@@ -27,3 +27,18 @@ export function catalogWithFeature(name: string, words: FeatureWords = featureWo
   }
   return dir;
 }
+
+/** A copy of the shipped catalogs with `services:` display names: `{ KakaoTalk: { ko: '카카오톡', ... } }`. */
+export function catalogWithServices(names: Record<string, Record<string, string>>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'herald-services-'));
+  cpSync(DEFAULT_MESSAGES_DIR, dir, { recursive: true });
+  for (const [service, byLocale] of Object.entries(names)) {
+    for (const [locale, name] of Object.entries(byLocale)) {
+      const file = path.join(dir, `${locale}.yaml`);
+      const doc = parseDocument(readFileSync(file, 'utf8'));
+      doc.setIn(['services', service], name);
+      writeFileSync(file, doc.toString({ lineWidth: 0 }));
+    }
+  }
+  return dir;
+}

@@ -32,9 +32,9 @@ export function meter(text: string): Html {
   return html`<div class="meter"><output class="counter${length > MAX_WEIGHTED_LENGTH ? ' over' : ''}" data-counter>${length} / ${MAX_WEIGHTED_LENGTH}</output><span class="problems" data-problems></span></div>`;
 }
 
-function tweetLink(ctx: ViewContext, tweetId: string | null): Html {
+function tweetLink(ctx: ViewContext, tweetId: string | null, account: string): Html {
   if (!tweetId) return html``;
-  const url = ctx.tweetUrl(tweetId);
+  const url = ctx.tweetUrl(tweetId, account);
   return url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${ctx.tr.t('draft.viewOnX')}</a>` : html` · ${ctx.tr.t('draft.dryRun', { id: tweetId })}`;
 }
 
@@ -88,7 +88,7 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
   ${d.note ? html`<p class="note">${noteText(d.note, ctx)}</p>` : ''}
   <ol class="thread" aria-label="${t('draft.thread')}">
     ${d.thread.map(
-      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId)}</div></li>`,
+      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId, d.account)}</div></li>`,
     )}
     <li class="tweet draft-tweet">${d.status === 'draft' ? editor(d, ctx, error) : html`<div class="tweet-text">${d.text}</div><div class="tweet-meta">${t(`names.status.${d.status}`)}</div>`}</li>
   </ol>

@@ -1,5 +1,6 @@
 import { draftId } from '../../approval/drafts.ts';
 import { publicKind } from '../../approval/views.ts';
+import { accountOf } from '../../incidents/accounts.ts';
 import { FEATURES, SEVERITIES, type AuditEntry, type Incident } from '../../incidents/model.ts';
 import { html, type Html } from '../html.ts';
 import { can } from '../../auth/access.ts';
@@ -54,8 +55,8 @@ export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx:
   const isNote = incident.topic === 'announcement';
   const posts = incident.posts.map((p) => {
     // Bluesky and Mastodon posts carry their own address; X's is built from the id.
-    const url = p.tweetUrl ?? (p.tweetId ? ctx.tweetUrl(p.tweetId) : undefined);
-    const where = p.tweetUrl ? `${p.account ?? ''} ↗`.trim() : t('draft.viewOnX');
+    const url = p.tweetUrl ?? (p.tweetId ? ctx.tweetUrl(p.tweetId, accountOf(p)) : undefined);
+    const where = p.tweetUrl ? `${accountOf(p)} ↗` : t('draft.viewOnX');
     const link = p.tweetId ? (url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${where}</a>` : html` · ${t('draft.dryRun', { id: p.tweetId })}`) : '';
     const pending = p.status === 'draft' ? html` · <a href="${draftPath(draftId(incident.key, p.id))}">${t('incident.decide')}</a>` : '';
     return html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>

@@ -2,6 +2,7 @@ import { formatFromNow, formatMoment } from '../../compose/reader-time.ts';
 import { html, type Html } from '../html.ts';
 import { storedNote } from '../stored-words.ts';
 import type { Principal } from '../../auth/access.ts';
+import type { TweetLink } from '../../journal/journal.ts';
 import type { Translator } from '../i18n.ts';
 import { can } from '../../auth/access.ts';
 
@@ -14,8 +15,8 @@ export interface ViewContext {
   /** The person's time zone. */
   timezone: string;
   now: Date;
-  /** Public link to a posted tweet, or undefined in dry-run. */
-  tweetUrl(id: string): string | undefined;
+  /** Public link to a post on its account (accounts/wiring.ts `tweetLinks`), or undefined in dry-run. */
+  tweetUrl: TweetLink;
   /** No X credentials: every page says so, since nothing herald "posts" reaches X. */
   dryRun?: boolean;
 }

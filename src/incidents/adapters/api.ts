@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../../auth/guard.ts';
+import { accountOf, DEFAULT_ACCOUNT } from '../accounts.ts';
 import { impactsOf } from '../impacts.ts';
 import type { Incident, Post } from '../model.ts';
 import { IncidentNotFound, type IncidentStore } from '../store.ts';
@@ -13,7 +14,7 @@ export function tweetView(post: Post) {
     postedAt: post.postedAt ?? null,
     kind: post.kind === 'reopened' ? 'update' : post.kind,
     // Only for posts of further accounts (docs/networks.md), so the default account's shape stays as it was.
-    ...(post.account !== undefined && { account: post.account, url: post.tweetUrl ?? null }),
+    ...(accountOf(post) !== DEFAULT_ACCOUNT && { account: accountOf(post), url: post.tweetUrl ?? null }),
   };
 }
 

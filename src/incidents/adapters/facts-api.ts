@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { requires } from '../../auth/guard.ts';
 import { invalidPayload } from '../../errors.ts';
-import { scheduleDelivery, type Queues } from '../../queues.ts';
+import { deliveryJobFor, scheduleDelivery, type Queues } from '../../queues.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { changeFacts } from '../facts-change.ts';
 import { factsShape } from '../impacts.ts';
@@ -49,7 +49,7 @@ export async function changeIncidentFacts(deps: FactsChangeDeps, key: string, fa
   });
   if (!result) return null;
   for (const post of result.scheduled) {
-    await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(result.incident, post) });
+    await scheduleDelivery(deps.queues.posts, deliveryJobFor(key, post), post.dueAt, { priority: deliveryPriority(result.incident, post) });
   }
   await tellDrafted(deps.news, result.incident, result.scheduled);
   return result;

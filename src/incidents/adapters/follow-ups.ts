@@ -7,7 +7,8 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { HeraldMetrics } from '../../ops/metrics.ts';
-import { FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
+import { deliveryJobFor, FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
+import { accountOf } from '../accounts.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { FollowUpSchedule } from '../follow-up-schedule.ts';
 import type { AlertEvent } from '../model.ts';
@@ -42,7 +43,7 @@ export class FollowUps {
   /** Drops the waiting follow-ups of a resolved incident (the rule would refuse them anyway). */
   async disarm(key: string): Promise<void> {
     const posted = (await this.deps.store.get(key))?.posts.filter((p) => p.status === 'posted') ?? [];
-    const lastOfEachAccount = new Map(posted.map((p) => [p.account, p.id]));
+    const lastOfEachAccount = new Map(posted.map((p) => [accountOf(p), p.id]));
     for (const postId of lastOfEachAccount.values()) await this.deps.queue.remove(followUpJobId(key, postId)).catch(() => 0);
   }
 
@@ -67,7 +68,7 @@ export class FollowUps {
         await job.moveToDelayed(decision.untilMs, token);
         throw new DelayedError('the follow-up is not due yet');
       case 'schedule':
-        await scheduleDelivery(this.deps.queues.posts, { key, postId: decision.post.id }, decision.post.dueAt);
+        await scheduleDelivery(this.deps.queues.posts, deliveryJobFor(key, decision.post), decision.post.dueAt);
         if (decision.post.status === 'draft' && this.deps.news) {
           const incident = await this.deps.store.get(key);
           if (incident) await this.deps.news.drafted(incident, decision.post);

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { applyEventToAccounts, type AccountIds } from '../accounts.ts';
+import { applyEventToAccounts, DEFAULT_ACCOUNT, type AccountIds } from '../accounts.ts';
 import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from '../alert-rules.ts';
 import { Coalescer } from '../coalesce.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
@@ -9,7 +9,7 @@ import type { AlertEvent, Incident } from '../model.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
 import { checkQueuedEvent } from '../event.ts';
-import { deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, stallTimings, type Queues } from '../../queues.ts';
+import { deliveryJobFor, deliveryJobId, eventJobId, EVENTS_QUEUE, scheduleDelivery, stallTimings, type Queues } from '../../queues.ts';
 
 /** Enough to recognise a re-run event job; older repeats are BullMQ's to drop (by job id, for an hour). */
 const APPLIED_EVENTS_KEPT = 20;
@@ -54,7 +54,7 @@ export interface IncidentWorkerDeps {
 /** One event through every account's thread, then through the approval policy. */
 function applyOneWith(deps: Pick<IncidentWorkerDeps, 'accounts' | 'hold'>): ApplyOne {
   return (current, event, rules) => {
-    const planned = applyEventToAccounts(current, event, rules, deps.accounts ?? [undefined]);
+    const planned = applyEventToAccounts(current, event, rules, deps.accounts ?? [DEFAULT_ACCOUNT]);
     return deps.hold ? deps.hold(current, planned, event) : planned;
   };
 }
@@ -85,7 +85,7 @@ export async function applyAndSchedule(
     log.info({ status: last.status, source: last.source, events: events.length, state: applied.incident.state, firingAlerts: applied.incident.firingAlerts }, 'incident updated');
   }
   for (const post of applied.scheduled) {
-    await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(applied.incident, post) });
+    await scheduleDelivery(deps.queues.posts, deliveryJobFor(key, post), post.dueAt, { priority: deliveryPriority(applied.incident, post) });
     log.info({ post: post.id, dueAt: post.dueAt, deadline: post.approval?.deadline }, post.status === 'draft' ? 'post waits for approval' : 'post scheduled');
   }
   await tellDrafted(deps.news, applied.incident, applied.scheduled);

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { HeraldError, InvalidPayload } from '../../errors.ts';
 import { requires } from '../../auth/guard.ts';
-import { scheduleDelivery, type DeliveryJob } from '../../queues.ts';
+import { deliveryJobFor, scheduleDelivery, type DeliveryJob } from '../../queues.ts';
+import { DEFAULT_ACCOUNT, type AccountId, type AccountIds } from '../accounts.ts';
 import { attachThread, type Attached } from '../attach-thread.ts';
 import type { IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
@@ -24,7 +25,7 @@ const CID = /^[a-z0-9]{20,100}$/;
  */
 export async function threadRoutes(
   app: FastifyInstance,
-  deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: readonly (string | undefined)[]; hold?: ApprovalHold; news?: DraftNews },
+  deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: AccountIds; hold?: ApprovalHold; news?: DraftNews },
 ) {
   app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request) => {
     const body = (request.body ?? {}) as { tweetId?: unknown; account?: unknown; cid?: unknown };
@@ -32,14 +33,14 @@ export async function threadRoutes(
     if (typeof tweetId !== 'string' || !POST_ID.test(tweetId)) {
       throw new InvalidPayload('tweetId must be the id of the live root: digits (X, Mastodon) or an at:// uri (Bluesky)', ['tweetId: the id of the live root']);
     }
-    const named = body.account === undefined || body.account === 'x' ? undefined : body.account;
-    if (named !== undefined && (typeof named !== 'string' || !deps.accounts.includes(named))) {
-      throw new InvalidPayload('account must be one of herald\'s accounts', [`account: one of ${deps.accounts.map((a) => a ?? 'x').join(', ')}`]);
+    const named = body.account ?? DEFAULT_ACCOUNT;
+    if (typeof named !== 'string' || !deps.accounts.includes(named)) {
+      throw new InvalidPayload('account must be one of herald\'s accounts', [`account: one of ${deps.accounts.join(', ')}`]);
     }
     if (cid !== undefined && (typeof cid !== 'string' || !CID.test(cid))) {
       throw new InvalidPayload('cid must be the Bluesky content id of the root', ['cid: the root\'s content id']);
     }
-    const account = named as string | undefined;
+    const account: AccountId = named;
     const { key } = request.params;
     const at = new Date().toISOString();
     const result = await deps.store.update(key, (current): { next: typeof current; result: Attached } => {
@@ -49,9 +50,9 @@ export async function threadRoutes(
       return { next: held.incident, result: { ok: true, incident: held.incident, scheduled: held.scheduled } };
     });
     if (!result.ok) throw new HeraldError('HERALD_CONFLICT', result.error, { status: result.status });
-    for (const post of result.scheduled) await scheduleDelivery(deps.posts, { key, postId: post.id }, post.dueAt);
+    for (const post of result.scheduled) await scheduleDelivery(deps.posts, deliveryJobFor(key, post), post.dueAt);
     await tellDrafted(deps.news, result.incident, result.scheduled);
-    request.log.warn({ incident: key, account: account ?? 'x', tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
+    request.log.warn({ incident: key, account, tweet: tweetId, planned: result.scheduled.map((p) => p.id) }, 'incident attached by a person to a live tweet');
     return incidentView(result.incident);
   });
 }

@@ -85,7 +85,7 @@ export interface MaintenanceConsoleDeps {
   users: readonly ConsoleUser[];
   locale: ConsoleLocale;
   timezone: string;
-  tweetUrl(id: string): string | undefined;
+  tweetUrl: ViewContext['tweetUrl'];
   dryRun?: boolean;
   /** How many drafts wait, for the navigation's badge. */
   waiting?: () => Promise<number>;

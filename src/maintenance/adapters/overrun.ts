@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { deliveryPriority } from '../../incidents/delivery-priority.ts';
 import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
-import { MAINTENANCE_QUEUE, overrunJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
+import { deliveryJobFor, MAINTENANCE_QUEUE, overrunJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
 import { announceOverrun, quietWindowOf } from '../quiet.ts';
 import { effectiveEnd } from '../window.ts';
 import type { Incident } from '../../incidents/model.ts';
@@ -46,7 +46,7 @@ async function check(deps: OverrunDeps, job: Job<OverrunJob>): Promise<string> {
       return { next: held.incident, result: held };
     });
     for (const post of applied?.scheduled ?? []) {
-      await scheduleDelivery(deps.queues.posts, { key, postId: post.id }, post.dueAt, { priority: deliveryPriority(applied!.incident, post) });
+      await scheduleDelivery(deps.queues.posts, deliveryJobFor(key, post), post.dueAt, { priority: deliveryPriority(applied!.incident, post) });
       announced++;
     }
     if (applied) deps.logger.warn({ incident: key, maintenance: window.key }, 'the maintenance window overran: announcing the outage it held back');

@@ -14,7 +14,7 @@ import type { Composer } from '../../incidents/delivery-rules.ts';
 import type { Incident } from '../../incidents/model.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
 import type { RedisClient } from '../../redis/connect.ts';
-import { deliveryJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
+import { deliveryJobFor, deliveryJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
 import { changeFrom, windowFrom, windowProblems, type changeSchema, type ScheduleInput } from '../input.ts';
 import { cancelWindow, changeWindow, finishWindow, MaintenanceRefusal, scheduleWindow, type Planned } from '../rules.ts';
 import { isMaintenance } from '../window.ts';
@@ -168,7 +168,7 @@ export class Maintenance {
   private async queue(planned: Planned): Promise<void> {
     const { incident } = planned;
     for (const post of planned.scheduled) {
-      await scheduleDelivery(this.deps.queues.posts, { key: incident.key, postId: post.id }, post.dueAt, { priority: deliveryPriority(incident, post) });
+      await scheduleDelivery(this.deps.queues.posts, deliveryJobFor(incident.key, post), post.dueAt, { priority: deliveryPriority(incident, post) });
     }
   }
 }

@@ -1,14 +1,19 @@
 import type { Logger } from 'pino';
+import type { AccountId } from '../incidents/accounts.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { PublishError, type Publisher } from './publisher.ts';
 import type { AccountQueue } from './account-hold.ts';
 
 /**
- * Whether herald may post to the account now, shared by every process through Redis. X refusing
- * the credentials or the access tier (401, 403) or running out of credits (402) blocks the account:
- * the posts queue is paused, so nothing is dropped and nothing hammers X; a cheap probe
- * (`GET /2/users/me`) or a person (`POST /api/x/resume`) lifts it. A 429 only pauses it until X's
- * reset, through BullMQ's queue-wide rate limit.
+ * Whether herald may post on one account now, on whichever network it is (X, Bluesky, Mastodon),
+ * shared by every process through the account's Redis hash `<prefix>:account:<id>`. The network
+ * refusing the credentials or the access tier (401, 403) or running out of credits (402) blocks
+ * the account; answering 5xx or not at all, {@link BREAKER_THRESHOLD} times in a row, opens its
+ * breaker; a 429 rate-limits it until the reset; Redis losing data holds it for a person. Each
+ * stop holds only this account's posts, through its hold (account-hold.ts), never the shared posts
+ * queue: nothing is dropped and the other accounts go on. A cheap probe (`verify`, on X
+ * `GET /2/users/me`) or a person (`POST /api/accounts/:id/resume`, `POST /api/x/resume` for the
+ * default account) lifts a block.
  */
 
 export type AccountStatus = 'posting' | 'rate-limited' | 'blocked' | 'x-unavailable' | 'redis-data-lost';
@@ -57,7 +62,7 @@ redis.call('HSET', KEYS[1], 'lastProbe', ARGV[2])
 return 1
 `;
 
-export class XAccount {
+export class AccountState {
   private readonly key: string;
   private readonly probeLockKey: string;
 
@@ -66,15 +71,15 @@ export class XAccount {
     prefix: string,
     /** The account's own hold (account-hold.ts): pausing it holds only this account's posts. */
     private readonly posts: AccountQueue,
-    private readonly options: { id?: string; probeMs: number; unavailableProbeMs?: number },
+    private readonly options: { id: AccountId; probeMs: number; unavailableProbeMs?: number },
   ) {
-    const id = options.id ?? 'x';
+    const id = options.id;
     this.key = `${prefix}:account:${id}`;
     this.probeLockKey = `${prefix}:account:${id}:probe`;
   }
 
-  get id(): string {
-    return this.options.id ?? 'x';
+  get id(): AccountId {
+    return this.options.id;
   }
 
   async view(nowMs = Date.now()): Promise<AccountView> {
@@ -107,7 +112,7 @@ export class XAccount {
   }
 
   /**
-   * Lets posting go on. The queue is resumed first, so a crash in between leaves the account
+   * Lets posting go on. The account's hold is resumed first, so a crash in between leaves the account
    * blocked (and the probe repairs the pause) rather than stuck; a block that came in meanwhile
    * from another process is kept.
    */
@@ -118,7 +123,7 @@ export class XAccount {
   }
 
   /**
-   * Resumes the posts queue unless a stop other than `leaving` still holds it, and wakes the posts
+   * Resumes the account's hold unless a stop other than `leaving` still holds it, and wakes the posts
    * that backed off meanwhile, so they go out now, in priority order, not when their backoff ends.
    */
   private async resumeUnless(leaving: 'blocked' | 'unavailable' | 'held'): Promise<void> {
@@ -129,14 +134,14 @@ export class XAccount {
     await this.redis.hdel(this.key, 'pausedBy');
   }
 
-  /** Pauses the posts queue, noting that this account did (so the probe may undo a stale pause). */
+  /** Pauses the account's hold, noting that this account did (so the probe may undo a stale pause). */
   private async pause(): Promise<void> {
     await this.redis.hset(this.key, 'pausedBy', 'account');
     await this.posts.pause();
   }
 
   /**
-   * Makes the queue match the stops: paused while one holds, running when none does and the pause
+   * Makes the account's hold match the stops: paused while one holds, running when none does and the pause
    * was this account's. Processes racing each other (one resuming as another re-pauses from a
    * stale read) are repaired here on the next tick, so posting never stays stopped with no reason.
    */
@@ -152,7 +157,7 @@ export class XAccount {
 
   /**
    * X answered 5xx or could not be reached. After {@link BREAKER_THRESHOLD} such calls in a row the
-   * breaker opens: the posts queue pauses (nothing is dropped, X is not hammered) and the probe
+   * breaker opens: the account's posts are held (nothing is dropped, the network is not hammered) and the probe
    * asks X every few seconds. True when this call opened it.
    */
   async unavailable(reason: string, nowMs = Date.now()): Promise<boolean> {
@@ -231,7 +236,7 @@ export class XAccount {
 
   /**
    * One step of the probe loop: while blocked, asks X whether the credentials work again and
-   * resumes posting if so. Also re-pauses a queue left running by a crash inside `block`.
+   * resumes posting if so. Also re-pauses a hold left running by a crash inside `block`.
    */
   async probe(publisher: Publisher, logger: Logger, nowMs = Date.now()): Promise<AccountStatus> {
     await this.reconcilePause();
@@ -275,7 +280,7 @@ export class XAccount {
 }
 
 /** Runs `account.probe` every `tickMs` until the returned function is called. */
-export function startAccountProbe(account: XAccount, publisher: Publisher, tickMs: number, logger: Logger): () => Promise<void> {
+export function startAccountProbe(account: AccountState, publisher: Publisher, tickMs: number, logger: Logger): () => Promise<void> {
   let current: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     current = account.probe(publisher, logger).catch((err) => logger.warn({ err }, 'could not check the X account state'));
