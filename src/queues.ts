@@ -132,6 +132,12 @@ export function openNoticeQueue(connection: ConnectionOptions, prefix: string): 
   return new Queue<NoticeJob>(NOTICES_QUEUE, { connection, prefix, defaultJobOptions: { ...RETRIED, attempts: 8, removeOnComplete: { age: 3600 } } });
 }
 
+/** Names of the queues that are paused (a pause in Bull Board, or a script). */
+export async function pausedQueues(queues: readonly Pick<Queue, 'name' | 'isPaused'>[]): Promise<string[]> {
+  const paused = await Promise.all(queues.map(async (q) => ((await q.isPaused()) ? q.name : undefined)));
+  return paused.filter((name): name is string => name !== undefined);
+}
+
 /**
  * BullMQ's lock and stall check for a worker whose jobs must be taken over within `takeOverMs`
  * (HERALD_JOB_LOCK_SECONDS) after its process is killed. A killed worker's job runs again only once

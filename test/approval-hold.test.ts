@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { approveDraft, DRAFT_RECHECK_MS, editDraft, parseDraftId, rejectDraft, settleDraft } from '../src/approval/drafts.ts';
+import { approveDraft, editDraft, parseDraftId, rejectDraft } from '../src/approval/drafts.ts';
+import { DRAFT_RECHECK_MS, settleDraft } from '../src/incidents/draft-rules.ts';
 import { holdForApproval } from '../src/approval/hold.ts';
 import type { ApprovalPolicy } from '../src/approval/policy.ts';
 import { DEFAULT_MESSAGES_DIR } from '../src/compose/catalog.ts';

@@ -17,7 +17,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Every file that queues a delivery job, and the case below that shows its posts wait for a person. */
 const SCHEDULERS: Record<string, string> = {
-  'incidents/adapters/incident-worker.ts': 'events from monitoring, and what people do by hand (approval/service.ts runs through it)',
+  'incidents/adapters/apply.ts': 'events from monitoring (the incident worker), and what people do by hand (approval/service.ts runs through it)',
   'incidents/adapters/facts-api.ts': 'a change of facts from the API, the CLI and the console',
   'incidents/adapters/thread-api.ts': 'attaching a live thread',
   'incidents/adapters/follow-ups.ts': 'follow-ups',

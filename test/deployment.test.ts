@@ -79,6 +79,11 @@ describe('the production build', () => {
       assert.equal(health.status, 200);
       assert.equal((await fetch(`${url}/readyz`)).status, 200);
       assert.equal((await fetch(`${url}/webhooks/generic`, { method: 'POST' })).status, 404, 'a worker takes no webhooks');
+      // Node's own metrics under the names stock Node.js dashboards read, not prefixed.
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      assert.match(metrics, /^process_cpu_seconds_total /m);
+      assert.match(metrics, /^nodejs_heap_size_used_bytes /m);
+      assert.doesNotMatch(metrics, /^herald_(process|nodejs)_/m);
       worker.kill('SIGTERM');
       assert.equal((await worker.exited).code, 0);
     } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
-import { applyAndSchedule } from '../src/incidents/adapters/incident-worker.ts';
+import { applyAndSchedule } from '../src/incidents/adapters/apply.ts';
 import type { AlertEvent } from '../src/incidents/model.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 

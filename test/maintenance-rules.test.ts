@@ -4,7 +4,8 @@ import type { AlertEvent, Incident, Post } from '../src/incidents/model.ts';
 import { applyEvent } from '../src/incidents/rules.ts';
 import { announceOverrun, matchWindow, quietDuringMaintenance, type QuietWindow } from '../src/maintenance/quiet.ts';
 import { cancelWindow, changeWindow, finishWindow, scheduleWindow } from '../src/maintenance/rules.ts';
-import { windowState, type MaintenanceWindow } from '../src/maintenance/window.ts';
+import type { MaintenanceWindow } from '../src/incidents/model.ts';
+import { windowState } from '../src/maintenance/window.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const window = (over: Partial<MaintenanceWindow> = {}): MaintenanceWindow => ({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { API_TOKEN, event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { parsePrometheus, sampleValue, scrape } from './helpers/prometheus.ts';
+import { heraldVersion } from '../src/version.ts';
 
 describe('/metrics', () => {
   let t: TestHerald;
@@ -16,6 +17,11 @@ describe('/metrics', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const names = new Set(parsePrometheus(await res.text()).map((s) => s.name));
     assert.ok(names.has('herald_queue_jobs'), 'queue depth is reported');
+  });
+
+  it('names the herald version and the Node.js that runs it in herald_build_info', async () => {
+    const samples = await scrape(t.url);
+    assert.equal(sampleValue(samples, 'herald_build_info', { version: heraldVersion, node: process.versions.node }), 1);
   });
 
   it('counts webhooks by source and outcome', async () => {
@@ -60,10 +66,11 @@ describe('/metrics', () => {
 
   it('reads the rate-limit budget and the drafts waiting from the hooks other parts fill in', async () => {
     t.herald.metrics.setRateBudgetSource(() => [{ window: '24h-user', remaining: 42 }]);
-    t.herald.metrics.setDraftsWaitingSource(async () => 3);
+    t.herald.metrics.setDraftsWaitingSource(async () => ({ count: 3, pastHalfDeadline: 1 }));
     const samples = await scrape(t.url);
     assert.equal(sampleValue(samples, 'herald_rate_limit_remaining', { window: '24h-user' }), 42);
     assert.equal(sampleValue(samples, 'herald_drafts_waiting'), 3);
+    assert.equal(sampleValue(samples, 'herald_drafts_past_half_deadline'), 1);
   });
 });
 

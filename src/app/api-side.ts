@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { accountIds, statusPages, tweetLinks } from '../accounts/wiring.ts';
 import { defaultBundle, guardAccounts } from './accounts.ts';
 import { registerPrincipals } from '../auth/plugin.ts';
-import { approvalHold, consoleAndApi } from '../console/plugin.ts';
+import { consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
@@ -19,13 +19,15 @@ import { healthRoutes } from '../ops/health.ts';
 import { watchPauses } from '../ops/pause-watch.ts';
 import { registerObservability } from '../ops/observability.ts';
 import { ReplicaWait } from '../redis/replicas.ts';
-import { accountRoutes } from '../publish/account-routes.ts';
+import { accountRoutes, accountsHealth } from '../publish/account-routes.ts';
+import { pastHalfDeadline, waitingDrafts } from '../approval/service.ts';
 import { deliveryRoutes } from '../publish/delivery-routes.ts';
 import { rateBudgets } from '../publish/x-health.ts';
 import { buildServer } from '../server.ts';
 import { statusRoutes } from '../status/routes.ts';
 import { openStaffNews } from '../notices/wiring.ts';
 import { countWebhooks } from '../ops/instrument.ts';
+import { approvalHold, approvalsFor, maintenanceFor } from './services.ts';
 import type { ApiParts } from './shared.ts';
 
 /**
@@ -86,10 +88,20 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
   await server.register(statusRoutes, { store, link, pages: statusPages(config) });
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: mode, logger, sessions, news: staff.news });
+  const approvals = approvalsFor(config, { store, queues, logger, news: staff.news });
+  const maintenance = maintenanceFor(config, { store, redis, queues, logger });
+  server.addHook('onClose', maintenance.close);
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: mode, logger, sessions, approvals, maintenance: maintenance.maintenance, hold, news: staff.news });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
   await server.register(deliveryRoutes, { guards: defaultGuards, mode, queues: [queues.posts, queues.events], store });
-  await server.register(accountRoutes, { accounts: accounts.map((a) => ({ id: a.id, guards: a.guards, mode: a.publisher.mode })), store });
+  const accountDeps = { accounts: accounts.map((a) => ({ id: a.id, guards: a.guards, mode: a.publisher.mode })), store };
+  await server.register(accountRoutes, accountDeps);
+  metrics.setAccountStateSource(async () => (await accountsHealth(accountDeps)).map((a) => ({ account: a.account, network: a.network, state: a.status })));
+  metrics.setDraftsWaitingSource(async () => {
+    const drafts = await waitingDrafts(store);
+    const now = Date.now();
+    return { count: drafts.length, pastHalfDeadline: drafts.filter(({ post }) => pastHalfDeadline(post, now)).length };
+  });
   const stopWatching = watchPauses([queues.posts, queues.events], logger, { explained: async () => (await defaultGuards.account.view()).status !== 'posting' });
   server.addHook('onClose', async () => stopWatching());
 }

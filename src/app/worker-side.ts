@@ -1,7 +1,6 @@
 import type { Worker } from 'bullmq';
 import { accountIds } from '../accounts/wiring.ts';
 import { defaultBundle, guardAccounts, readInstanceLimits } from './accounts.ts';
-import { approvalHold } from '../console/plugin.ts';
 import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
 import { expireOldIncidents } from '../incidents/adapters/retention.ts';
@@ -18,6 +17,7 @@ import { staffChannels } from '../notices/channels.ts';
 import { startNoticeWorker } from '../notices/worker.ts';
 import { openStaffNews } from '../notices/wiring.ts';
 import { rateBudgets } from '../publish/x-health.ts';
+import { approvalHold } from './services.ts';
 import type { Stop, WorkParts } from './shared.ts';
 
 export interface WorkerTimings {

@@ -1,7 +1,7 @@
 import type { Composer } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import { threadRoot, type Applied } from '../incidents/rules.ts';
-import { audited, replacePost } from './drafts.ts';
+import { audited, replacePost } from '../incidents/draft-rules.ts';
 import { BY_HAND, DEFAULT_TIMEOUTS, decideForSources, HERALD_SOURCES, type ApprovalDecision, type ApprovalPolicy } from './policy.ts';
 
 /**

@@ -3,15 +3,16 @@ import type { Logger } from 'pino';
 import { ComposeError } from '../compose/errors.ts';
 import { HeraldError } from '../errors.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
-import { applyAndSchedule } from '../incidents/adapters/incident-worker.ts';
+import { applyAndSchedule } from '../incidents/adapters/apply.ts';
 import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from '../incidents/model.ts';
 import type { IncidentRules } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { deliveryJobFor, deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
 import { checkDraftText, type TextProblem } from './draft-text.ts';
-import { approveDraft, audited, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
+import { audited } from '../incidents/draft-rules.ts';
+import { approveDraft, editDraft, parseDraftId, rejectDraft, type DraftChange } from './drafts.ts';
 import { holdForApproval } from './hold.ts';
-import { tellDrafted, type DraftNews } from './news.ts';
+import { tellDrafted, type DraftNews } from '../incidents/draft-news.ts';
 import { deliverSoon } from './kick.ts';
 import { BY_HAND, type ApprovalPolicy } from './policy.ts';
 
@@ -82,6 +83,20 @@ function checked(raw: string | undefined): string | undefined {
   return result.text;
 }
 
+/** Every draft waiting for a person, the nearest deadline first. */
+export async function waitingDrafts(store: Pick<IncidentStore, 'activeKeys' | 'get'>): Promise<Waiting[]> {
+  const incidents = await Promise.all((await store.activeKeys()).map((k) => store.get(k)));
+  const drafts = incidents.flatMap((incident) => (incident ? incident.posts.filter((p) => p.status === 'draft').map((post) => ({ incident, post })) : []));
+  return drafts.sort((a, b) => Date.parse(a.post.approval?.deadline ?? a.post.dueAt) - Date.parse(b.post.approval?.deadline ?? b.post.dueAt));
+}
+
+/** A draft that has waited more than half the time between being held and its deadline: nobody may be looking. */
+export const pastHalfDeadline = (post: Post, nowMs: number): boolean => {
+  if (!post.approval) return false;
+  const held = Date.parse(post.approval.heldAt);
+  return nowMs - held > (Date.parse(post.approval.deadline) - held) / 2;
+};
+
 export class Approvals {
   private readonly now: () => Date;
 
@@ -91,9 +106,7 @@ export class Approvals {
 
   /** Drafts still waiting for a person, the nearest deadline first. */
   async waiting(): Promise<Waiting[]> {
-    const incidents = await Promise.all((await this.deps.store.activeKeys()).map((k) => this.deps.store.get(k)));
-    const drafts = incidents.flatMap((incident) => (incident ? incident.posts.filter((p) => p.status === 'draft').map((post) => ({ incident, post })) : []));
-    return drafts.sort((a, b) => Date.parse(a.post.approval?.deadline ?? a.post.dueAt) - Date.parse(b.post.approval?.deadline ?? b.post.dueAt));
+    return waitingDrafts(this.deps.store);
   }
 
   /** One draft, in any state (a 404 when the id names nothing). */

@@ -1,24 +1,20 @@
-import type { PostOrigin } from '../incidents/adapters/incident-worker.ts';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { accountComposer, tweetLinks } from '../accounts/wiring.ts';
+import { tweetLinks } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
-import { holdForApproval } from '../approval/hold.ts';
-import type { DraftNews } from '../approval/news.ts';
-import { Approvals } from '../approval/service.ts';
+import type { Approvals } from '../approval/service.ts';
+import type { ApprovalHold } from '../incidents/adapters/apply.ts';
+import type { DraftNews } from '../incidents/draft-news.ts';
 import { incidentFacts } from './incident-facts.ts';
-import { noticeComposer } from '../compose/for-notice.ts';
 import type { Config } from '../config.ts';
-import type { AlertEvent, Incident } from '../incidents/model.ts';
-import type { Applied } from '../incidents/rules.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { Queues } from '../queues.ts';
 import { maintenanceApi } from '../maintenance/adapters/routes.ts';
 import { maintenanceConsole } from '../maintenance/adapters/console.ts';
-import { maintenanceFor } from '../maintenance/adapters/wiring.ts';
+import type { Maintenance } from '../maintenance/adapters/service.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
 import { consolePages } from './pages.ts';
@@ -35,18 +31,13 @@ export interface ConsoleOptions {
   /** The sessions auth/principal.ts reads; cookies, CSRF and `request.principal` are registered on the root server (auth/plugin.ts). */
   sessions: SessionStore;
   signInLimit?: { max: number; windowMs: number };
-  /** Told of drafts people make and decide here (staff notices, live consoles). */
+  /** What people do, built in app/services.ts (where the workers' approval hold is built too). */
+  approvals: Approvals;
+  maintenance: Maintenance;
+  /** The approval hold a change of facts plans its posts through, as every event does. */
+  hold: ApprovalHold;
+  /** Told of drafts a change of facts makes (staff notices, live consoles). */
   news?: DraftNews;
-}
-
-/**
- * The incident worker's side of the policy: what an event planned, held where the policy says.
- * Each draft is written by its own account's composer, in that account's language and zone.
- */
-export function approvalHold(config: Pick<Config, 'approvalPolicy' | 'messagesDir' | 'locale' | 'timezone' | 'statusUrl' | 'accounts'>) {
-  const compose = accountComposer(config);
-  return (previous: Incident | null, applied: Applied, origin: PostOrigin) =>
-    holdForApproval(previous, applied, { policy: config.approvalPolicy, compose, source: origin.source, at: origin.receivedAt });
 }
 
 /**
@@ -64,20 +55,9 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   const { sessions } = options;
   const events = new ConsoleEvents(options.redis, config.redisPrefix, options.logger);
   app.addHook('onClose', () => events.close());
-  const approvals = new Approvals({
-    store: options.store,
-    queues: options.queues,
-    policy: config.approvalPolicy,
-    compose: accountComposer(config),
-    composeNotice: noticeComposer(config),
-    rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
-    logger: options.logger,
-    news: options.news,
-  });
+  const { approvals, maintenance } = options;
 
   await app.register(approvalApi, { approvals, store: options.store, sessions });
-  const { maintenance, close } = maintenanceFor(config, { store: options.store, redis: options.redis, queues: options.queues, logger: options.logger });
-  app.addHook('onClose', close);
   await app.register(maintenanceApi, { maintenance });
   await app.register(maintenanceConsole, {
     maintenance,
@@ -95,7 +75,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: approvalHold(config), news: options.news }),
+    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news }),
     events,
     tweetUrl: tweetLinks(config),
     dryRun: options.publisherMode === 'dry-run',

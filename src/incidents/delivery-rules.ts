@@ -1,4 +1,4 @@
-import { settleDraft } from '../approval/drafts.ts';
+import { replacePost, settleDraft } from './draft-rules.ts';
 import type { Incident, Phase, Post } from './model.ts';
 import { threadRoot } from './rules.ts';
 
@@ -43,10 +43,6 @@ const LONGEST_WAIT_FOR_SCHEDULED_MS = 5 * 60_000;
 const waitForScheduled = (waitedMs: number) => Math.min(LONGEST_WAIT_FOR_SCHEDULED_MS, Math.max(WAIT_FOR_SCHEDULED_MS, waitedMs / 2));
 const DEFAULT_ATTEMPT: Attempt = { claim: 'claim', leaseMs: 60_000 };
 
-function replace(incident: Incident, post: Post): Incident {
-  return { ...incident, posts: incident.posts.map((p) => (p.id === post.id ? post : p)) };
-}
-
 function find(incident: Incident | null, postId: string): Post | undefined {
   return incident?.posts.find((p) => p.id === postId);
 }
@@ -79,7 +75,7 @@ export function claimPost(
     const leaseEnds = post.leaseUntil ? Date.parse(post.leaseUntil) : 0;
     if (nowMs < leaseEnds) return { incident, claim: { action: 'wait', untilMs: leaseEnds, reason: 'an earlier attempt may still be talking to X' } };
     const taken: Post = { ...post, claim: attempt.claim, leaseUntil: iso(nowMs + attempt.leaseMs), uncertain: true };
-    return { incident: replace(incident, taken), claim: { action: 'reconcile', post: taken } };
+    return { incident: replacePost(incident, taken), claim: { action: 'reconcile', post: taken } };
   }
   if (post.status !== 'scheduled') return { incident, claim: { action: 'skip', reason: `post is ${post.status}` } };
 
@@ -95,12 +91,12 @@ export function claimPost(
   const startsThread = post.kind === 'open' || post.root === true;
   if (!startsThread && !root) {
     const skipped: Post = { ...post, status: 'failed', note: 'the thread it belongs to was never posted' };
-    return { incident: replace(incident, skipped), claim: { action: 'skip', reason: skipped.note! } };
+    return { incident: replacePost(incident, skipped), claim: { action: 'skip', reason: skipped.note! } };
   }
   if (post.textFixed && (post.variantOffset ?? 0) > 0) {
     // X refused a person's text as a duplicate; herald has no other wording of it to try.
     const refused: Post = { ...post, status: 'failed', note: 'X refused the text a person approved as a duplicate of an earlier tweet' };
-    return { incident: replace(incident, refused), claim: { action: 'skip', reason: refused.note! } };
+    return { incident: replacePost(incident, refused), claim: { action: 'skip', reason: refused.note! } };
   }
   // A text kept from an attempt that may have gone out, or one a person approved, is sent as is
   // (so X's duplicate rule can tell us it went out); a new text is composed only when there is none.
@@ -120,7 +116,7 @@ export function claimPost(
     leaseUntil: iso(nowMs + attempt.leaseMs),
     attemptedAt: post.attemptedAt ?? iso(nowMs),
   };
-  return { incident: replace(incident, sending), claim: { action: 'send', post: sending } };
+  return { incident: replacePost(incident, sending), claim: { action: 'send', post: sending } };
 }
 
 /**
@@ -132,7 +128,7 @@ export function recordPosted(incident: Incident | null, postId: string, tweet: {
   if (!incident || !post || post.status === 'posted') return incident;
   const { claim: _claim, leaseUntil: _lease, uncertain: _uncertain, ...rest } = post;
   const where = { ...(tweet.url && { tweetUrl: tweet.url }), ...(tweet.cid && { tweetCid: tweet.cid }) };
-  return replace(incident, { ...rest, status: 'posted', tweetId: tweet.id, postedAt: tweet.postedAt, ...where, note: undefined });
+  return replacePost(incident, { ...rest, status: 'posted', tweetId: tweet.id, postedAt: tweet.postedAt, ...where, note: undefined });
 }
 
 /** How a claimed post goes back in line. */
@@ -154,7 +150,7 @@ export function releasePost(incident: Incident | null, postId: string, change: R
   if (!incident || !post || post.status !== 'sending' || (change.claim !== undefined && post.claim !== change.claim)) return incident;
   const { claim: _claim, leaseUntil: _lease, ...rest } = post;
   const newText = change.nextVariant === true || change.asRoot === true;
-  return replace(incident, {
+  return replacePost(incident, {
     ...rest,
     status: 'scheduled',
     note: change.note,
@@ -176,14 +172,14 @@ export function releasePost(incident: Incident | null, postId: string, change: R
 export function markOutcomeUnknown(incident: Incident | null, postId: string, claim: string, nowMs: number, settleMs: number): Incident | null {
   const post = find(incident, postId);
   if (!incident || !post || post.status !== 'sending' || post.claim !== claim) return incident;
-  return replace(incident, { ...post, uncertain: true, leaseUntil: iso(nowMs + settleMs) });
+  return replacePost(incident, { ...post, uncertain: true, leaseUntil: iso(nowMs + settleMs) });
 }
 
 /** Gives up on a post for good, saying why; with `claim`, only if that attempt still holds it. */
 export function failPost(incident: Incident | null, postId: string, note: string, claim?: string): Incident | null {
   const post = find(incident, postId);
   if (!incident || !post || post.status === 'posted' || (claim !== undefined && post.claim !== claim)) return incident;
-  return replace(incident, { ...post, status: 'failed', note });
+  return replacePost(incident, { ...post, status: 'failed', note });
 }
 
 /** How long staff have to decide on a post the network refused for good before it expires. */
@@ -207,7 +203,7 @@ export function refusePost(incident: Incident | null, postId: string, reason: st
   if (post.kind === 'update') return failPost(incident, postId, reason, claim);
   const { claim: _claim, leaseUntil: _lease, uncertain: _uncertain, ...rest } = post;
   const question = `the network refused this post for good (${reason}): correct the text and approve it, or reject it`;
-  return replace(incident, {
+  return replacePost(incident, {
     ...rest,
     status: 'draft',
     note: reason,

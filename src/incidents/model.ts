@@ -1,5 +1,3 @@
-import type { MaintenanceWindow, Notice } from '../maintenance/window.ts';
-
 /**
  * The vocabulary every stage of the pipeline shares. Plain data only: these objects are stored
  * in Redis as JSON, so they hold ISO strings rather than DateTime instances.
@@ -215,4 +213,37 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+}
+
+/** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */
+export interface WindowImpact {
+  feature: Feature;
+  /** Kept as given, for when incidents know platforms (issue 9); alerts carry none today. */
+  platforms?: string[];
+}
+
+/** A planned maintenance window, kept in its thread's record (`Incident.maintenance`); its rules are maintenance/'s. */
+export interface MaintenanceWindow {
+  service: string;
+  impacts: WindowImpact[];
+  /** The current plan (ISO, UTC); moving or extending changes these. */
+  startsAt: string;
+  endsAt: string;
+  /** ISO-8601 durations before the start at which followers hear of it (`PT24H`). */
+  announceAhead: string[];
+  createdAt: string;
+  /** A person said it is over (before its planned end). */
+  finishedAt?: string;
+  cancelledAt?: string;
+}
+
+/** Which notice a post of a maintenance thread is. */
+export type NoticeKind = 'ahead' | 'starting' | 'done' | 'moved' | 'extended' | 'cancelled';
+export const NOTICE_KINDS: readonly NoticeKind[] = ['ahead', 'starting', 'done', 'moved', 'extended', 'cancelled'];
+
+/** A post's notice, with the window as it stood when the post was planned (what its text says). */
+export interface Notice {
+  kind: NoticeKind;
+  startsAt: string;
+  endsAt: string;
 }

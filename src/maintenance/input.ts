@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { featureName, MAX_IMPACTS } from '../incidents/impacts.ts';
+import type { MaintenanceWindow, WindowImpact } from '../incidents/model.ts';
 import { publicServiceName } from '../incidents/service-name.ts';
 import { normalizeIsoTime } from '../incidents/event.ts';
-import { DEFAULT_ANNOUNCE_AHEAD, durationMs, type Impact, type MaintenanceWindow } from './window.ts';
+import { DEFAULT_ANNOUNCE_AHEAD, durationMs } from './window.ts';
 
 const isoTime = z.string().refine((t) => normalizeIsoTime(t) !== undefined, 'an ISO-8601 time with an offset, such as 2026-05-20T02:00:00+09:00');
 const impact = z.object({ feature: featureName, platforms: z.array(z.string().trim().min(1).max(40)).max(10).optional() }).strict();
@@ -47,7 +48,7 @@ export function windowProblems(startsAt: string, endsAt: string, nowMs: number):
 
 /** The window a checked request describes (times in UTC). */
 export function windowFrom(input: ScheduleInput, nowMs: number): MaintenanceWindow {
-  const impacts: Impact[] = input.impacts ?? [{ feature: input.feature! }];
+  const impacts: WindowImpact[] = input.impacts ?? [{ feature: input.feature! }];
   return {
     service: input.service,
     impacts,

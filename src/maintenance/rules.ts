@@ -7,8 +7,8 @@
  * gets a BullMQ delayed job); a change withdraws the posts not yet due and plans the rest again.
  */
 import { accountOf, DEFAULT_ACCOUNT, mergeProjection, onAccount, projection, type AccountId, type AccountIds } from '../incidents/accounts.ts';
-import type { Incident, Post } from '../incidents/model.ts';
-import { durationMs, effectiveEnd, isSaid, windowState, type MaintenanceWindow, type NoticeKind } from './window.ts';
+import type { Incident, MaintenanceWindow, NoticeKind, Post } from '../incidents/model.ts';
+import { durationMs, effectiveEnd, isSaid, windowState } from './window.ts';
 
 export interface Planned {
   incident: Incident;

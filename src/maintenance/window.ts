@@ -1,44 +1,12 @@
 /**
- * Scheduled maintenance: the vocabulary, and what a window's state is at a given time. Pure: the
- * window is plain data kept in its thread's incident record (`Incident.maintenance`), times are
- * ISO strings and "now" is always an argument.
+ * Scheduled maintenance: what a window's state is at a given time. Pure: the window is plain data
+ * kept in its thread's incident record (`Incident.maintenance`; its types are the model's,
+ * incidents/model.ts), times are ISO strings and "now" is always an argument.
  */
 import { Duration } from 'luxon';
-import type { Feature, Incident, Post } from '../incidents/model.ts';
-
-/** What a window takes out: a feature, on some platforms or (absent) all of them. */
-export interface Impact {
-  feature: Feature;
-  /** Kept as given, for when incidents know platforms (issue 9); alerts carry none today. */
-  platforms?: string[];
-}
-
-export interface MaintenanceWindow {
-  service: string;
-  impacts: Impact[];
-  /** The current plan (ISO, UTC); moving or extending changes these. */
-  startsAt: string;
-  endsAt: string;
-  /** ISO-8601 durations before the start at which followers hear of it (`PT24H`). */
-  announceAhead: string[];
-  createdAt: string;
-  /** A person said it is over (before its planned end). */
-  finishedAt?: string;
-  cancelledAt?: string;
-}
+import type { Incident, MaintenanceWindow, Post } from '../incidents/model.ts';
 
 export type MaintenanceState = 'scheduled' | 'announced' | 'in-progress' | 'done' | 'cancelled';
-
-/** Which notice a post of a maintenance thread is. */
-export type NoticeKind = 'ahead' | 'starting' | 'done' | 'moved' | 'extended' | 'cancelled';
-export const NOTICE_KINDS: readonly NoticeKind[] = ['ahead', 'starting', 'done', 'moved', 'extended', 'cancelled'];
-
-/** A post's notice, with the window as it stood when the post was planned (what its text says). */
-export interface Notice {
-  kind: NoticeKind;
-  startsAt: string;
-  endsAt: string;
-}
 
 export const DEFAULT_ANNOUNCE_AHEAD = ['PT24H', 'PT1H'];
 

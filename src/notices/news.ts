@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { draftId } from '../approval/drafts.ts';
-import type { DraftNews } from '../approval/news.ts';
+import type { DraftNews } from '../incidents/draft-news.ts';
 import type { Incident, Post } from '../incidents/model.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { reminderAt, type Decision } from './notice.ts';

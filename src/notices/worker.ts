@@ -1,6 +1,6 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
+import { Counter } from '@prometheus-io/client';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { HeraldMetrics } from '../ops/metrics.ts';
 import type { RedisClient } from '../redis/connect.ts';

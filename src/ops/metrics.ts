@@ -5,8 +5,9 @@
  * it; gauges whose truth lives in Redis are read at scrape time through the `set...Source` hooks.
  */
 import type { Queue } from 'bullmq';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
 import type { PublishFailureReason } from '../publish/publisher.ts';
+import { heraldVersion } from '../version.ts';
 
 /** What became of one attempt to publish: posted, adopted after a lost answer, or X's refusal. */
 export type PostOutcome = 'posted' | 'adopted' | PublishFailureReason;
@@ -29,8 +30,20 @@ export interface RateBudget {
  */
 export type RateBudgetSource = () => Promise<readonly RateBudget[]> | readonly RateBudget[];
 
-/** Reads how many drafts wait for a person, at every scrape (the approval work sets it). */
-export type DraftsWaitingSource = () => Promise<number> | number;
+/** The drafts waiting for a person, read at every scrape: how many, and how many are past half their deadline. */
+export interface DraftsWaiting {
+  count: number;
+  pastHalfDeadline: number;
+}
+export type DraftsWaitingSource = () => Promise<DraftsWaiting> | DraftsWaiting;
+
+/** An account's state as `/healthz/accounts` gives it (`posting`, `x-unavailable`, `redis-data-lost`...). */
+export interface AccountState {
+  account: string;
+  network: string;
+  state: string;
+}
+export type AccountStateSource = () => Promise<readonly AccountState[]>;
 
 const QUEUE_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'failed'] as const;
 
@@ -85,6 +98,7 @@ export class HeraldMetrics {
   private queues: Queue[] = [];
   private rateBudgetSource: RateBudgetSource | undefined;
   private draftsWaitingSource: DraftsWaitingSource | undefined;
+  private accountStateSource: AccountStateSource | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const self = this;
@@ -126,10 +140,37 @@ export class HeraldMetrics {
       help: 'Drafts waiting for a person to approve, edit or reject them',
       registers: [this.registry],
       async collect() {
-        if (self.draftsWaitingSource) this.set(await self.draftsWaitingSource());
+        if (self.draftsWaitingSource) this.set((await self.draftsWaitingSource()).count);
       },
     });
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
+    new Gauge({
+      name: 'herald_drafts_past_half_deadline',
+      help: 'Drafts that have waited past half the time before their approval deadline decides for them',
+      registers: [this.registry],
+      async collect() {
+        if (self.draftsWaitingSource) this.set((await self.draftsWaitingSource()).pastHalfDeadline);
+      },
+    });
+    new Gauge<'account' | 'network' | 'state'>({
+      name: 'herald_account_state',
+      help: 'Always 1, for each account, labelled with the state /healthz/accounts gives it (posting, x-unavailable, rate-limited, refused, blocked, redis-data-lost)',
+      labelNames: ['account', 'network', 'state'],
+      registers: [this.registry],
+      async collect() {
+        if (!self.accountStateSource) return;
+        // Only the current state has a series: a state left behind must not linger.
+        this.reset();
+        for (const { account, network, state } of await self.accountStateSource()) this.set({ account, network, state }, 1);
+      },
+    });
+    new Gauge<'version' | 'node'>({
+      name: 'herald_build_info',
+      help: 'Always 1: the herald version and the Node.js that runs it, as labels',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: heraldVersion, node: process.versions.node }, 1);
+    // Under the names every Node.js dashboard expects (process_cpu_seconds_total, nodejs_heap_size_used_bytes...).
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Reports these queues' depth at every scrape. Only one process of a deployment should. */
@@ -143,6 +184,10 @@ export class HeraldMetrics {
 
   setDraftsWaitingSource(source: DraftsWaitingSource): void {
     this.draftsWaitingSource = source;
+  }
+
+  setAccountStateSource(source: AccountStateSource): void {
+    this.accountStateSource = source;
   }
 
   get contentType(): string {

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { pausedQueues } from '../publish/delivery-routes.ts';
+import { pausedQueues } from '../queues.ts';
 
 /**
  * A paused posts or events queue stops every announcement without an error anywhere: herald says so

@@ -23,6 +23,19 @@ export interface AccountRoutesDeps {
 const SERIOUSNESS = ['redis-data-lost', 'blocked', 'refused', 'x-unavailable', 'rate-limited', 'posting'] as const;
 type AccountHealth = (typeof SERIOUSNESS)[number];
 
+/** Every account's state, as `/healthz/accounts` and the `herald_account_state` metric give it. */
+export async function accountsHealth(deps: AccountRoutesDeps) {
+  return Promise.all(
+    deps.accounts.map(async ({ guards, mode }) => {
+      const [view, refused] = await Promise.all([guards.account.view(), guards.refused.waiting(deps.store)]);
+      // A post refused for good needs a person, more than a state that heals by itself.
+      const status: AccountHealth = refused.length > 0 && SERIOUSNESS.indexOf('refused') < SERIOUSNESS.indexOf(view.status) ? 'refused' : view.status;
+      const reason = status === 'refused' ? `${refused.length} post(s) refused for good wait as drafts in the console` : view.reason;
+      return { account: view.account, network: guards.network, mode, status, reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil, ...(view.held && { lost: view.held.lost }), ...(refused.length > 0 && { refused }) };
+    }),
+  );
+}
+
 /**
  * Every account on every network, beside `/healthz/x` (the default account): `GET /healthz/accounts`
  * (no token; 503 while any account does not post, naming it), `GET /api/accounts` with each
@@ -32,15 +45,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountRoutesDep
   const find = (id: string) => deps.accounts.find((e) => e.id === id);
 
   app.get('/healthz/accounts', async (_request, reply) => {
-    const accounts = await Promise.all(
-      deps.accounts.map(async ({ guards, mode }) => {
-        const [view, refused] = await Promise.all([guards.account.view(), guards.refused.waiting(deps.store)]);
-        // A post refused for good needs a person, more than a state that heals by itself.
-        const status: AccountHealth = refused.length > 0 && SERIOUSNESS.indexOf('refused') < SERIOUSNESS.indexOf(view.status) ? 'refused' : view.status;
-        const reason = status === 'refused' ? `${refused.length} post(s) refused for good wait as drafts in the console` : view.reason;
-        return { account: view.account, network: guards.network, mode, status, reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil, ...(view.held && { lost: view.held.lost }), ...(refused.length > 0 && { refused }) };
-      }),
-    );
+    const accounts = await accountsHealth(deps);
     const stopped = accounts.filter((a) => a.status !== 'posting');
     const worst = SERIOUSNESS.find((s) => accounts.some((a) => a.status === s)) ?? 'posting';
     return reply.code(stopped.length > 0 ? 503 : 200).send({

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { requires } from '../auth/guard.ts';
+import { pausedQueues } from '../queues.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { DeliveryGuards } from './delivery-guards.ts';
 import { xHealth } from './x-health.ts';
@@ -20,12 +21,6 @@ export interface DeliveryRoutesDeps {
  * What delivery is up to, for people and monitors: `GET /healthz/x` (no token; 503 in every state
  * but `posting`, see x-health.ts), `GET /api/budget`, `GET /api/x` and `POST /api/x/resume` (with the API token).
  */
-/** Names of the queues that are paused (a pause in Bull Board, or a script). */
-export async function pausedQueues(queues: readonly Pick<Queue, 'name' | 'isPaused'>[]): Promise<string[]> {
-  const paused = await Promise.all(queues.map(async (q) => ((await q.isPaused()) ? q.name : undefined)));
-  return paused.filter((name): name is string => name !== undefined);
-}
-
 export async function deliveryRoutes(app: FastifyInstance, deps: DeliveryRoutesDeps) {
   const { account, budget, reads } = deps.guards;
 

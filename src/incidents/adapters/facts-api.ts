@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { requires } from '../../auth/guard.ts';
 import { invalidPayload } from '../../errors.ts';
 import { deliveryJobFor, scheduleDelivery, type Queues } from '../../queues.ts';
@@ -11,7 +10,8 @@ import type { Incident, IncidentFacts } from '../model.ts';
 import type { Applied } from '../rules.ts';
 import { IncidentNotFound, type IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
-import type { ApprovalHold } from './incident-worker.ts';
+import type { ApprovalHold } from './apply.ts';
+import { tellDrafted, type DraftNews } from '../draft-news.ts';
 
 /** The body of PATCH /api/incidents/:key: any of the facts, at least one. */
 export const factsPatchSchema = z

@@ -6,15 +6,14 @@
  */
 import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { HeraldMetrics } from '../../ops/metrics.ts';
 import { deliveryJobFor, FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
 import { accountOf } from '../accounts.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { FollowUpSchedule } from '../follow-up-schedule.ts';
 import type { AlertEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
-import type { ApprovalHold } from './incident-worker.ts';
-import type { DraftNews } from '../../approval/news.ts';
+import type { ApprovalHold } from './apply.ts';
+import type { DraftNews } from '../draft-news.ts';
 
 export interface FollowUpDeps {
   queue: Queue<FollowUpJob>;
@@ -22,7 +21,8 @@ export interface FollowUpDeps {
   queues: Pick<Queues, 'posts'>;
   schedule: FollowUpSchedule;
   logger: Logger;
-  metrics?: HeraldMetrics;
+  /** Counts what each follow-up did; ops/metrics.ts's `HeraldMetrics` is one (named by shape, as ops/ sits above). */
+  metrics?: { followUps: { inc(labels: { outcome: 'skipped' | 'waited' | 'scheduled' }): void } };
   /** The approval policy applies to follow-ups as to every other post. */
   hold?: ApprovalHold;
   /** Told when a follow-up becomes a draft. */

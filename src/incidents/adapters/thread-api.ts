@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { tellDrafted, type DraftNews } from '../../approval/news.ts';
 import { HeraldError, InvalidPayload } from '../../errors.ts';
 import { requires } from '../../auth/guard.ts';
 import { deliveryJobFor, scheduleDelivery, type DeliveryJob } from '../../queues.ts';
@@ -8,7 +7,8 @@ import { DEFAULT_ACCOUNT, type AccountId, type AccountIds } from '../accounts.ts
 import { attachThread, type Attached } from '../attach-thread.ts';
 import type { IncidentStore } from '../store.ts';
 import { incidentView } from './api.ts';
-import type { ApprovalHold } from './incident-worker.ts';
+import type { ApprovalHold } from './apply.ts';
+import { tellDrafted, type DraftNews } from '../draft-news.ts';
 
 /** The source the approval policy sees for what attaching a thread plans (the resolution it owed, replies that gave up). */
 export const THREAD_SOURCE = 'thread';

@@ -7,7 +7,7 @@
 import { Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { deliveryPriority } from '../../incidents/delivery-priority.ts';
-import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
+import type { ApprovalHold } from '../../incidents/adapters/apply.ts';
 import type { IncidentStore } from '../../incidents/store.ts';
 import { deliveryJobFor, MAINTENANCE_QUEUE, overrunJobId, scheduleDelivery, type OverrunJob, type Queues } from '../../queues.ts';
 import { announceOverrun, quietWindowOf } from '../quiet.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import type { ApprovalHold } from '../../incidents/adapters/incident-worker.ts';
+import type { ApprovalHold } from '../../incidents/adapters/apply.ts';
 import type { AlertEvent, Incident } from '../../incidents/model.ts';
 import type { Applied } from '../../incidents/rules.ts';
 import type { IncidentStore } from '../../incidents/store.ts';

@@ -1,4 +1,4 @@
-import type { Incident, Post } from '../incidents/model.ts';
+import type { Incident, Post } from './model.ts';
 
 /**
  * Told when a post becomes a draft and when a person decides on one, after the change is stored.
