@@ -120,12 +120,14 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
   );
   const updatePending = incident.posts.some((p) => p.kind === 'update' && waiting(p));
   // Followers get one "still on it" at a time, and none before the announcement itself; an event
-  // for an open incident says something only when it brings news (another impact, a new phase,
-  // a worse severity): the follow-up schedule already tells followers it is still being worked on.
+  // for an open incident says something only when it brings news followers can read (another
+  // impact, a new phase, a change of scope): the follow-up schedule already tells them it is still
+  // being worked on. A graver severity alone changes the tone of what comes next and who must
+  // approve it, not what there is to say (many monitors of one outage disagree on severity).
   // A person's correction (changeFacts) comes as an update only when it is news, though its facts
   // were applied already; a person who writes an update by hand has something to say, news or not.
   const byPerson = (event.source === 'by-hand' && event.status === 'update') || event.source === BY_HAND_SOURCE;
-  const news = facts.news || escalated.changed || byPerson;
+  const news = facts.news || byPerson;
   if (!announced || updatePending || !news) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }
