@@ -97,6 +97,16 @@ describe('incident rules', () => {
     assert.equal(threadRoot(applied.incident)!.tweetId, '100');
   });
 
+  it('remembers when a reopened outage came back and the span it was down before', () => {
+    let inc = run([ev('open', 0)]);
+    inc = deliver(inc, 'open-1', 120, '100');
+    inc = run([ev('resolved', 600)], inc);
+    inc = deliver(inc, 'resolved-1', 600, '101');
+    const reopened = applyEvent(inc, ev('open', 900), rules).incident;
+    assert.equal(reopened.reopenedAt, at(900));
+    assert.deepEqual(reopened.earlierSpans, [{ from: at(0), to: at(600) }]);
+  });
+
   it('does not reopen for an open that herald received before the resolve it follows', () => {
     // A sender's retry, or a job BullMQ runs again after a failover, can be applied after a
     // resolve that arrived later: news from before the resolution, not a new outage.

@@ -86,9 +86,13 @@ function open(current: Incident | null, event: AlertEvent, rules: IncidentRules)
   // A reopening starts the work again: the phase goes back to investigating unless the event says otherwise.
   const facts = applyFacts({ ...current, phase: undefined }, event).incident;
   const reopened: Incident = { ...facts, state: 'open', resolvedAt: undefined, resolvedSeenAt: undefined, severity: event.severity };
-  if (hasThread && sinceResolved <= rules.reopenWindowMs) return schedule(reopened, 'reopened', graceEnds);
+  if (hasThread && sinceResolved <= rules.reopenWindowMs) {
+    // The thread goes on: the reopening says when it came back, the resolution names both spans.
+    const span = { from: current.reopenedAt ?? current.openedAt, to: current.resolvedAt ?? event.at };
+    return schedule({ ...reopened, reopenedAt: event.at, earlierSpans: [...(current.earlierSpans ?? []), span] }, 'reopened', graceEnds);
+  }
   // Nothing was ever said, or it was long ago: this is a new outage with its own root tweet.
-  return schedule({ ...reopened, openedAt: event.at }, 'open', graceEnds);
+  return schedule({ ...reopened, openedAt: event.at, reopenedAt: undefined, earlierSpans: undefined }, 'open', graceEnds);
 }
 
 function escalate(current: Incident, event: AlertEvent): Applied {
