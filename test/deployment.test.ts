@@ -46,34 +46,40 @@ describe('docker-compose.yml', async () => {
   });
 });
 
+/**
+ * Spawns herald with a prefix and data folder of its own, hands `check` the URL it names once
+ * running, then stops it with SIGTERM (which must exit 0) and removes what it wrote.
+ */
+async function runningHerald(role: 'worker' | undefined, options: { entry?: string[] }, check: (url: string) => Promise<void>): Promise<void> {
+  const prefix = `herald-deploy-${randomUUID().slice(0, 8)}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-deploy-'));
+  const herald = spawnHerald(role, { PORT: '0', REDIS_URL, HERALD_REDIS_PREFIX: prefix, HERALD_DATA_DIR: dataDir }, options);
+  try {
+    const { url } = await herald.waitForLine((l) => l.msg === 'herald is running', 60_000);
+    await check(url as string);
+    herald.kill('SIGTERM');
+    assert.equal((await herald.exited).code, 0);
+  } finally {
+    herald.kill('SIGKILL');
+    const redis = new Redis(REDIS_URL);
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  }
+}
+
 describe('the production build', () => {
   const root = fileURLToPath(new URL('../', import.meta.url));
 
   it('compiles to JavaScript that starts with plain node, no TypeScript loader, and answers /healthz', async () => {
     await run('npm', ['run', 'build'], { cwd: root });
-    const prefix = `herald-build-${randomUUID().slice(0, 8)}`;
-    const dataDir = mkdtempSync(join(tmpdir(), 'herald-build-'));
-    const herald = spawnHerald(undefined, { PORT: '0', REDIS_URL, HERALD_REDIS_PREFIX: prefix, HERALD_DATA_DIR: dataDir }, { entry: ['dist/main.js'] });
-    try {
-      const { url } = await herald.waitForLine((l) => l.msg === 'herald is running', 60_000);
+    await runningHerald(undefined, { entry: ['dist/main.js'] }, async (url) => {
       const health = await fetch(`${url}/healthz`);
       assert.equal(health.status, 200);
-      herald.kill('SIGTERM');
-      assert.equal((await herald.exited).code, 0);
-    } finally {
-      herald.kill('SIGKILL');
-      const redis = new Redis(REDIS_URL);
-      await deletePrefix(redis, prefix);
-      redis.disconnect();
-    }
+    });
   });
 
   it('has every role answer a health check on PORT: a worker serves /healthz there when HERALD_METRICS_PORT is unset', async () => {
-    const prefix = `herald-worker-${randomUUID().slice(0, 8)}`;
-    const dataDir = mkdtempSync(join(tmpdir(), 'herald-worker-'));
-    const worker = spawnHerald('worker', { PORT: '0', REDIS_URL, HERALD_REDIS_PREFIX: prefix, HERALD_DATA_DIR: dataDir });
-    try {
-      const { url } = await worker.waitForLine((l) => l.msg === 'herald is running', 60_000);
+    await runningHerald('worker', {}, async (url) => {
       assert.equal(typeof url, 'string', 'a worker names the URL its health check answers on');
       const health = await fetch(`${url}/healthz`);
       assert.equal(health.status, 200);
@@ -84,14 +90,7 @@ describe('the production build', () => {
       assert.match(metrics, /^process_cpu_seconds_total /m);
       assert.match(metrics, /^nodejs_heap_size_used_bytes /m);
       assert.doesNotMatch(metrics, /^herald_(process|nodejs)_/m);
-      worker.kill('SIGTERM');
-      assert.equal((await worker.exited).code, 0);
-    } finally {
-      worker.kill('SIGKILL');
-      const redis = new Redis(REDIS_URL);
-      await deletePrefix(redis, prefix);
-      redis.disconnect();
-    }
+    });
   });
 
   it('leaves out of the image what npm installs for development only: the Dockerfile removes every such package', async () => {
