@@ -91,7 +91,7 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
     });
     app.get<Asked>(`${path}/summary.json`, async (request, reply) => {
       const tr = speaking(request, reply, page.locale);
-      const summary = renderSummary(await view(page.account), { pageId: page.account ?? 'default', pageUrl: `${base}${path}`, tr, timezone: page.timezone, emptySince: startedAt });
+      const summary = renderSummary(await view(page.account), { pageId: page.account === DEFAULT_ACCOUNT ? 'default' : page.account, pageUrl: `${base}${path}`, tr, timezone: page.timezone, emptySince: startedAt });
       return reply.type('application/json; charset=utf-8').header('cache-control', CACHE_CONTROL).send(JSON.stringify(summary));
     });
   }
