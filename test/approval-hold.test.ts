@@ -96,7 +96,7 @@ describe('holding planned posts for approval', () => {
 
   it('drops a waiting update when the incident resolves, and drafts a plain reply', () => {
     const announced = posted(run(REQUIRED, [ev('open', 0)]), 'open-1', '111');
-    const incident = run(REQUIRED, [ev('update', 300), ev('resolved', 600)], announced);
+    const incident = run(REQUIRED, [ev('update', 300, { phase: 'identified' }), ev('resolved', 600)], announced);
     assert.equal(post(incident, 'update-1').status, 'cancelled');
     const reply = post(incident, 'resolved-1');
     assert.equal(reply.status, 'draft');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -82,4 +82,13 @@ test('the service entry point answers --help without starting, from the built an
   assert.match(stdout, /^herald serve: .+\n\nusage: herald serve \[--role api\|worker\|all\]/);
   const bin = await run(process.execPath, [BIN, 'serve', '--help']);
   assert.equal(bin.stdout, stdout);
+});
+
+test('the README previews a scenario that ships with herald', async () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const file = /npx herald preview --thread (\S+)/.exec(readme)?.[1];
+  assert.ok(file, 'the README shows preview --thread');
+  const { code, out, err } = await cli(['preview', '--thread', file, '--json'], { HERALD_LOCALE: 'en', HERALD_TIMEZONE: 'Asia/Seoul' }, fileURLToPath(new URL('..', import.meta.url)));
+  assert.equal(code, 0, err);
+  assert.ok((JSON.parse(out) as unknown[]).length >= 2, 'an announcement and its resolution at least');
 });

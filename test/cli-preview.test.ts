@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -94,4 +94,19 @@ test('preview --thread follows HERALD_FOLLOWUP_MINUTES', async () => {
 test('preview --thread of events that are not webhook bodies exits 1 naming the event and field', async () => {
   const bad = [{ ...EVENT, scope: 'everyone' }];
   await assert.rejects(run(process.execPath, [BIN, 'preview', '--thread', eventFile(bad)], { env }), (e: { code?: number; stderr?: string }) => e.code === 1 && /0\.scope/.test(e.stderr ?? ''));
+});
+
+/** The webhook body of the README's first `curl` line, as a newcomer would copy it. */
+function readmeWebhookBody(): unknown {
+  const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+  const body = /-d '(\{[^']*\})'[\s\\]*http:\/\/[^\s]*\/webhooks\/generic/.exec(readme)?.[1];
+  assert.ok(body, 'the README shows a webhook body sent with curl');
+  return JSON.parse(body);
+}
+
+test('preview --event accepts the README\'s webhook body: impacts instead of feature, no at', async () => {
+  const { stdout } = await run(process.execPath, [BIN, 'preview', '--event', eventFile(readmeWebhookBody()), '--json', '--locale', 'en'], { env });
+  const [open] = JSON.parse(stdout) as Array<{ kind: string; text: string }>;
+  assert.equal(open!.kind, 'open');
+  assert.match(open!.text, /KakaoTalk/);
 });

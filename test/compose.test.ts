@@ -31,16 +31,16 @@ function koCatalogWith(changes: { messaging?: string[]; resolved?: string[] }): 
 
 const GOLDEN: Record<string, { open: string; resolved: string }> = {
   ko: {
-    open: '지금 카카오톡 메시지가 늦게 전송되고 있어요. 오후 4시 54분부터 생긴 저희 쪽 문제이고, 휴대폰 탓이 아니에요. 앱을 지우거나 다시 설치하지 마세요. 대화 내용은 안전해요. 죄송해요, 빨리 고칠게요.',
-    resolved: '이제 카카오톡 메시지 전송, 다시 잘 돼요. 오후 4시 54분부터 오후 6시 6분까지 기다리게 해서 죄송해요. 아직 이상하면 앱을 껐다가 다시 켜 주세요. 고마워요.',
+    open: '지금 카카오톡 메시지가 늦게 전송되고 있어요. 오후 4시 54분부터 생긴 저희 쪽 문제로, 기기 탓이 아니에요. 앱을 지우거나 다시 설치하지 마세요. 지금까지의 대화는 그대로 있어요. 최대한 빨리 고칠게요. 불편을 드려 죄송합니다.',
+    resolved: '이제 카카오톡 메시지 전송, 다시 잘 돼요. 오후 4시 54분부터 오후 6시 6분까지 불편을 드려 죄송합니다. 혹시 전달되지 않은 메시지가 있다면 다시 보내 주세요. 아직 이상하면 앱을 껐다가 다시 켜 주세요. 감사합니다.',
   },
   en: {
-    open: "Right now KakaoTalk messages are arriving late (since 4:54 PM). This is a problem on our end, not with your phone. Please don't delete or reinstall the app: your chats are safe. Sorry, we're fixing it.",
-    resolved: 'KakaoTalk is back to normal: the message delivery problem (4:54 PM to 6:06 PM) is fixed. Sorry for the trouble, and thanks for bearing with us.',
+    open: "KakaoTalk messages are arriving late (since 4:54 PM). The problem is ours, not your device. Please don't delete or reinstall the app: your chat history is still there. We're on it. We're sorry for the trouble.",
+    resolved: "KakaoTalk is back to normal: the message delivery problem (4:54 PM to 6:06 PM) is fixed. If a message you sent didn't arrive, please send it again. We're sorry for the trouble. Thanks for bearing with us.",
   },
   ja: {
-    open: '現在、カカオトークでメッセージが遅れて届いています（16時54分ごろから）。お使いのスマホの問題ではありません。アプリは削除・再インストールしないでください。トーク履歴は消えません。申し訳ありません、復旧を急いでいます。',
-    resolved: 'カカオトークのメッセージ送信が元どおり使えるようになりました（16時54分〜18時6分）。ご不便をおかけして申し訳ありませんでした。お待ちいただきありがとうございました。',
+    open: '現在、カカオトークでメッセージが遅れて届いています（16時54分ごろから）。端末の問題ではありません。アプリは削除・再インストールしないでください。これまでのトーク履歴は消えません。復旧を急いでいます。ご不便をおかけし、申し訳ありません。',
+    resolved: 'カカオトークは復旧し、いつもどおりお使いいただけます（メッセージ送信の問題、16時54分から18時6分まで）。届いていないメッセージがありましたら、お手数ですがもう一度送ってください。ご不便をおかけし、申し訳ありません。',
   },
 };
 
@@ -150,10 +150,14 @@ test('an update without nextUpdateAt never promises a time', () => {
   assert.ok(texts.every((t) => !/\d+분까지|\d+시까지/.test(t) && isPostable(t)));
 });
 
-test('a start on another day than the resolve is written with its date', () => {
-  const catalog = koCatalogWith({ resolved: ['{service}: {time}부터 {duration}'] });
-  const tweet = composeTweet(catalog, input('ko', { kind: 'resolved', openedAt: '2025-03-14T23:30:00+09:00', resolvedAt: '2025-03-15T01:00:00+09:00' }), options('ko'));
-  assert.equal(tweet.text, '카카오톡: 3월 14일 밤 11시 30분부터 1시간 30분');
+test('a start the day before the tweet says "yesterday", further back its date, and the day of posting none', () => {
+  const catalog = koCatalogWith({ resolved: ['{service}: {time}부터 {endTime}까지 {duration}'] });
+  const resolve = (openedAt: string, resolvedAt: string) => composeTweet(catalog, input('ko', { kind: 'resolved', openedAt, resolvedAt }), options('ko')).text;
+  assert.equal(resolve('2025-03-14T23:30:00+09:00', '2025-03-15T01:00:00+09:00'), '카카오톡: 어제 밤 11시 30분부터 새벽 1시까지 1시간 30분');
+  assert.equal(resolve('2025-03-13T23:30:00+09:00', '2025-03-15T01:00:00+09:00'), '카카오톡: 3월 13일 밤 11시 30분부터 새벽 1시까지 25시간');
+  assert.equal(resolve('2025-03-15T12:10:00+09:00', '2025-03-15T13:00:00+09:00'), '카카오톡: 낮 12시 10분부터 오후 1시까지 50분');
+  const ja = composeTweet(shipped('ja'), input('ja', { kind: 'resolved', openedAt: '2025-07-04T23:40:00+09:00', resolvedAt: '2025-07-06T01:00:00+09:00' }), options('ja')).text;
+  assert.match(ja, /7月4日23時40分/, 'no space between the day and the time in Japanese');
 });
 
 test('times are given in the configured time zone', () => {

@@ -17,7 +17,8 @@ describe('drafts through the JSON API, with HERALD_APPROVAL=required', () => {
   }
 
   before(async () => {
-    t = await startTestHerald(await consoleEnv());
+    // Twenty-odd announcements in a few seconds: more than a real window's share for them (docs/delivery.md).
+    t = await startTestHerald(await consoleEnv({ HERALD_X_BUDGET_15MIN: '100', HERALD_X_BUDGET_24H: '400' }));
   });
   after(async () => t.close());
   beforeEach(async () => {

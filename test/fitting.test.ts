@@ -11,7 +11,7 @@ const LOCALES = ['ko', 'en', 'ja'] as const;
 const SERVICE = { ko: '카카오톡', en: 'KakaoTalk', ja: 'カカオトーク' };
 const THREE: Impact[] = [{ feature: 'messaging' }, { feature: 'login', platforms: ['pc', 'mac'] }, { feature: 'notifications', platforms: ['ios', 'android'] }];
 const APOLOGY = { ko: /죄송/, en: /sorry/i, ja: /申し訳/ };
-const DEVICE = { ko: /휴대폰/, en: /phone/, ja: /スマホ/ };
+const DEVICE = { ko: /(휴대폰|기기|PC) (탓|문제)/, en: /not your (phone|device|computer)/i, ja: /(スマホ|端末|パソコン)(の|では)/ };
 const MAIN_ADVICE = { ko: /앱을 지우거나 다시 설치하지 마세요/, en: /don't delete or reinstall/, ja: /削除・再インストールしないでください/ };
 const NEXT = { ko: /오후 8시 42분/, en: /8:42 PM/, ja: /20時42分/ };
 

@@ -80,11 +80,18 @@ describe('incident rules', () => {
     assert.equal(applied.incident.events, 2, 'the event is still recorded');
   });
 
-  it('posts at once for an update with news: a new phase, another impact, a worse severity', () => {
+  it('posts at once for an update with news: a new phase, another impact', () => {
     const inc = run([ev('open', 0)]);
-    for (const news of [{ phase: 'identified' }, { impacts: [{ feature: 'messaging' }, { feature: 'login' }] }, { severity: 'critical' }] as Partial<AlertEvent>[]) {
+    for (const news of [{ phase: 'identified' }, { impacts: [{ feature: 'messaging' }, { feature: 'login' }] }] as Partial<AlertEvent>[]) {
       assert.deepEqual(applyEvent(inc, ev('update', 480, news), rules).scheduled.map((p) => [p.kind, p.dueAt]), [['update', at(480)]], JSON.stringify(news));
     }
+  });
+
+  it('records a graver severity without posting: it changes the tone and the approval, not the news', () => {
+    const inc = run([ev('open', 0)]);
+    const applied = applyEvent(inc, ev('open', 480, { severity: 'critical' }), rules);
+    assert.equal(applied.incident.severity, 'critical');
+    assert.deepEqual(applied.scheduled, []);
   });
 
   it('continues the old thread when an incident reopens within the window', () => {
@@ -95,6 +102,16 @@ describe('incident rules', () => {
     const applied = applyEvent(inc, ev('open', 900), rules);
     assert.deepEqual(applied.scheduled.map((p) => p.kind), ['reopened']);
     assert.equal(threadRoot(applied.incident)!.tweetId, '100');
+  });
+
+  it('remembers when a reopened outage came back and the span it was down before', () => {
+    let inc = run([ev('open', 0)]);
+    inc = deliver(inc, 'open-1', 120, '100');
+    inc = run([ev('resolved', 600)], inc);
+    inc = deliver(inc, 'resolved-1', 600, '101');
+    const reopened = applyEvent(inc, ev('open', 900), rules).incident;
+    assert.equal(reopened.reopenedAt, at(900));
+    assert.deepEqual(reopened.earlierSpans, [{ from: at(0), to: at(600) }]);
   });
 
   it('does not reopen for an open that herald received before the resolve it follows', () => {

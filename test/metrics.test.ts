@@ -50,9 +50,9 @@ describe('/metrics', () => {
     assert.equal(sampleValue(samples, 'herald_time_to_announce_seconds_bucket', { le: '+Inf' }), before + 1);
   });
 
-  it('counts posts by outcome, including the reason X refused one', async () => {
+  it('counts posts by outcome and network, including the reason X refused one', async () => {
     const before = await scrape(t.url);
-    const count = (samples: typeof before, outcome: string) => sampleValue(samples, 'herald_posts_total', { outcome }) ?? 0;
+    const count = (samples: typeof before, outcome: string) => sampleValue(samples, 'herald_posts_total', { outcome, network: 'x' }) ?? 0;
     await settled(t);
     t.fakeX.reset();
     t.fakeX.failNext('500');

@@ -46,7 +46,7 @@ export function openAccounts(config: Pick<Config, 'accounts' | 'messagesDir' | '
     const publisher = publisherOf(account, logger);
     // A Mastodon account composes for its instance's limit once the publisher has read it.
     const instance = publisher instanceof MastodonPublisher ? () => publisher.limit : undefined;
-    return { account, publisher: countPosts(publisher, metrics), compose: composerFor(account, config, instance) };
+    return { account, publisher: countPosts(publisher, metrics, account.network), compose: composerFor(account, config, instance) };
   });
 }
 

@@ -10,12 +10,18 @@ import { fileURLToPath } from 'node:url';
 import IntlMessageFormat from 'intl-messageformat';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { FEATURE_NAME, FEATURE_NAME_RULE, PLATFORMS, type Platform } from '../incidents/model.ts';
+import { FEATURE_NAME, FEATURE_NAME_RULE, PLATFORMS, SEVERITIES, type Platform } from '../incidents/model.ts';
 import { CatalogError, type CatalogProblem } from './errors.ts';
 import { languageOf } from './locale-format.ts';
 
 /** Where the shipped catalogs live: `messages/` at the package root. */
 export const DEFAULT_MESSAGES_DIR = fileURLToPath(new URL('../../messages/', import.meta.url));
+
+/**
+ * What "not your device" names (incident-words.ts): the phone when only phone apps are hit, the
+ * computer when only the PC or Mac apps are, the device otherwise.
+ */
+export const DEVICES = ['phone', 'computer', 'any'] as const;
 
 /** A value a template may use as `{name}`. See messages/README.md for what each one holds. */
 export type Variable =
@@ -31,7 +37,10 @@ export type Variable =
   | 'advice'
   | 'meanwhile'
   | 'problem'
-  | 'safety';
+  | 'safety'
+  | 'sorry'
+  | 'device'
+  | 'phase';
 
 /** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
 export type Situation =
@@ -59,18 +68,18 @@ export type Situation =
  * next, so a situation offering it must also have variants that do without (lint checks this).
  */
 export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]>> = {
-  open: ['service', 'time', 'impact', 'advice', 'nextUpdate'],
-  update: ['service', 'time', 'duration', 'impact', 'nextUpdate'],
-  identified: ['service', 'time', 'duration', 'impact', 'nextUpdate'],
-  monitoring: ['service', 'time', 'duration', 'impact', 'nextUpdate'],
+  open: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
+  update: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'phase', 'sorry', 'nextUpdate'],
+  identified: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
+  monitoring: ['service', 'time', 'duration', 'impact', 'sorry', 'nextUpdate'],
   // A follow-up two hours in or more: what still works and what to do meanwhile.
-  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'nextUpdate'],
-  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety'],
-  reopened: ['service', 'time', 'impact', 'advice', 'nextUpdate'],
+  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'device', 'phase', 'sorry', 'nextUpdate'],
+  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety', 'sorry'],
+  reopened: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
   // A follow-up X would not let herald thread, posted on its own: it names the first tweet's time.
-  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'nextUpdate'],
-  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety'],
-  'standalone.reopened': ['service', 'time', 'firstPost', 'impact'],
+  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'sorry', 'nextUpdate'],
+  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety', 'sorry'],
+  'standalone.reopened': ['service', 'time', 'firstPost', 'impact', 'sorry'],
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],
   'maintenance.done': ['service'],
@@ -98,6 +107,9 @@ export type Piece =
   | 'safety.delivered'
   | 'safety.kept'
   | 'safety.possible'
+  | 'safety.unknown'
+  | `sorry.${(typeof SEVERITIES)[number]}`
+  | `device.${(typeof DEVICES)[number]}`
   | 'several.impact'
   | 'several.problem';
 
@@ -124,6 +136,9 @@ export const PIECE_VARIABLES: Readonly<Record<string, readonly PieceVariable[]>>
   ['safety.delivered', []],
   ['safety.kept', []],
   ['safety.possible', []],
+  ['safety.unknown', []],
+  ...SEVERITIES.map((s) => [`sorry.${s}`, []]),
+  ...DEVICES.map((d) => [`device.${d}`, []]),
   ['several.impact', ['problems', 'more', 'count', 'scope']],
   ['several.problem', ['problems', 'more', 'count']],
 ]);

@@ -11,8 +11,8 @@ import type { DataSafety, Feature, Impact, Phase, PostKind, Scope, Severity } fr
 import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation } from './catalog.ts';
 import { ComposeError } from './errors.ts';
 import { SERVICE_CUTS, fittingSteps } from './fitting.ts';
-import { safetyText, type Facts } from './incident-words.ts';
-import { formatClock, formatClockNear, formatDay, formatDuration, languageOf } from './locale-format.ts';
+import { deviceText, piece, safetyText, type Facts } from './incident-words.ts';
+import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, formatSpansUntil, languageOf } from './locale-format.ts';
 import { capWeight, findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
 import { X_LIMIT, type TextLimit } from './network-length.ts';
 
@@ -33,6 +33,10 @@ export interface ComposeInput {
   /** When the tweet is written (ISO): how long it has lasted so far, and whether two hours have passed. */
   at?: string;
   resolvedAt?: string;
+  /** When the outage came back after a resolution (ISO): the reopening says so. */
+  reopenedAt?: string;
+  /** The spans it was down before it came back (ISO), oldest first: the resolution names each. */
+  earlierSpans?: ReadonlyArray<{ from: string; to: string }>;
   /** When herald will post next (ISO). Without it, variants that promise a time are skipped. */
   nextUpdateAt?: string;
   /** The incident's phase now: a follow-up says so when it differs from `previousPhase`. */
@@ -177,20 +181,44 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   const { locale } = options;
   const facts: Facts = { impacts: impactsOf(input), scope: input.scope, dataSafety: input.dataSafety };
 
+  // Times are read on the day the tweet is posted: no date for today, "yesterday" for the day before.
+  const postedOn = now ?? resolved ?? next;
+  const turn = postNumber(input.postId);
+  // A reopening says when it came back; the thread's start is in the tweets before it.
+  const cameBack = input.reopenedAt !== undefined && situation.endsWith('reopened') ? parseTime(input.reopenedAt, 'reopenedAt', options.timezone) : undefined;
   const values: Record<string, string> = {
-    time: formatClockNear(opened, resolved ?? next ?? now, locale),
+    time: formatClockNear(cameBack ?? opened, postedOn, locale),
     safety: safetyText(catalog, facts),
+    device: deviceText(catalog, facts.impacts),
+    sorry: piece(catalog, `sorry.${input.severity}`),
+    phase: input.phase ?? 'investigating',
   };
   // A resolve reported a little before the open (clocks of two monitors) still lasted a moment.
-  values.duration = formatDuration((resolved ?? now ?? opened).diff(opened, 'minutes').minutes, locale);
-  if (resolved) values.endTime = formatClockNear(resolved, opened, locale);
+  const minutes = (resolved ?? now ?? opened).diff(opened, 'minutes').minutes;
+  // A follow-up says how long so far in rounder words ("30시간째", "over a day"); a resolution, how long it lasted.
+  values.duration = resolved || input.kind !== 'update' ? formatDuration(minutes, locale) : formatElapsed(minutes, locale);
+  // The end on the start's day needs no day of its own: "어제 밤 11시부터 밤 11시 58분까지".
+  if (resolved) values.endTime = resolved.hasSame(opened, 'day') ? formatClock(resolved, locale) : formatClockNear(resolved, postedOn, locale);
   if (next) values.nextUpdate = formatClock(next, locale);
   if (input.firstPostAt !== undefined) {
     values.firstPost = formatClockNear(parseTime(input.firstPostAt, 'firstPostAt', options.timezone), resolved ?? opened, locale);
   }
   // What to give up when the richest text does not fit, in the documented order (fitting.ts).
-  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service))).map((step) => ({ ...values, ...step.words }));
-  return { situation, steps, opened };
+  // Long follow-ups take turns: what still works, then what to do, so each one adds something.
+  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service))).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
+  // A resolution after a reopening names every span it was down, and their total; if that cannot
+  // fit, the plain first-to-last range still does.
+  const spans = resolved && input.reopenedAt !== undefined && input.earlierSpans?.length ? spanValues(input, resolved, postedOn, options) : undefined;
+  return { situation, steps: spans ? [...steps.map((s) => ({ ...s, ...spans })), ...steps] : steps, opened };
+}
+
+/** `{time}` and `{duration}` of a resolution that names each span: "오후 2시부터 오후 2시 35분까지, 그리고 오후 2시 45분" (…부터 {endTime}까지). */
+function spanValues(input: ComposeInput, resolved: DateTime, postedOn: DateTime | undefined, options: ComposeOptions): Record<string, string> {
+  const at = (iso: string, field: string) => parseTime(iso, field, options.timezone);
+  const earlier = input.earlierSpans!.map((s) => ({ from: at(s.from, 'earlierSpans'), to: at(s.to, 'earlierSpans') }));
+  const current = at(input.reopenedAt!, 'reopenedAt');
+  const minutes = [...earlier, { from: current, to: resolved }].reduce((sum, s) => sum + Math.max(1, s.to.diff(s.from, 'minutes').minutes), 0);
+  return { time: formatSpansUntil(earlier, current, postedOn, options.locale), duration: formatDuration(minutes, options.locale) };
 }
 
 /** `update-3` → 3: successive follow-ups take successive variants, so no two in a row read alike. */

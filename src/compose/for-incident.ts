@@ -41,6 +41,7 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
       previousPhase: previousPhase(incident, post),
       severity: incident.severity,
       ...statedTimes(incident),
+      ...(incident.reopenedAt !== undefined && { reopenedAt: incident.reopenedAt, earlierSpans: incident.earlierSpans }),
       at: new Date(nowMs).toISOString(),
       nextUpdateAt,
       variantOffset: post.variantOffset ?? 0,

@@ -5,7 +5,7 @@
  * the pieces themselves never name the service, so one template serves every feature.
  */
 import type { DataSafety, Impact, Platform, Scope } from '../incidents/model.ts';
-import type { Catalog, Piece } from './catalog.ts';
+import type { Catalog, DEVICES, Piece } from './catalog.ts';
 import { ComposeError } from './errors.ts';
 import { languageOf } from './locale-format.ts';
 
@@ -23,23 +23,46 @@ export function piece(catalog: Catalog, name: Piece, values: Record<string, stri
   return (Array.isArray(out) ? out.join('') : String(out)).trim();
 }
 
-/** "iPhone·Android", "iPhone and Android", "iPhone・Android"; `none` for every platform (the pieces' select key). */
+/** "아이폰·안드로이드", "iPhone and Android", "iPhone・Android"; `none` for every platform (the pieces' select key). */
 export function platformNames(catalog: Catalog, platforms: readonly Platform[] | undefined): string {
   if (!platforms || platforms.length === 0) return 'none';
-  return joinList(platforms.map((p) => piece(catalog, `platform.${p}`)), catalog.locale);
+  return joinList(platforms.map((p) => piece(catalog, `platform.${p}`)), catalog.locale, 'tight');
 }
 
-/** A list as the locale writes it: Korean and Japanese with a middle dot, English with commas and "and". */
-export function joinList(items: readonly string[], locale: string): string {
+/**
+ * A list as the locale writes it. Platforms (`tight`) with a middle dot in Korean and Japanese;
+ * problems, which may hold platforms of their own, with a comma ("메시지 전송, PC·맥 로그인",
+ * "メッセージ、PC・Macのログイン"), so the two never read as one list. English says "and".
+ */
+export function joinList(items: readonly string[], locale: string, kind: 'tight' | 'problems' = 'problems'): string {
   switch (languageOf(locale)) {
     case 'ko':
-      return items.join('·');
+      return items.join(kind === 'tight' ? '·' : ', ');
     case 'ja':
-      return items.join('・');
+      return items.join(kind === 'tight' ? '・' : '、');
     default:
       return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   }
 }
+
+const PHONES: readonly Platform[] = ['ios', 'android'];
+const COMPUTERS: readonly Platform[] = ['pc', 'mac'];
+
+/**
+ * Which device "it is not your device" names: the phone when every impact is on phone apps only,
+ * the computer when every impact is on the PC or Mac apps only (or the PC app itself), the device
+ * otherwise. Telling PC users "it's not your phone" is no help.
+ */
+export function deviceOf(impacts: readonly Impact[]): (typeof DEVICES)[number] {
+  const platformsOf = (i: Impact): readonly Platform[] => (i.feature === 'pc' ? ['pc'] : (i.platforms ?? []));
+  const only = (set: readonly Platform[]) => impacts.every((i) => platformsOf(i).length > 0 && platformsOf(i).every((p) => set.includes(p)));
+  if (only(PHONES)) return 'phone';
+  if (only(COMPUTERS)) return 'computer';
+  return 'any';
+}
+
+/** "휴대폰", "PC", "기기": the device word of {@link deviceOf}, from the catalog. */
+export const deviceText = (catalog: Catalog, impacts: readonly Impact[]): string => piece(catalog, `device.${deviceOf(impacts)}`);
 
 const spaceBetween = (locale: string): string => (languageOf(locale) === 'ja' ? '' : ' ');
 
@@ -71,10 +94,13 @@ export function problemText(catalog: Catalog, impacts: readonly Impact[]): strin
 
 /**
  * What the resolution says was lost: delayed messages were delivered only when nothing was lost and
- * messaging was hit; nothing lost otherwise; honest words when something may be; nothing when unknown.
+ * messaging was hit; nothing lost otherwise; honest words and what to do when something may be.
+ * When nobody knows, a messaging outage still tells people what to do (resend what did not
+ * arrive); other outages say nothing about data.
  */
 export function safetyText(catalog: Catalog, facts: Facts): string {
+  const messaging = facts.impacts.some((i) => i.feature === 'messaging');
   if (facts.dataSafety === 'possible') return piece(catalog, 'safety.possible');
-  if (facts.dataSafety !== 'none-lost') return '';
-  return piece(catalog, facts.impacts.some((i) => i.feature === 'messaging') ? 'safety.delivered' : 'safety.kept');
+  if (facts.dataSafety !== 'none-lost') return messaging ? piece(catalog, 'safety.unknown') : '';
+  return piece(catalog, messaging ? 'safety.delivered' : 'safety.kept');
 }

@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
 import type { CliCommand } from '../cli-command.ts';
-import type { Impact, Scope } from '../incidents/model.ts';
-import { DEFAULT_MESSAGES_DIR, OPTIONAL_VARIABLES, pieceVariables, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
+import { SEVERITIES, type Impact, type Scope } from '../incidents/model.ts';
+import { DEFAULT_MESSAGES_DIR, DEVICES, OPTIONAL_VARIABLES, pieceVariables, SITUATIONS, SITUATION_VARIABLES, catalogLocales, parseCatalog, type Catalog, type Variable } from './catalog.ts';
 import { findHedge } from './hedges.ts';
-import { adviceText, impactText, problemText, safetyText } from './incident-words.ts';
+import { adviceText, impactText, piece, problemText, safetyText } from './incident-words.ts';
 import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
 import { findUnsafeEntities } from './sanitize.ts';
@@ -68,6 +68,8 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
     endTime: formatDayAndClock(late, locale),
     text: SAMPLE_TEXTS[languageOf(locale)] ?? SAMPLE_TEXTS.en!,
     firstPost: formatDayAndClock(late, locale),
+    // The select's other case is as long as it gets: templates word each phase.
+    phase: 'investigating',
   };
 }
 
@@ -108,7 +110,7 @@ export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
 }
 
 /** Variables built from the catalog's pieces (incident-words.ts): measured from the pieces themselves. */
-type Worded = 'impact' | 'advice' | 'meanwhile' | 'problem' | 'safety';
+type Worded = 'impact' | 'advice' | 'meanwhile' | 'problem' | 'safety' | 'sorry' | 'device';
 
 const longest = (texts: string[]): string => texts.reduce((a, b) => (weightedLength(b) > weightedLength(a) ? b : a), '');
 
@@ -125,7 +127,9 @@ function wordedSamples(catalog: Catalog, scope: Scope): Record<Worded, string> {
     advice: longest(impacts.map((i) => adviceText(catalog, [i]))),
     meanwhile: longest(impacts.map((i) => adviceText(catalog, [i], 'tips'))),
     problem: longest(impacts.map((i) => problemText(catalog, [i]))),
-    safety: longest([safetyText(catalog, one(impacts[0]!)), safetyText(catalog, { ...one(impacts[0]!), dataSafety: 'none-lost' })]),
+    safety: longest([safetyText(catalog, one(impacts[0]!)), safetyText(catalog, { ...one(impacts[0]!), dataSafety: 'none-lost' }), safetyText(catalog, { ...one(impacts[0]!), dataSafety: 'unknown' })]),
+    sorry: longest(SEVERITIES.map((s) => piece(catalog, `sorry.${s}`))),
+    device: longest(DEVICES.map((d) => piece(catalog, `device.${d}`))),
   };
 }
 

@@ -26,12 +26,14 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 const hour12 = (hour: number): number => (hour % 12 === 0 ? 12 : hour % 12);
 
 /**
- * The part of the day a Korean speaker names: 새벽 from 1 to 5, 밤 from 9 in the evening. Midnight
- * itself is 자정 and the hour after it 0시: "오전 12시" is read as noon by many.
+ * The part of the day a Korean speaker names: 새벽 from 1 to 5, 낮 for the noon hour (낮 12시 10분,
+ * never "오후 12시"), 밤 from 9 in the evening. Midnight itself is 자정 and the hour after it 0시:
+ * "오전 12시" is read as noon by many.
  */
 function koreanDayPart(hour: number): string {
   if (hour >= 1 && hour < 6) return '새벽';
   if (hour < 12) return '오전';
+  if (hour === 12) return '낮';
   if (hour < 21) return '오후';
   return '밤';
 }
@@ -70,30 +72,40 @@ export function formatDay(dt: DateTime, locale: string): string {
   }
 }
 
-/** Day and time: "3월 14일 오후 4시 54분", "Mar 14, 4:54 PM", "3月14日 16時54分". */
+/** Day and time: "3월 14일 오후 4시 54분", "Mar 14, 4:54 PM", "3月14日16時54分" (Japanese runs them together). */
 export function formatDayAndClock(dt: DateTime, locale: string): string {
-  const separator = languageOf(locale) === 'en' ? ', ' : ' ';
+  const separator = { en: ', ', ja: '' }[languageOf(locale)] ?? ' ';
   return `${formatDay(dt, locale)}${separator}${formatClock(dt, locale)}`;
 }
 
+/** The day before `reference`'s, as followers say it, with the clock: "어제 밤 9시", "9:00 PM yesterday", "昨日21時". */
+function yesterdayAndClock(dt: DateTime, locale: string): string | undefined {
+  const clock = formatClock(dt, locale);
+  return { ko: `어제 ${clock}`, en: `${clock} yesterday`, ja: `昨日${clock}` }[languageOf(locale)];
+}
+
 /**
- * `dt`'s clock time, with the day in front when `reference` falls on another local day, so an
+ * `dt`'s clock time as read on `reference`'s day (when the tweet is posted): the clock alone on
+ * that day (no date for today), "yesterday" the day before, the date further back or ahead. So an
  * outage that crosses midnight never reads as if it started later than it ended.
  */
 export function formatClockNear(dt: DateTime, reference: DateTime | undefined, locale: string): string {
-  return reference && !reference.hasSame(dt, 'day') ? formatDayAndClock(dt, locale) : formatClock(dt, locale);
+  if (!reference || reference.hasSame(dt, 'day')) return formatClock(dt, locale);
+  const dayBefore = reference.minus({ days: 1 }).hasSame(dt, 'day') ? yesterdayAndClock(dt, locale) : undefined;
+  return dayBefore ?? formatDayAndClock(dt, locale);
 }
 
 /**
  * How long something lasted, rounded to the minute and never below one:
- * "54분", "1시간 12분", "1일 3시간"; "54 minutes", "1 hour and 12 minutes"; "54分", "1時間12分".
- * From a day on, minutes are dropped: nobody needs them after a day-long outage.
+ * "54분", "1시간 12분", "25시간", "2일 3시간"; "54 minutes", "1 hour and 12 minutes"; "54分間", "1時間12分".
+ * Hours up to two days ("1일" reads as "its first day"); from a day on, minutes are dropped:
+ * nobody needs them after a day-long outage.
  */
 export function formatDuration(totalMinutes: number, locale: string): string {
   const minutesTotal = Math.max(1, Math.round(totalMinutes));
-  const days = Math.floor(minutesTotal / 1440);
-  const hours = Math.floor((minutesTotal % 1440) / 60);
-  const minutes = days > 0 ? 0 : minutesTotal % 60;
+  const days = minutesTotal >= 2880 ? Math.floor(minutesTotal / 1440) : 0;
+  const hours = Math.floor((minutesTotal - days * 1440) / 60);
+  const minutes = minutesTotal >= 1440 ? 0 : minutesTotal % 60;
   const parts: Array<[number, 'day' | 'hour' | 'minute']> = (
     [[days, 'day'], [hours, 'hour'], [minutes, 'minute']] as Array<[number, 'day' | 'hour' | 'minute']>
   ).filter(([n]) => n > 0);
@@ -114,5 +126,54 @@ export function formatDuration(totalMinutes: number, locale: string): string {
       return Duration.fromObject(Object.fromEntries(parts.map(([n, u]) => [`${u}s`, n])))
         .reconfigure({ locale })
         .toHuman({ unitDisplay: 'short' });
+  }
+}
+
+const KOREAN_DAYS = ['', '하루', '이틀', '사흘', '나흘', '닷새', '엿새', '이레'];
+
+/**
+ * How long an outage has lasted so far, in the words a follow-up uses: exact while it is young,
+ * then rounded as people say it. Korean counts with 째 ("40분째", "1시간 30분째", "3시간째",
+ * "30시간째", then "이틀째"); English "for over 3 hours", "over a day"; Japanese "3時間以上",
+ * "24時間以上", "2日以上".
+ */
+export function formatElapsed(totalMinutes: number, locale: string): string {
+  const minutes = Math.max(1, Math.round(totalMinutes));
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(minutes / 1440);
+  const exact = minutes < 120;
+  switch (languageOf(locale)) {
+    case 'ko':
+      if (exact) return `${formatDuration(minutes, locale)}째`;
+      if (days < 2) return `${hours}시간째`;
+      return `${KOREAN_DAYS[days] ?? `${days}일`}째`;
+    case 'en':
+      if (exact) return formatDuration(minutes, locale);
+      if (days < 1) return `over ${hours} hours`;
+      return days === 1 ? 'over a day' : `over ${days} days`;
+    case 'ja':
+      // "発生から40分が経ちました": a point reached, not a span, so no 間.
+      if (exact) return formatDuration(minutes, locale).replace(/分間$/, '分');
+      return days < 2 ? `${hours}時間以上` : `${days}日以上`;
+    default:
+      return formatDuration(minutes, locale);
+  }
+}
+
+/**
+ * The spans an outage was down before it came back, then the start of the last one, worded so
+ * the template's "{time}부터 {endTime}까지" / "from {time} to {endTime}" / "{time}から{endTime}まで"
+ * reads every span: "오후 2시부터 오후 2시 35분까지, 그리고 오후 2시 45분",
+ * "2:00 PM to 2:35 PM and from 2:45 PM", "14時から14時35分まで、14時45分".
+ */
+export function formatSpansUntil(earlier: ReadonlyArray<{ from: DateTime; to: DateTime }>, lastStart: DateTime, reference: DateTime | undefined, locale: string): string {
+  const clock = (dt: DateTime) => formatClockNear(dt, reference, locale);
+  switch (languageOf(locale)) {
+    case 'ko':
+      return `${earlier.map((s) => `${clock(s.from)}부터 ${clock(s.to)}까지`).join(', ')}, 그리고 ${clock(lastStart)}`;
+    case 'ja':
+      return `${earlier.map((s) => `${clock(s.from)}から${clock(s.to)}まで`).join('、')}、${clock(lastStart)}`;
+    default:
+      return `${earlier.map((s) => `${clock(s.from)} to ${clock(s.to)}`).join(', ')} and from ${clock(lastStart)}`;
   }
 }

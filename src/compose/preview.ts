@@ -11,31 +11,20 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
-import { eventFields } from '../incidents/event.ts';
+import { eventFields, eventSchema, namingTheFeature } from '../incidents/event.ts';
 import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
-import { factsShape, featureName, undefinedFeatureDetails } from '../incidents/impacts.ts';
-import { EVENT_STATUSES, SEVERITIES, type AlertEvent, type PostKind } from '../incidents/model.ts';
+import { undefinedFeatureDetails } from '../incidents/impacts.ts';
+import type { AlertEvent, PostKind } from '../incidents/model.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
 import { renderThread, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
 import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 
-/** The generic webhook's body: the fields preview needs, others ignored. */
-export const previewEventSchema = z.looseObject({
-  key: z.string().min(1),
-  status: z.enum(EVENT_STATUSES),
-  service: z.string().min(1),
-  feature: featureName,
-  severity: z.enum(SEVERITIES),
-  at: z.string().min(1),
-  ...factsShape,
-});
+/** The generic webhook's body, exactly as the webhook accepts it; `at` defaults to now, as there. */
+export const previewEventSchema = eventSchema.transform((e) => ({ ...e, at: e.at ?? DateTime.now().toISO()! }));
 
 /** One event of a `--thread` scenario: the generic webhook's body, `at` required, `feature` or `impacts`. */
-export const scenarioEventSchema = eventFields
-  .extend({ at: eventFields.shape.at.unwrap() })
-  .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts' })
-  .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
+export const scenarioEventSchema = namingTheFeature(eventFields.extend({ at: eventFields.shape.at.unwrap() }));
 
 export const scenarioSchema = z.array(scenarioEventSchema).min(1, 'a scenario needs at least one event');
 

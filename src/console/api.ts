@@ -4,9 +4,9 @@ import type { Approvals } from '../approval/service.ts';
 import { draftDetail, draftView } from '../approval/views.ts';
 import { incidentView } from '../incidents/adapters/api.ts';
 import { IncidentNotFound, type IncidentStore } from '../incidents/store.ts';
-import { featureName } from '../incidents/impacts.ts';
+import { featureName, undefinedFeatureDetails } from '../incidents/impacts.ts';
 import { eventFields } from '../incidents/event.ts';
-import { invalidPayload } from '../errors.ts';
+import { invalidPayload, InvalidPayload } from '../errors.ts';
 import { auditLog } from './audit-log.ts';
 import { requires } from '../auth/guard.ts';
 import type { SessionStore } from '../auth/sessions.ts';
@@ -15,6 +15,8 @@ export interface ApiDeps {
   approvals: Approvals;
   store: IncidentStore;
   sessions: SessionStore;
+  /** The features the message catalog defines: an incident opened by hand names one of them. */
+  features: readonly string[];
 }
 
 // Long enough for any tweet with room to spare; the real limit is checked by checkDraftText.
@@ -75,7 +77,10 @@ export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
   });
 
   app.post('/api/incidents', requires('decide'), async (request, reply) => {
-    const { incident, post } = await approvals.openByHand(actor(request), parse(schemas.open, request.body));
+    const body = parse(schemas.open, request.body);
+    const undefinedFeature = undefinedFeatureDetails(body, deps.features);
+    if (undefinedFeature.length > 0) throw new InvalidPayload('the body is not valid', undefinedFeature);
+    const { incident, post } = await approvals.openByHand(actor(request), body);
     return reply.code(201).send({ ...incidentView(incident), draft: draftDetail(incident, post) });
   });
 

@@ -57,7 +57,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
   app.addHook('onClose', () => events.close());
   const { approvals, maintenance } = options;
 
-  await app.register(approvalApi, { approvals, store: options.store, sessions });
+  await app.register(approvalApi, { approvals, store: options.store, sessions, features: config.features });
   await app.register(maintenanceApi, { maintenance });
   await app.register(maintenanceConsole, {
     maintenance,

@@ -40,6 +40,25 @@ export const eventFields = z
 
 const fields = eventFields.shape;
 
+type NamesAFeature = { feature?: string | undefined; impacts?: readonly { feature: string }[] | undefined };
+
+/**
+ * `schema` with the rule every sender of herald's own format meets: `feature` or `impacts` (or
+ * both), the feature then being the first impact's. One rule for the webhook, the preview and its
+ * scenarios, so the preview accepts exactly what the webhook accepts.
+ */
+export function namingTheFeature<T extends NamesAFeature>(schema: z.ZodType<T>) {
+  return (
+    schema
+      // Checked even when other fields are bad, so a 400 names every problem at once.
+      .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: (p) => typeof p.value === 'object' && p.value !== null })
+      .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }))
+  );
+}
+
+/** The generic webhook's body as checked: the fields, and the feature named one way or the other. */
+export const eventSchema = namingTheFeature(eventFields);
+
 /**
  * Every producer of the events queue: the webhook routes (ingest/sources.ts, whose names the type
  * keeps in step). herald's own sources (`console`, `maintenance`, `follow-up`...) never go through

@@ -192,6 +192,10 @@ export interface Incident extends IncidentFacts {
   resolvedAt?: string;
   /** When herald heard it resolved; the reopen window counts from here. */
   resolvedSeenAt?: string;
+  /** When it came back after a resolution, if it did (within the reopen window): the current span's start. */
+  reopenedAt?: string;
+  /** The spans it was down before it came back, oldest first: the resolution names each. */
+  earlierSpans?: Array<{ from: string; to: string }>;
   /** When herald first heard of it. */
   firstSeenAt: string;
   /** Number of events applied, for the API and the journal. */

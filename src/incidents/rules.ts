@@ -86,9 +86,13 @@ function open(current: Incident | null, event: AlertEvent, rules: IncidentRules)
   // A reopening starts the work again: the phase goes back to investigating unless the event says otherwise.
   const facts = applyFacts({ ...current, phase: undefined }, event).incident;
   const reopened: Incident = { ...facts, state: 'open', resolvedAt: undefined, resolvedSeenAt: undefined, severity: event.severity };
-  if (hasThread && sinceResolved <= rules.reopenWindowMs) return schedule(reopened, 'reopened', graceEnds);
+  if (hasThread && sinceResolved <= rules.reopenWindowMs) {
+    // The thread goes on: the reopening says when it came back, the resolution names both spans.
+    const span = { from: current.reopenedAt ?? current.openedAt, to: current.resolvedAt ?? event.at };
+    return schedule({ ...reopened, reopenedAt: event.at, earlierSpans: [...(current.earlierSpans ?? []), span] }, 'reopened', graceEnds);
+  }
   // Nothing was ever said, or it was long ago: this is a new outage with its own root tweet.
-  return schedule({ ...reopened, openedAt: event.at }, 'open', graceEnds);
+  return schedule({ ...reopened, openedAt: event.at, reopenedAt: undefined, earlierSpans: undefined }, 'open', graceEnds);
 }
 
 function escalate(current: Incident, event: AlertEvent): Applied {
@@ -116,12 +120,14 @@ function update(current: Incident | null, event: AlertEvent, rules: IncidentRule
   );
   const updatePending = incident.posts.some((p) => p.kind === 'update' && waiting(p));
   // Followers get one "still on it" at a time, and none before the announcement itself; an event
-  // for an open incident says something only when it brings news (another impact, a new phase,
-  // a worse severity): the follow-up schedule already tells followers it is still being worked on.
+  // for an open incident says something only when it brings news followers can read (another
+  // impact, a new phase, a change of scope): the follow-up schedule already tells them it is still
+  // being worked on. A graver severity alone changes the tone of what comes next and who must
+  // approve it, not what there is to say (many monitors of one outage disagree on severity).
   // A person's correction (changeFacts) comes as an update only when it is news, though its facts
   // were applied already; a person who writes an update by hand has something to say, news or not.
   const byPerson = (event.source === 'by-hand' && event.status === 'update') || event.source === BY_HAND_SOURCE;
-  const news = facts.news || escalated.changed || byPerson;
+  const news = facts.news || byPerson;
   if (!announced || updatePending || !news) return recorded;
   return schedule(incident, 'update', event.receivedAt);
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { eventFields } from '../incidents/event.ts';
+import { eventFields, eventSchema } from '../incidents/event.ts';
 import { FEATURES, type AlertEvent } from '../incidents/model.ts';
 import { bearerToken, secretMatcher, secretsMatch } from '../auth/secrets.ts';
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, header, REPLAY_WINDOW_MS, signGeneric, timestampFresh } from '../auth/signing.ts';
@@ -8,11 +8,8 @@ import { InvalidPayload, invalidPayload } from '../errors.ts';
 import { undefinedFeatureDetails, undefinedFeatures } from '../incidents/impacts.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 
-/** The body as checked (herald's own format, incidents/event.ts): `feature` or `impacts` (or both); the feature is then the first impact's. */
-export const genericEventSchema = eventFields
-  // Checked even when other fields are bad, so the 400 names every problem at once.
-  .refine((e) => e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: (p) => typeof p.value === 'object' && p.value !== null })
-  .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts![0]!.feature }));
+/** The body as checked: herald's own format (incidents/event.ts). */
+export const genericEventSchema = eventSchema;
 
 /**
  * The spine's format. A sender proves itself with the bearer token, or (when `hmacSecret` is set)

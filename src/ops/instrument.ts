@@ -29,14 +29,14 @@ export function countWebhooks(server: FastifyInstance, metrics: HeraldMetrics): 
  * The publisher with every attempt counted by outcome. A Proxy rather than a wrapper class, so
  * anything an adapter adds beyond `Publisher` stays reachable.
  */
-export function countPosts<P extends Publisher>(publisher: P, metrics: HeraldMetrics): P {
+export function countPosts<P extends Publisher>(publisher: P, metrics: HeraldMetrics, network: string): P {
   const post: Publisher['post'] = async (request) => {
     try {
       const published = await publisher.post(request);
-      metrics.posts.inc({ outcome: 'posted' });
+      metrics.posts.inc({ outcome: 'posted', network });
       return published;
     } catch (err) {
-      if (err instanceof PublishError) metrics.posts.inc({ outcome: err.reason });
+      if (err instanceof PublishError) metrics.posts.inc({ outcome: err.reason, network });
       throw err;
     }
   };
@@ -51,10 +51,10 @@ export function countPosts<P extends Publisher>(publisher: P, metrics: HeraldMet
 }
 
 /** Records adopted posts and the time to announce when the delivery worker finishes a post. */
-export function observeDeliveries(worker: Worker<DeliveryJob>, store: IncidentStore, metrics: HeraldMetrics, logger: Logger): void {
+export function observeDeliveries(worker: Worker<DeliveryJob>, store: IncidentStore, metrics: HeraldMetrics, logger: Logger, networkOf: (job: DeliveryJob) => string): void {
   worker.on('completed', (job, result: unknown) => {
     const outcome = String(result);
-    if (outcome.startsWith('adopted ')) metrics.posts.inc({ outcome: 'adopted' });
+    if (outcome.startsWith('adopted ')) metrics.posts.inc({ outcome: 'adopted', network: networkOf(job.data) });
     if (!outcome.startsWith('posted ') && !outcome.startsWith('adopted ')) return;
     store
       .get(job.data.key)

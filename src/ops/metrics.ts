@@ -66,10 +66,10 @@ export class HeraldMetrics {
     registers: [this.registry],
   });
 
-  readonly posts = new Counter<'outcome'>({
+  readonly posts = new Counter<'outcome' | 'network'>({
     name: 'herald_posts_total',
-    help: 'Attempts to publish a post, by outcome (posted, adopted, or the reason X refused)',
-    labelNames: ['outcome'],
+    help: 'Attempts to publish a post, by outcome (posted, adopted, or the reason the network refused) and network (x, bluesky, mastodon)',
+    labelNames: ['outcome', 'network'],
     registers: [this.registry],
   });
 

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { DRAFT_RECHECK_MS } from '../incidents/draft-rules.ts';
 import type { DraftNews } from '../incidents/draft-news.ts';
 import { ComposeError } from '../compose/errors.ts';
-import { claimPostInAccount } from '../incidents/accounts.ts';
+import { accountOf, claimPostInAccount, DEFAULT_ACCOUNT } from '../incidents/accounts.ts';
 import { budgetClass, type BudgetClass } from '../incidents/delivery-priority.ts';
 import { holdUncomposable, combinationOf, UNCOMPOSABLE_WAIT_MS } from '../incidents/uncomposable.ts';
 import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
@@ -35,8 +35,8 @@ export interface DeliveryDeps {
   news?: DraftNews;
   /** Told of every post recorded, so a Redis that forgets right after is reported with it (ops/known-threads.ts). */
   threads?: { note(incident: Incident): void };
-  /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}). */
-  uncomposable?: () => void;
+  /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}), by the post's account. */
+  uncomposable?: (account: string) => void;
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -180,7 +180,7 @@ export class Delivery {
     await this.change(key, (current) => holdUncomposable(current, postId, err.message, nowMs));
     const incident = await this.deps.store.get(key);
     const post = incident?.posts.find((p) => p.id === postId);
-    this.deps.uncomposable?.();
+    this.deps.uncomposable?.(post ? accountOf(post) : DEFAULT_ACCOUNT);
     ctx.log.error({ situation: err.situation, combination: incident && post ? combinationOf(incident, post) : undefined, reason: err.message }, 'no postable text for this post: it waits as a draft for a person to write');
     if (incident && post?.status === 'draft') await this.deps.news?.drafted(incident, post);
     return this.park(ctx, post?.approval ? Date.parse(post.approval.deadline) : nowMs + UNCOMPOSABLE_WAIT_MS, 'no postable text: waiting for a person');

@@ -6,6 +6,7 @@ import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED, UNSEEN_OPEN } from '../../ap
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
+import { DEFAULT_ACCOUNT } from '../../incidents/accounts.ts';
 import { can } from '../../auth/access.ts';
 import { ruleText } from '../stored-words.ts';
 import { csrfField, formatTime, noteText, relative, type ViewContext } from './layout.ts';
@@ -79,7 +80,7 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
     <span class="kind kind-${d.kind}">${t(`names.kind.${d.kind}`)}</span>
     <a href="/console/incidents/${encodeURIComponent(d.incident)}">${d.incident}</a>
     ${subject}
-    ${d.account ? html`<span class="account" title="${t('draft.accountHint')}">${t('draft.account', { account: d.account })}</span>` : ''}
+    ${d.account && d.account !== DEFAULT_ACCOUNT ? html`<span class="account" title="${t('draft.accountHint')}">${t('draft.account', { account: d.account })}</span>` : ''}
     ${d.editedByPerson ? html`<span class="edited">${t('draft.edited')}</span>` : ''}
     <a class="permalink" href="${path(d.id)}">${t('draft.permalink')}</a>
   </header>
