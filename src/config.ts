@@ -168,6 +168,7 @@ const schema = z.object({
   HERALD_BSKY_POINTS_HOUR: count(5000),
   HERALD_BSKY_POINTS_DAY: count(35000),
   HERALD_MASTODON_POSTS_5MIN: count(300),
+  HERALD_PUBLIC_URL: optionalText.pipe(z.string().regex(/^https?:\/\/[^\s/?#"'<>]+(\/[^\s?#"'<>]*)?$/, 'an http(s) address such as https://status.example.com, where the status page is reached').optional()),
   HERALD_CONSOLE_URL: optionalUrl('the address people open herald at, such as https://herald.example.com'),
   HERALD_STAFF_SLACK_WEBHOOK_URL: optionalUrl('an incoming webhook URL such as https://hooks.slack.com/services/...'),
   HERALD_STAFF_EMAIL_TO: optionalText,
@@ -220,6 +221,12 @@ export interface Config {
   /** A resolved incident with nothing left to post is removed from Redis this long after its last change. */
   retentionMs: number;
   statusUrl?: string;
+  /**
+   * The origin (and path prefix) readers reach herald at, for the absolute links of the feeds and
+   * the summary: HERALD_PUBLIC_URL, else herald's own `http://HOST:PORT`. Never the Host header,
+   * which any client writes.
+   */
+  publicUrl: string;
   dataDir: string;
   messagesDir: string;
   /** The features the message catalog defines (features are data): what webhooks and routes may name. */
@@ -370,6 +377,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     sweepMs: Math.round(e.HERALD_SWEEP_SECONDS * 1000),
     retentionMs: Math.round(e.HERALD_RETENTION_DAYS * 24 * 3600 * 1000),
     statusUrl: e.HERALD_STATUS_URL,
+    publicUrl: (e.HERALD_PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.HERALD_DATA_DIR,
     messagesDir: e.HERALD_MESSAGES_DIR,
     features,

@@ -5,6 +5,9 @@ import { codeForStatus, errorBody, HeraldError, RedisUnavailableError } from './
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
+/** A host name, an IPv4 address or a bracketed IPv6 one, with an optional port (RFC 9110 `Host`, without the oddities). */
+const HOST_HEADER = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
 export interface ServerOptions {
   /**
    * Whether the Redis connection requests use can take commands. A request that fails while it
@@ -76,6 +79,15 @@ export function buildServer(logger: Logger, options: ServerOptions = {}): Fastif
     const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${limit} bytes` : error.message;
     // fastify's own refusals keep their status and their code (in details), and gain herald's.
     return reply.code(status).send(errorBody(new HeraldError(codeForStatus(status), message, { status, details: error.code ? [error.code] : [] })));
+  });
+
+  // A Host header is the client's own words: herald never builds a link from it (config's publicUrl),
+  // and one that is no host name at all is refused here, coded, before any route reads it.
+  app.addHook('onRequest', async (request) => {
+    const host = request.headers.host;
+    if (host !== undefined && !HOST_HEADER.test(host)) {
+      throw new HeraldError('HERALD_INVALID_PAYLOAD', 'the Host header is not a host name with an optional port', { details: ['host'] });
+    }
   });
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(new HeraldError('HERALD_NOT_FOUND', `no route ${request.method} ${request.url}`))));

@@ -100,3 +100,38 @@ describe('the admin side: Bull Board, paused queues, events added by hand', () =
     await t.fakeX.waitForPosts(1);
   });
 });
+
+describe('events added to the queue by hand get the bounds of a webhook', () => {
+  let t: TestHerald;
+  // The production bound (the helper widens it for event()'s fixed day in 2026).
+  before(async () => {
+    t = await startTestHerald({ HERALD_EVENT_MAX_AGE_DAYS: '7' });
+  });
+  after(async () => t.close());
+
+  const now = () => new Date().toISOString();
+  const forged: [string, (e: AlertEvent) => AlertEvent, RegExp][] = [
+    ['`at: 1971-01-01`', (e) => ({ ...e, at: '1971-01-01T00:00:00+09:00', receivedAt: now() }), /at: 1971-01-01T00:00:00\.000\+09:00 is more than 7 days before it arrived/],
+    ['`at` and `receivedAt` both in 1971', (e) => ({ ...e, at: '1971-01-01T00:00:00Z', receivedAt: '1971-01-01T00:00:00Z' }), /receivedAt: 1971-01-01T00:00:00Z is more than 7 days before/],
+    ['`at` an hour ahead', (e) => ({ ...e, at: new Date(Date.now() + 3600_000).toISOString(), receivedAt: now() }), /is more than 10 minutes after it arrived/],
+    ["`source: 'maintenance'`, a source no webhook writes", (e) => ({ ...e, source: 'maintenance', at: now(), receivedAt: now() }), /source/],
+    ["`source: 'console'`, what a person did", (e) => ({ ...e, source: 'console', at: now(), receivedAt: now() }), /source/],
+  ];
+  for (const [what, forge, why] of forged) {
+    it(`refuses an event added to the queue by hand with ${what}, as a webhook would, and tweets nothing`, async () => {
+      const job = await t.herald.queues.events.add('open', forge({ ...event(), source: 'generic' } as AlertEvent), { jobId: `by-hand-${what.replace(/\W+/g, '-')}` });
+      await t.waitFor(async () => (await job.getState()) === 'failed', 'the forged job to be refused');
+      const failed = await t.herald.queues.events.getJob(job.id!);
+      assert.match(failed!.failedReason, why);
+      assert.equal(failed!.attemptsMade, 1, 'refused once (UnrecoverableError), not retried');
+      assert.equal((await t.get(`/api/incidents/${job.data.key}`)).status, 404);
+      await settled(t);
+      assert.equal(t.fakeX.posts.length, 0);
+    });
+  }
+
+  it('still applies a webhook source\'s event with believable times', async () => {
+    await t.herald.queues.events.add('open', { ...event(), source: 'alertmanager', at: now(), receivedAt: now() } as AlertEvent, { jobId: 'by-hand-believable' });
+    await t.fakeX.waitForPosts(1);
+  });
+});

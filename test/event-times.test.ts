@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it, test } from 'node:test';
 import { statedTimes } from '../src/compose/for-incident.ts';
 import type { AlertEvent } from '../src/incidents/model.ts';
-import { boundTimes, DEFAULT_TIME_BOUNDS } from '../src/ingest/time-bounds.ts';
+import { DEFAULT_TIME_BOUNDS } from '../src/incidents/event-times.ts';
+import { boundTimes } from '../src/ingest/time-bounds.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 
 const arrived = '2026-11-27T12:00:00.000Z';

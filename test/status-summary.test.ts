@@ -15,7 +15,7 @@ describe('the JSON status summary (Statuspage v2 shape)', () => {
   before(async () => {
     // Sign-up outages wait for a person: their draft is never posted in this test.
     const rules = tempFile('approval.yaml', 'rules:\n  - feature: signup\n    approval: required\n    timeoutSeconds: 3600\n    onTimeout: expire\n');
-    t = await startTestHerald({ HERALD_LOCALE: 'en', HERALD_TIMEZONE: 'Asia/Seoul', HERALD_X_USERNAME: 'herald_status', HERALD_FOLLOWUP_MINUTES: '0', HERALD_API_TOKEN: API_TOKEN, HERALD_APPROVAL_RULES: rules });
+    t = await startTestHerald({ HERALD_LOCALE: 'en', HERALD_TIMEZONE: 'Asia/Seoul', HERALD_X_USERNAME: 'herald_status', HERALD_FOLLOWUP_MINUTES: '0', HERALD_API_TOKEN: API_TOKEN, HERALD_APPROVAL_RULES: rules, HERALD_PUBLIC_URL: 'https://status.example.com' });
     fixed = event({ feature: 'login' });
     await t.send(fixed);
     await t.fakeX.waitForPosts(1);
@@ -53,7 +53,7 @@ describe('the JSON status summary (Statuspage v2 shape)', () => {
     const body = await (await summary(t)).json();
     assert.equal(body.page.id, 'default');
     assert.equal(body.page.name, 'Service status');
-    assert.equal(body.page.url, `${t.url}/status`);
+    assert.equal(body.page.url, 'https://status.example.com/status', 'under HERALD_PUBLIC_URL');
     assert.equal(body.page.time_zone, 'Asia/Seoul');
     assert.equal(body.page.updated_at, body.incidents[0].incident_updates[0].created_at, 'the latest tweet, the announcement');
   });

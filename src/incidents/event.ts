@@ -6,7 +6,8 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { invalidPayload, type InvalidPayload } from '../errors.ts';
+import { InvalidPayload, invalidPayload } from '../errors.ts';
+import { implausibleTime, type TimeBounds } from './event-times.ts';
 import { factsShape, featureName } from './impacts.ts';
 import { EVENT_STATUSES, SEVERITIES, type AlertEvent } from './model.ts';
 import { publicServiceName } from './service-name.ts';
@@ -59,6 +60,14 @@ export function namingTheFeature<T extends NamesAFeature>(schema: z.ZodType<T>) 
 export const eventSchema = namingTheFeature(eventFields);
 
 /**
+ * Every producer of the events queue: the webhook routes (ingest/sources.ts, whose names the type
+ * keeps in step). herald's own sources (`console`, `maintenance`, `follow-up`...) never go through
+ * the queue, and approval rules trust some of them, so a queued job may not claim one.
+ */
+export const QUEUE_SOURCES = ['generic', 'alertmanager', 'grafana', 'pagerduty', 'datadog'] as const;
+export type QueueSource = (typeof QUEUE_SOURCES)[number];
+
+/**
  * An event as it sits in the events queue: the fields ingest checked, with the same rules (service
  * names fit for a public tweet, known features and severities). The incident worker checks every
  * job against it, so a job that did not come through a webhook (added in Bull Board, or straight
@@ -77,17 +86,27 @@ export const queuedEventSchema = z
     phase: fields.phase,
     dataSafety: fields.dataSafety,
     at: fields.at.unwrap(),
-    source: z.string().regex(/^[a-z][a-z-]{0,31}$/, 'a source name such as alertmanager'),
+    source: z.enum(QUEUE_SOURCES),
     receivedAt: z.iso.datetime({ offset: true }),
     // Ids are what monitoring tools send (a fingerprint, tags, a rule name): never shown, so only bounded.
     alertId: z.string().min(1).max(2000).optional(),
   })
   .strict();
 
-/** The event when it is one a webhook could have accepted; otherwise the problems, field by field. */
-export function checkQueuedEvent(data: unknown): { event: AlertEvent } | { problem: InvalidPayload } {
+/**
+ * The event when it is one a webhook could have accepted; otherwise the problems, field by field.
+ * Its times get the webhook's bounds: `at` near `receivedAt`, and `receivedAt` itself near `nowMs`
+ * (within the same bounds), so a job written straight into Redis cannot date itself back to 1971.
+ */
+export function checkQueuedEvent(data: unknown, bounds: TimeBounds, nowMs: number): { event: AlertEvent } | { problem: InvalidPayload } {
   const parsed = queuedEventSchema.safeParse(data);
-  return parsed.success ? { event: parsed.data } : { problem: invalidPayload(parsed.error, 'the queued event') };
+  if (!parsed.success) return { problem: invalidPayload(parsed.error, 'the queued event') };
+  const event = parsed.data;
+  // Both times are checked ISO times by now, so naming them in the problem shows no sender's text.
+  const arrival = implausibleTime(event.receivedAt, new Date(nowMs).toISOString(), bounds);
+  const start = implausibleTime(event.at, event.receivedAt, bounds);
+  const problems = [...(arrival ? [`receivedAt: ${arrival}`] : []), ...(start ? [`at: ${start}`] : [])];
+  return problems.length > 0 ? { problem: new InvalidPayload('the queued event is not valid', problems) } : { event };
 }
 
 /**

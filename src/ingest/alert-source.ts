@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import type { QueueSource } from '../incidents/event.ts';
 import { routeAlerts, type RawAlert, type RouteTable } from '../incidents/routing.ts';
 import type { Source } from './source.ts';
 
@@ -10,7 +11,8 @@ import type { Source } from './source.ts';
  * tool's payload into {@link RawAlert}s; routing (incidents/routing.ts) then decides what is public.
  */
 export interface AlertSourceSpec {
-  name: RawAlert['source'];
+  /** The route (`/webhooks/<name>`) and its events' `source`: one the events queue accepts. */
+  name: QueueSource;
   /** The route's secret; unset turns the route off. */
   secret: string | undefined;
   authenticate(headers: IncomingHttpHeaders, secret: string): boolean;

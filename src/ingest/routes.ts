@@ -9,7 +9,8 @@ import { BODY_LIMIT_BYTES } from '../server.ts';
 import { limitBody } from './body-limit.ts';
 import type { ReplayCache } from './replay-cache.ts';
 import type { Intake, Source } from './source.ts';
-import { boundTimes, DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from './time-bounds.ts';
+import { boundTimes } from './time-bounds.ts';
+import { DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from '../incidents/event-times.ts';
 
 export interface IngestDeps {
   sources: Source[];

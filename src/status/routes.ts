@@ -24,6 +24,8 @@ export interface StatusDeps {
   store: IncidentStore;
   link: TweetLink;
   pages: readonly StatusPageConfig[];
+  /** Where readers reach herald (Config's `publicUrl`): the feeds' and summary's links start with it. */
+  publicUrl: string;
   now?: () => number;
 }
 
@@ -59,7 +61,8 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
     reply.header('vary', 'Accept-Language').header('content-language', readerLocale(request, offered, fallback));
     return translator(readerLocale(request, offered, fallback));
   };
-  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+  // From configuration, never from the request: a Host header is whatever the client wrote, and these answers are cached publicly.
+  const base = deps.publicUrl;
 
   async function view(account: AccountId) {
     const keys = await deps.store.recentKeys(LOOK_BACK);
@@ -77,19 +80,18 @@ export async function statusRoutes(app: FastifyInstance, deps: StatusDeps) {
       return reply.type('text/html; charset=utf-8').header('cache-control', CACHE_CONTROL).send(html);
     });
     app.get<Asked>(`${path}/feed.xml`, async (request, reply) => {
-      const base = origin(request);
       const tr = speaking(request, reply, page.locale);
       const xml = renderAtom(await view(page.account), { pageUrl: `${base}${path}`, feedUrl: `${base}${path}/feed.xml`, tr, timezone: page.timezone, emptySince: startedAt });
       return reply.type('application/atom+xml; charset=utf-8').header('cache-control', CACHE_CONTROL).send(xml);
     });
     app.get<Asked>(`${path}/maintenance.ics`, async (request, reply) => {
       const tr = speaking(request, reply, page.locale);
-      const ics = maintenanceCalendar((await view(page.account)).maintenance, { tr, pageUrl: `${origin(request)}${path}`, nowMs: now(), name: tr.t('status.title') });
+      const ics = maintenanceCalendar((await view(page.account)).maintenance, { tr, pageUrl: `${base}${path}`, nowMs: now(), name: tr.t('status.title') });
       return reply.type('text/calendar; charset=utf-8').header('cache-control', CACHE_CONTROL).send(ics);
     });
     app.get<Asked>(`${path}/summary.json`, async (request, reply) => {
       const tr = speaking(request, reply, page.locale);
-      const summary = renderSummary(await view(page.account), { pageId: page.account ?? 'default', pageUrl: `${origin(request)}${path}`, tr, timezone: page.timezone, emptySince: startedAt });
+      const summary = renderSummary(await view(page.account), { pageId: page.account === DEFAULT_ACCOUNT ? 'default' : page.account, pageUrl: `${base}${path}`, tr, timezone: page.timezone, emptySince: startedAt });
       return reply.type('application/json; charset=utf-8').header('cache-control', CACHE_CONTROL).send(JSON.stringify(summary));
     });
   }

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Coalescer } from '../coalesce.ts';
 import { checkQueuedEvent } from '../event.ts';
+import { DEFAULT_TIME_BOUNDS, type TimeBounds } from '../event-times.ts';
 import type { AlertEvent } from '../model.ts';
 import { EVENTS_QUEUE, stallTimings } from '../../queues.ts';
 import { applyAndSchedule, type ApplyDeps } from './apply.ts';
@@ -17,6 +18,8 @@ export interface IncidentWorkerDeps extends ApplyDeps {
   concurrency?: number;
   /** BullMQ lock: how soon an event held by a killed worker (or lost in a Redis restart) runs again. */
   lockMs?: number;
+  /** How far a queued event's times may lie from now (HERALD_EVENT_MAX_*): the webhook's own bounds. */
+  timeBounds?: TimeBounds;
 }
 
 export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent> {
@@ -25,7 +28,7 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent
   const worker = new Worker<AlertEvent>(
     EVENTS_QUEUE,
     async (job: Job<AlertEvent>) => {
-      const checked = checkQueuedEvent(job.data);
+      const checked = checkQueuedEvent(job.data, deps.timeBounds ?? DEFAULT_TIME_BOUNDS, Date.now());
       if ('problem' in checked) {
         // Only the field names and rules are logged, never the values: they may be hostile text.
         deps.logger.error({ job: job.id, problems: checked.problem.details }, 'event refused: it is not one a webhook would accept (added to the queue by hand?); nothing was announced');
