@@ -116,6 +116,9 @@ export function processEnv(t: TestHerald, extra: Record<string, string> = {}): R
     LOG_LEVEL: 'info',
     // A worker answers health checks on PORT: each process on a free port of its own.
     PORT: '0',
+    // As startTestHerald: event() is dated on a fixed day, which the worker's bounds on queued
+    // events (src/incidents/event-times.ts) must not refuse as implausibly old.
+    HERALD_EVENT_MAX_AGE_DAYS: '36500',
     ...extra,
   };
 }
