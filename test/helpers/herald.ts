@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { startHerald, type Herald, type Role } from '../../src/app.ts';
@@ -55,6 +58,8 @@ export async function startTestHerald(
     // event() stamps a fixed day in 2026 so texts are predictable; tests of the bound set their own.
     HERALD_EVENT_MAX_AGE_DAYS: '36500',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Its own data volume (the life marker, a dry run's outbox): a test that restarts herald on it passes it on.
+    HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-test-data-')),
     ...env,
   });
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -107,6 +112,7 @@ export function processEnv(t: TestHerald, extra: Record<string, string> = {}): R
   return {
     REDIS_URL,
     HERALD_REDIS_PREFIX: t.config.redisPrefix,
+    HERALD_DATA_DIR: t.config.dataDir,
     X_APP_KEY: 'app-key',
     X_APP_SECRET: 'app-secret',
     X_ACCESS_TOKEN: 'access-token',
