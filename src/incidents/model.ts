@@ -83,6 +83,8 @@ export interface AlertEvent {
   dataSafety?: DataSafety;
   /** Why `at` was replaced by the arrival time (it lay implausibly far off); shown in the journal. */
   timeReplaced?: string;
+  /** Its source was over the flood cap when this event opened the incident (flood-rules.ts). */
+  flood?: true;
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
@@ -219,6 +221,8 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+  /** Opened while its source was over the flood cap (flood-rules.ts): its posts never use the posting budget's reserve. */
+  flood?: true;
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */

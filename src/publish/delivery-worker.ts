@@ -133,7 +133,7 @@ export class Delivery {
   private async heldByBudget(key: string, post: Post, unit: { retryAtMs: number; cls: BudgetClass }, ctx: Ctx): Promise<never> {
     const goesAt = new Date(unit.retryAtMs).toISOString();
     if (await this.guards.budget.holding(heldId(key, post), unit.retryAtMs)) {
-      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
+      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : unit.cls === 'flood-reply' ? 'what is left is the reserve, which no incident opened in a flood uses' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
     }
     return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
   }
