@@ -25,7 +25,7 @@ function documentedRoutes(): string[] {
     let method = '';
     let last = '';
     for (const [, code] of cell.matchAll(/`([^`]+)`/g)) {
-      const named = /^(GET|POST|PATCH|PUT|DELETE) (\/\S*)$/.exec(code!);
+      const named = /^(GET|POST|PATCH|PUT|DELETE) (\/[^\s?]*)(?:\?\S*)?$/.exec(code!);
       if (named) [, method, last] = named as unknown as [string, string, string];
       else if (/^\/\S+$/.test(code!) && method) last = code!.split('/').length > 2 ? code! : last.replace(/\/[^/]+$/, code!);
       else continue;
