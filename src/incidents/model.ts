@@ -179,6 +179,12 @@ export interface Post {
    * Redis forgot): it may be live already, so a person decides (docs/faults.md); never posted on a timeout.
    */
   unseenOpen?: boolean;
+  /**
+   * How often X refused this post over the account's credentials, access tier or credits (401, 403,
+   * 402). The first blocks the account and the post waits; one after the account was let go again
+   * means X refuses this very post, which then waits for a person (incidents/delivery-rules.ts `refusePost`).
+   */
+  accountRefusals?: number;
 }
 
 export type IncidentState = 'open' | 'resolved';

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { startHerald, type Herald, type Role } from '../../src/app.ts';
@@ -57,6 +60,8 @@ export async function startTestHerald(
     // A test file opens dozens of incidents a minute from one source; test/flood.test.ts sets the real cap.
     HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: '100000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Its own data volume (the life marker, a dry run's outbox): a test that restarts herald on it passes it on.
+    HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-test-data-')),
     ...env,
   });
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -109,6 +114,7 @@ export function processEnv(t: TestHerald, extra: Record<string, string> = {}): R
   return {
     REDIS_URL,
     HERALD_REDIS_PREFIX: t.config.redisPrefix,
+    HERALD_DATA_DIR: t.config.dataDir,
     X_APP_KEY: 'app-key',
     X_APP_SECRET: 'app-secret',
     X_ACCESS_TOKEN: 'access-token',
