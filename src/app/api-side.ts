@@ -57,6 +57,14 @@ export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Pro
   const unrouted = new RedisUnroutedLog(redis, prefix);
   const staff = openStaffNews(config, redis, redis, prefix, logger);
   server.addHook('onClose', staff.close);
+  const flood = new RedisFloodGate(redis, prefix, {
+    cap: config.newIncidentsPerMinute,
+    logger,
+    onHeld: (source, held) => {
+      metrics.floodHeld.inc({ source }, held);
+      void staff.news.held(source, held);
+    },
+  });
 
   // Webhooks in a context of their own: each proves itself to its own route with its source's
   // secret, and none pays for the cookie, CSRF and principal hooks of the routes people use, which
@@ -70,28 +78,25 @@ export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Pro
       timeBounds: config.eventTimeBounds,
       limits: config.limits,
       firingAlerts: (key, ids) => store.firingAlerts(key, ids),
-      flood: new RedisFloodGate(redis, prefix, {
-        cap: config.newIncidentsPerMinute,
-        logger,
-        onHeld: (source, held) => {
-          metrics.floodHeld.inc({ source }, held);
-          void staff.news.held(source, held);
-        },
-      }),
+      flood,
       replays: new RedisReplayCache(redis, prefix),
       // The events queue writes on this same connection (app.ts), so its WAIT covers them.
       replicas: { wait: new ReplicaWait(redis, config.redisReplication), key: `${prefix}:events` },
     });
   });
-  await server.register(async (server) => peopleSide(server, parts, { sessions, store, unrouted, staff }));
+  await server.register(async (server) => peopleSide(server, parts, { sessions, store, unrouted, staff, flood }));
   await server.register(openapiRoutes);
   return server;
 }
 
 /** Everything people and their tools call: who is calling is decided once per request (auth/). */
-async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: RedisUnroutedLog; staff: ReturnType<typeof openStaffNews> }): Promise<void> {
+async function peopleSide(
+  server: FastifyInstance,
+  parts: ApiParts,
+  shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: RedisUnroutedLog; staff: ReturnType<typeof openStaffNews>; flood: RedisFloodGate },
+): Promise<void> {
   const { config, logger, prefix, redis, queues, metrics, followUpQueue, mode } = parts;
-  const { sessions, store, unrouted, staff } = shared;
+  const { sessions, store, unrouted, staff, flood } = shared;
   const link = tweetLinks(config);
   await registerPrincipals(server, { users: config.users, sessions, apiToken: config.apiToken, metricsToken: config.metricsToken, redis, prefix });
   const accounts = guardAccounts(parts.accounts, { redis, prefix, posts: queues.posts, settings: config.delivery, timeoutMs: parts.timeoutMs });
@@ -115,7 +120,7 @@ async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { se
   const approvals = approvalsFor(config, { store, queues, logger, news: staff.news });
   const maintenance = maintenanceFor(config, { store, redis, queues, logger });
   server.addHook('onClose', maintenance.close);
-  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: mode, logger, sessions, approvals, maintenance: maintenance.maintenance, hold, news: staff.news });
+  await server.register(consoleAndApi, { config, redis, store, queues, publisherMode: mode, logger, sessions, approvals, maintenance: maintenance.maintenance, hold, news: staff.news, floods: () => flood.recent(Date.now()) });
   metrics.setRateBudgetSource(() => rateBudgets(defaultGuards));
   await server.register(deliveryRoutes, { guards: defaultGuards, mode, queues: [queues.posts, queues.events], store });
   const accountDeps = { accounts: accounts.map((a) => ({ id: a.id, guards: a.guards, mode: a.publisher.mode })), store };

@@ -17,7 +17,7 @@ import { maintenanceConsole } from '../maintenance/adapters/console.ts';
 import type { Maintenance } from '../maintenance/adapters/service.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
-import { consolePages } from './pages.ts';
+import { consolePages, type PagesDeps } from './pages.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
@@ -38,6 +38,8 @@ export interface ConsoleOptions {
   hold: ApprovalHold;
   /** Told of drafts a change of facts makes (staff notices, live consoles). */
   news?: DraftNews;
+  /** Sources over the flood cap now, for the banner on every page (PagesDeps). */
+  floods?: PagesDeps['floods'];
 }
 
 /**
@@ -80,5 +82,6 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     tweetUrl: tweetLinks(config),
     dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
+    floods: options.floods,
   });
 }
