@@ -9,7 +9,7 @@ import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
-import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
+import { RedisUnroutedLog, type UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { RedisReplayCache } from '../ingest/replay-cache.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { webhookSources } from '../ingest/sources.ts';
@@ -30,6 +30,17 @@ import { countWebhooks } from '../ops/instrument.ts';
 import { approvalHold, approvalsFor, maintenanceFor } from './services.ts';
 import type { ApiParts } from './shared.ts';
 
+/** Alerts kept from the public for their service name are counted by source as they are recorded (herald_alerts_unlisted_service_total). */
+function countUnlisted(log: UnroutedLog, metrics: ApiParts['metrics']): UnroutedLog {
+  return {
+    async record(alerts) {
+      for (const alert of alerts) if (alert.unlistedService) metrics.unlistedServices.inc({ source: alert.source });
+      return log.record(alerts);
+    },
+    latest: (limit) => log.latest(limit),
+  };
+}
+
 /**
  * The HTTP side: webhooks, the JSON API, the console, the status page, metrics and Bull Board,
  * each an encapsulated plugin on one fastify instance. Not listening yet: app.ts does that last.
@@ -39,7 +50,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
   const server = buildServer(logger, { redisReady: () => redis.status === 'ready', requestTimeoutMs: config.requestTimeoutMs, trustProxy: config.trustProxy });
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
-  const unrouted = new RedisUnroutedLog(redis, prefix);
+  const unrouted = countUnlisted(new RedisUnroutedLog(redis, prefix), metrics);
   const staff = openStaffNews(config, redis, redis, prefix, logger);
   server.addHook('onClose', staff.close);
 
@@ -65,7 +76,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
 }
 
 /** Everything people and their tools call: who is calling is decided once per request (auth/). */
-async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: RedisUnroutedLog; staff: ReturnType<typeof openStaffNews> }): Promise<void> {
+async function peopleSide(server: FastifyInstance, parts: ApiParts, shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: UnroutedLog; staff: ReturnType<typeof openStaffNews> }): Promise<void> {
   const { config, logger, prefix, redis, queues, metrics, followUpQueue, mode } = parts;
   const { sessions, store, unrouted, staff } = shared;
   const link = tweetLinks(config);
