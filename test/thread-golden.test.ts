@@ -220,3 +220,18 @@ test('a feature added only in the catalog reads in its own words in every tweet'
   const words = { ko: /결제/, en: /payment/, ja: /決済/ };
   for (const locale of LOCALES) for (const tweet of threadFor('payments', locale, CUSTOM.payments)) assert.match(tweet.text, words[locale as keyof typeof words], `${locale}: ${tweet.text}`);
 });
+
+test('a public note staff set goes into every later follow-up and the resolution, never before it, in every locale', () => {
+  const cause = { ko: /원인: 로그인을 확인하는 인증 서버의 저장 장치가 고장 났어요\./, en: /Cause: A storage fault in the servers that check logins\./, ja: /原因：ログインを確認する認証サーバーの記憶装置が故障しました。/ } as Record<string, RegExp>;
+  for (const locale of LOCALES) {
+    const thread = threadFor('login-25-hours-note', locale);
+    const setAt = Date.parse('2025-07-07T04:10:00+09:00');
+    const before = thread.filter((t) => Date.parse(t.at) < setAt);
+    const after = thread.filter((t) => Date.parse(t.at) >= setAt);
+    for (const t of before) assert.doesNotMatch(t.text, cause[locale]!, `${locale}: ${t.text}`);
+    for (const t of after) assert.match(t.text, cause[locale]!, `${locale}: ${t.text}`);
+    // Setting it is news: a follow-up goes out at once, not at the next scheduled time.
+    assert.equal(Date.parse(after[0]!.at), setAt, `${locale}: the note's follow-up goes out when it is set`);
+    assert.equal(after.at(-1)!.kind, 'resolved');
+  }
+});

@@ -213,6 +213,20 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+  /** What staff told followers about the cause, in their own words; later follow-ups and the resolution carry it. Never from monitoring. */
+  publicNote?: PublicNote;
+}
+
+/**
+ * A short public note staff set on an incident (the cause, in their words), per language: each
+ * account's tweets carry the text in their own language, and none when staff wrote none in it.
+ */
+export interface PublicNote {
+  /** By language (`ko`, `en`, `ja`): the text as checked (incidents/public-note.ts). */
+  texts: Record<string, string>;
+  /** Who set it, and when (ISO): the journal shows it too. */
+  by: string;
+  at: string;
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */
