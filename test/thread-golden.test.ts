@@ -212,8 +212,13 @@ test('a critical outage of three impacts opens with the apology, the main advice
   }
 });
 
-test('the messages + PC login open keeps its apology in every locale', () => {
-  for (const locale of LOCALES) assert.match(threadFor('messages-and-pc-login', locale)[0]!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
+test('the messages + PC login open keeps its apology and the login advice in every locale', () => {
+  const login = { ko: /비밀번호를 바꾸거나 로그아웃하지 마세요/, en: /No need to reset your password, and please don't log out/, ja: /パスワードの再設定やログアウトはしないでください/ } as Record<string, RegExp>;
+  for (const locale of LOCALES) {
+    const [open] = threadFor('messages-and-pc-login', locale);
+    assert.match(open!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
+    assert.match(open!.text, login[locale]!, `${locale}: ${open!.text}`);
+  }
 });
 
 test('a feature added only in the catalog reads in its own words in every tweet', () => {
