@@ -240,3 +240,14 @@ test('a public note staff set goes into every later follow-up and the resolution
     assert.equal(after.at(-1)!.kind, 'resolved');
   }
 });
+
+test('several impacts read as a list, never "…and…and…", with each one’s platforms kept apart from the list', () => {
+  const en = threadFor('three-impacts-critical', 'en');
+  for (const t of en) assert.doesNotMatch(t.text, / and [^.]* and [^.]* and /, t.text);
+  assert.match(en[1]!.text, /messages are arriving late for everyone, PC\/Mac login is failing and iPhone\/Android notifications are arriving late/);
+  assert.match(en.at(-1)!.text, /message delivery, PC\/Mac login and iPhone\/Android notifications/);
+  assert.match(threadFor('three-impacts-critical', 'ko').at(-1)!.text, /메시지 전송, PC·맥 로그인, 아이폰·안드로이드 알림/);
+  assert.match(threadFor('three-impacts-critical', 'ja').at(-1)!.text, /メッセージ送信、PC版・Mac版のログイン、iPhone・Androidの通知/);
+  // One impact alone names its platforms in words.
+  assert.match(threadFor('pc-login', 'en')[0]!.text, /PC and Mac login/);
+});

@@ -51,7 +51,7 @@ export const SERVICE_CUTS = [40, 20] as const;
 /** Several impacts, shortened: the first `named` ones by their problem words, the rest as a count. */
 export function collapsedWords(catalog: Catalog, facts: Facts, named: number): Pick<Worded, 'impact' | 'problem'> {
   const shown = facts.impacts.slice(0, named);
-  const problems = listOf(shown.map((i) => piece(catalog, `problem.${i.feature}`, { platforms: platformNames(catalog, i.platforms) })), catalog.locale);
+  const problems = listOf(shown.map((i) => piece(catalog, `problem.${i.feature}`, { platforms: platformNames(catalog, i.platforms, true) })), catalog.locale);
   const values = { problems, more: String(facts.impacts.length - shown.length), count: String(facts.impacts.length), scope: facts.scope ?? 'unknown' };
   return { impact: piece(catalog, 'several.impact', values), problem: piece(catalog, 'several.problem', values) };
 }
