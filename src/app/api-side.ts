@@ -6,6 +6,7 @@ import { consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
+import { languageOf } from '../compose/locale-format.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { RedisFloodGate } from '../incidents/adapters/flood-gate.ts';
@@ -123,7 +124,7 @@ async function peopleSide(
   await server.register(incidentRoutes, { store });
   // Every post herald plans waits for a person where the policy says so, whoever planned it.
   const hold = approvalHold(config);
-  await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news });
+  await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news, language: languageOf(config.locale) });
   await server.register(threadRoutes, { store, posts: queues.posts, accounts: accountIds(config), hold, news: staff.news });
   await server.register(unroutedRoutes, { log: unrouted });
   await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
