@@ -31,6 +31,16 @@ const draftList = ({ tr }: CommandIo, drafts: DraftRow[]): string =>
     })
     .join('');
 
+/** `/api/drafts` gives a page at a time; a terminal lists them all, so it reads until a page is empty. */
+async function everyDraft(herald: { call(method: string, path: string): Promise<unknown> }): Promise<DraftRow[]> {
+  const rows: DraftRow[] = [];
+  for (let page = 1; ; page++) {
+    const found = (await herald.call('GET', `/api/drafts?page=${page}`)) as DraftRow[];
+    if (found.length === 0) return rows;
+    rows.push(...found);
+  }
+}
+
 export const draftsCommand: CliCommand<ApiClientSettings> = {
   usage: USAGE,
   async run(args, io, settings) {
@@ -47,7 +57,7 @@ export const draftsCommand: CliCommand<ApiClientSettings> = {
     }
     return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
-        printListed(io, values.json, (await herald.call('GET', '/api/drafts')) as DraftRow[], (drafts) => draftList(io, drafts));
+        printListed(io, values.json, await everyDraft(herald), (drafts) => draftList(io, drafts));
         return;
       }
       const path = `/api/drafts/${encodeURIComponent(id!)}/${verb}`;
