@@ -127,7 +127,7 @@ async function peopleSide(
   await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news, language: languageOf(config.locale) });
   await server.register(threadRoutes, { store, posts: queues.posts, accounts: accountIds(config), hold, news: staff.news });
   await server.register(unroutedRoutes, { log: unrouted });
-  await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
+  await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, locale: config.locale });
   await server.register(statusRoutes, { store, link, pages: statusPages(config), publicUrl: config.publicUrl });
   const approvals = approvalsFor(config, { store, queues, logger, news: staff.news });
   const maintenance = maintenanceFor(config, { store, redis, queues, logger });
