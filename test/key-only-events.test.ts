@@ -73,7 +73,7 @@ describe('a resolve or update of a known incident needs only its key and status'
     const res = await t.send({ key, status: 'resolved' });
     assert.equal(res.status, 202);
     assert.deepEqual(res.body, { incident: key, status: 'resolved' });
-    const kept = await t.waitFor(async () => (await t.get('/api/alerts/unrouted')).body.alerts.find((a: { labels: { key?: string } }) => a.labels.key === key), 'the resolve to be kept');
+    const kept = await t.waitFor(async () => (await t.get('/api/alerts/unrouted')).body.alerts.find((a: { labels: { incident?: string } }) => a.labels.incident === key), 'the resolve to be kept');
     assert.equal(kept.status, 'resolved');
     assert.equal(kept.source, 'generic');
     assert.match(kept.reason, new RegExp(`herald knows no incident ${key}`));

@@ -8,6 +8,7 @@ import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
+import { RedisFloodGate } from '../incidents/adapters/flood-gate.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { RedisReplayCache } from '../ingest/replay-cache.ts';
@@ -69,6 +70,14 @@ export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Pro
       timeBounds: config.eventTimeBounds,
       limits: config.limits,
       firingAlerts: (key, ids) => store.firingAlerts(key, ids),
+      flood: new RedisFloodGate(redis, prefix, {
+        cap: config.newIncidentsPerMinute,
+        logger,
+        onHeld: (source, held) => {
+          metrics.floodHeld.inc({ source }, held);
+          void staff.news.held(source, held);
+        },
+      }),
       replays: new RedisReplayCache(redis, prefix),
       // The events queue writes on this same connection (app.ts), so its WAIT covers them.
       replicas: { wait: new ReplicaWait(redis, config.redisReplication), key: `${prefix}:events` },

@@ -17,6 +17,7 @@ import { webhookSchema as pagerdutySchema } from '../ingest/pagerduty.ts';
 import { periodSchema } from '../journal/report.ts';
 import { journalPatchSchema } from '../journal/routes.ts';
 import { changeSchema, scheduleSchema } from '../maintenance/input.ts';
+import { pageSchema } from '../paging.ts';
 import type { Permission } from '../auth/access.ts';
 
 /** Who may call an operation: a permission of the console's roles, nobody in particular, or a webhook's own secret. */
@@ -38,8 +39,11 @@ export interface Operation {
   refusals?: number[];
 }
 
-const limit = (fallback: number, max: number) =>
-  z.object({ limit: z.string().regex(/^\d+$/).optional().meta({ description: `How many, 1 to ${max} (default ${fallback}).` }) });
+const limitField = (fallback: number, max: number) => z.string().regex(/^\d+$/).optional().meta({ description: `How many, 1 to ${max} (default ${fallback}).` });
+const limit = (fallback: number, max: number) => z.object({ limit: limitField(fallback, max) });
+/** `?page=` as `apiPage` checks it (src/paging.ts); the answer's `Link` header names the next page. */
+const page = pageSchema.optional().meta({ description: 'The 1-based page; `Link: <…>; rel="next"` names the next one.' });
+const paged = (fallback?: number, max?: number) => z.object({ page, ...(fallback !== undefined && max !== undefined && { limit: limitField(fallback, max) }) });
 
 const object = (description: string) => z.looseObject({}).meta({ description });
 
@@ -73,7 +77,7 @@ export const OPERATIONS: readonly Operation[] = [
   webhook('pagerduty', 'PagerDuty v3 webhook subscription', pagerdutySchema, [{ pagerdutySignature: [] }], signed),
   webhook('datadog', 'Datadog Webhooks integration (payload in docs/sources.md)', datadogSchema, [{ datadogToken: [] }, { datadogBasic: [] }]),
 
-  { method: 'get', path: '/api/incidents', summary: 'The latest incidents', access: 'view', query: limit(50, 200), ok: { status: 200, description: 'The incidents, newest first.', schema: z.array(incident) } },
+  { method: 'get', path: '/api/incidents', summary: 'The latest incidents', access: 'view', query: paged(50, 100), ok: { status: 200, description: 'The incidents, newest first, a page at a time.', schema: z.array(incident) } },
   { method: 'post', path: '/api/incidents', summary: 'Open an incident by hand', access: 'decide', body: approvalSchemas.open, ok: { status: 201, description: 'The incident and the draft of its announcement.', schema: incident } },
   { method: 'get', path: '/api/incidents/:key', summary: 'One incident', access: 'view', ok: { status: 200, description: 'The incident.', schema: incident } },
   { method: 'patch', path: '/api/incidents/:key', summary: "Change an outage's facts", access: 'decide', body: factsPatchSchema, ok: { status: 200, description: 'The incident plus `changed` and `scheduled`.', schema: incident } },
@@ -86,9 +90,9 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'patch', path: '/api/incidents/:key/journal', summary: "Edit a journal's notes", access: 'decide', body: journalPatchSchema, ok: { status: 200, description: 'The journal.', schema: journal } },
   { method: 'get', path: '/api/reports', summary: 'The report of a period', access: 'view', query: periodSchema('UTC'), ok: { status: 200, description: 'Every incident of the period and a summary (docs/journal.md).', schema: object('The report.') } },
   { method: 'get', path: '/api/alerts/unrouted', summary: 'Alerts kept from the public', access: 'view', query: limit(100, 1000), ok: { status: 200, description: '`{alerts}`, most recently seen first, each with the reason.', schema: object('The alerts.') } },
-  { method: 'get', path: '/api/audit', summary: 'The audit log', access: 'audit', query: limit(200, 1000), ok: { status: 200, description: 'Who did what, newest first.', schema: z.array(object('One entry.')) } },
+  { method: 'get', path: '/api/audit', summary: 'The audit log', access: 'audit', query: paged(200, 200), ok: { status: 200, description: 'Who did what, newest first.', schema: z.array(object('One entry.')) } },
 
-  { method: 'get', path: '/api/drafts', summary: 'Drafts waiting for a person', access: 'view', ok: { status: 200, description: 'The drafts.', schema: z.array(draft) } },
+  { method: 'get', path: '/api/drafts', summary: 'Drafts waiting for a person', access: 'view', query: paged(), ok: { status: 200, description: 'The drafts.', schema: z.array(draft) } },
   { method: 'get', path: '/api/drafts/:id', summary: 'One draft', access: 'view', ok: { status: 200, description: 'The draft.', schema: draft } },
   { method: 'patch', path: '/api/drafts/:id', summary: "Edit a draft's text", access: 'decide', body: approvalSchemas.edit, ok: { status: 200, description: 'The draft.', schema: draft }, refusals: [409, 422] },
   { method: 'post', path: '/api/drafts/:id/approve', summary: 'Approve a draft (optionally with new text)', access: 'decide', body: approvalSchemas.approve, ok: { status: 200, description: 'The draft, now approved.', schema: draft }, refusals: [409, 422] },

@@ -10,6 +10,7 @@ import { deliveryPriority } from '../delivery-priority.ts';
 import { tellDrafted, type DraftNews } from '../draft-news.ts';
 import type { AlertEvent, Incident, IncomingEvent } from '../model.ts';
 import type { UnroutedLog } from './unrouted-store.ts';
+import { heldAlert } from './flood-gate.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
 import { deliveryJobFor, deliveryJobId, eventJobId, scheduleDelivery, type Queues } from '../../queues.ts';
@@ -48,9 +49,7 @@ export interface ApplyDeps {
 async function recordUnknown(deps: ApplyDeps, key: string, events: readonly IncomingEvent[]): Promise<void> {
   const reason = `herald knows no incident ${key}: a ${events.map((e) => e.status).join(', ')} that names no service, feature and severity has nothing to record or announce (send the open first, or name them)`;
   deps.logger.warn({ incident: key, sources: [...new Set(events.map((e) => e.source))], statuses: events.map((e) => e.status) }, 'event for an incident herald does not know names too little to record; nothing was posted');
-  await deps.unrouted?.record(
-    events.map((e) => ({ source: e.source, alertId: e.alertId ?? `${e.source}:${key}`, status: e.status === 'resolved' ? 'resolved' : 'firing', at: e.at, receivedAt: e.receivedAt, labels: { key }, reason })),
-  );
+  await deps.unrouted?.record(events.map((e) => heldAlert(e, reason)));
 }
 
 /** One event through every account's thread, then through the approval policy. */
@@ -60,6 +59,9 @@ function applyOneWith(deps: Pick<ApplyDeps, 'accounts' | 'hold'>): ApplyOne {
     return deps.hold ? deps.hold(current, planned, event) : planned;
   };
 }
+
+/** An incident opened (or opened again) by an event the flood gate marked (incidents/flood-rules.ts). */
+const openedInFlood = (current: Incident | null, events: readonly IncomingEvent[]): boolean => (!current || current.state === 'resolved') && events.some((e) => e.flood);
 
 /**
  * Folds monitoring events of one incident into it (one atomic write for all of them), then queues
@@ -80,7 +82,7 @@ export async function applyAndSchedule(deps: ApplyDeps, key: string, events: rea
     const result = applyEvents(current, fresh, deps.rules, marks, applyOne, unknown);
     if (!result) return { next: null, result };
     const appliedEvents = [...(current?.appliedEvents ?? []), ...fresh.map(eventJobId)].slice(-APPLIED_EVENTS_KEPT);
-    const incident = { ...result.incident, appliedEvents };
+    const incident = { ...result.incident, appliedEvents, ...(openedInFlood(current, fresh) && { flood: true as const }) };
     return { next: incident, result: { ...result, incident }, marks: result.marks };
   });
   if (unknown.length > 0) await recordUnknown(deps, key, unknown);
