@@ -1,6 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { applyEvents } from '../src/incidents/alert-rules.ts';
+import type { IncomingEvent } from '../src/incidents/model.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
+
+describe('the incident rules complete a key-only event from its incident', () => {
+  const rules = { graceMs: 120_000, reopenWindowMs: 3_600_000 };
+  const when = (s: number) => new Date(Date.parse('2026-05-20T00:00:00Z') + s * 1000).toISOString();
+  const open: IncomingEvent = { key: 'talk-login', status: 'open', service: 'KakaoTalk', feature: 'login', severity: 'critical', at: when(0), receivedAt: when(0), source: 'generic' };
+  const bare = (status: 'resolved' | 'update', s: number): IncomingEvent => ({ key: 'talk-login', status, at: when(s), receivedAt: when(s), source: 'generic' });
+
+  it('resolves an incident whose open came just before in the same batch, leaving nothing unknown', () => {
+    const unknown: IncomingEvent[] = [];
+    const batch = applyEvents(null, [open, bare('resolved', 5)], rules, new Map(), undefined, unknown);
+    assert.equal(batch?.incident.state, 'resolved');
+    assert.equal(batch?.incident.service, 'KakaoTalk');
+    assert.equal(batch?.incident.severity, 'critical');
+    assert.deepEqual(batch?.scheduled, [], 'resolved within the grace period: nothing to say');
+    assert.deepEqual(unknown, []);
+  });
+
+  it('leaves a key-only event out, as unknown, when there is no incident to read its names from', () => {
+    const unknown: IncomingEvent[] = [];
+    assert.equal(applyEvents(null, [bare('update', 5)], rules, new Map(), undefined, unknown), null);
+    assert.deepEqual(unknown, [bare('update', 5)]);
+  });
+});
 
 describe('a resolve or update of a known incident needs only its key and status', () => {
   let t: TestHerald;
