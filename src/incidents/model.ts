@@ -87,6 +87,13 @@ export interface AlertEvent {
   flood?: true;
 }
 
+/**
+ * An event as a webhook or the queue carries it: an `open` names everything, a `resolved` or
+ * `update` of an incident herald knows may leave out its names, which the incident worker reads
+ * from the incident (`completeEvent` in rules.ts) before any rule sees the event.
+ */
+export type IncomingEvent = Omit<AlertEvent, 'service' | 'feature' | 'severity'> & Partial<Pick<AlertEvent, 'service' | 'feature' | 'severity'>>;
+
 /** What a tweet is for; decides the template and where it sits in the thread. */
 export type PostKind = 'open' | 'update' | 'reopened' | 'resolved' | 'announcement';
 
