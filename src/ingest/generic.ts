@@ -58,8 +58,9 @@ export function genericSource(token: string | undefined, hmacSecret?: string, fe
       if (e.phase !== undefined) event.phase = e.phase;
       if (e.dataSafety !== undefined) event.dataSafety = e.dataSafety;
       // A name the list does not pin is kept from the public as an unrouted alert is (202, counted, listed).
-      if (!serviceListed(e.service, services)) {
-        const labels = { service: e.service, feature, severity: e.severity };
+      // A key-only resolve or update names none: its incident's name passed this check when it opened.
+      if (e.service !== undefined && !serviceListed(e.service, services)) {
+        const labels = { service: e.service, ...(feature !== undefined && { feature }), ...(e.severity !== undefined && { severity: e.severity }) };
         const status = e.status === 'resolved' ? 'resolved' : 'firing';
         return { events: [], unrouted: [{ source: 'generic', alertId: `generic:${e.key}`, status, at: event.at, receivedAt, labels, reason: unlistedServiceReason(e.service), unlistedService: true }] };
       }
