@@ -84,9 +84,9 @@ function checked(raw: string | undefined): string | undefined {
 }
 
 /** Every draft waiting for a person, the nearest deadline first. */
-export async function waitingDrafts(store: Pick<IncidentStore, 'activeKeys' | 'get'>): Promise<Waiting[]> {
-  const incidents = await Promise.all((await store.activeKeys()).map((k) => store.get(k)));
-  const drafts = incidents.flatMap((incident) => (incident ? incident.posts.filter((p) => p.status === 'draft').map((post) => ({ incident, post })) : []));
+export async function waitingDrafts(store: Pick<IncidentStore, 'activeKeys' | 'getMany'>): Promise<Waiting[]> {
+  const incidents = await store.getMany(await store.activeKeys());
+  const drafts = incidents.flatMap((incident) => incident.posts.filter((p) => p.status === 'draft').map((post) => ({ incident, post })));
   return drafts.sort((a, b) => Date.parse(a.post.approval?.deadline ?? a.post.dueAt) - Date.parse(b.post.approval?.deadline ?? b.post.dueAt));
 }
 

@@ -24,6 +24,16 @@ const draftList = (drafts: DraftRow[]): string =>
   (drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`) +
   drafts.map((d) => `\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`).join('');
 
+/** `/api/drafts` gives a page at a time; a terminal lists them all, so it reads until a page is empty. */
+async function everyDraft(herald: { call(method: string, path: string): Promise<unknown> }): Promise<DraftRow[]> {
+  const rows: DraftRow[] = [];
+  for (let page = 1; ; page++) {
+    const found = (await herald.call('GET', `/api/drafts?page=${page}`)) as DraftRow[];
+    if (found.length === 0) return rows;
+    rows.push(...found);
+  }
+}
+
 export const draftsCommand: CliCommand<ApiClientSettings> = {
   summary: 'list, approve or reject the drafts waiting in a running herald (HERALD_API_TOKEN)',
   usage: USAGE,
@@ -41,7 +51,7 @@ export const draftsCommand: CliCommand<ApiClientSettings> = {
     }
     return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
-        printListed(io, values.json, (await herald.call('GET', '/api/drafts')) as DraftRow[], draftList);
+        printListed(io, values.json, await everyDraft(herald), draftList);
         return;
       }
       const path = `/api/drafts/${encodeURIComponent(id!)}/${verb}`;

@@ -1,6 +1,6 @@
 import { formatMoment } from '../compose/reader-time.ts';
 import type { Translator } from '../console/i18n.ts';
-import type { StaffNotice } from './notice.ts';
+import type { DigestNotice, StaffNotice } from './notice.ts';
 
 /**
  * The sentences every channel uses, from the console's catalog (`notices.*`), in the staff's
@@ -37,4 +37,16 @@ export function noticeWords(notice: StaffNotice, tr: Translator, timezone: strin
       ? notice.deadline && tr.t('notices.deadline', { time: formatMoment(notice.deadline, { locale: tr.locale, zone: timezone }), outcome: notice.onTimeout ?? 'post' })
       : undefined;
   return { title, facts, lead, deadline: deadline || undefined, question: notice.question ?? undefined, open: tr.t('notices.open') };
+}
+
+/** A minute's digest in words: a title, one line per count, and the link's label. */
+export function digestWords(notice: DigestNotice, tr: Translator, timezone: string): { title: string; lines: string[]; open: string } {
+  const time = formatMoment(notice.since, { locale: tr.locale, zone: timezone });
+  const lines = [
+    ...(notice.drafts > 0 ? [tr.t('notices.digest.drafts', { count: notice.drafts })] : []),
+    ...Object.entries(notice.held)
+      .filter(([, count]) => count > 0)
+      .map(([source, count]) => tr.t('notices.digest.held', { count, source })),
+  ];
+  return { title: tr.t('notices.digest.title', { time }), lines, open: tr.t('notices.digest.open') };
 }

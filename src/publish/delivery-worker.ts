@@ -133,7 +133,7 @@ export class Delivery {
   private async heldByBudget(key: string, post: Post, unit: { retryAtMs: number; cls: BudgetClass }, ctx: Ctx): Promise<never> {
     const goesAt = new Date(unit.retryAtMs).toISOString();
     if (await this.guards.budget.holding(heldId(key, post), unit.retryAtMs)) {
-      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
+      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : unit.cls === 'flood-reply' ? 'what is left is the reserve, which no incident opened in a flood uses' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
     }
     return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
   }
@@ -328,7 +328,11 @@ export class Delivery {
       case 'unauthorized':
       case 'payment-required':
         await this.refund(ctx);
-        await release({ note: err.message });
+        // The first refusal is about the account: it is blocked and the post waits with the others. Refused
+        // again once X let the account go (the probe, or a person), it is about this very post: an
+        // announcement or a resolution then waits for a person instead of blocking the account anew.
+        if (post.kind !== 'update' && (post.accountRefusals ?? 0) > 0) return this.refusedForGood(key, post, err, ctx);
+        await release({ note: err.message, accountRefused: true });
         return this.blockAccount(err, ctx);
     }
   }
@@ -358,7 +362,7 @@ export class Delivery {
   /** Stops all posting for the account and hands the job back without using up an attempt. */
   private async blockAccount(err: PublishError, ctx: Ctx): Promise<never> {
     if (await this.guards.account.block(err)) {
-      ctx.log.error({ reason: err.reason, account: this.guards.account.id }, `X refused herald's credentials or access tier; posting is stopped, every post is kept, and it resumes once X accepts them again (or POST /api/x/resume): ${err.message}`);
+      ctx.log.error({ reason: err.reason, account: this.guards.account.id }, `X refused herald's credentials, access tier or credits; posting is stopped, every post is kept, and it resumes once X accepts them again (or POST /api/x/resume): ${err.message}`);
     }
     throw Worker.RateLimitError();
   }

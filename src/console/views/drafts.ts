@@ -6,6 +6,8 @@ import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED, UNSEEN_OPEN } from '../../ap
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
+import { pager } from '../paging.ts';
+import type { Paged } from '../../paging.ts';
 import { DEFAULT_ACCOUNT } from '../../incidents/accounts.ts';
 import { can } from '../../auth/access.ts';
 import { ruleText } from '../stored-words.ts';
@@ -102,15 +104,19 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
 }
 
 /** The live part of the drafts page; the browser polls it and swaps in what changed. */
-export function draftList(waiting: readonly Waiting[], ctx: ViewContext, errors: Record<string, DraftError> = {}): Html {
-  if (waiting.length === 0) return html`<p class="empty">${ctx.tr.t('drafts.empty')}</p>`;
-  return html`${waiting.map((w) => draftCard(w, ctx, errors[draftId(w.incident.key, w.post.id)]))}`;
+export function draftList(waiting: Paged<Waiting>, ctx: ViewContext, errors: Record<string, DraftError> = {}): Html {
+  if (waiting.items.length === 0) return html`<p class="empty">${ctx.tr.t(waiting.page > 1 ? 'pages.beyond' : 'drafts.empty')}</p>`;
+  return html`${waiting.items.map((w) => draftCard(w, ctx, errors[draftId(w.incident.key, w.post.id)]))}`;
 }
 
-export function draftsPage(waiting: readonly Waiting[], ctx: ViewContext, errors?: Record<string, DraftError>): Html {
+/** `/console?page=2`: the page's own live fragment follows the same page. */
+const draftsHref = (page: number) => (page === 1 ? '/console' : `/console?page=${page}`);
+
+export function draftsPage(waiting: Paged<Waiting>, ctx: ViewContext, errors?: Record<string, DraftError>): Html {
   return html`<h1>${ctx.tr.t('drafts.title')}</h1>
 <p class="lede">${ctx.tr.t('drafts.lede')}</p>
-<section id="drafts" data-live="/console/drafts/live" aria-live="polite">${draftList(waiting, ctx, errors)}</section>`;
+<section id="drafts" data-live="/console/drafts/live?page=${waiting.page}" aria-live="polite">${draftList(waiting, ctx, errors)}</section>
+<div data-pager>${pager(waiting, draftsHref, ctx.tr)}</div>`;
 }
 
 /** One draft on its own page, whatever became of it: where staff notices link to. */
