@@ -30,14 +30,28 @@ import { openStaffNews } from '../notices/wiring.ts';
 import { countWebhooks } from '../ops/instrument.ts';
 import { approvalHold, approvalsFor, maintenanceFor } from './services.ts';
 import type { ApiParts } from './shared.ts';
+import type { Permission } from '../auth/access.ts';
+import { openapiRoutes } from './openapi-route.ts';
+
+/** A route the HTTP side serves, as declared: what the OpenAPI document's test holds it to. */
+export interface ServedRoute {
+  method: string;
+  url: string;
+  /** What it `requires` (auth/guard.ts); absent for routes open to all or checked otherwise (webhooks). */
+  permission?: Permission;
+}
 
 /**
  * The HTTP side: webhooks, the JSON API, the console, the status page, metrics and Bull Board,
  * each an encapsulated plugin on one fastify instance. Not listening yet: app.ts does that last.
  */
-export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
+export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Promise<FastifyInstance> {
   const { config, logger, prefix, redis, queues, metrics } = parts;
   const server = buildServer(logger, { redisReady: () => redis.status === 'ready', requestTimeoutMs: config.requestTimeoutMs, trustProxy: config.trustProxy });
+  server.addHook('onRoute', (route) => {
+    const permission = route.config?.permission;
+    for (const method of [route.method].flat()) routes?.push({ method, url: route.url, ...(permission && { permission }) });
+  });
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
   const unrouted = new RedisUnroutedLog(redis, prefix);
@@ -71,6 +85,7 @@ export async function buildApiSide(parts: ApiParts): Promise<FastifyInstance> {
     });
   });
   await server.register(async (server) => peopleSide(server, parts, { sessions, store, unrouted, staff, flood }));
+  await server.register(openapiRoutes);
   return server;
 }
 
