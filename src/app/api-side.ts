@@ -6,11 +6,12 @@ import { consoleAndApi } from '../console/plugin.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { incidentRoutes } from '../incidents/adapters/api.ts';
 import { incidentFactsRoutes } from '../incidents/adapters/facts-api.ts';
+import { languageOf } from '../compose/locale-format.ts';
 import { threadRoutes } from '../incidents/adapters/thread-api.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
 import { RedisFloodGate } from '../incidents/adapters/flood-gate.ts';
 import { unroutedRoutes } from '../incidents/adapters/unrouted-api.ts';
-import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
+import { RedisUnroutedLog, type UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { RedisReplayCache } from '../ingest/replay-cache.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { webhookSources } from '../ingest/sources.ts';
@@ -41,6 +42,17 @@ export interface ServedRoute {
   permission?: Permission;
 }
 
+/** Alerts kept from the public for their service name are counted by source as they are recorded (herald_alerts_unlisted_service_total). */
+function countUnlisted(log: UnroutedLog, metrics: ApiParts['metrics']): UnroutedLog {
+  return {
+    async record(alerts) {
+      for (const alert of alerts) if (alert.unlistedService) metrics.unlistedServices.inc({ source: alert.source });
+      return log.record(alerts);
+    },
+    latest: (limit) => log.latest(limit),
+  };
+}
+
 /**
  * The HTTP side: webhooks, the JSON API, the console, the status page, metrics and Bull Board,
  * each an encapsulated plugin on one fastify instance. Not listening yet: app.ts does that last.
@@ -54,7 +66,7 @@ export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Pro
   });
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
-  const unrouted = new RedisUnroutedLog(redis, prefix);
+  const unrouted = countUnlisted(new RedisUnroutedLog(redis, prefix), metrics);
   const staff = openStaffNews(config, redis, redis, prefix, logger);
   server.addHook('onClose', staff.close);
   const flood = new RedisFloodGate(redis, prefix, {
@@ -93,7 +105,7 @@ export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Pro
 async function peopleSide(
   server: FastifyInstance,
   parts: ApiParts,
-  shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: RedisUnroutedLog; staff: ReturnType<typeof openStaffNews>; flood: RedisFloodGate },
+  shared: { sessions: SessionStore; store: RedisIncidentStore; unrouted: UnroutedLog; staff: ReturnType<typeof openStaffNews>; flood: RedisFloodGate },
 ): Promise<void> {
   const { config, logger, prefix, redis, queues, metrics, followUpQueue, mode } = parts;
   const { sessions, store, unrouted, staff, flood } = shared;
@@ -112,10 +124,10 @@ async function peopleSide(
   await server.register(incidentRoutes, { store });
   // Every post herald plans waits for a person where the policy says so, whoever planned it.
   const hold = approvalHold(config);
-  await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news });
+  await server.register(incidentFactsRoutes, { store, queues, hold, news: staff.news, language: languageOf(config.locale) });
   await server.register(threadRoutes, { store, posts: queues.posts, accounts: accountIds(config), hold, news: staff.news });
   await server.register(unroutedRoutes, { log: unrouted });
-  await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone });
+  await server.register(journalRoutes, { incidents: store, journals: new RedisJournalStore(redis, prefix), link, timezone: config.timezone, locale: config.locale });
   await server.register(statusRoutes, { store, link, pages: statusPages(config), publicUrl: config.publicUrl });
   const approvals = approvalsFor(config, { store, queues, logger, news: staff.news });
   const maintenance = maintenanceFor(config, { store, redis, queues, logger });

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { languageOf } from '../compose/locale-format.ts';
 import { tweetLinks } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
@@ -77,7 +78,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news }),
+    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news, language: languageOf(config.locale) }),
     events,
     tweetUrl: tweetLinks(config),
     dryRun: options.publisherMode === 'dry-run',

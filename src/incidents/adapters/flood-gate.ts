@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RedisClient } from '../../redis/connect.ts';
 import { QUEUE_SOURCES, type QueueSource } from '../event.ts';
 import { floodDecision, floodVerdict, heldBeyond, NO_FLOOD, openingKeys, type FloodVerdict } from '../flood-rules.ts';
-import type { AlertEvent, Incident } from '../model.ts';
+import type { Incident, IncomingEvent } from '../model.ts';
 import type { UnroutedAlert } from '../routing.ts';
 import { activeIncidentsKey } from './redis-store.ts';
 
@@ -85,7 +85,7 @@ export class RedisFloodGate {
   }
 
   /** Which keys of the payload are kept from the public or open in a flood, and the alerts held, as their record shows them. */
-  async admit(source: string, events: readonly AlertEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> {
+  async admit(source: string, events: readonly IncomingEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> {
     const candidates = openingKeys(events);
     if (candidates.length === 0) return { verdict: NO_FLOOD, held: [] };
     const minute = Math.floor(nowMs / MINUTE_MS);
@@ -114,15 +114,20 @@ export class RedisFloodGate {
   }
 }
 
-/** A held event as the record of alerts kept from the public shows it: what it would have said, never more. */
-function heldAlert(e: AlertEvent, reason: string): UnroutedAlert {
+/**
+ * An event kept from the public as the record of such alerts shows it: what it would have said,
+ * never more (a key-only resolve or update names only its incident). Also apply.ts's, for events
+ * that name too little for an incident herald does not know.
+ */
+export function heldAlert(e: IncomingEvent, reason: string): UnroutedAlert {
+  const { service, feature, severity } = e;
   return {
     source: e.source,
     alertId: e.alertId ?? `${e.source}:${e.key}`,
     status: e.status === 'resolved' ? 'resolved' : 'firing',
     at: e.at,
     receivedAt: e.receivedAt,
-    labels: { incident: e.key, service: e.service, feature: e.feature, severity: e.severity },
+    labels: { incident: e.key, ...(service !== undefined && { service }), ...(feature !== undefined && { feature }), ...(severity !== undefined && { severity }) },
     reason,
   };
 }
