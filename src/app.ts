@@ -2,7 +2,7 @@ import type { RedisOptions } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { buildApiSide } from './app/api-side.ts';
+import { buildApiSide, type ServedRoute } from './app/api-side.ts';
 import { defaultBundle, guardAccounts, openAccounts } from './app/accounts.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
@@ -47,6 +47,8 @@ export interface Herald {
   store: RedisIncidentStore;
   queues: Queues;
   metrics: HeraldMetrics;
+  /** The routes the HTTP side serves (none in a worker): docs/openapi.json is checked against them. */
+  routes: readonly ServedRoute[];
   close(): Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
   let server: FastifyInstance | undefined;
+  const routes: ServedRoute[] = [];
   let url: string | undefined;
   let metricsServer: FastifyInstance | undefined;
   const healthPort = config.metricsPort ?? (role === 'worker' ? options.workerHealthPort : undefined);
@@ -130,7 +133,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     }
   }
   if (apiQueues) {
-    server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues });
+    server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues }, routes);
     url = await server.listen({ port: config.port, host: config.host });
   }
   if (config.metricsToken === undefined && (apiQueues || metricsServer)) {
@@ -145,6 +148,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     store,
     queues: (workQueues ?? apiQueues)!,
     metrics,
+    routes,
     async close() {
       await Promise.all([server?.close(), metricsServer?.close()]);
       await stopEpochWatch();
