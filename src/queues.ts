@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { accountOf } from './incidents/accounts.ts';
 import type { AlertEvent, Post } from './incidents/model.ts';
-import type { Decision, NoticeKind } from './notices/notice.ts';
+import type { Decision, NoticeJobKind } from './notices/notice.ts';
 
 /*
  * Every queue herald runs, its job and how jobs are named: the contract between who adds a job and
@@ -54,8 +54,10 @@ export interface OverrunJob {
 export const overrunJobId = (key: string, endsAt: string): string => `overrun-${digest(key)}-${Date.parse(endsAt)}`;
 
 export interface NoticeJob {
-  kind: NoticeKind;
+  kind: NoticeJobKind;
+  /** The incident; for a digest, `digest`. */
   key: string;
+  /** The post; for a digest, the start of the window it covers (ms since the epoch). */
   postId: string;
   decision?: Decision;
 }

@@ -72,6 +72,9 @@ describe('every console page in the reader\'s language', () => {
       ['/console/announcements/new', 'an announcement'],
       ['/console/maintenance', 'maintenance'],
       ['/console/audit', 'the audit log'],
+      ['/console/incidents?page=2', 'a page past the end of the incidents, with its pager'],
+      ['/console/audit?page=2', 'a page past the end of the audit log, with its pager'],
+      ['/console?page=2', 'a page past the end of the drafts, with its pager'],
     ] as const)
       pages.set(path, what);
     forms.push(

@@ -166,6 +166,9 @@ function heraldEnv(o: HeraldServiceOptions): Record<string, string> {
     HERALD_X_BUDGET_15MIN: '1000000',
     HERALD_X_BUDGET_24H: '1000000',
     HERALD_FOLLOWUP_MINUTES: '0',
+    // Each run opens thousands of incidents a minute from one source: lift the flood cap too, so
+    // every one goes the whole way (the gate's count is still paid on each webhook).
+    HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: '100000000',
     // Payloads carry fixed 2026 times so runs compare; the bound on old event times would refuse them.
     HERALD_EVENT_MAX_AGE_DAYS: '36500',
     // Production logs at info; so does the benchmark, to a file.

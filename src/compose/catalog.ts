@@ -386,6 +386,11 @@ export function loadCatalog(dir: string, locale: string): Catalog {
  * The features every locale in `dir` gives words to: what webhooks, routes and the console may
  * name. Throws a {@link CatalogError} when a catalog is broken (herald then does not start).
  */
+/** The service names (as alerts write them) that any locale's `services:` gives words to: with HERALD_SERVICES, the names herald may tweet. */
+export function definedServices(dir: string = DEFAULT_MESSAGES_DIR): string[] {
+  return [...new Set(catalogLocales(dir).flatMap((locale) => Object.keys(loadCatalog(dir, locale).services)))];
+}
+
 export function definedFeatures(dir: string = DEFAULT_MESSAGES_DIR): string[] {
   const catalogs = catalogLocales(dir).map((locale) => loadCatalog(dir, locale));
   const [first, ...rest] = catalogs;

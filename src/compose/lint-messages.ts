@@ -265,7 +265,6 @@ function renderSafely(variant: { message: { format(values: Record<string, string
 
 /** `herald lint-messages [--messages <dir>]`: exit 1 listing every problem, 0 when clean. */
 export const lintMessagesCommand: CliCommand<{ messagesDir: string }> = {
-  summary: 'check every message in every locale (syntax, keys, variables, length)',
   usage: 'herald lint-messages [--messages <dir>]',
   async run(args, io, settings) {
     const { values } = parseArgs({ args, options: { messages: { type: 'string' } }, strict: true, allowPositionals: false });

@@ -123,7 +123,6 @@ export interface PreviewSettings extends AudienceSettings {
 
 /** `herald preview --event <file.json> | --thread <scenario.json> [--locale ko] [--json] [--messages <dir>]`. */
 export const previewCommand: CliCommand<PreviewSettings> = {
-  summary: 'print the thread an event or a whole scenario would produce, with each tweet\'s length',
   usage: 'herald preview (--event <file.json> | --thread <scenario.json>) [--locale ko|en|ja] [--json] [--messages <dir>]',
   async run(args, io, settings) {
     const { values } = parseArgs({

@@ -18,7 +18,7 @@ import { maintenanceConsole } from '../maintenance/adapters/console.ts';
 import type { Maintenance } from '../maintenance/adapters/service.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
-import { consolePages } from './pages.ts';
+import { consolePages, type PagesDeps } from './pages.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
@@ -39,6 +39,8 @@ export interface ConsoleOptions {
   hold: ApprovalHold;
   /** Told of drafts a change of facts makes (staff notices, live consoles). */
   news?: DraftNews;
+  /** Sources over the flood cap now, for the banner on every page (PagesDeps). */
+  floods?: PagesDeps['floods'];
 }
 
 /**
@@ -81,5 +83,6 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     tweetUrl: tweetLinks(config),
     dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
+    floods: options.floods,
   });
 }

@@ -90,6 +90,8 @@ export const queuedEventSchema = z
     receivedAt: z.iso.datetime({ offset: true }),
     // Ids are what monitoring tools send (a fingerprint, tags, a rule name): never shown, so only bounded.
     alertId: z.string().min(1).max(2000).optional(),
+    // Set by ingest's flood gate: it only ever takes a post away from the budget's reserve.
+    flood: z.literal(true).optional(),
   })
   .strict();
 

@@ -83,6 +83,8 @@ export interface AlertEvent {
   dataSafety?: DataSafety;
   /** Why `at` was replaced by the arrival time (it lay implausibly far off); shown in the journal. */
   timeReplaced?: string;
+  /** Its source was over the flood cap when this event opened the incident (flood-rules.ts). */
+  flood?: true;
 }
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
@@ -177,6 +179,12 @@ export interface Post {
    * Redis forgot): it may be live already, so a person decides (docs/faults.md); never posted on a timeout.
    */
   unseenOpen?: boolean;
+  /**
+   * How often X refused this post over the account's credentials, access tier or credits (401, 403,
+   * 402). The first blocks the account and the post waits; one after the account was let go again
+   * means X refuses this very post, which then waits for a person (incidents/delivery-rules.ts `refusePost`).
+   */
+  accountRefusals?: number;
 }
 
 export type IncidentState = 'open' | 'resolved';
@@ -213,6 +221,8 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+  /** Opened while its source was over the flood cap (flood-rules.ts): its posts never use the posting budget's reserve. */
+  flood?: true;
   /** What staff told followers about the cause, in their own words; later follow-ups and the resolution carry it. Never from monitoring. */
   publicNote?: PublicNote;
 }

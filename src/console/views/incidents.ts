@@ -3,6 +3,8 @@ import { publicKind } from '../../approval/views.ts';
 import { accountOf } from '../../incidents/accounts.ts';
 import { FEATURES, SEVERITIES, type AuditEntry, type Incident } from '../../incidents/model.ts';
 import { html, type Html } from '../html.ts';
+import { pager } from '../paging.ts';
+import type { Paged } from '../../paging.ts';
 import { can } from '../../auth/access.ts';
 import { meter } from './drafts.ts';
 import { csrfField, formatTime, noteText, type ViewContext } from './layout.ts';
@@ -11,8 +13,9 @@ import { actorName } from '../stored-words.ts';
 
 const incidentPath = (key: string) => `/console/incidents/${encodeURIComponent(key)}`;
 
-export function incidentsPage(incidents: readonly Incident[], ctx: ViewContext): Html {
+export function incidentsPage(paged: Paged<Incident>, ctx: ViewContext): Html {
   const { t } = ctx.tr;
+  const incidents = paged.items;
   const rows = incidents.map((i) => {
     const tweets = i.posts.filter((p) => p.status === 'posted').length;
     const drafts = i.posts.filter((p) => p.status === 'draft').length;
@@ -28,8 +31,9 @@ export function incidentsPage(incidents: readonly Incident[], ctx: ViewContext):
   return html`<h1>${t('incidents.title')}</h1>
 ${ctx.principal && can(ctx.principal.role, 'decide') ? html`<p><a class="button" href="/console/incidents/new">${t('incidents.openByHand')}</a></p>` : ''}
 ${incidents.length === 0
-  ? html`<p class="empty">${t('incidents.empty')}</p>`
-  : html`<table class="list"><thead><tr><th>${t('incidents.col.incident')}</th><th>${t('incidents.col.what')}</th><th>${t('incidents.col.severity')}</th><th>${t('incidents.col.state')}</th><th>${t('incidents.col.firstSeen')}</th><th>${t('incidents.col.tweets')}</th></tr></thead><tbody>${rows}</tbody></table>`}`;
+  ? html`<p class="empty">${t(paged.page > 1 ? 'pages.beyond' : 'incidents.empty')}</p>`
+  : html`<table class="list"><thead><tr><th>${t('incidents.col.incident')}</th><th>${t('incidents.col.what')}</th><th>${t('incidents.col.severity')}</th><th>${t('incidents.col.state')}</th><th>${t('incidents.col.firstSeen')}</th><th>${t('incidents.col.tweets')}</th></tr></thead><tbody>${rows}</tbody></table>`}
+${pager(paged, (page) => (page === 1 ? '/console/incidents' : `/console/incidents?page=${page}`), ctx.tr)}`;
 }
 
 function textField(name: string, label: string, hint: string, required = false): Html {

@@ -45,6 +45,9 @@ function applyOneWith(deps: Pick<ApplyDeps, 'accounts' | 'hold'>): ApplyOne {
   };
 }
 
+/** An incident opened (or opened again) by an event the flood gate marked (incidents/flood-rules.ts). */
+const openedInFlood = (current: Incident | null, events: readonly AlertEvent[]): boolean => (!current || current.state === 'resolved') && events.some((e) => e.flood);
+
 /**
  * Folds monitoring events of one incident into it (one atomic write for all of them), then queues
  * a delivery job for every post they scheduled. If the process dies between the two, the sweep
@@ -62,7 +65,7 @@ export async function applyAndSchedule(deps: ApplyDeps, key: string, events: rea
     const result = applyEvents(current, fresh, deps.rules, marks, applyOne);
     if (!result) return { next: null, result };
     const appliedEvents = [...(current?.appliedEvents ?? []), ...fresh.map(eventJobId)].slice(-APPLIED_EVENTS_KEPT);
-    const incident = { ...result.incident, appliedEvents };
+    const incident = { ...result.incident, appliedEvents, ...(openedInFlood(current, fresh) && { flood: true as const }) };
     return { next: incident, result: { ...result, incident }, marks: result.marks };
   });
   if (!applied) return null;

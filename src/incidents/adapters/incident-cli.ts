@@ -26,7 +26,6 @@ export function parseImpacts(text: string): NonNullable<IncidentFacts['impacts']
 }
 
 export const incidentCommand: CliCommand<ApiClientSettings> = {
-  summary: 'set the phase, scope, impacts, data safety or public note of a running incident (HERALD_API_TOKEN)',
   usage: USAGE,
   async run(args, io, settings) {
     const { values, positionals } = parseArgs({
@@ -46,13 +45,15 @@ export const incidentCommand: CliCommand<ApiClientSettings> = {
       ...(values['clear-note'] === true && { publicNote: null }),
     };
     if (verb !== 'set' || !key || Object.keys(body).length === 0) {
-      io.err(`usage: ${USAGE}\n`);
+      io.err(`${io.tr.t('cli.usage', { syntax: USAGE })}\n`);
       return 2;
     }
     return withHerald(io, settings, values.url, async (herald) => {
       const done = (await herald.call('PATCH', `/api/incidents/${encodeURIComponent(key)}`, body)) as { changed: string[]; scheduled: string[] };
-      const changed = done.changed.length ? `changed ${done.changed.join(', ')}` : 'nothing changed';
-      io.out(`${key}: ${changed}${done.scheduled.length ? `; follow-up ${done.scheduled.join(', ')} planned` : ''}\n`);
+      const { tr } = io;
+      const fields = done.changed.map((field) => tr.maybe(`cli.incident.field.${field}`) ?? field).join(', ');
+      const changed = done.changed.length ? tr.t('cli.incident.changed', { key, fields }) : tr.t('cli.incident.unchanged', { key });
+      io.out(`${changed}${done.scheduled.length ? tr.t('cli.incident.planned', { ids: done.scheduled.join(', ') }) : ''}\n`);
     });
   },
 };
