@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
-import { eventFields, eventSchema, namingTheFeature } from '../incidents/event.ts';
+import { eventFields, eventSchema, incomingEventFields, namingAnOpen } from '../incidents/event.ts';
 import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
 import { undefinedFeatureDetails } from '../incidents/impacts.ts';
-import type { AlertEvent, PostKind } from '../incidents/model.ts';
+import type { IncomingEvent, PostKind } from '../incidents/model.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
 import { renderThread, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
@@ -23,15 +23,18 @@ import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 /** The generic webhook's body, exactly as the webhook accepts it; `at` defaults to now, as there. */
 export const previewEventSchema = eventSchema.transform((e) => ({ ...e, at: e.at ?? DateTime.now().toISO()! }));
 
-/** One event of a `--thread` scenario: the generic webhook's body, `at` required, `feature` or `impacts`. */
-export const scenarioEventSchema = namingTheFeature(eventFields.extend({ at: eventFields.shape.at.unwrap() }));
+/**
+ * One event of a `--thread` scenario: the generic webhook's body with `at` required; an open names
+ * the service, severity and feature (or impacts), a resolve or update may bring only key and status.
+ */
+export const scenarioEventSchema = namingAnOpen(incomingEventFields.extend({ at: eventFields.shape.at.unwrap() }));
 
 export const scenarioSchema = z.array(scenarioEventSchema).min(1, 'a scenario needs at least one event');
 
 /** The scenario's events as herald's worker receives them, sorted by `at` (the file should be already). */
-export function scenarioEvents(events: z.infer<typeof scenarioSchema>): AlertEvent[] {
+export function scenarioEvents(events: z.infer<typeof scenarioSchema>): IncomingEvent[] {
   return events
-    .map((e) => ({ ...e, source: 'preview', receivedAt: e.at }) as AlertEvent)
+    .map((e): IncomingEvent => ({ ...e, source: 'preview', receivedAt: e.at }))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 export type PreviewEvent = z.infer<typeof previewEventSchema>;

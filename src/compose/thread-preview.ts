@@ -6,8 +6,8 @@
  */
 import { followUpDue, planFollowUp } from '../incidents/follow-up-rules.ts';
 import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
-import type { AlertEvent, Incident, Phase, Post, PostKind } from '../incidents/model.ts';
-import { applyEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
+import type { Incident, IncomingEvent, Phase, Post, PostKind } from '../incidents/model.ts';
+import { applyEvent, completeEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
 import type { Catalog } from './catalog.ts';
 import type { ComposeOptions } from './compose.ts';
 import { composeIncidentPost } from './for-incident.ts';
@@ -86,11 +86,14 @@ function send(incident: Incident, post: Post, catalog: Catalog, options: Compose
  * follow-ups it would add between them on the schedule. Follow-ups stop at the last event: what
  * comes after it is not in the scenario.
  */
-export function renderThread(catalog: Catalog, events: readonly AlertEvent[], options: ComposeOptions, settings: ThreadSettings): ThreadTweet[] {
+export function renderThread(catalog: Catalog, events: readonly IncomingEvent[], options: ComposeOptions, settings: ThreadSettings): ThreadTweet[] {
   const out: ThreadTweet[] = [];
   const ids = new Map<string, number>();
   let incident: Incident | null = null;
-  for (const event of events) {
+  for (const incoming of events) {
+    // A key-only resolve or update reads its names from the incident, as the worker does; before any open it says nothing.
+    const event = completeEvent(incident, incoming);
+    if (!event) continue;
     const atMs = Date.parse(event.at);
     // What was due before the event goes out first; at the same minute the event wins (its news is newer).
     if (incident) incident = deliverDue(incident, atMs - 1, catalog, options, settings, out, ids);
