@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import type { CommandIo } from '../cli-command.ts';
 import { loadCatalog } from '../compose/catalog.ts';
-import { loadConfig, withDryRunTokens } from '../config.ts';
+import { loadConfig, unpinnedServices, withDryRunTokens } from '../config.ts';
+import { UNPINNED_SERVICES_WARNING } from '../incidents/service-name.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,6 +19,8 @@ export async function checkConfig(args: string[], io: CommandIo, env: Env): Prom
   const config = loadConfig(withTokens);
   loadCatalog(config.messagesDir, config.locale);
   const lines = [`configuration OK: ${config.modeReason}`, `  language ${config.locale}, time zone ${config.timezone}, Redis ${config.redisUrl}`];
+  lines.push(config.services ? `  service names pinned: ${config.services.join(', ')}` : `  service names not pinned: any well-formed name a webhook sends is tweeted`);
+  if (unpinnedServices(config)) lines.push(`  warning: ${UNPINNED_SERVICES_WARNING}`);
   const invented = Object.keys(madeUp);
   if (invented.length > 0) lines.push(`  ${invented.join(' and ')} not set: a dry run makes them up at start`);
   io.out(`${lines.join('\n')}\n`);

@@ -4,6 +4,8 @@ import { defaultBundle, guardAccounts, readInstanceLimits } from './accounts.ts'
 import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
 import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
+import { RedisFloodGate } from '../incidents/adapters/flood-gate.ts';
+import type { Incident } from '../incidents/model.ts';
 import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
 import { workerConnection } from '../redis/connect.ts';
@@ -52,7 +54,9 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
   const networkOf = (account: string) => accounts.find((a) => a.id === account)?.account.network ?? main.account.network;
   const uncomposable = (account: string) => metrics.posts.inc({ outcome: 'uncomposable', network: networkOf(account) });
-  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads, uncomposable };
+  const floods = new RedisFloodGate(parts.redis, prefix, { cap: config.newIncidentsPerMinute, logger });
+  const openedInFlood = (incident: Incident) => floods.openedInFlood(incident);
+  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads, uncomposable, openedInFlood };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: main.guards, publisher: main.publisher, compose: main.compose }, accountDeliveries(deliveryDeps, accounts));
   observeDeliveries(delivery, store, metrics, logger, (job) => networkOf(accountOfJob(job)));
   metrics.setRateBudgetSource(() => rateBudgets(main.guards));

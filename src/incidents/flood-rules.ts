@@ -68,3 +68,6 @@ export function gateEvents(events: readonly IncomingEvent[], ids: readonly strin
   });
   return { events: kept, ids: keptIds, held };
 }
+
+/** New incidents held in the minutes whose counts of asked-for incidents these are. */
+export const heldBeyond = (counts: readonly number[], cap: number): number => counts.reduce((sum, asked) => sum + Math.max(0, asked - cap), 0);

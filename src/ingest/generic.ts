@@ -6,6 +6,7 @@ import { bearerToken, secretMatcher, secretsMatch } from '../auth/secrets.ts';
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, header, REPLAY_WINDOW_MS, signGeneric, timestampFresh } from '../auth/signing.ts';
 import { InvalidPayload, invalidPayload } from '../errors.ts';
 import { undefinedFeatureDetails, undefinedFeatures } from '../incidents/impacts.ts';
+import { serviceListed, unlistedServiceReason, type ServiceList } from '../incidents/service-name.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 
 /** The body as checked: herald's own format (incidents/event.ts), whose resolve or update may name only its key. */
@@ -16,7 +17,7 @@ export const genericEventSchema = incomingEventSchema;
  * with a signature over the timestamp and the body; a signature that is sent must be right and at
  * most five minutes old, so a captured request cannot be replayed later.
  */
-export function genericSource(token: string | undefined, hmacSecret?: string, features: readonly string[] = FEATURES): Source {
+export function genericSource(token: string | undefined, hmacSecret?: string, features: readonly string[] = FEATURES, services?: ServiceList): Source {
   const tokenMatches = secretMatcher(token);
   const signed = (headers: IncomingHttpHeaders) => hmacSecret !== undefined && header(headers, GENERIC_SIGNATURE_HEADER) !== undefined;
   return {
@@ -56,6 +57,13 @@ export function genericSource(token: string | undefined, hmacSecret?: string, fe
       if (e.scope !== undefined) event.scope = e.scope;
       if (e.phase !== undefined) event.phase = e.phase;
       if (e.dataSafety !== undefined) event.dataSafety = e.dataSafety;
+      // A name the list does not pin is kept from the public as an unrouted alert is (202, counted, listed).
+      // A key-only resolve or update names none: its incident's name passed the list when it opened.
+      if (e.service !== undefined && !serviceListed(e.service, services)) {
+        const labels = { service: e.service, ...(feature !== undefined && { feature }), ...(e.severity !== undefined && { severity: e.severity }) };
+        const status = e.status === 'resolved' ? 'resolved' : 'firing';
+        return { events: [], unrouted: [{ source: 'generic', alertId: `generic:${e.key}`, status, at: event.at, receivedAt, labels, reason: unlistedServiceReason(e.service), unlistedService: true }] };
+      }
       return { events: [event], unrouted: [] };
     },
   };
