@@ -53,7 +53,7 @@ const manyIncidents = z
     accepted: z.number().int(),
     incidents: z.array(z.string()),
     unrouted: z.number().int().meta({ description: 'Alerts kept from the public (GET /api/alerts/unrouted), those held in a flood included.' }),
-    held: z.number().int().optional().meta({ description: 'Alerts held because their source asked for too many new incidents this minute.' }),
+    held: z.number().int().optional().meta({ description: 'New incidents the flood cap kept from the public (HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE), counted in `unrouted` too.' }),
     truncated: z.number().int().optional().meta({ description: 'Alerts Alertmanager says it left out of the payload.' }),
   })
   .meta({ id: 'WebhookAccepted' });

@@ -58,7 +58,7 @@ export function genericSource(token: string | undefined, hmacSecret?: string, fe
       if (e.phase !== undefined) event.phase = e.phase;
       if (e.dataSafety !== undefined) event.dataSafety = e.dataSafety;
       // A name the list does not pin is kept from the public as an unrouted alert is (202, counted, listed).
-      // A key-only resolve or update names none: its incident's name passed the list when it opened.
+      // A key-only resolve or update names none: its incident's name passed this check when it opened.
       if (e.service !== undefined && !serviceListed(e.service, services)) {
         const labels = { service: e.service, ...(feature !== undefined && { feature }), ...(e.severity !== undefined && { severity: e.severity }) };
         const status = e.status === 'resolved' ? 'resolved' : 'firing';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RedisClient } from '../../redis/connect.ts';
 import { QUEUE_SOURCES, type QueueSource } from '../event.ts';
 import { floodDecision, floodVerdict, heldBeyond, NO_FLOOD, openingKeys, type FloodVerdict } from '../flood-rules.ts';
-import type { IncomingEvent, Incident } from '../model.ts';
+import type { Incident, IncomingEvent } from '../model.ts';
 import type { UnroutedAlert } from '../routing.ts';
 import { activeIncidentsKey } from './redis-store.ts';
 
