@@ -52,9 +52,9 @@ const manyIncidents = z
   .object({
     accepted: z.number().int(),
     incidents: z.array(z.string()),
-    unrouted: z.number().int(),
+    unrouted: z.number().int().meta({ description: 'Alerts kept from the public (GET /api/alerts/unrouted), those held in a flood included.' }),
     held: z.number().int().optional().meta({ description: 'New incidents the flood cap kept from the public (HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE), counted in `unrouted` too.' }),
-    truncated: z.number().int().optional(),
+    truncated: z.number().int().optional().meta({ description: 'Alerts Alertmanager says it left out of the payload.' }),
   })
   .meta({ id: 'WebhookAccepted' });
 const accepted = { status: 202, description: 'In Redis, to be applied: one public event answers `{incident, status}`, anything else `{accepted, incidents, unrouted}`.', schema: z.union([oneIncident, manyIncidents]) };
