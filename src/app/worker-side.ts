@@ -34,7 +34,7 @@ export interface WorkerTimings {
 export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop {
   const { config, logger, prefix, store, queues, metrics, followUpQueue } = parts;
   const connection = workerConnection(config.redis, parts.redis);
-  const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
+  const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs, mayChangeFactsOf: config.routes?.mayChangeFactsOf };
   const hold = approvalHold(config);
   // Alerts a maintenance window covers are recorded, not announced (maintenance/quiet.ts).
   const maintenance = quietHold(config, { redis: parts.redis, prefix, store }, hold);

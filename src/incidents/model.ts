@@ -213,6 +213,8 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+  /** Which monitoring source set each fact; another source may not change it (fact-owners.ts). */
+  factOwners?: Partial<Record<'severity' | 'impacts' | 'scope' | 'phase' | 'dataSafety', string>>;
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */
