@@ -193,6 +193,7 @@ const schema = z.object({
   HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
   HERALD_MAX_ALERTS_PER_PAYLOAD: count(5000),
   HERALD_MAX_FIRING_ALERTS_PER_INCIDENT: count(20_000),
+  HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: count(20),
   HERALD_MAINTENANCE_GRACE_SECONDS: seconds(600),
   HERALD_BSKY_POINTS_HOUR: count(5000),
   HERALD_BSKY_POINTS_DAY: count(35000),
@@ -207,6 +208,8 @@ const schema = z.object({
   HERALD_STAFF_WEBHOOK_URL: optionalUrl('an https:// address that accepts a JSON POST'),
   HERALD_STAFF_WEBHOOK_SECRET: optionalText,
   HERALD_STAFF_NOTICE_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  HERALD_STAFF_DIGEST_AFTER: count(10),
+  HERALD_STAFF_DIGEST_SECONDS: z.coerce.number().min(1).default(60),
   HERALD_X_UNAVAILABLE_PROBE_SECONDS: seconds(5),
   HERALD_REDIS_EPOCH_CHECK_SECONDS: z.coerce.number().min(0.1).max(10).default(5),
   HERALD_EVENT_MAX_FUTURE_MINUTES: z.coerce.number().min(0).default(10),
@@ -288,6 +291,8 @@ export interface Config {
   shutdownMs: number;
   /** Limits on what one webhook may bring (413 beyond them). */
   limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
+  /** New public incidents one monitoring source may open per minute; the rest are kept from the public (docs/security.md#floods). */
+  newIncidentsPerMinute: number;
   /** Alerts covered by a maintenance window stay quiet this long past its end; then they are announced. */
   maintenanceGraceMs: number;
   /** Write budgets of Bluesky and Mastodon accounts (accounts/limits.ts), already in each account's `limits`. */
@@ -307,6 +312,8 @@ export interface StaffNoticeSettings {
   email?: { to: string; from: string; smtpUrl: string };
   webhook?: { url: string; secret?: string };
   timeoutMs: number;
+  /** Drafts of one window told one by one, and the window; the rest in one digest after it (HERALD_STAFF_DIGEST_*). */
+  digest: { after: number; windowMs: number };
 }
 
 export class ConfigError extends HeraldError {
@@ -426,6 +433,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     requestTimeoutMs: Math.round(e.HERALD_REQUEST_TIMEOUT_SECONDS * 1000),
     shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
     limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
+    newIncidentsPerMinute: e.HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE,
     maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
     networkBudgets,
     staffNotices: {
@@ -434,6 +442,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       email: e.HERALD_STAFF_EMAIL_TO && e.SMTP_URL ? { to: e.HERALD_STAFF_EMAIL_TO, from: e.HERALD_STAFF_EMAIL_FROM, smtpUrl: e.SMTP_URL } : undefined,
       webhook: e.HERALD_STAFF_WEBHOOK_URL ? { url: e.HERALD_STAFF_WEBHOOK_URL, secret: e.HERALD_STAFF_WEBHOOK_SECRET } : undefined,
       timeoutMs: Math.round(e.HERALD_STAFF_NOTICE_TIMEOUT_SECONDS * 1000),
+      digest: { after: e.HERALD_STAFF_DIGEST_AFTER, windowMs: Math.round(e.HERALD_STAFF_DIGEST_SECONDS * 1000) },
     },
     epochCheckMs: Math.round(e.HERALD_REDIS_EPOCH_CHECK_SECONDS * 1000),
     eventTimeBounds: { futureMs: Math.round(e.HERALD_EVENT_MAX_FUTURE_MINUTES * 60_000), pastMs: Math.round(e.HERALD_EVENT_MAX_AGE_DAYS * 24 * 3600_000) },

@@ -38,7 +38,7 @@ test('lint measures with a service name at the longest weight allowed', () => {
 });
 
 test('an ICU syntax error is reported with its key and variant', () => {
-  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
+  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
   assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'open', variant: 6, code: 'syntax' }]);
 });
 
@@ -79,12 +79,12 @@ test('a hashtag written into a message is reported', () => {
 });
 
 test('loading a broken catalog throws a CatalogError naming file, key and variant', () => {
-  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
+  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
   assert.throws(() => loadCatalog(dir, 'ko'), (e: unknown) => e instanceof CatalogError && /ko\.yaml: open, variant 7: ICU syntax error/.test(e.message));
 });
 
 test('lint-messages lists every problem and exits 1', async () => {
-  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'], ja: ['までの{duration}、', 'までの{minutes}、'] });
+  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'], ja: ['までの{duration}、', 'までの{minutes}、'] });
   let err = '';
   const io: CliIo = { out: () => {}, err: (t) => void (err += t), env: {}, cwd: process.cwd() };
   assert.equal(await main(['lint-messages', '--messages', dir], io), 1);

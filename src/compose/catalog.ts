@@ -40,7 +40,8 @@ export type Variable =
   | 'safety'
   | 'sorry'
   | 'device'
-  | 'phase';
+  | 'phase'
+  | 'note';
 
 /** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
 export type Situation =
@@ -69,16 +70,17 @@ export type Situation =
  */
 export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]>> = {
   open: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
-  update: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'phase', 'sorry', 'nextUpdate'],
-  identified: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
-  monitoring: ['service', 'time', 'duration', 'impact', 'sorry', 'nextUpdate'],
+  // `note`: staff's public note (the cause, in their words) as the `note` piece puts it, or nothing.
+  update: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'phase', 'sorry', 'note', 'nextUpdate'],
+  identified: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'sorry', 'note', 'nextUpdate'],
+  monitoring: ['service', 'time', 'duration', 'impact', 'sorry', 'note', 'nextUpdate'],
   // A follow-up two hours in or more: what still works and what to do meanwhile.
-  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'device', 'phase', 'sorry', 'nextUpdate'],
-  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety', 'sorry'],
+  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'device', 'phase', 'sorry', 'note', 'nextUpdate'],
+  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety', 'sorry', 'note'],
   reopened: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
   // A follow-up X would not let herald thread, posted on its own: it names the first tweet's time.
-  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'sorry', 'nextUpdate'],
-  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety', 'sorry'],
+  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'sorry', 'note', 'nextUpdate'],
+  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety', 'sorry', 'note'],
   'standalone.reopened': ['service', 'time', 'firstPost', 'impact', 'sorry'],
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],
@@ -111,7 +113,8 @@ export type Piece =
   | `sorry.${(typeof SEVERITIES)[number]}`
   | `device.${(typeof DEVICES)[number]}`
   | 'several.impact'
-  | 'several.problem';
+  | 'several.problem'
+  | 'note';
 
 /**
  * Features are data: a feature is whatever the catalog gives words to. Each one declares, in every
@@ -126,7 +129,7 @@ export type FeaturePiece = (typeof FEATURE_PIECES)[number];
  * `several.*` are several impacts collapsed when the tweet does not fit otherwise (fitting.ts):
  * `{problems}` the first ones' problem words, `{more}` how many others, `{count}` how many in all.
  */
-export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count';
+export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count' | 'text';
 
 const FEATURE_PIECE_VARIABLES: Readonly<Record<FeaturePiece, readonly PieceVariable[]>> = { impact: ['platforms', 'scope'], advice: [], tips: [], problem: ['platforms'] };
 
@@ -141,6 +144,8 @@ export const PIECE_VARIABLES: Readonly<Record<string, readonly PieceVariable[]>>
   ...DEVICES.map((d) => [`device.${d}`, []]),
   ['several.impact', ['problems', 'more', 'count', 'scope']],
   ['several.problem', ['problems', 'more', 'count']],
+  // Staff's public note as a sentence of the tweet: `{text}` is their words ("원인: {text}").
+  ['note', ['text']],
 ]);
 
 export const PIECES = Object.keys(PIECE_VARIABLES) as Piece[];

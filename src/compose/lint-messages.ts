@@ -17,6 +17,7 @@ import { adviceText, impactText, piece, problemText, safetyText } from './incide
 import { formatProblem, type CatalogProblem } from './errors.ts';
 import { formatClock, formatDay, formatDayAndClock, formatDuration, languageOf } from './locale-format.ts';
 import { findUnsafeEntities } from './sanitize.ts';
+import { tidy } from './compose.ts';
 import { SERVICE_CUTS } from './fitting.ts';
 import { lintFitting } from './lint-fit.ts';
 import { lintKept } from './lint-keep.ts';
@@ -70,6 +71,8 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
     firstPost: formatDayAndClock(late, locale),
     // The select's other case is as long as it gets: templates word each phase.
     phase: 'investigating',
+    // An ordinary outage has no public note; with one, the fitting order drops it before the facts.
+    note: '',
   };
 }
 
@@ -204,7 +207,7 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
       let text: string;
       try {
         const out = variant.message.format(values);
-        text = (Array.isArray(out) ? out.join('') : String(out)).trim();
+        text = tidy(Array.isArray(out) ? out.join('') : String(out));
       } catch (e) {
         problem('render', `cannot be rendered: ${(e as Error).message}`);
         return;
@@ -214,7 +217,7 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
       if (weight > MAX_WEIGHTED_LENGTH) problem('too-long', `${weight}/${MAX_WEIGHTED_LENGTH} with ${measured}; shorten it by ${weight - MAX_WEIGHTED_LENGTH}`);
       // The link is wanted in an ordinary outage; in the longest case it may give way.
       const ordinary = variant.message.format(typical);
-      if (weightedLength(Array.isArray(ordinary) ? ordinary.join('') : String(ordinary)) + STATUS_LINK_WEIGHT <= MAX_WEIGHTED_LENGTH) roomForLink = true;
+      if (weightedLength(tidy(Array.isArray(ordinary) ? ordinary.join('') : String(ordinary))) + STATUS_LINK_WEIGHT <= MAX_WEIGHTED_LENGTH) roomForLink = true;
       for (const limit of OTHER_NETWORKS) {
         const length = limit.measure(text);
         if (length > limit.max) problem('too-long', `${length}/${limit.label} with ${measured}; shorten it by ${length - limit.max}`);
@@ -251,7 +254,6 @@ function renderSafely(variant: { message: { format(values: Record<string, string
 
 /** `herald lint-messages [--messages <dir>]`: exit 1 listing every problem, 0 when clean. */
 export const lintMessagesCommand: CliCommand<{ messagesDir: string }> = {
-  summary: 'check every message in every locale (syntax, keys, variables, length)',
   usage: 'herald lint-messages [--messages <dir>]',
   async run(args, io, settings) {
     const { values } = parseArgs({ args, options: { messages: { type: 'string' } }, strict: true, allowPositionals: false });

@@ -142,6 +142,8 @@ export interface Release {
   asRoot?: boolean;
   /** The attempt may have gone out (5xx): keep the text, so a repeat is caught by X's duplicate rule. */
   uncertain?: boolean;
+  /** X refused it over the account (401, 403, 402): counted, so a second refusal is known for one about this post. */
+  accountRefused?: boolean;
 }
 
 /** Puts a claimed post back in line, optionally changing how it will be sent next time. */
@@ -161,6 +163,7 @@ export function releasePost(incident: Incident | null, postId: string, change: R
     variant: newText ? undefined : post.variant,
     attemptedAt: newText ? undefined : post.attemptedAt,
     uncertain: newText ? undefined : post.uncertain || change.uncertain || undefined,
+    accountRefusals: change.accountRefused ? (post.accountRefusals ?? 0) + 1 : post.accountRefusals,
   });
 }
 

@@ -32,7 +32,8 @@ export const promGroupFields = {
   alerts: z.array(promAlertSchema),
 };
 
-const alertmanagerSchema = z.object({
+/** The body Alertmanager posts, as herald checks it (also the OpenAPI document's). */
+export const alertmanagerSchema = z.object({
   version: z.literal('4', { error: 'herald reads Alertmanager webhook payload version "4"' }),
   ...promGroupFields,
 });

@@ -28,7 +28,8 @@ const RESOLVED = ['recovered'];
 const IGNORED = ['warn', 're-warn', 'no data', 're-no data', 'null'];
 const TRANSITIONS = [...FIRING, ...RESOLVED, ...IGNORED];
 
-const datadogSchema = z.object({
+/** The body the Datadog payload template gives, as herald checks it (also the OpenAPI document's). */
+export const datadogSchema = z.object({
   alert_id: z.union([z.string().regex(/^\d{1,20}$/, 'the monitor id ($ALERT_ID), digits only'), z.number().int().nonnegative()]).transform(String),
   transition: z
     .string()

@@ -23,7 +23,8 @@ export const GRAFANA_SIGNATURE_HEADER = 'x-grafana-alerting-signature';
 /** The timestamp header docs/sources.md tells people to configure (Grafana has no default name). */
 export const GRAFANA_TIMESTAMP_HEADER = 'x-grafana-alerting-timestamp';
 
-const grafanaSchema = z.object({
+/** The body Grafana posts, as herald checks it (also the OpenAPI document's). */
+export const grafanaSchema = z.object({
   ...promGroupFields,
   orgId: z.number().int().optional(),
   alerts: z.array(promGroupFields.alerts.element.extend({ fingerprint: z.string().min(1).max(512) })),

@@ -43,7 +43,8 @@ const incidentSchema = z.object({
   teams: z.array(reference).optional(),
 });
 
-const webhookSchema = z.object({
+/** The envelope of every PagerDuty v3 webhook, as herald checks it (also the OpenAPI document's). */
+export const webhookSchema = z.object({
   event: z.object({
     id: z.string().min(1).max(128),
     event_type: z.string().min(1).max(128),

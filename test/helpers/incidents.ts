@@ -29,3 +29,21 @@ export function foldBatches(batches: AlertEvent[][], rules: IncidentRules): { in
   }
   return { incident: incident!, scheduled };
 }
+
+/** A login outage of an hour, announced, one update withdrawn and a resolution reply (the journal's tests). */
+export const resolvedIncident: Incident = {
+  key: 'talk-login-1',
+  service: 'KakaoTalk',
+  feature: 'login',
+  severity: 'major',
+  state: 'resolved',
+  openedAt: '2026-05-20T00:00:00.000Z',
+  firstSeenAt: '2026-05-20T00:01:00.000Z',
+  resolvedAt: '2026-05-20T01:00:00.000Z',
+  events: 3,
+  posts: [
+    { id: 'open', kind: 'open', status: 'posted', dueAt: '2026-05-20T00:03:00.000Z', attempts: 1, text: 'Login trouble', tweetId: '100', postedAt: '2026-05-20T00:03:30.000Z' },
+    { id: 'update-1', kind: 'update', status: 'cancelled', dueAt: '2026-05-20T00:59:00.000Z', attempts: 0, note: 'resolved before the update went out' },
+    { id: 'resolved-1', kind: 'resolved', status: 'posted', dueAt: '2026-05-20T01:00:05.000Z', attempts: 1, text: 'Fixed', tweetId: '101', inReplyTo: '100', postedAt: '2026-05-20T01:00:10.000Z' },
+  ],
+};

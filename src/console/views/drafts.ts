@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { draftId } from '../../approval/drafts.ts';
 import type { Waiting } from '../../approval/service.ts';
 import { draftDetail } from '../../approval/views.ts';
-import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED, UNSEEN_OPEN } from '../../approval/hold.ts';
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
@@ -10,7 +9,7 @@ import { pager } from '../paging.ts';
 import type { Paged } from '../../paging.ts';
 import { DEFAULT_ACCOUNT } from '../../incidents/accounts.ts';
 import { can } from '../../auth/access.ts';
-import { ruleText } from '../stored-words.ts';
+import { questionText, ruleText } from '../stored-words.ts';
 import { csrfField, formatTime, noteText, relative, type ViewContext } from './layout.ts';
 
 /** A failed edit, shown on its draft with the text the person typed. */
@@ -21,10 +20,6 @@ export interface DraftError {
 }
 
 const path = draftPath;
-
-/** The questions hold.ts asks a person (a resolution nobody approved the start of, an outage never seen open), by catalog key. */
-const QUESTION_KEYS: Record<string, string> = { [RESOLVED_UNANNOUNCED]: 'unannounced', [RESOLVED_UNREOPENED]: 'unreopened', [UNSEEN_OPEN]: 'unseenOpen' };
-const questionKey = (question: string): string => QUESTION_KEYS[question] ?? 'other';
 
 /** Short content hash, so the live list swaps in only the drafts that changed. */
 const version = (value: unknown): string => createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 12);
@@ -87,7 +82,7 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
     <a class="permalink" href="${path(d.id)}">${t('draft.permalink')}</a>
   </header>
   ${deadlineLine(d, ctx)}
-  ${d.question ? html`<p class="question">${ctx.tr.maybe(`draft.question.${questionKey(d.question)}`) ?? d.question}</p>` : ''}
+  ${d.question ? html`<p class="question">${questionText(d.question, ctx.tr)}</p>` : ''}
   ${d.note ? html`<p class="note">${noteText(d.note, ctx)}</p>` : ''}
   <ol class="thread" aria-label="${t('draft.thread')}">
     ${d.thread.map(

@@ -52,6 +52,9 @@ function decodeMark(raw: string | null): AlertMark | null {
   return match ? { state: match[1] === 'f' ? 'firing' : 'resolved', atMs: Number(match[2]) } : null;
 }
 
+/** The set of incidents that are open or still have posts to deliver (the flood gate reads it too). */
+export const activeIncidentsKey = (prefix: string): string => `${prefix}:active`;
+
 const MAX_TRIES = 100;
 /** The longest pause after a lost compare-and-set; the first ones are shorter (a millisecond or less). */
 const CAS_PAUSE_MAX_MS = 20;
@@ -98,7 +101,7 @@ export class RedisIncidentStore implements IncidentStore {
   }
 
   private get activeKey(): string {
-    return `${this.prefix}:active`;
+    return activeIncidentsKey(this.prefix);
   }
 
   private get settledKey(): string {
