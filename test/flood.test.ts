@@ -143,7 +143,9 @@ describe('a flood of new incidents under required approval', () => {
   });
 
   it('tells staff of a few drafts one by one and of the rest, and of the held incidents, in a digest', async () => {
-    assert.equal((await deliver(t, 'alertmanager', floodPayload(FLOOD, 'b'))).status, 202);
+    // 1,000 rather than 5,000: the drafts are the cap's 20 either way, and the machine is shared.
+    const flood = 1000;
+    assert.equal((await deliver(t, 'alertmanager', floodPayload(flood, 'b'))).status, 202);
     const digests = () => hook.received.filter((r) => r.json?.event === 'drafts.digest');
     const waiting = () => hook.received.filter((r) => r.json?.event === 'draft.waiting');
     const told = () => waiting().length + digests().reduce((n, d) => n + d.json.drafts, 0);
@@ -151,7 +153,7 @@ describe('a flood of new incidents under required approval', () => {
     // A window or two of 3 s: at most 5 notices of their own in each, then one digest each.
     assert.ok(waiting().length <= 10, `${waiting().length} notices of their own`);
     assert.ok(digests().length <= 3, `${digests().length} digests`);
-    assert.equal(digests().reduce((n, d) => n + (d.json.held.alertmanager ?? 0), 0), FLOOD - CAP);
+    assert.equal(digests().reduce((n, d) => n + (d.json.held.alertmanager ?? 0), 0), flood - CAP);
     assert.equal(digests()[0]!.json.link, 'https://herald.example.test/console');
     await eventsApplied(t);
     assert.equal(await incidentCount(t), CAP);
@@ -159,7 +161,7 @@ describe('a flood of new incidents under required approval', () => {
     const browser = new ConsoleClient(t.url);
     await browser.signIn(PEOPLE.viewer.name, PEOPLE.viewer.password);
     const page = await browser.get('/console');
-    assert.match(page.text, /data-flood="alertmanager">Flood from alertmanager: 4,980 new incidents were kept from the public/);
+    assert.match(page.text, /data-flood="alertmanager">Flood from alertmanager: 980 new incidents were kept from the public/);
     // Nothing more arrives: the notices stay bounded.
     const before = hook.received.length;
     await new Promise((r) => setTimeout(r, 4000));

@@ -119,3 +119,20 @@ describe('a resolve or update of a known incident needs only its key and status'
     assert.equal(t.fakeX.posts.length, 0);
   });
 });
+
+describe('a key-only resolve where HERALD_SERVICES pins the names', () => {
+  let t: TestHerald;
+  before(async () => {
+    t = await startTestHerald({ HERALD_SERVICES: 'KakaoTalk' });
+  });
+  after(async () => t.close());
+
+  it('threads the resolution: its incident named a pinned service when it opened', async () => {
+    const e = event();
+    await t.send(e);
+    const [root] = await t.fakeX.waitForPosts(1);
+    assert.deepEqual((await t.send({ key: e.key, status: 'resolved' })).body, { incident: e.key, status: 'resolved' });
+    const posts = await t.fakeX.waitForPosts(2);
+    assert.equal(posts[1]!.inReplyTo, root!.id);
+  });
+});

@@ -67,12 +67,12 @@ test('a variant that overflows with the longest values is reported', () => {
 });
 
 test('a variant that does not name the service is reported', () => {
-  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. Not your {device}, our end. {advice} Sorry."\n', '"Since {time}, our {impact}. Not your {device}, our end. {advice} Sorry."\n'] });
+  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. It\'s on us, not your {device}. {advice} Sorry."\n', '"Since {time}, our {impact}. It\'s on us, not your {device}. {advice} Sorry."\n'] });
   assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'en.yaml', key: 'open', variant: 6, code: 'style' }]);
 });
 
 test('a hashtag written into a message is reported', () => {
-  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. Not your {device}, our end. {advice} Sorry."\n', '"Since {time}, {service} {impact}. Not your {device}, our end. {advice} Sorry. #outage"\n'] });
+  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. It\'s on us, not your {device}. {advice} Sorry."\n', '"Since {time}, {service} {impact}. It\'s on us, not your {device}. {advice} Sorry. #outage"\n'] });
   const [problem] = lintMessages(dir).problems;
   assert.equal(problem?.code, 'style');
   assert.match(problem!.message, /hashtag #outage/);
@@ -114,7 +114,7 @@ test('a short variant that cannot fit some combination even at the last fitting 
 });
 
 test('an open variant that gives up the apology or the device is reported, the short one too', () => {
-  const dir = catalogsWith({ en: ["Not your {device}, our end. {advice} Sorry.\"\n", "Our end. {advice}\"\n"] });
+  const dir = catalogsWith({ en: ["It's on us, not your {device}. {advice} Sorry.\"\n", "It's on us. {advice}\"\n"] });
   const problems = lintMessages(dir).problems.filter((p) => p.code === 'style');
   assert.deepEqual(problems.map(where), [{ file: 'en.yaml', key: 'open', variant: 6, code: 'style' }]);
   assert.match(problems[0]!.message, /does not keep the apology, that it is not the reader's device/);

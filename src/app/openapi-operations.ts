@@ -49,7 +49,13 @@ const object = (description: string) => z.looseObject({}).meta({ description });
 
 const oneIncident = z.object({ incident: z.string(), status: z.enum(['open', 'update', 'resolved']) }).meta({ id: 'WebhookAcceptedOne' });
 const manyIncidents = z
-  .object({ accepted: z.number().int(), incidents: z.array(z.string()), unrouted: z.number().int(), truncated: z.number().int().optional() })
+  .object({
+    accepted: z.number().int(),
+    incidents: z.array(z.string()),
+    unrouted: z.number().int().meta({ description: 'Alerts kept from the public (GET /api/alerts/unrouted), those held in a flood included.' }),
+    held: z.number().int().optional().meta({ description: 'New incidents the flood cap kept from the public (HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE), counted in `unrouted` too.' }),
+    truncated: z.number().int().optional().meta({ description: 'Alerts Alertmanager says it left out of the payload.' }),
+  })
   .meta({ id: 'WebhookAccepted' });
 const accepted = { status: 202, description: 'In Redis, to be applied: one public event answers `{incident, status}`, anything else `{accepted, incidents, unrouted}`.', schema: z.union([oneIncident, manyIncidents]) };
 const signed = [409];

@@ -171,6 +171,25 @@ export interface MessageVariant {
   readonly variables: readonly string[];
 }
 
+/**
+ * What herald knows about features and platforms beyond their words (`traits:` in the file; the
+ * same in every locale, lint compares them), so a feature an operator adds works as the shipped
+ * ones: whether an outage of it concerns message data (the resolution then says whether delayed
+ * messages arrived, or to resend what did not), the platforms it lives on when it is itself one
+ * app (the shipped `pc`), and which platforms are phones and which computers ("not your device").
+ */
+export interface Traits {
+  features: Readonly<Record<string, { data?: 'messages'; platforms?: readonly Platform[] }>>;
+  devices: Readonly<Partial<Record<Exclude<(typeof DEVICES)[number], 'any'>, readonly Platform[]>>>;
+}
+
+const traitsSchema = z
+  .strictObject({
+    features: z.record(z.string().regex(FEATURE_NAME, `a feature name: ${FEATURE_NAME_RULE}`), z.strictObject({ data: z.enum(['messages']).optional(), platforms: z.array(z.enum(PLATFORMS)).min(1).optional() })).default({}),
+    devices: z.strictObject({ phone: z.array(z.enum(PLATFORMS)).optional(), computer: z.array(z.enum(PLATFORMS)).optional() }).default({}),
+  })
+  .default({ features: {}, devices: {} });
+
 /** A locale's messages, compiled and known to be well-formed. */
 export interface Catalog {
   readonly locale: string;
@@ -181,6 +200,8 @@ export interface Catalog {
   readonly features: readonly string[];
   /** Display names by the name alerts use (`services:` in the file): each account's tweets use its locale's. */
   readonly services: Readonly<Record<string, string>>;
+  /** What features and platforms are beyond their words (`traits:` in the file). */
+  readonly traits: Traits;
 }
 
 export interface ParsedCatalog {
@@ -208,6 +229,7 @@ const fileSchema = (() => {
   for (const [group, shape] of Object.entries(groups)) top[group] = z.strictObject(shape);
   // The features' sections take any feature name (features are data).
   // The operator's service names as this locale's followers read them: `KakaoTalk: 카카오톡`.
+  top.traits = traitsSchema;
   top.services = z.record(z.string().min(1), z.string().trim().min(1, 'empty name').max(60, 'at most 60 characters')).optional();
   for (const kind of FEATURE_PIECES) top[kind] = z.record(z.string().regex(FEATURE_NAME, `a feature name: ${FEATURE_NAME_RULE}`), pieceTexts(pieceArity(`${kind}.x`)));
   return z.strictObject(top);
@@ -221,6 +243,10 @@ function declaredFeatures(data: Record<string, unknown>, file: string): { featur
     features.filter((f) => !named(kind).includes(f)).map((f): CatalogProblem => ({ file, key: `${kind}.${f}`, code: 'missing-key', message: `feature ${f} needs its ${kind} words too: every feature has impact, advice, tips and problem` })),
   );
   if (features.length === 0) problems.push({ file, key: 'impact', code: 'missing-key', message: 'no feature is declared: give at least one its impact, advice, tips and problem' });
+  const traits = ((data.traits ?? {}) as { features?: Record<string, unknown> }).features ?? {};
+  for (const f of Object.keys(traits).filter((name) => !features.includes(name))) {
+    problems.push({ file, key: `traits.features.${f}`, code: 'unknown-key', message: `traits for ${f}, which has no words here: a typo, or give it impact, advice, tips and problem` });
+  }
   return { features, problems };
 }
 
@@ -277,7 +303,8 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
   }
   if (problems.length > 0) return { problems, keys };
   const only = <K extends Situation | Piece>(names: readonly K[]) => new Map(names.map((n) => [n, situations.get(n) ?? []] as const));
-  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features, services: ((parsed.data as Record<string, unknown>).services ?? {}) as Record<string, string> }, problems, keys };
+  const data = parsed.data as Record<string, unknown>;
+  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features, services: (data.services ?? {}) as Record<string, string>, traits: data.traits as Traits }, problems, keys };
 }
 
 type Ast = ReturnType<IntlMessageFormat['getAst']>;
@@ -294,8 +321,8 @@ function variablesOf(ast: Ast, found = new Set<string>()): string[] {
 
 function situationKeys(raw: unknown): string[] {
   if (!isRecord(raw)) return [];
-  // Service names are the operator's, not words every locale must have.
-  return Object.entries(raw).filter(([key]) => key !== 'services').flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
+  // Service names are the operator's, not words every locale must have; traits are compared whole (lint-messages.ts).
+  return Object.entries(raw).filter(([key]) => key !== 'services' && key !== 'traits').flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -52,24 +52,26 @@ export function joinList(items: readonly string[], locale: string, kind: 'tight'
   }
 }
 
-const PHONES: readonly Platform[] = ['ios', 'android'];
-const COMPUTERS: readonly Platform[] = ['pc', 'mac'];
-
 /**
- * Which device "it is not your device" names: the phone when every impact is on phone apps only,
- * the computer when every impact is on the PC or Mac apps only (or the PC app itself), the device
- * otherwise. Telling PC users "it's not your phone" is no help.
+ * Which device "it is not your device" names: the phone when every impact is on phones only, the
+ * computer when every impact is on computers only, the device otherwise. Telling PC users "it's
+ * not your phone" is no help. Which platforms are phones or computers, and the platforms of a
+ * feature that is itself one app (the shipped `pc`), are the catalog's data (`traits:`), so an
+ * operator's feature works the same.
  */
-export function deviceOf(impacts: readonly Impact[]): (typeof DEVICES)[number] {
-  const platformsOf = (i: Impact): readonly Platform[] => (i.feature === 'pc' ? ['pc'] : (i.platforms ?? []));
-  const only = (set: readonly Platform[]) => impacts.every((i) => platformsOf(i).length > 0 && platformsOf(i).every((p) => set.includes(p)));
-  if (only(PHONES)) return 'phone';
-  if (only(COMPUTERS)) return 'computer';
+export function deviceOf(catalog: Pick<Catalog, 'traits'>, impacts: readonly Impact[]): (typeof DEVICES)[number] {
+  const platformsOf = (i: Impact): readonly Platform[] => i.platforms ?? catalog.traits.features[i.feature]?.platforms ?? [];
+  const only = (set: readonly Platform[] = []) => impacts.every((i) => platformsOf(i).length > 0 && platformsOf(i).every((p) => set.includes(p)));
+  if (only(catalog.traits.devices.phone)) return 'phone';
+  if (only(catalog.traits.devices.computer)) return 'computer';
   return 'any';
 }
 
 /** "휴대폰", "PC", "기기": the device word of {@link deviceOf}, from the catalog. */
-export const deviceText = (catalog: Catalog, impacts: readonly Impact[]): string => piece(catalog, `device.${deviceOf(impacts)}`);
+export const deviceText = (catalog: Catalog, impacts: readonly Impact[]): string => piece(catalog, `device.${deviceOf(catalog, impacts)}`);
+
+/** Whether an outage of these impacts concerns message data: a feature the catalog says carries messages (`traits:`). */
+export const concernsMessages = (catalog: Pick<Catalog, 'traits'>, impacts: readonly Impact[]): boolean => impacts.some((i) => catalog.traits.features[i.feature]?.data === 'messages');
 
 const spaceBetween = (locale: string): string => (languageOf(locale) === 'ja' ? '' : ' ');
 
@@ -109,12 +111,12 @@ export function problemText(catalog: Catalog, impacts: readonly Impact[]): strin
 
 /**
  * What the resolution says was lost: delayed messages were delivered only when nothing was lost and
- * messaging was hit; nothing lost otherwise; honest words and what to do when something may be.
- * When nobody knows, a messaging outage still tells people what to do (resend what did not
- * arrive); other outages say nothing about data.
+ * a feature carrying messages was hit ({@link concernsMessages}); nothing lost otherwise; honest
+ * words and what to do when something may be. When nobody knows, such an outage still tells people
+ * what to do (resend what did not arrive); other outages say nothing about data.
  */
 export function safetyText(catalog: Catalog, facts: Facts): string {
-  const messaging = facts.impacts.some((i) => i.feature === 'messaging');
+  const messaging = concernsMessages(catalog, facts.impacts);
   if (facts.dataSafety === 'possible') return piece(catalog, 'safety.possible');
   if (facts.dataSafety !== 'none-lost') return messaging ? piece(catalog, 'safety.unknown') : '';
   return piece(catalog, messaging ? 'safety.delivered' : 'safety.kept');

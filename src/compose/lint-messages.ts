@@ -76,6 +76,10 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
   };
 }
 
+/** JSON with every object's keys sorted: two files may write the same traits in another order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+
 /** Checks every `*.yaml` catalog in `dir`. Never throws for content problems: they are returned. */
 export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
   const locales = catalogLocales(dir);
@@ -96,6 +100,13 @@ export function lintMessages(dir: string = DEFAULT_MESSAGES_DIR): LintReport {
     const others = (key: string) => parsed.filter((o) => o !== p && o.keys.includes(key)).map((o) => path.basename(o.file));
     problems.push(...p.problems.filter((q) => !(q.code === 'missing-key' && missingHere.includes(q.key))));
     for (const key of missingHere) problems.push({ file: p.file, key, code: 'missing-key', message: `missing here, present in ${others(key).join(', ')}` });
+  }
+  // Traits are facts about the features, not words: every locale must say the same, or an outage
+  // would read as about messages in one language and not in another.
+  const [first, ...rest] = parsed.filter((p) => p.catalog);
+  for (const p of rest) {
+    if (canonical(p.catalog!.traits) === canonical(first!.catalog!.traits)) continue;
+    problems.push({ file: p.file, key: 'traits', code: 'invalid', message: `differs from ${path.basename(first!.file)}: traits are the same in every locale` });
   }
 
   let checked = 0;

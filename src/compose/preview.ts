@@ -11,11 +11,11 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
-import { eventFields, eventSchema, namingTheFeature } from '../incidents/event.ts';
+import { eventFields, eventSchema, incomingEventFields, namingAnOpen } from '../incidents/event.ts';
 import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
 import { undefinedFeatureDetails } from '../incidents/impacts.ts';
 import { personFactsSchema } from '../incidents/public-note.ts';
-import type { AlertEvent, PostKind } from '../incidents/model.ts';
+import type { IncomingEvent, PostKind } from '../incidents/model.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
 import { renderThread, type ScenarioStep, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
@@ -24,8 +24,11 @@ import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 /** The generic webhook's body, exactly as the webhook accepts it; `at` defaults to now, as there. */
 export const previewEventSchema = eventSchema.transform((e) => ({ ...e, at: e.at ?? DateTime.now().toISO()! }));
 
-/** One event of a `--thread` scenario: the generic webhook's body, `at` required, `feature` or `impacts`. */
-export const scenarioEventSchema = namingTheFeature(eventFields.extend({ at: eventFields.shape.at.unwrap() }));
+/**
+ * One event of a `--thread` scenario: the generic webhook's body with `at` required; an open names
+ * the service, severity and feature (or impacts), a resolve or update may bring only key and status.
+ */
+export const scenarioEventSchema = namingAnOpen(incomingEventFields.extend({ at: eventFields.shape.at.unwrap() }));
 
 /**
  * What a person does in a scenario: `{"at", "key", "by", "set": {...}}`, `set` being what
@@ -52,7 +55,7 @@ export const scenarioSchema = z
 /** The scenario's steps as herald receives them, sorted by `at` (the file should be already). */
 export function scenarioEvents(steps: z.infer<typeof scenarioSchema>): ScenarioStep[] {
   return steps
-    .map((s): ScenarioStep => ('set' in s ? { change: s.set, key: s.key, at: s.at, by: s.by ?? 'staff' } : ({ ...s, source: 'preview', receivedAt: s.at } as AlertEvent)))
+    .map((s): ScenarioStep => ('set' in s ? { change: s.set, key: s.key, at: s.at, by: s.by ?? 'staff' } : ({ ...s, source: 'preview', receivedAt: s.at }) satisfies IncomingEvent))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 export type PreviewEvent = z.infer<typeof previewEventSchema>;

@@ -6,8 +6,8 @@
  */
 import { followUpDue, planFollowUp } from '../incidents/follow-up-rules.ts';
 import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
-import type { AlertEvent, Incident, Phase, Post, PostKind } from '../incidents/model.ts';
-import { applyEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
+import type { AlertEvent, Incident, IncomingEvent, Phase, Post, PostKind } from '../incidents/model.ts';
+import { applyEvent, completeEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
 import { changeFacts } from '../incidents/facts-change.ts';
 import type { PersonFacts } from '../incidents/public-note.ts';
 import { languageOf } from './locale-format.ts';
@@ -39,7 +39,7 @@ export interface ScenarioChange {
 }
 
 /** What happens in a scenario: an event from monitoring, or a person's change. */
-export type ScenarioStep = AlertEvent | ScenarioChange;
+export type ScenarioStep = IncomingEvent | ScenarioChange;
 
 export interface ThreadSettings {
   rules: IncidentRules;
@@ -105,7 +105,10 @@ export function renderThread(catalog: Catalog, events: readonly ScenarioStep[], 
   const out: ThreadTweet[] = [];
   const ids = new Map<string, number>();
   let incident: Incident | null = null;
-  for (const event of events) {
+  for (const step of events) {
+    // A key-only resolve or update reads its names from the incident, as the worker does; before any open it says nothing.
+    const event: ScenarioChange | AlertEvent | undefined = 'change' in step ? step : completeEvent(incident, step);
+    if (!event) continue;
     const atMs = Date.parse(event.at);
     // What was due before the event goes out first; at the same minute the event wins (its news is newer).
     if (incident) incident = deliverDue(incident, atMs - 1, catalog, options, settings, out, ids);

@@ -69,18 +69,28 @@ export const incomingEventFields = eventFields.partial({ service: true, severity
 const opens = (e: { status?: unknown }): boolean => e.status !== 'update' && e.status !== 'resolved';
 const isObject = (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null;
 
+type MayNameLittle = NamesAFeature & { status: string; service?: string | undefined; severity?: string | undefined };
+
+/**
+ * `schema` with the rule for an event that may name little: an `open` names the service, the
+ * severity and the feature (or impacts), whatever else may leave them to its incident. One rule
+ * for the webhook and the preview's scenarios, which accept the same events.
+ */
+export function namingAnOpen<T extends MayNameLittle>(schema: z.ZodType<T>) {
+  return schema
+    .refine((e) => !opens(e) || e.service !== undefined, { path: ['service'], message: 'an open names the service', when: isObject })
+    .refine((e) => !opens(e) || e.severity !== undefined, { path: ['severity'], message: 'an open names the severity', when: isObject })
+    .refine((e) => !opens(e) || e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: isObject })
+    .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts?.[0]?.feature }));
+}
+
 /**
  * The generic webhook's body: an `open` names the service, the severity and the feature (or the
  * impacts); a `resolved` or `update` may bring only `key` and `status` (and `at`), whatever else it
  * names replacing what the incident holds. Each rule is checked even when other fields are bad, so
  * a 400 names every problem at once.
  */
-export const incomingEventSchema = incomingEventFields
-  .refine((e) => !opens(e) || e.service !== undefined, { path: ['service'], message: 'an open names the service', when: isObject })
-  .refine((e) => !opens(e) || e.severity !== undefined, { path: ['severity'], message: 'an open names the severity', when: isObject })
-  .refine((e) => !opens(e) || e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: isObject })
-  .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts?.[0]?.feature }))
-  .meta({
+export const incomingEventSchema = namingAnOpen(incomingEventFields).meta({
     description:
       'An `open` names `service`, `severity` and `feature` (or `impacts`, whose first is then the feature). A `resolved` or `update` of an incident herald knows may bring only `key` and `status`: what it leaves out is read from the incident.',
   });

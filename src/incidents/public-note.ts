@@ -56,6 +56,10 @@ export const publicNoteInput = z.unknown().transform((value, ctx): PublicNoteInp
   if (parsed?.success) return parsed.data;
   for (const issue of parsed?.error.issues ?? [{ code: 'custom' as const, path: [], message: 'a text, texts by language ({"ko": "…"}), or null to remove the note' }]) ctx.addIssue({ ...issue, path: issue.path } as never);
   return z.NEVER;
+}).meta({
+  // What the schema documents (docs/openapi.json): the transform above is what enforces it.
+  description: `Staff's public note (the cause, in their words): a text in HERALD_LOCALE's language, texts by language, or null to remove it. One line, at most ${PUBLIC_NOTE_MAX_WEIGHT} of X's weight (Hangul, kana and CJK count 2), no mentions, hashtags, cashtags or links.`,
+  anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', additionalProperties: { type: 'string', minLength: 1 }, propertyNames: { pattern: '^[a-z]{2,3}$' } }, { type: 'null' }],
 });
 
 /** What a person may set on a running incident: the facts events carry, and the public note. */
