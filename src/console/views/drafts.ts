@@ -111,8 +111,11 @@ export function draftsPage(waiting: Paged<Waiting>, ctx: ViewContext, errors?: R
   return html`<h1>${ctx.tr.t('drafts.title')}</h1>
 <p class="lede">${ctx.tr.t('drafts.lede')}</p>
 <section id="drafts" data-live="/console/drafts/live?page=${waiting.page}" aria-live="polite">${draftList(waiting, ctx, errors)}</section>
-<div data-pager>${pager(waiting, draftsHref, ctx.tr)}</div>`;
+${draftsPager(waiting, ctx)}`;
 }
+
+/** The pager below the drafts; the live fragment carries it too, so counts and links follow new drafts. */
+export const draftsPager = (waiting: Paged<Waiting>, ctx: ViewContext): Html => html`<div data-pager>${pager(waiting, draftsHref, ctx.tr)}</div>`;
 
 /** One draft on its own page, whatever became of it: where staff notices link to. */
 export function draftPage(w: Waiting, ctx: ViewContext): Html {
