@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { tweetLinks } from '../accounts/wiring.ts';
+import { tweetLanguages, tweetLinks } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import type { Approvals } from '../approval/service.ts';
@@ -78,6 +78,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news }),
     events,
     tweetUrl: tweetLinks(config),
+    tweetLang: tweetLanguages(config),
     dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
   });
