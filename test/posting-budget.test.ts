@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { budgetClass, deliveryPriority } from '../src/incidents/delivery-priority.ts';
+import { budgetClass, deliveryPriority, inFlood } from '../src/incidents/delivery-priority.ts';
 import type { Incident, Post } from '../src/incidents/model.ts';
 import { Budget } from '../src/publish/budget.ts';
 import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
@@ -139,6 +139,7 @@ describe('what goes first when the budget is short', () => {
     assert.equal(budgetClass(flood('critical', [post('open'), post('resolved')]), post('open')), 'deferrable');
     const root: Post = { ...post('open', 'posted'), tweetId: '1' };
     assert.equal(budgetClass(flood('critical', [root, post('resolved')]), post('resolved')), 'flood-reply');
+    assert.deepEqual((['reply', 'essential', 'deferrable', 'flood-reply'] as const).map(inFlood), ['flood-reply', 'deferrable', 'deferrable', 'flood-reply'], 'found out when the post goes: the same classes');
   });
 
   it('makes a minor announcement essential once a resolution waits for it', () => {

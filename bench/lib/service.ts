@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { startHerald } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startBaselineServer, type BaselineWork } from './baseline.ts';
+import { startMinimalReceiver } from './minimal-receiver.ts';
 import { until } from './stats.ts';
 
 export interface Service {
@@ -84,7 +85,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         return url !== '';
       },
       `${options.name} to start`,
-      30_000,
+      // Several children start side by side, each compiling herald through tsx: on two shared cores
+      // under a load of 20 that took longer than 30 s.
+      90_000,
       25,
     );
   } catch (err) {
@@ -193,6 +196,16 @@ export function startBaseline(o: BaselineOptions): Promise<Service> {
     name,
     script: 'bench/baseline-server.ts',
     env: { REDIS_URL: o.redisUrl, BENCH_PREFIX: o.prefix, BENCH_WORK: o.work, BENCH_X_URL: o.xUrl ?? '' },
+  });
+}
+
+/** The minimal correct receiver (see bench/lib/minimal-receiver.ts), taking herald's bench token. */
+export function startMinimal(o: { redisUrl: string; prefix: string; inProcess?: boolean }): Promise<Service> {
+  if (o.inProcess) return inProcess('minimal', () => startMinimalReceiver({ ...o, token: BENCH_TOKEN }));
+  return startService({
+    name: 'minimal',
+    script: 'bench/baseline-server.ts',
+    env: { REDIS_URL: o.redisUrl, BENCH_PREFIX: o.prefix, BENCH_RECEIVER: 'minimal', BENCH_TOKEN },
   });
 }
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { CommandIo } from '../cli-command.ts';
 import { runsDry } from '../accounts/account.ts';
 import { loadCatalog } from '../compose/catalog.ts';
-import { loadConfig, withDryRunTokens } from '../config.ts';
+import { loadConfig, unpinnedServices, withDryRunTokens } from '../config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,7 +24,10 @@ export async function checkConfig(args: string[], io: CommandIo, env: Env): Prom
   const lines = [
     tr.t('cli.checkConfig.ok', { mode: runsDry(account) ? 'dryRun' : 'x', outbox: account.outboxPath }),
     tr.t('cli.checkConfig.setting', { locale: config.locale, zone: config.timezone, redis: config.redisUrl }),
+    config.services ? tr.t('cli.checkConfig.pinned', { names: config.services.join(', ') }) : tr.t('cli.checkConfig.notPinned'),
   ];
+  // The same warning the service logs in English at start (UNPINNED_SERVICES_WARNING), said to the person checking.
+  if (unpinnedServices(config)) lines.push(tr.t('cli.checkConfig.unpinnedWarning'));
   const invented = Object.keys(madeUp);
   if (invented.length > 0) lines.push(tr.t('cli.checkConfig.madeUp', { names: invented.join(', ') }));
   io.out(`${lines.join('\n')}\n`);

@@ -17,8 +17,8 @@ import { webhookSchema as pagerdutySchema } from '../ingest/pagerduty.ts';
 import { periodSchema } from '../journal/report.ts';
 import { journalPatchSchema } from '../journal/routes.ts';
 import { changeSchema, scheduleSchema } from '../maintenance/input.ts';
+import { pageSchema } from '../paging.ts';
 import type { Permission } from '../auth/access.ts';
-import { MAX_PAGE } from '../paging.ts';
 
 /** Who may call an operation: a permission of the console's roles, nobody in particular, or a webhook's own secret. */
 export type Access = Permission | 'public' | 'webhook' | 'metrics';
@@ -39,18 +39,23 @@ export interface Operation {
   refusals?: number[];
 }
 
-const limit = (fallback: number, max: number) =>
-  z.object({ limit: z.string().regex(/^\d+$/).optional().meta({ description: `How many, 1 to ${max} (default ${fallback}).` }) });
-
-/** A list served in pages (src/paging.ts): `Link: <…>; rel="next"` names the next page while there is one. */
-const page = z.object({ page: z.string().regex(/^\d+$/).optional().meta({ description: `Which page, 1 to ${MAX_PAGE} (default 1); the response's \`Link: <…>; rel="next"\` header names the next one.` }) });
-const paged = (fallback: number, max: number) => limit(fallback, max).extend(page.shape);
+const limitField = (fallback: number, max: number) => z.string().regex(/^\d+$/).optional().meta({ description: `How many, 1 to ${max} (default ${fallback}).` });
+const limit = (fallback: number, max: number) => z.object({ limit: limitField(fallback, max) });
+/** `?page=` as `apiPage` checks it (src/paging.ts); the answer's `Link` header names the next page. */
+const page = pageSchema.optional().meta({ description: 'The 1-based page; `Link: <…>; rel="next"` names the next one.' });
+const paged = (fallback?: number, max?: number) => z.object({ page, ...(fallback !== undefined && max !== undefined && { limit: limitField(fallback, max) }) });
 
 const object = (description: string) => z.looseObject({}).meta({ description });
 
 const oneIncident = z.object({ incident: z.string(), status: z.enum(['open', 'update', 'resolved']) }).meta({ id: 'WebhookAcceptedOne' });
 const manyIncidents = z
-  .object({ accepted: z.number().int(), incidents: z.array(z.string()), unrouted: z.number().int(), truncated: z.number().int().optional() })
+  .object({
+    accepted: z.number().int(),
+    incidents: z.array(z.string()),
+    unrouted: z.number().int().meta({ description: 'Alerts kept from the public (GET /api/alerts/unrouted), those held in a flood included.' }),
+    held: z.number().int().optional().meta({ description: 'New incidents the flood cap kept from the public (HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE), counted in `unrouted` too.' }),
+    truncated: z.number().int().optional().meta({ description: 'Alerts Alertmanager says it left out of the payload.' }),
+  })
   .meta({ id: 'WebhookAccepted' });
 const accepted = { status: 202, description: 'In Redis, to be applied: one public event answers `{incident, status}`, anything else `{accepted, incidents, unrouted}`.', schema: z.union([oneIncident, manyIncidents]) };
 const signed = [409];
@@ -78,7 +83,7 @@ export const OPERATIONS: readonly Operation[] = [
   webhook('pagerduty', 'PagerDuty v3 webhook subscription', pagerdutySchema, [{ pagerdutySignature: [] }], signed),
   webhook('datadog', 'Datadog Webhooks integration (payload in docs/sources.md)', datadogSchema, [{ datadogToken: [] }, { datadogBasic: [] }]),
 
-  { method: 'get', path: '/api/incidents', summary: 'The latest incidents', access: 'view', query: paged(50, 100), ok: { status: 200, description: 'The incidents, newest first.', schema: z.array(incident) } },
+  { method: 'get', path: '/api/incidents', summary: 'The latest incidents', access: 'view', query: paged(50, 100), ok: { status: 200, description: 'The incidents, newest first, a page at a time.', schema: z.array(incident) } },
   { method: 'post', path: '/api/incidents', summary: 'Open an incident by hand', access: 'decide', body: approvalSchemas.open, ok: { status: 201, description: 'The incident and the draft of its announcement.', schema: incident } },
   { method: 'get', path: '/api/incidents/:key', summary: 'One incident', access: 'view', ok: { status: 200, description: 'The incident.', schema: incident } },
   { method: 'patch', path: '/api/incidents/:key', summary: "Change an outage's facts", access: 'decide', body: factsPatchSchema, ok: { status: 200, description: 'The incident plus `changed` and `scheduled`.', schema: incident } },
@@ -93,7 +98,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/api/alerts/unrouted', summary: 'Alerts kept from the public', access: 'view', query: limit(100, 1000), ok: { status: 200, description: '`{alerts}`, most recently seen first, each with the reason.', schema: object('The alerts.') } },
   { method: 'get', path: '/api/audit', summary: 'The audit log', access: 'audit', query: paged(200, 200), ok: { status: 200, description: 'Who did what, newest first.', schema: z.array(object('One entry.')) } },
 
-  { method: 'get', path: '/api/drafts', summary: 'Drafts waiting for a person', access: 'view', query: page, ok: { status: 200, description: 'The drafts.', schema: z.array(draft) } },
+  { method: 'get', path: '/api/drafts', summary: 'Drafts waiting for a person', access: 'view', query: paged(), ok: { status: 200, description: 'The drafts.', schema: z.array(draft) } },
   { method: 'get', path: '/api/drafts/:id', summary: 'One draft', access: 'view', ok: { status: 200, description: 'The draft.', schema: draft } },
   { method: 'patch', path: '/api/drafts/:id', summary: "Edit a draft's text", access: 'decide', body: approvalSchemas.edit, ok: { status: 200, description: 'The draft.', schema: draft }, refusals: [409, 422] },
   { method: 'post', path: '/api/drafts/:id/approve', summary: 'Approve a draft (optionally with new text)', access: 'decide', body: approvalSchemas.approve, ok: { status: 200, description: 'The draft, now approved.', schema: draft }, refusals: [409, 422] },

@@ -34,6 +34,7 @@ export function approvalsFor(config: Readonly<Config>, parts: { store: IncidentS
     compose: accountComposer(config),
     composeNotice: noticeComposer(config),
     rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
+    services: config.services,
   });
 }
 

@@ -41,6 +41,8 @@ export interface PagesDeps {
   facts?: IncidentFacts;
   /** Drafts arriving and decided, for the console's server-sent events. */
   events: ConsoleEvents;
+  /** Sources whose new incidents the flood cap held in this minute or the last (incidents/adapters/flood-gate.ts). */
+  floods?: () => Promise<Page['floods']>;
 }
 
 /** Why a text cannot be posted, in the person's words. */
@@ -80,7 +82,8 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   const send = async (request: FastifyRequest, reply: FastifyReply, page: Page, status = 200) => {
     const ctx = context(request, reply);
     const drafts = request.principal ? (page.drafts ?? (await approvals.waiting()).length) : undefined;
-    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(ctx, { ...page, drafts }));
+    const floods = request.principal ? await deps.floods?.() : undefined;
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(ctx, { ...page, drafts, floods }));
   };
   const guard = pageGuard(send);
   const viewing = { preHandler: guard('view') };

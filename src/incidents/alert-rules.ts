@@ -1,5 +1,5 @@
-import { BY_HAND_SOURCE, type AlertEvent, type Incident } from './model.ts';
-import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type IncomingEvent, type Incident } from './model.ts';
+import { applyEvent, completeEvent, type Applied, type IncidentRules } from './rules.ts';
 
 /**
  * How one monitoring alert moves its incident: pure, like rules.ts. An incident joined by many
@@ -111,20 +111,28 @@ export interface AppliedBatch {
 /**
  * Applies several events of one incident in order, as one change: what a storm needs, so one
  * write to the store carries many alerts. Events without an `alertId` follow rules.ts as they are.
+ * An event that names too little for an incident herald does not know is left out, into `unknown`.
  */
 export function applyEvents(
   current: Incident | null,
-  events: readonly AlertEvent[],
+  events: readonly IncomingEvent[],
   rules: IncidentRules,
   marks: ReadonlyMap<string, AlertMark>,
   applyOne: ApplyOne = applyEvent,
+  unknown: IncomingEvent[] = [],
 ): AppliedBatch | null {
   let incident = current;
   let changed = false;
   const scheduled: Applied['scheduled'] = [];
   const cancelled: Applied['cancelled'] = [];
   const next = new Map<string, AlertMark>();
-  for (const event of events) {
+  for (const incoming of events) {
+    // Completed against the incident as the events before it in the batch left it (an open just before).
+    const event = completeEvent(incident, incoming);
+    if (!event) {
+      unknown.push(incoming);
+      continue;
+    }
     const id = event.alertId;
     const applied: AppliedAlert = id
       ? applyAlertEvent(incident, event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne)

@@ -41,3 +41,13 @@ export function budgetClass(whole: Incident, post: Post): BudgetClass {
   if (post.kind === 'update' || incident.severity === 'minor') return 'deferrable';
   return 'essential';
 }
+
+/**
+ * The class of a post whose incident turned out, by the time it goes, to have opened in a flood
+ * (its source went over the cap later in that minute): it keeps the reserve free, as `budgetClass`
+ * does for an incident marked when it opened.
+ */
+export function inFlood(cls: BudgetClass): BudgetClass {
+  if (cls === 'reply') return 'flood-reply';
+  return cls === 'essential' ? 'deferrable' : cls;
+}

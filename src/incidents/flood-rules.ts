@@ -1,4 +1,4 @@
-import type { AlertEvent } from './model.ts';
+import type { IncomingEvent } from './model.ts';
 
 /**
  * The flood cap: how many new public incidents one monitoring source may open in a minute
@@ -35,7 +35,7 @@ export function floodDecision(fresh: number, window: FloodWindow, cap: number): 
  * of events that are not resolutions. Those whose incident is already active are not new (Redis
  * says which, in the same step that counts them).
  */
-export function openingKeys(events: readonly AlertEvent[]): string[] {
+export function openingKeys(events: readonly IncomingEvent[]): string[] {
   return [...new Set(events.filter((e) => e.status !== 'resolved').map((e) => e.key))];
 }
 
@@ -57,10 +57,10 @@ export function floodVerdict(fresh: readonly string[], decision: FloodDecision):
  * from the public (all of them, a resolution too: there is no incident for it to end); the rest go
  * on, marked when they open their incident in a flood.
  */
-export function gateEvents(events: readonly AlertEvent[], ids: readonly string[], verdict: FloodVerdict): { events: AlertEvent[]; ids: string[]; held: AlertEvent[] } {
-  const kept: AlertEvent[] = [];
+export function gateEvents(events: readonly IncomingEvent[], ids: readonly string[], verdict: FloodVerdict): { events: IncomingEvent[]; ids: string[]; held: IncomingEvent[] } {
+  const kept: IncomingEvent[] = [];
   const keptIds: string[] = [];
-  const held: AlertEvent[] = [];
+  const held: IncomingEvent[] = [];
   events.forEach((e, i) => {
     if (verdict.held.has(e.key)) return void held.push(e);
     kept.push(verdict.flood.has(e.key) ? { ...e, flood: true } : e);
@@ -68,3 +68,6 @@ export function gateEvents(events: readonly AlertEvent[], ids: readonly string[]
   });
   return { events: kept, ids: keptIds, held };
 }
+
+/** New incidents held in the minutes whose counts of asked-for incidents these are. */
+export const heldBeyond = (counts: readonly number[], cap: number): number => counts.reduce((sum, asked) => sum + Math.max(0, asked - cap), 0);

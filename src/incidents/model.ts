@@ -87,6 +87,13 @@ export interface AlertEvent {
   flood?: true;
 }
 
+/**
+ * An event as a webhook or the queue carries it: an `open` names everything, a `resolved` or
+ * `update` of an incident herald knows may leave out its names, which the incident worker reads
+ * from the incident (`completeEvent` in rules.ts) before any rule sees the event.
+ */
+export type IncomingEvent = Omit<AlertEvent, 'service' | 'feature' | 'severity'> & Partial<Pick<AlertEvent, 'service' | 'feature' | 'severity'>>;
+
 /** What a tweet is for; decides the template and where it sits in the thread. */
 export type PostKind = 'open' | 'update' | 'reopened' | 'resolved' | 'announcement';
 
@@ -223,6 +230,20 @@ export interface Incident extends IncidentFacts {
   sources?: string[];
   /** Opened while its source was over the flood cap (flood-rules.ts): its posts never use the posting budget's reserve. */
   flood?: true;
+  /** What staff told followers about the cause, in their own words; later follow-ups and the resolution carry it. Never from monitoring. */
+  publicNote?: PublicNote;
+}
+
+/**
+ * A short public note staff set on an incident (the cause, in their words), per language: each
+ * account's tweets carry the text in their own language, and none when staff wrote none in it.
+ */
+export interface PublicNote {
+  /** By language (`ko`, `en`, `ja`): the text as checked (incidents/public-note.ts). */
+  texts: Record<string, string>;
+  /** Who set it, and when (ISO): the journal shows it too. */
+  by: string;
+  at: string;
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */

@@ -1,5 +1,5 @@
 import { applyFacts } from './impacts.ts';
-import { BY_HAND_SOURCE, type AlertEvent, type Incident, type Post, type PostKind, type Severity } from './model.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type IncomingEvent, type Incident, type Post, type PostKind, type Severity } from './model.ts';
 
 /**
  * How an incident reacts to events: pure functions over plain data. Time comes in through the
@@ -157,6 +157,18 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
   if (!somethingSaid) return { incident, changed: true, scheduled: [], cancelled };
   const withReply = schedule(incident, 'resolved', event.receivedAt);
   return { ...withReply, cancelled };
+}
+
+/**
+ * The event with the names it left out (a resolve or update that brought only its key and status)
+ * read from its incident; undefined when herald knows no such incident, so there is nothing to
+ * name it by: it is then recorded as not applied, and nothing is posted.
+ */
+export function completeEvent(current: Incident | null, event: IncomingEvent): AlertEvent | undefined {
+  const { service, feature, severity } = event;
+  if (service !== undefined && feature !== undefined && severity !== undefined) return { ...event, service, feature, severity };
+  if (!current) return undefined;
+  return { ...event, service: service ?? current.service, feature: feature ?? current.feature, severity: severity ?? current.severity };
 }
 
 /** Applies one monitoring event to the incident it belongs to (null when herald has not seen it). */

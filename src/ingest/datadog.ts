@@ -4,6 +4,7 @@ import { alertSource, compactId, epochMillis } from './alert-source.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
 import { invalidPayload } from '../errors.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 
 /**
  * Datadog's Webhooks integration, with the payload template docs/sources.md gives to paste (Datadog
@@ -52,7 +53,7 @@ export function parseTags(text: string): Record<string, string> {
   return labels;
 }
 
-export function datadogSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
+export function datadogSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   return alertSource(
     {
       name: 'datadog',
@@ -77,5 +78,6 @@ export function datadogSource(token: string | undefined, routes: RouteTable | un
     },
     routes,
     features,
+    services,
   );
 }

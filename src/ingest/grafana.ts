@@ -9,6 +9,7 @@ import type { Source } from './source.ts';
 /** A Grafana group signed without a token is read only this far before its signature is checked. */
 const GRAFANA_SIGNED_BODY_LIMIT_BYTES = 1024 * 1024;
 import { invalidPayload } from '../errors.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 
 /**
  * Grafana unified alerting's webhook contact point: Alertmanager's group notification plus
@@ -33,7 +34,7 @@ export function signGrafana(secret: string, body: string, timestamp?: string): s
   return hmacHex(secret, timestamp === undefined ? body : `${timestamp}:${body}`);
 }
 
-export function grafanaSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
+export function grafanaSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   return alertSource(
     {
       name: 'grafana',
@@ -64,5 +65,6 @@ export function grafanaSource(token: string | undefined, routes: RouteTable | un
     },
     routes,
     features,
+    services,
   );
 }

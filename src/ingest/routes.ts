@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
 import { HeraldError, InvalidPayload, NotReplicatedError } from '../errors.ts';
-import type { AlertEvent } from '../incidents/model.ts';
+import type { IncomingEvent } from '../incidents/model.ts';
 import type { ReplicaWait } from '../redis/replicas.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { gateEvents, NO_FLOOD, type FloodVerdict } from '../incidents/flood-rules.ts';
@@ -16,7 +16,7 @@ import { DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from '../incide
 
 export interface IngestDeps {
   sources: Source[];
-  events: Queue<AlertEvent>;
+  events: Queue<IncomingEvent>;
   /** Where alerts kept from the public are recorded; without it they are only counted in the answer. */
   unrouted?: UnroutedLog;
   now?: () => Date;
@@ -30,7 +30,7 @@ export interface IngestDeps {
    * The cap on new public incidents per source per minute (incidents/adapters/flood-gate.ts): which
    * keys are held from the public, which open in a flood, and the held alerts for `unrouted`.
    */
-  flood?: { admit(source: string, events: readonly AlertEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> };
+  flood?: { admit(source: string, events: readonly IncomingEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> };
   /** Signed deliveries seen recently: a replay is refused (409). */
   replays?: ReplayCache;
   /**
@@ -47,7 +47,7 @@ function alertsIn(body: unknown): number {
 }
 
 /** The incident that the events would take past the cap of firing alerts, if any. */
-async function overFiringCap(deps: IngestDeps, events: readonly AlertEvent[]): Promise<string | undefined> {
+async function overFiringCap(deps: IngestDeps, events: readonly IncomingEvent[]): Promise<string | undefined> {
   if (!deps.limits || !deps.firingAlerts) return undefined;
   const firingIds = new Map<string, string[]>();
   for (const e of events) if (e.alertId && e.status !== 'resolved') firingIds.set(e.key, [...(firingIds.get(e.key) ?? []), e.alertId]);
@@ -68,7 +68,7 @@ declare module 'fastify' {
  * A lone event (the usual case) goes in with `add`: `addBulk` builds an ioredis pipeline per call,
  * which copies every BullMQ script onto it and cost more than the add itself (docs/benchmarks.md).
  */
-async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[], ids: string[]): Promise<void> {
+async function enqueue(queue: Queue<IncomingEvent>, events: IncomingEvent[], ids: string[]): Promise<void> {
   const [only] = events;
   if (events.length === 1 && only) await queue.add(only.status, only, { jobId: ids[0] });
   else if (events.length > 1) await queue.addBulk(events.map((event, i) => ({ name: event.status, data: event, opts: { jobId: ids[i] } })));

@@ -89,6 +89,13 @@ export class HeraldMetrics {
     registers: [this.registry],
   });
 
+  readonly unlistedServices = new Counter<'source'>({
+    name: 'herald_alerts_unlisted_service_total',
+    help: 'Alerts and events kept from the public because HERALD_SERVICES and the catalog do not list their service name, by source',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+
   readonly approvalLatency = new Histogram<'decision'>({
     name: 'herald_approval_latency_seconds',
     help: 'Seconds from a draft being ready to a person deciding on it',

@@ -6,7 +6,7 @@ import { DRAFT_RECHECK_MS } from '../incidents/draft-rules.ts';
 import type { DraftNews } from '../incidents/draft-news.ts';
 import { ComposeError } from '../compose/errors.ts';
 import { accountOf, claimPostInAccount, DEFAULT_ACCOUNT } from '../incidents/accounts.ts';
-import { budgetClass, type BudgetClass } from '../incidents/delivery-priority.ts';
+import { budgetClass, inFlood, type BudgetClass } from '../incidents/delivery-priority.ts';
 import { holdUncomposable, combinationOf, UNCOMPOSABLE_WAIT_MS } from '../incidents/uncomposable.ts';
 import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
@@ -37,6 +37,8 @@ export interface DeliveryDeps {
   threads?: { note(incident: Incident): void };
   /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}), by the post's account. */
   uncomposable?: (account: string) => void;
+  /** Whether the incident opened in a flood (incidents/adapters/flood-gate.ts): its posts then leave the budget's reserve. */
+  openedInFlood?: (incident: Incident) => Promise<boolean>;
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -123,7 +125,9 @@ export class Delivery {
 
   /** A unit of the account's budget for the post's class; a post the budget held back is no longer waiting once it has one. */
   private async takeUnit(key: string, incident: Incident, post: Post, ctx: Ctx): Promise<Take & { cls: BudgetClass }> {
-    const cls = budgetClass(incident, post);
+    const base = budgetClass(incident, post);
+    // Only a class that may use the reserve needs the look in Redis.
+    const cls = (base === 'reply' || base === 'essential') && (await this.deps.openedInFlood?.(incident)) ? inFlood(base) : base;
     const unit = await this.guards.budget.take(cls);
     if (unit.ok && (await this.guards.budget.sent(heldId(key, post)))) ctx.log.info({ cls }, 'the posting budget has room again: sending');
     return { ...unit, cls };

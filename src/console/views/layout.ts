@@ -75,6 +75,8 @@ export interface Page {
   body: Html | ((ctx: ViewContext) => Html);
   flash?: { kind: 'ok' | 'error'; text: string };
   drafts?: number;
+  /** Sources over the flood cap just now, with the new incidents held: a banner on every page. */
+  floods?: readonly { source: string; held: number }[];
 }
 
 export function layout(ctx: ViewContext, page: Page): string {
@@ -93,6 +95,7 @@ export function layout(ctx: ViewContext, page: Page): string {
 <header class="top"><a class="brand" href="/console">herald <small>${ctx.tr.t('brand.console')}</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
 <main${page.section === 'audit' ? html` class="wide"` : ''}>
 ${ctx.dryRun ? html`<p class="flash error" role="status" id="dry-run">${ctx.tr.t('layout.dryRun')}</p>` : ''}
+${(page.floods ?? []).map((f) => html`<p class="flash error" role="status" data-flood="${f.source}">${ctx.tr.t('layout.flood', { source: f.source, count: f.held })}</p>`)}
 ${page.flash ? html`<p class="flash ${page.flash.kind}" role="status">${page.flash.text}</p>` : ''}
 ${typeof page.body === 'function' ? page.body(ctx) : page.body}
 </main>

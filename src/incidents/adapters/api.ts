@@ -29,6 +29,7 @@ export function incidentView(incident: Incident) {
     scope: incident.scope ?? null,
     phase: incident.state === 'resolved' ? 'resolved' : (incident.phase ?? 'investigating'),
     dataSafety: incident.dataSafety ?? 'unknown',
+    publicNote: incident.publicNote ?? null,
     severity: incident.severity,
     openedAt: incident.openedAt,
     resolvedAt: incident.resolvedAt ?? null,

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../redis/connect.ts';
-import { floodDecision, floodVerdict, NO_FLOOD, openingKeys, type FloodVerdict } from '../flood-rules.ts';
-import type { AlertEvent } from '../model.ts';
+import { QUEUE_SOURCES, type QueueSource } from '../event.ts';
+import { floodDecision, floodVerdict, heldBeyond, NO_FLOOD, openingKeys, type FloodVerdict } from '../flood-rules.ts';
+import type { Incident, IncomingEvent } from '../model.ts';
 import type { UnroutedAlert } from '../routing.ts';
 import { activeIncidentsKey } from './redis-store.ts';
 
@@ -34,6 +35,8 @@ return result
 type CountCommand = (...args: string[]) => Promise<number[]>;
 
 const MINUTE_MS = 60_000;
+/** A minute's count is kept this long: a post held by the grace period or the budget still finds it when it goes. */
+const COUNTS_KEPT_MS = 3 * 3600_000;
 
 export interface FloodGateOptions {
   /** New public incidents one source may open per minute (HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE). */
@@ -59,8 +62,30 @@ export class RedisFloodGate {
     return `${this.prefix}:flood:${source}:${minute}`;
   }
 
+  /**
+   * Whether a monitoring source of the incident went over the cap in the minute herald first heard
+   * of it, or the minute before: found when its posts go, so the incidents a flood opened before
+   * it crossed the cap leave the budget's reserve too (publish/delivery-worker.ts).
+   */
+  async openedInFlood(incident: Pick<Incident, 'sources' | 'firstSeenAt' | 'flood'>): Promise<boolean> {
+    if (incident.flood) return true;
+    const sources = (incident.sources ?? []).filter((s): s is QueueSource => (QUEUE_SOURCES as readonly string[]).includes(s));
+    if (sources.length === 0) return false;
+    const minute = Math.floor(Date.parse(incident.firstSeenAt) / MINUTE_MS);
+    const counts = await Promise.all(sources.flatMap((source) => [this.counterKey(source, minute), this.counterKey(source, minute - 1)]).map((key) => this.redis.get(key)));
+    return heldBeyond(counts.map(Number), this.options.cap) > 0;
+  }
+
+  /** The sources whose new incidents the cap held in this minute or the last, and how many. */
+  async recent(nowMs: number): Promise<{ source: string; held: number }[]> {
+    const minute = Math.floor(nowMs / MINUTE_MS);
+    const keys = QUEUE_SOURCES.flatMap((source) => [this.counterKey(source, minute), this.counterKey(source, minute - 1)]);
+    const counts = (await Promise.all(keys.map((key) => this.redis.get(key)))).map(Number);
+    return QUEUE_SOURCES.map((source, i) => ({ source, held: heldBeyond(counts.slice(2 * i, 2 * i + 2), this.options.cap) })).filter((f) => f.held > 0);
+  }
+
   /** Which keys of the payload are kept from the public or open in a flood, and the alerts held, as their record shows them. */
-  async admit(source: string, events: readonly AlertEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> {
+  async admit(source: string, events: readonly IncomingEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> {
     const candidates = openingKeys(events);
     if (candidates.length === 0) return { verdict: NO_FLOOD, held: [] };
     const minute = Math.floor(nowMs / MINUTE_MS);
@@ -68,7 +93,7 @@ export class RedisFloodGate {
       activeIncidentsKey(this.prefix),
       this.counterKey(source, minute),
       this.counterKey(source, minute - 1),
-      String(2 * MINUTE_MS + 5000),
+      String(COUNTS_KEPT_MS),
       ...candidates,
     );
     const fresh = candidates.filter((_, i) => active[i] === 0);
@@ -89,15 +114,20 @@ export class RedisFloodGate {
   }
 }
 
-/** A held event as the record of alerts kept from the public shows it: what it would have said, never more. */
-function heldAlert(e: AlertEvent, reason: string): UnroutedAlert {
+/**
+ * An event kept from the public as the record of such alerts shows it: what it would have said,
+ * never more (a key-only resolve or update names only its incident). Also apply.ts's, for events
+ * that name too little for an incident herald does not know.
+ */
+export function heldAlert(e: IncomingEvent, reason: string): UnroutedAlert {
+  const { service, feature, severity } = e;
   return {
     source: e.source,
     alertId: e.alertId ?? `${e.source}:${e.key}`,
     status: e.status === 'resolved' ? 'resolved' : 'firing',
     at: e.at,
     receivedAt: e.receivedAt,
-    labels: { incident: e.key, service: e.service, feature: e.feature, severity: e.severity },
+    labels: { incident: e.key, ...(service !== undefined && { service }), ...(feature !== undefined && { feature }), ...(severity !== undefined && { severity }) },
     reason,
   };
 }

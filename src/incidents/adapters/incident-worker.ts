@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import { Coalescer } from '../coalesce.ts';
 import { checkQueuedEvent } from '../event.ts';
 import { DEFAULT_TIME_BOUNDS, type TimeBounds } from '../event-times.ts';
-import type { AlertEvent } from '../model.ts';
+import type { IncomingEvent } from '../model.ts';
 import { EVENTS_QUEUE, stallTimings } from '../../queues.ts';
 import { applyAndSchedule, type ApplyDeps } from './apply.ts';
 
@@ -22,12 +22,12 @@ export interface IncidentWorkerDeps extends ApplyDeps {
   timeBounds?: TimeBounds;
 }
 
-export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<AlertEvent> {
+export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<IncomingEvent> {
   // Jobs of one incident that run at the same time are applied together (see coalesce.ts).
-  const coalescer = new Coalescer((key: string, events: AlertEvent[]) => applyAndSchedule(deps, key, events));
-  const worker = new Worker<AlertEvent>(
+  const coalescer = new Coalescer((key: string, events: IncomingEvent[]) => applyAndSchedule(deps, key, events));
+  const worker = new Worker<IncomingEvent>(
     EVENTS_QUEUE,
-    async (job: Job<AlertEvent>) => {
+    async (job: Job<IncomingEvent>) => {
       const checked = checkQueuedEvent(job.data, deps.timeBounds ?? DEFAULT_TIME_BOUNDS, Date.now());
       if ('problem' in checked) {
         // Only the field names and rules are logged, never the values: they may be hostile text.
