@@ -18,7 +18,7 @@ const KO_NOTE = '인증 서버의 저장 장치가 고장 났어요';
 describe('a public note set by staff', () => {
   let t: TestHerald;
   before(async () => {
-    t = await startTestHerald(await consoleEnv({ HERALD_GRACE_SECONDS: '0', HERALD_APPROVAL: 'auto' }));
+    t = await startTestHerald(await consoleEnv({ HERALD_GRACE_SECONDS: '0', HERALD_APPROVAL: 'auto', HERALD_X_BUDGET_15MIN: '100' }));
   });
   after(async () => t.close());
 
@@ -59,6 +59,53 @@ describe('a public note set by staff', () => {
     }, 'the resolution');
     assert.match(resolved.body.tweets[2].text, new RegExp(NOTE), 'the resolution carries the note');
     await settled(t);
+  });
+
+  const draft = async (key: string) => (await apiCall(t.url, 'GET', `/api/drafts/${key}~update-1`)).body as { text: string; note: string | null; deadline: string };
+  const journalOf = async (key: string) => JSON.stringify((await t.get(`/api/incidents/${key}/journal.json`)).body);
+  const CORRECTED = 'A failed storage update in the login servers';
+
+  it('changed while its follow-up still waits: that one draft is recomposed with the new note, and approving it posts the new words', async () => {
+    const key = await announced('change');
+    assert.equal((await patch(key, { publicNote: NOTE })).status, 200);
+    const first = await draft(key);
+    assert.match(first.text, new RegExp(`Cause: ${NOTE}\\.`));
+    const res = await patch(key, { publicNote: CORRECTED });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.scheduled, [], 'no second follow-up is planned');
+    assert.deepEqual(await drafts(key), [`${key}~update-1`], 'one draft, carrying the current note');
+    const second = await draft(key);
+    assert.match(second.text, new RegExp(`Cause: ${CORRECTED}\\.`));
+    assert.doesNotMatch(second.text, new RegExp(NOTE));
+    assert.ok(Date.parse(second.deadline) >= Date.parse(first.deadline), 'the approver gets the full time to read the new text');
+    assert.match(await journalOf(key), /recomposed \(update-1: /);
+    assert.equal((await apiCall(t.url, 'POST', `/api/drafts/${key}~update-1/approve`)).status, 200);
+    const api = await t.waitFor(async () => {
+      const r = await t.get(`/api/incidents/${key}`);
+      return r.body?.tweets?.length === 2 ? r : undefined;
+    }, 'the approved follow-up');
+    assert.match(api.body.tweets[1].text, new RegExp(`Cause: ${CORRECTED}\\.`));
+    await settled(t);
+  });
+
+  it('removed while its follow-up still waits: the draft no longer gives a cause', async () => {
+    const key = await announced('remove');
+    assert.equal((await patch(key, { publicNote: NOTE })).status, 200);
+    assert.equal((await patch(key, { publicNote: null })).status, 200);
+    assert.deepEqual(await drafts(key), [`${key}~update-1`]);
+    assert.doesNotMatch((await draft(key)).text, /Cause:/);
+  });
+
+  it('changed after a person rewrote the draft: their text stays, and the draft and the journal say the note changed', async () => {
+    const key = await announced('edited');
+    assert.equal((await patch(key, { publicNote: NOTE })).status, 200);
+    const mine = `Login is failing for some people. Cause: ${NOTE}. More soon.`;
+    assert.equal((await apiCall(t.url, 'PATCH', `/api/drafts/${key}~update-1`, { text: mine })).status, 200);
+    assert.equal((await patch(key, { publicNote: CORRECTED })).status, 200);
+    const kept = await draft(key);
+    assert.equal(kept.text, mine);
+    assert.match(kept.note ?? '', /public note changed after a person wrote this text/);
+    assert.match(await journalOf(key), /note not applied \(update-1: the public note changed/);
   });
 
   it('the journal records who set it and what it said', async () => {
