@@ -190,6 +190,27 @@ describe('composing with a public note', () => {
     assert.match(tight.text, /밤 10시 10분/);
   });
 
+  for (const [locale, note, cause] of [
+    ['ko', KO_NOTE, /원인/g],
+    ['en', NOTE, /\bcause\b/gi],
+    ['ja', '認証サーバーの記憶装置が故障しました', /原因/g],
+  ] as const) {
+    it(`says the cause once in ${locale}: a follow-up with the note does not also say "we found the cause"`, () => {
+      const catalog = loadCatalog(DEFAULT_MESSAGES_DIR, locale);
+      const zone = { locale, timezone: 'Asia/Seoul' };
+      // Early follow-ups (update) and long ones (meanwhile, past 6 hours), every wording in rotation.
+      for (const at of ['2025-07-06T21:40:00+09:00', '2025-07-07T10:10:00+09:00']) {
+        for (let variantOffset = 0; variantOffset < 10; variantOffset++) {
+          const input: ComposeInput = { ...base, service: 'KakaoTalk', at, nextUpdateAt: undefined, phase: 'identified', previousPhase: 'identified', publicNote: note, postId: 'update-4', variantOffset };
+          const text = composeTweet(catalog, input, zone).text;
+          // Past the wordings, the offset walks the fitting order (duplicate refusals), which gives the note up.
+          if (variantOffset === 0) assert.ok(text.includes(note), text);
+          assert.ok((text.match(cause)?.length ?? 0) <= 1, text);
+        }
+      }
+    });
+  }
+
   it('a note set by staff needs a person before the follow-up goes out, whatever the rules say', () => {
     const decision = decideApproval({ required: false, rules: [{ approval: 'auto' }] }, { severity: 'critical', feature: 'login', source: 'public-note' });
     assert.equal(decision.hold, true);
