@@ -150,6 +150,7 @@ describe('console lists after a flood of 5,000 drafts', () => {
       await page.locator(`article.draft[data-id="${keys[24]}~open-1"]`).waitFor({ state: 'detached' });
       assert.equal(await page.locator('article.draft').count(), 25);
       assert.equal(await page.locator('#draft-count').innerText(), String(COUNT + 1));
+      await page.locator('[data-pager]', { hasText: `${COUNT + 1} in all` }).waitFor({ timeout: 5000 });
     } finally {
       await browser.close();
     }

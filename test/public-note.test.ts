@@ -28,6 +28,13 @@ describe('a public note set by staff', () => {
   };
   const drafts = async (key: string): Promise<string[]> => ((await apiCall(t.url, 'GET', '/api/drafts')).body as { id: string }[]).map((d) => d.id).filter((id) => id.startsWith(`${key}~`));
 
+  /** The incident once its thread holds `count` tweets. */
+  const tweetsOf = (key: string, count: number, what: string) =>
+    t.waitFor(async () => {
+      const r = await t.get(`/api/incidents/${key}`);
+      return r.body?.tweets?.length === count ? r : undefined;
+    }, what);
+
   async function announced(name: string) {
     const e = event({ key: `note-${name}`, service: `Note ${name.replace(/[^a-z]/g, ' ')}`, at: new Date().toISOString().replace('Z', '+00:00') });
     assert.equal((await t.send(e)).status, 202);
@@ -47,16 +54,10 @@ describe('a public note set by staff', () => {
     assert.deepEqual(await drafts(key), [`${key}~update-1`]);
     assert.equal((await t.get(`/api/incidents/${key}`)).body.tweets.length, 1, 'nothing went out before approval');
     assert.equal((await apiCall(t.url, 'POST', `/api/drafts/${key}~update-1/approve`)).status, 200);
-    const api = await t.waitFor(async () => {
-      const r = await t.get(`/api/incidents/${key}`);
-      return r.body?.tweets?.length === 2 ? r : undefined;
-    }, 'the approved follow-up');
+    const api = await tweetsOf(key, 2, 'the approved follow-up');
     assert.match(api.body.tweets[1].text, new RegExp(`Cause: ${NOTE}\\.`));
     await t.send(event({ key, service: 'Note api', status: 'resolved' }));
-    const resolved = await t.waitFor(async () => {
-      const r = await t.get(`/api/incidents/${key}`);
-      return r.body?.tweets?.length === 3 ? r : undefined;
-    }, 'the resolution');
+    const resolved = await tweetsOf(key, 3, 'the resolution');
     assert.match(resolved.body.tweets[2].text, new RegExp(NOTE), 'the resolution carries the note');
     await settled(t);
   });
@@ -80,10 +81,7 @@ describe('a public note set by staff', () => {
     assert.ok(Date.parse(second.deadline) >= Date.parse(first.deadline), 'the approver gets the full time to read the new text');
     assert.match(await journalOf(key), /recomposed \(update-1: /);
     assert.equal((await apiCall(t.url, 'POST', `/api/drafts/${key}~update-1/approve`)).status, 200);
-    const api = await t.waitFor(async () => {
-      const r = await t.get(`/api/incidents/${key}`);
-      return r.body?.tweets?.length === 2 ? r : undefined;
-    }, 'the approved follow-up');
+    const api = await tweetsOf(key, 2, 'the approved follow-up');
     assert.match(api.body.tweets[1].text, new RegExp(`Cause: ${CORRECTED}\\.`));
     await settled(t);
   });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../src/cli.ts';
 import { ConfigError, loadConfig, unpinnedServices } from '../src/config.ts';
 import { apiCall } from './helpers/console.ts';
+import { HttpReceiver } from './helpers/staff-receivers.ts';
 import { event, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, deliver, SECRETS } from './helpers/monitoring.ts';
 
@@ -27,12 +28,20 @@ const LOOK_ALIKE = 'KаkaoTalk'; // a Cyrillic а
 
 describe('service names pinned by HERALD_SERVICES', () => {
   let t: TestHerald;
+  let hook: HttpReceiver;
 
   before(async () => {
-    t = await startTestHerald({ HERALD_SERVICES: 'KakaoTalk, LinePay', ALERTMANAGER_TOKEN: SECRETS.ALERTMANAGER_TOKEN });
+    hook = await new HttpReceiver().start('/hooks/herald');
+    t = await startTestHerald({
+      HERALD_SERVICES: 'KakaoTalk, LinePay',
+      ALERTMANAGER_TOKEN: SECRETS.ALERTMANAGER_TOKEN,
+      HERALD_STAFF_WEBHOOK_URL: hook.url,
+      HERALD_STAFF_DIGEST_SECONDS: '1',
+    });
   });
   after(async () => {
     await t?.close();
+    await hook?.close();
   });
 
   it('keeps alerts naming another service from the public, counts and lists them', async () => {
@@ -54,6 +63,9 @@ describe('service names pinned by HERALD_SERVICES', () => {
     assert.ok(reasons.some((r) => r.startsWith(`${LOOK_ALIKE}:`)), reasons.join('\n'));
     const metrics = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${t.config.apiToken}` } }).then((r) => r.text());
     assert.match(metrics, /herald_alerts_unlisted_service_total\{source="alertmanager"\} 2/);
+    // Staff hear of them in the window's digest, counted by source.
+    const digest = await t.waitFor(async () => hook.received.find((r) => r.json?.event === 'drafts.digest' && r.json.unlisted?.alertmanager), 'the staff digest', 15_000);
+    assert.equal(digest.json.unlisted.alertmanager, 2);
   });
 
   it('keeps a generic event naming another service from the public, with 202', async () => {
@@ -62,6 +74,16 @@ describe('service names pinned by HERALD_SERVICES', () => {
     assert.equal(answer.status, 202);
     assert.deepEqual(answer.body, { accepted: 0, incidents: [], unrouted: 1 });
     assert.equal(await t.herald.store.get(e.key), null);
+  });
+
+  it('refuses an event added to the queue by hand naming another service, once, and tweets nothing', async () => {
+    const forged = { ...event({ key: `queued-${Date.now()}`, service: 'Kakao Bank' }), source: 'generic', receivedAt: new Date().toISOString(), at: new Date().toISOString() };
+    const job = await t.herald.queues.events.add('open', forged as never, { jobId: `by-hand-unlisted-${Date.now()}` });
+    await t.waitFor(async () => (await job.getState()) === 'failed', 'the forged job to be refused');
+    const failed = await t.herald.queues.events.getJob(job.id!);
+    assert.match(failed!.failedReason, /HERALD_SERVICES/);
+    assert.equal(failed!.attemptsMade, 1);
+    assert.equal(await t.herald.store.get(forged.key), null);
   });
 
   it('still refuses a service name over 60 characters with a 400 that says so', async () => {

@@ -42,11 +42,16 @@ export interface ServedRoute {
   permission?: Permission;
 }
 
-/** Alerts kept from the public for their service name are counted by source as they are recorded (herald_alerts_unlisted_service_total). */
-function countUnlisted(log: UnroutedLog, metrics: ApiParts['metrics']): UnroutedLog {
+/** Alerts kept from the public for their service name are counted by source as they are recorded (herald_alerts_unlisted_service_total) and told to staff in the window's digest. */
+function countUnlisted(log: UnroutedLog, metrics: ApiParts['metrics'], staff: { unlisted(source: string, count: number): Promise<void> }): UnroutedLog {
   return {
     async record(alerts) {
-      for (const alert of alerts) if (alert.unlistedService) metrics.unlistedServices.inc({ source: alert.source });
+      const bySource = new Map<string, number>();
+      for (const alert of alerts) if (alert.unlistedService) bySource.set(alert.source, (bySource.get(alert.source) ?? 0) + 1);
+      for (const [source, count] of bySource) {
+        metrics.unlistedServices.inc({ source }, count);
+        void staff.unlisted(source, count);
+      }
       return log.record(alerts);
     },
     latest: (limit) => log.latest(limit),
@@ -66,8 +71,8 @@ export async function buildApiSide(parts: ApiParts, routes?: ServedRoute[]): Pro
   });
   const sessions = new SessionStore(redis, prefix, config.sessionMs);
   const store = new RedisIncidentStore(redis, prefix);
-  const unrouted = countUnlisted(new RedisUnroutedLog(redis, prefix), metrics);
   const staff = openStaffNews(config, redis, redis, prefix, logger);
+  const unrouted = countUnlisted(new RedisUnroutedLog(redis, prefix), metrics, staff.news);
   server.addHook('onClose', staff.close);
   const flood = new RedisFloodGate(redis, prefix, {
     cap: config.newIncidentsPerMinute,

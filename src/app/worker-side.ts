@@ -37,7 +37,7 @@ export interface WorkerTimings {
 export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop {
   const { config, logger, prefix, store, queues, metrics, followUpQueue } = parts;
   const connection = workerConnection(config.redis, parts.redis);
-  const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
+  const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs, mayChangeFactsOf: config.routes?.mayChangeFactsOf };
   const hold = approvalHold(config);
   // Alerts a maintenance window covers are recorded, not announced (maintenance/quiet.ts).
   const maintenance = quietHold(config, { redis: parts.redis, prefix, store }, hold);
@@ -46,7 +46,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const staff = openStaffNews(config, parts.redis, connection, prefix, logger);
   const news = staff.news;
 
-  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs, timeBounds: config.eventTimeBounds, news, unrouted: new RedisUnroutedLog(parts.redis, prefix) });
+  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs, timeBounds: config.eventTimeBounds, services: config.services, news, unrouted: new RedisUnroutedLog(parts.redis, prefix) });
   // Each account its own budget, state and hold: one network's 429 or block holds only its own posts.
   const accounts = guardAccounts(parts.accounts, { redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, timeoutMs: parts.timeoutMs });
   const main = defaultBundle(accounts);

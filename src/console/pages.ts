@@ -17,7 +17,7 @@ import { can } from '../auth/access.ts';
 import { pageGuard } from './page-guard.ts';
 import type { ConsoleUser } from '../auth/users.ts';
 import { csrfToken } from '../auth/plugin.ts';
-import { draftList, draftPage, draftsPage, type DraftError } from './views/drafts.ts';
+import { draftList, draftPage, draftsPage, draftsPager, type DraftError } from './views/drafts.ts';
 import type { ConsoleLocale, Translator } from './i18n.ts';
 import type { TextProblem } from '../approval/draft-text.ts';
 import { liveRoutes, type ConsoleEvents } from './live.ts';
@@ -34,6 +34,7 @@ export interface PagesDeps {
   locale: ConsoleLocale;
   timezone: string;
   tweetUrl: ViewContext['tweetUrl'];
+  tweetLang?: ViewContext['tweetLang'];
   dryRun?: boolean;
   signInLimit: { max: number; windowMs: number };
   /** The facts form and the read-only preview on the incident page (incident-facts.ts). */
@@ -74,6 +75,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     ...speech(request),
     now: new Date(),
     tweetUrl: deps.tweetUrl,
+    tweetLang: deps.tweetLang,
     dryRun: deps.dryRun,
   });
   // `drafts`, when the handler counted them already, spares reading every active incident twice.
@@ -119,7 +121,8 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
   // The live fragment of one page of drafts (console.js asks for the page it shows, at every server-sent event).
   app.get<{ Querystring: { page?: string } }>('/console/drafts/live', viewing, async (request, reply) => {
     const waiting = pageOf(await approvals.waiting(), consolePage(request.query.page), PAGE_SIZES.drafts);
-    const markup = draftList(waiting, context(request, reply)).value;
+    const ctx = context(request, reply);
+    const markup = draftList(waiting, ctx).value + draftsPager(waiting, ctx).value;
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-draft-count', String(waiting.total)).send(markup);
   });
 

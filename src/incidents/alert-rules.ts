@@ -1,4 +1,5 @@
-import { BY_HAND_SOURCE, type AlertEvent, type IncomingEvent, type Incident } from './model.ts';
+import { ownFacts, refusedFactsEntry, withOwners } from './fact-owners.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type AuditEntry, type IncomingEvent, type Incident } from './model.ts';
 import { applyEvent, completeEvent, type Applied, type IncidentRules } from './rules.ts';
 
 /**
@@ -97,6 +98,17 @@ function resolveWhileOthersFire(current: Incident | null, event: AlertEvent): Ap
   return { incident: { ...current, events: current.events + 1, audit: [...(current.audit ?? []), entry] }, changed: true, scheduled: [], cancelled: [] };
 }
 
+/**
+ * An event that would have changed facts another source set: the refusal goes in the journal, and
+ * the update it would have posted is not planned (what it may change is still applied, quietly).
+ */
+function withoutRefusedUpdate(before: Incident, applied: AppliedAlert, entry: AuditEntry): AppliedAlert {
+  const dropped = new Set(applied.scheduled.filter((p) => p.kind === 'update').map((p) => p.id));
+  const posts = applied.incident.posts.filter((p) => !dropped.has(p.id));
+  const audit = [...(applied.incident.audit ?? before.audit ?? []), entry];
+  return { ...applied, changed: true, incident: { ...applied.incident, posts, audit }, scheduled: applied.scheduled.filter((p) => !dropped.has(p.id)) };
+}
+
 export interface AppliedBatch {
   incident: Incident;
   changed: boolean;
@@ -134,11 +146,13 @@ export function applyEvents(
       continue;
     }
     const id = event.alertId;
-    const applied: AppliedAlert = id
-      ? applyAlertEvent(incident, event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne)
-      : (resolveWhileOthersFire(incident, event) ?? applyOne(incident, event, rules));
+    const own = ownFacts(incident, event, rules.mayChangeFactsOf);
+    let applied: AppliedAlert = id
+      ? applyAlertEvent(incident, own.event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne)
+      : (resolveWhileOthersFire(incident, own.event) ?? applyOne(incident, own.event, rules));
+    if (own.refused.length > 0) applied = withoutRefusedUpdate(incident!, applied, refusedFactsEntry(incident!, event, own.refused));
     if (id && applied.mark) next.set(id, applied.mark);
-    incident = applied.incident;
+    incident = withOwners(incident, applied.incident, event.source);
     changed ||= applied.changed;
     scheduled.push(...applied.scheduled);
     cancelled.push(...applied.cancelled);

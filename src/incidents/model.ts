@@ -228,6 +228,8 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+  /** Which monitoring source set each fact; another source may not change it (fact-owners.ts). */
+  factOwners?: Partial<Record<'severity' | 'impacts' | 'scope' | 'phase' | 'dataSafety', string>>;
   /** Opened while its source was over the flood cap (flood-rules.ts): its posts never use the posting budget's reserve. */
   flood?: true;
   /** What staff told followers about the cause, in their own words; later follow-ups and the resolution carry it. Never from monitoring. */

@@ -49,6 +49,8 @@ export interface Route {
 
 export interface RouteTable {
   routes: readonly Route[];
+  /** `sources.<source>.mayChangeFactsOf`: whose facts each source may change (fact-owners.ts); absent: only its own. */
+  mayChangeFactsOf?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What an alert's labels may add to its impact: `platform` (comma-separated), `scope`, `phase`. */

@@ -10,6 +10,8 @@ export interface IncidentRules {
   graceMs: number;
   /** A resolved incident that opens again within this window continues its old thread. */
   reopenWindowMs: number;
+  /** The routes file's `sources.<source>.mayChangeFactsOf`: whose facts each source may change (fact-owners.ts). */
+  mayChangeFactsOf?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Applied {
@@ -22,7 +24,7 @@ export interface Applied {
   cancelled: Post[];
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { minor: 0, major: 1, critical: 2 };
+export const SEVERITY_RANK: Record<Severity, number> = { minor: 0, major: 1, critical: 2 };
 
 const ms = (iso: string): number => Date.parse(iso);
 const addMs = (iso: string, delta: number): string => new Date(ms(iso) + delta).toISOString();

@@ -37,11 +37,15 @@ const COUNTS_KEPT_MS = 3600_000;
 const DIGEST_AFTER_MS = 1000;
 const DEFAULT_DIGEST = { after: 10, windowMs: 60_000 };
 
-/** Where a window's counts live in Redis: drafts told (one by one or not), drafts left to the digest, held incidents by source. */
+/**
+ * Where a window's counts live in Redis: drafts told (one by one or not), drafts left to the
+ * digest, held incidents by source, alerts whose service name is not pinned by source.
+ */
 export const windowKeys = (prefix: string, sinceMs: number) => ({
   drafts: `${prefix}:staff-notice:window:${sinceMs}:drafts`,
   digested: `${prefix}:staff-notice:window:${sinceMs}:digested`,
   held: `${prefix}:staff-notice:window:${sinceMs}:held`,
+  unlisted: `${prefix}:staff-notice:window:${sinceMs}:unlisted`,
 });
 
 /**
@@ -93,13 +97,22 @@ export class StaffNews implements DraftNews {
   }
 
   /** New public incidents the flood cap kept from `source`: said in the window's digest. */
-  async held(source: string, count: number): Promise<void> {
+  held(source: string, count: number): Promise<void> {
+    return this.inDigest('held', 'incidents held by the flood cap', source, count);
+  }
+
+  /** Alerts from `source` kept from the public because HERALD_SERVICES does not list their service: said in the window's digest. */
+  unlisted(source: string, count: number): Promise<void> {
+    return this.inDigest('unlisted', 'alerts naming a service not pinned', source, count);
+  }
+
+  private async inDigest(kind: 'held' | 'unlisted', what: string, source: string, count: number): Promise<void> {
     if (!this.deps.notices) return;
     const since = this.window();
     await this.tell(
-      'incidents held by the flood cap',
+      what,
       async () => {
-        await this.count(windowKeys(this.deps.prefix, since).held, source, count);
+        await this.count(windowKeys(this.deps.prefix, since)[kind], source, count);
         await this.digest(since);
       },
       source,

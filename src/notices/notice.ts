@@ -47,6 +47,8 @@ export interface DigestNotice {
   drafts: number;
   /** New public incidents kept from the public by the flood cap, by source. */
   held: Record<string, number>;
+  /** Alerts kept from the public because HERALD_SERVICES and the catalog do not list their service, by source. */
+  unlisted?: Record<string, number>;
   /** The console's list of drafts, when HERALD_CONSOLE_URL is set. */
   link?: string;
 }
@@ -61,9 +63,9 @@ export type NoticeJobKind = NoticeKind | 'digest';
 export const intoDigest = (nth: number, after: number): boolean => nth > after;
 
 /** The digest of the window starting at `sinceMs`, or undefined when it has nothing to say. */
-export function digestNotice(sinceMs: number, drafts: number, held: Record<string, number>, consoleUrl: string | undefined): DigestNotice | undefined {
-  if (drafts <= 0 && Object.values(held).every((n) => n <= 0)) return undefined;
-  return { kind: 'digest', since: new Date(sinceMs).toISOString(), drafts, held, link: consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}/console` : undefined };
+export function digestNotice(sinceMs: number, drafts: number, held: Record<string, number>, consoleUrl: string | undefined, unlisted: Record<string, number> = {}): DigestNotice | undefined {
+  if (drafts <= 0 && [...Object.values(held), ...Object.values(unlisted)].every((n) => n <= 0)) return undefined;
+  return { kind: 'digest', since: new Date(sinceMs).toISOString(), drafts, held, unlisted, link: consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}/console` : undefined };
 }
 
 /** The console page of one draft. Pinned: staff notices link to it. */

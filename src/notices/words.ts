@@ -51,6 +51,9 @@ export function digestWords(notice: DigestNotice, tr: Translator, timezone: stri
     ...Object.entries(notice.held)
       .filter(([, count]) => count > 0)
       .map(([source, count]) => tr.t('notices.digest.held', { count, source })),
+    ...Object.entries(notice.unlisted ?? {})
+      .filter(([, count]) => count > 0)
+      .map(([source, count]) => tr.t('notices.digest.unlisted', { count, source })),
   ];
   return { title: tr.t('notices.digest.title', { time }), lines, open: tr.t('notices.digest.open') };
 }

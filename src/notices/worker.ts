@@ -54,9 +54,9 @@ async function noticeOf(job: NoticeJob, deps: NoticeWorkerDeps, nowMs: number): 
 /** The window's digest, from the counts StaffNews kept (news.ts). */
 async function digestOf(sinceMs: number, deps: NoticeWorkerDeps): Promise<AnyStaffNotice | undefined> {
   const keys = windowKeys(deps.prefix, sinceMs);
-  const [digested, held] = await Promise.all([deps.redis.get(keys.digested), deps.redis.hgetall(keys.held)]);
-  const bySource = Object.fromEntries(Object.entries(held).map(([source, n]) => [source, Number(n)]));
-  return digestNotice(sinceMs, Number(digested ?? 0), bySource, deps.consoleUrl);
+  const [digested, held, unlisted] = await Promise.all([deps.redis.get(keys.digested), deps.redis.hgetall(keys.held), deps.redis.hgetall(keys.unlisted)]);
+  const bySource = (counts: Record<string, string>) => Object.fromEntries(Object.entries(counts).map(([source, n]) => [source, Number(n)]));
+  return digestNotice(sinceMs, Number(digested ?? 0), bySource(held), deps.consoleUrl, bySource(unlisted));
 }
 
 export function startNoticeWorker(deps: NoticeWorkerDeps): Worker<NoticeJob> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -61,7 +61,7 @@ export async function startTestHerald(
     HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: '100000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Its own data volume (the life marker, a dry run's outbox): a test that restarts herald on it passes it on.
-    HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-test-data-')),
+    HERALD_DATA_DIR: mkdtempSync(join(testDataRoot(), 'data-')),
     ...env,
   });
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -157,6 +157,20 @@ export async function settled(t: TestHerald, timeoutMs = 15_000): Promise<void> 
     'the queues to drain',
     timeoutMs,
   );
+}
+
+let dataRoot: string | undefined;
+/**
+ * One folder per test process for every test herald's data volume, removed when the process exits:
+ * a herald restarted on the same volume (test/redis-empty-start.test.ts) needs it after close().
+ */
+function testDataRoot(): string {
+  if (dataRoot === undefined) {
+    const root = mkdtempSync(join(tmpdir(), 'herald-test-data-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    dataRoot = root;
+  }
+  return dataRoot;
 }
 
 /** Removes every key a test herald wrote under its prefix. */

@@ -7,7 +7,7 @@ import { pager } from '../paging.ts';
 import type { Paged } from '../../paging.ts';
 import { can } from '../../auth/access.ts';
 import { meter } from './drafts.ts';
-import { csrfField, formatTime, noteText, type ViewContext } from './layout.ts';
+import { csrfField, formatTime, noteText, tweetLangOf, type ViewContext } from './layout.ts';
 import { draftPath } from '../../notices/notice.ts';
 import { actorName } from '../stored-words.ts';
 
@@ -63,7 +63,7 @@ export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx:
     const where = p.tweetUrl ? `${accountOf(p)} ↗` : t('draft.viewOnX');
     const link = p.tweetId ? (url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${where}</a>` : html` · ${t('draft.dryRun', { id: p.tweetId })}`) : '';
     const pending = p.status === 'draft' ? html` · <a href="${draftPath(draftId(incident.key, p.id))}">${t('incident.decide')}</a>` : '';
-    return html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
+    return html`<li class="tweet ${p.status}"><div class="tweet-text"${p.text ? tweetLangOf(ctx, accountOf(p)) : ''}>${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
       <div class="tweet-meta">${t(`names.kind.${publicKind(p)}`)} · <span class="status status-${p.status}">${t(`names.status.${p.status}`)}</span>${p.postedAt ? html` ${formatTime(p.postedAt, ctx)}` : ''}${link}${pending}${p.root && p.kind !== 'open' ? ` · ${t('incident.newThread')}` : ''}</div>
       ${p.note ? html`<div class="note">${noteText(p.note, ctx)}</div>` : ''}</li>`;
   });

@@ -3,6 +3,7 @@ import { Coalescer } from '../coalesce.ts';
 import { checkQueuedEvent } from '../event.ts';
 import { DEFAULT_TIME_BOUNDS, type TimeBounds } from '../event-times.ts';
 import type { IncomingEvent } from '../model.ts';
+import { serviceListed, type ServiceList } from '../service-name.ts';
 import { EVENTS_QUEUE, stallTimings } from '../../queues.ts';
 import { applyAndSchedule, type ApplyDeps } from './apply.ts';
 
@@ -20,6 +21,8 @@ export interface IncidentWorkerDeps extends ApplyDeps {
   lockMs?: number;
   /** How far a queued event's times may lie from now (HERALD_EVENT_MAX_*): the webhook's own bounds. */
   timeBounds?: TimeBounds;
+  /** The service names herald may post, when pinned (HERALD_SERVICES): a queued event naming another is refused as ingest would keep it. */
+  services?: ServiceList;
 }
 
 export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<IncomingEvent> {
@@ -35,6 +38,10 @@ export function startIncidentWorker(deps: IncidentWorkerDeps): Worker<IncomingEv
         throw new UnrecoverableError(`${checked.problem.message}: ${checked.problem.details.join('; ')}`);
       }
       const event = checked.event;
+      if (event.service !== undefined && !serviceListed(event.service, deps.services)) {
+        deps.logger.error({ job: job.id }, 'event refused: its service is not one HERALD_SERVICES or the catalog pins (added to the queue by hand?); nothing was announced');
+        throw new UnrecoverableError('the queued event names a service that HERALD_SERVICES and the message catalog do not list');
+      }
       const applied = await coalescer.submit(event.key, event);
       return { state: applied?.incident.state, scheduled: applied?.scheduled.map((p) => p.id) ?? [] };
     },
