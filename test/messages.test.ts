@@ -129,3 +129,10 @@ test('lint proves every incident combination composes, in seconds', () => {
   assert.ok(report.combinations > 1_000_000, String(report.combinations));
   assert.ok(performance.now() - started < 30_000, `${Math.round(performance.now() - started)} ms`);
 });
+
+test('a {phase} select that words identified but leaves explained to other is reported: with the note it would say "still looking for the cause"', () => {
+  const dir = catalogsWith({ ja: ['identified {原因はわかっています。} explained {復旧作業を進めています。} other', 'identified {原因はわかっています。} other'] });
+  const problems = lintMessages(dir).problems;
+  assert.deepEqual(problems.map(where), [{ file: 'ja.yaml', key: 'meanwhile', variant: 1, code: 'style' }]);
+  assert.match(problems[0]!.message, /explained/);
+});

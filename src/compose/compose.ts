@@ -214,7 +214,10 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   // What to give up when the richest text does not fit, in the documented order (fitting.ts).
   // Long follow-ups take turns: what still works, then what to do, so each one adds something.
   const note = input.publicNote ? noteSentence(catalog, input.publicNote) : '';
-  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service)), note).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
+  // With the note beside it, "we found the cause" would say the cause twice ("原因はわかっています。原因：…"):
+  // the phase is `explained`, which templates word as the work alone; once the note gives way, `identified` again.
+  const phaseWith = (note: string): Record<string, string> => (values.phase === 'identified' && note !== '' ? { phase: 'explained' } : {});
+  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service)), note).map((step) => ({ ...values, ...step.words, ...phaseWith(step.words.note), ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
   // A resolution after a reopening names every span it was down, and their total; if that cannot
   // fit, the plain first-to-last range still does. A last span under a minute has no "to" of its
   // own to write, so that resolution says the plain range too.

@@ -252,7 +252,7 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
       problems.push({ file, key, code: 'invalid', message: `every variant uses {${optional.join('}, {')}}: herald does not always know it, add a variant without` });
     }
   }
-  problems.push(...lintKept(catalog, (situation, index) => renderSafely(catalog.situations.get(situation)?.[index], typical)));
+  problems.push(...lintKept(catalog, (situation, index, values = {}) => renderSafely(catalog.situations.get(situation)?.[index], { ...typical, ...values })));
   return { checked, problems };
 }
 
