@@ -1,8 +1,10 @@
 /**
  * Ingest: webhooks per second into herald over many keep-alive connections, against a floor on
- * the same Redis, in paired rounds (floor, then herald) so a neighbour's burst hurts both alike.
+ * the same Redis, in paired rounds (the order turning each round) so a neighbour's burst hurts
+ * both alike.
  *
- * - `--role api` against a bare route doing one `Queue.add` per request;
+ * - `--role api` against a bare route doing one `Queue.add` per request, and (with wrk) against
+ *   the minimal correct receiver of lib/minimal-receiver.ts in the same rounds;
  * - `--role all` (what `npm start` runs: the workers drain the events in the same process) against
  *   the bare route plus a no-op BullMQ worker in one process.
  *
@@ -14,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bench, BenchContext, Figures } from './lib/bench.ts';
 import { assertAllOk, runLoad, type LoadResult } from './lib/load.ts';
 import { benchPrefix, connectRedis, deletePrefix } from './lib/redis.ts';
-import { startAll, startBaseline, startHeraldService, type Service } from './lib/service.ts';
+import { startAll, startBaseline, startHeraldService, startMinimal, type Service } from './lib/service.ts';
 import { median, ratio, round } from './lib/stats.ts';
 import { runWrk, wrkAvailable } from './lib/wrk.ts';
 import { INGEST_TARGETS, type WebhookTarget } from './targets.ts';
@@ -48,47 +50,73 @@ interface Pairing {
   generator: Generator;
   floor: Service;
   herald: Service;
+  /** The minimal correct receiver (lib/minimal-receiver.ts), measured in the same rounds when given. */
+  minimal?: Service;
   connections: number;
   rounds: number;
   round: Length;
   warmUp: Length;
 }
 
-/** Warm-up, then `rounds` pairs; every figure is the median over rounds, ratios over the pairs. */
+/** Median over rounds of one side's figure divided by another's in the same round. */
+const pairedMedian = (a: Measured[], b: Measured[], figure: (m: Measured) => number) => round(median(a.map((m, i) => figure(m) / figure(b[i]!))), 2);
+const perSecond = (m: Measured) => m.perSecond;
+const cpu = (m: Measured) => m.cpuMicrosPerRequest;
+
+/**
+ * Warm-up, then `rounds` rounds in which every side takes its turn, the order turning by one each
+ * round (so no side always follows the same one); every figure is the median over rounds, ratios
+ * the median of each round's ratio.
+ */
 async function measurePairs(ctx: BenchContext, target: WebhookTarget, p: Pairing, label: string): Promise<Figures> {
-  await load(p.generator, p.floor, target, p.connections, p.warmUp);
-  await load(p.generator, p.herald, target, p.connections, p.warmUp);
-  const floor: Measured[] = [];
-  const ours: Measured[] = [];
+  const sides = [p.herald, p.floor, ...(p.minimal ? [p.minimal] : [])];
+  const measured = new Map<Service, Measured[]>(sides.map((s) => [s, []]));
+  for (const side of sides) await load(p.generator, side, target, p.connections, p.warmUp);
   for (let r = 0; r < p.rounds; r++) {
-    floor.push(await load(p.generator, p.floor, target, p.connections, p.round));
-    ours.push(await load(p.generator, p.herald, target, p.connections, p.round));
-    const [o, f] = [ours.at(-1)!, floor.at(-1)!];
-    ctx.log(`${label} round ${r + 1}: herald ${Math.round(o.perSecond)}/s p99 ${round(o.p99Ms, 1)} ms ${Math.round(o.cpuMicrosPerRequest)} µs CPU each; floor ${Math.round(f.perSecond)}/s ${Math.round(f.cpuMicrosPerRequest)} µs`);
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[(r + i) % sides.length]!;
+      measured.get(side)!.push(await load(p.generator, side, target, p.connections, p.round));
+    }
+    const [o, f, m] = sides.map((s) => measured.get(s)!.at(-1)!) as [Measured, Measured, Measured | undefined];
+    const minimal = m ? `; minimal ${Math.round(m.perSecond)}/s ${Math.round(m.cpuMicrosPerRequest)} µs: herald rate ${round(o.perSecond / m.perSecond, 2)}, CPU ${round(o.cpuMicrosPerRequest / m.cpuMicrosPerRequest, 2)}×` : '';
+    ctx.log(`${label} round ${r + 1}: herald ${Math.round(o.perSecond)}/s p99 ${round(o.p99Ms, 1)} ms ${Math.round(o.cpuMicrosPerRequest)} µs CPU each; floor ${Math.round(f.perSecond)}/s ${Math.round(f.cpuMicrosPerRequest)} µs${minimal}`);
   }
-  const pairedRatio = median(ours.map((r, i) => r.perSecond / floor[i]!.perSecond));
-  const pairedCpu = median(ours.map((r, i) => r.cpuMicrosPerRequest / floor[i]!.cpuMicrosPerRequest));
-  const p50 = median(ours.map((r) => r.p50Ms));
+  const ours = measured.get(p.herald)!;
+  const floor = measured.get(p.floor)!;
   const p99 = median(ours.map((r) => r.p99Ms));
   const floorP99 = median(floor.map((r) => r.p99Ms));
-  return {
-    [`${label} webhooks/s`]: Math.round(median(ours.map((r) => r.perSecond))),
-    [`${label} alerts/s`]: Math.round(median(ours.map((r) => r.perSecond)) * target.alertsPerWebhook),
-    [`${label} p50 ms`]: round(p50, 2),
+  const figures: Figures = {
+    [`${label} webhooks/s`]: Math.round(median(ours.map(perSecond))),
+    [`${label} alerts/s`]: Math.round(median(ours.map(perSecond)) * target.alertsPerWebhook),
+    [`${label} p50 ms`]: round(median(ours.map((r) => r.p50Ms)), 2),
     [`${label} p99 ms`]: round(p99, 2),
-    [`${label} CPU µs per webhook`]: Math.round(median(ours.map((r) => r.cpuMicrosPerRequest))),
-    [`${label} floor webhooks/s`]: Math.round(median(floor.map((r) => r.perSecond))),
+    [`${label} CPU µs per webhook`]: Math.round(median(ours.map(cpu))),
+    [`${label} floor webhooks/s`]: Math.round(median(floor.map(perSecond))),
     [`${label} floor p99 ms`]: round(floorP99, 2),
-    [`${label} floor CPU µs per request`]: Math.round(median(floor.map((r) => r.cpuMicrosPerRequest))),
-    [`${label} rate / floor`]: round(pairedRatio, 2),
+    [`${label} floor CPU µs per request`]: Math.round(median(floor.map(cpu))),
+    [`${label} rate / floor`]: pairedMedian(ours, floor, perSecond),
     [`${label} p99 / floor`]: ratio(p99, floorP99),
-    [`${label} CPU per webhook / floor`]: round(pairedCpu, 2),
+    [`${label} CPU per webhook / floor`]: pairedMedian(ours, floor, cpu),
   };
+  if (p.minimal) {
+    const minimal = measured.get(p.minimal)!;
+    Object.assign(figures, {
+      [`${label} minimal webhooks/s`]: Math.round(median(minimal.map(perSecond))),
+      [`${label} minimal CPU µs per webhook`]: Math.round(median(minimal.map(cpu))),
+      [`${label} rate / minimal`]: pairedMedian(ours, minimal, perSecond),
+      [`${label} CPU per webhook / minimal`]: pairedMedian(ours, minimal, cpu),
+      [`${label} floor rate / minimal`]: pairedMedian(floor, minimal, perSecond),
+    });
+  }
+  return figures;
 }
 
 export const ingest: Bench = {
   name: 'ingest',
-  what: 'webhooks/s and answer times of herald --role api and --role all against bare Queue.add floors (wrk and autocannon)',
+  what: 'webhooks/s and CPU per webhook of herald --role api and --role all against bare Queue.add floors (wrk and autocannon) and a minimal correct receiver (wrk)',
+  // Three sides in the `--role api` rounds: about 80 s of load, and five children to start first
+  // (over 30 s on this machine when it is shared).
+  limitMs: 240_000,
   async run(ctx) {
     const prefix = benchPrefix('ingest');
     const redis = connectRedis(ctx.redisUrl);
@@ -107,13 +135,15 @@ export const ingest: Bench = {
         // into its incident (a long grace keeps it from posting, which the announce bench measures).
         startBaseline({ redisUrl: ctx.redisUrl, prefix: `${prefix}-all`, work: 'noop', inProcess: ctx.inProcess }),
         startHeraldService({ role: 'all', redisUrl: ctx.redisUrl, prefix: `${prefix}-all`, xUrl: 'http://127.0.0.1:9', graceSeconds: 3600, cpuProfDir: ctx.cpuProfDir, inProcess: ctx.inProcess, built: ctx.built }),
+        startMinimal({ redisUrl: ctx.redisUrl, prefix: `${prefix}-minimal`, inProcess: ctx.inProcess }),
       ]);
-      const [floorApi, heraldApi, floorAll, heraldAll] = services as [Service, Service, Service, Service];
-      const figures: Figures = { connections: ctx.connections, rounds, 'seconds per round': ctx.quick ? 'quick' : 3 };
+      const [floorApi, heraldApi, floorAll, heraldAll, minimal] = services as [Service, Service, Service, Service, Service];
+      // Every child runs on the runner's own node (process.execPath): under `npm run` that is the pinned one.
+      const figures: Figures = { node: process.version, connections: ctx.connections, rounds, 'seconds per round': ctx.quick ? 'quick' : 3 };
       for (const target of INGEST_TARGETS) {
         if (withWrk) {
           const wrk = { generator: 'wrk' as const, connections: WRK_CONNECTIONS, rounds, round: wrkRound, warmUp: wrkWarmUp };
-          Object.assign(figures, await measurePairs(ctx, target, { ...wrk, floor: floorApi, herald: heraldApi }, `wrk ${target.name} --role api`));
+          Object.assign(figures, await measurePairs(ctx, target, { ...wrk, floor: floorApi, herald: heraldApi, minimal }, `wrk ${target.name} --role api`));
           Object.assign(figures, await measurePairs(ctx, target, { ...wrk, floor: floorAll, herald: heraldAll }, `wrk ${target.name} --role all`));
         } else {
           figures['wrk'] = 'not installed (apt-get install wrk): the autocannon ratio alone is squeezed towards 1';
@@ -126,6 +156,7 @@ export const ingest: Bench = {
       await Promise.all(services.map((s) => s.stop()));
       await deletePrefix(redis, prefix);
       await deletePrefix(redis, `${prefix}-all`);
+      await deletePrefix(redis, `${prefix}-minimal`);
       redis.disconnect();
     }
   },

@@ -83,6 +83,8 @@ const env: Record<string, string> = {
   REDIS_URL: redis?.url ?? 'redis://127.0.0.1:1',
   ...(replicated && { REDIS_SENTINELS: replicated.sentinelSpec, REDIS_SENTINEL_NAME: replicated.name }),
   HERALD_REDIS_PREFIX: 'harness',
+  // Each run's own data volume: a marker from an earlier run would make its fresh Redis a loss.
+  HERALD_DATA_DIR: join(logDir, 'data'),
   X_APP_KEY: 'harness-app-key',
   X_APP_SECRET: 'harness-app-secret',
   X_ACCESS_TOKEN: 'harness-access-token',

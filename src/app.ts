@@ -2,7 +2,7 @@ import type { RedisOptions } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { buildApiSide } from './app/api-side.ts';
+import { buildApiSide, type ServedRoute } from './app/api-side.ts';
 import { defaultBundle, guardAccounts, openAccounts } from './app/accounts.ts';
 import type { Parts } from './app/shared.ts';
 import { startWorkerSide } from './app/worker-side.ts';
@@ -16,6 +16,8 @@ import type { Publisher } from './publish/publisher.ts';
 import { openFollowUpQueue, openQueues, type Queues } from './queues.ts';
 import { KnownThreads } from './ops/known-threads.ts';
 import { startEpochWatch } from './ops/redis-epoch.ts';
+import { LifeMarker } from './ops/life-marker.ts';
+import { readOwnPosts } from './publish/reconcile.ts';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -45,6 +47,8 @@ export interface Herald {
   store: RedisIncidentStore;
   queues: Queues;
   metrics: HeraldMetrics;
+  /** The routes the HTTP side serves (none in a worker): docs/openapi.json is checked against them. */
+  routes: readonly ServedRoute[];
   close(): Promise<void>;
 }
 
@@ -92,15 +96,28 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
   const store = new RedisIncidentStore(patient, prefix);
   const workQueues = works ? openQueues(patient, prefix) : undefined;
   const apiQueues = serves ? openQueues(fast, prefix) : undefined;
-  const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
   // Every process watches for a Redis that forgot, whatever its role (docs/faults.md). Every
-  // account's own state and hold, as its delivery sees them (account-hold.ts): a loss holds all their posts.
+  // account's own state and hold, as its delivery sees them (account-hold.ts): a loss holds all their
+  // posts. It starts before the workers, so an empty Redis is judged before anything can post.
   const posts = (workQueues ?? apiQueues)!.posts;
-  const states = guardAccounts(accounts, { redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs }).map((a) => a.guards.account);
-  const stopEpochWatch = await startEpochWatch({ redis: patient, prefix, store, accounts: states, threads: parts.threads, logger, intervalMs: config.epochCheckMs });
+  const guarded = guardAccounts(accounts, { redis: patient, prefix, posts, settings: config.delivery, timeoutMs: parts.timeoutMs });
+  const stopEpochWatch = await startEpochWatch({
+    redis: patient,
+    prefix,
+    store,
+    accounts: guarded.map((a) => a.guards.account),
+    life: new LifeMarker(config.dataDir, prefix),
+    // A dry run's outbox reaches no follower, so it cannot hold a live thread.
+    readers: guarded.filter((a) => a.publisher.mode !== 'dry-run').map((a) => ({ id: a.id, read: () => readOwnPosts({ publisher: a.publisher, reads: a.guards.reads }) })),
+    threads: parts.threads,
+    logger,
+    intervalMs: config.epochCheckMs,
+  });
+  const stopWorkers = workQueues ? startWorkerSide({ ...parts, redis: patient, store, queues: workQueues }, options) : async () => undefined;
 
   let server: FastifyInstance | undefined;
+  const routes: ServedRoute[] = [];
   let url: string | undefined;
   let metricsServer: FastifyInstance | undefined;
   const healthPort = config.metricsPort ?? (role === 'worker' ? options.workerHealthPort : undefined);
@@ -116,7 +133,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     }
   }
   if (apiQueues) {
-    server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues });
+    server = await buildApiSide({ ...parts, redis: fast, queues: apiQueues }, routes);
     url = await server.listen({ port: config.port, host: config.host });
   }
   if (config.metricsToken === undefined && (apiQueues || metricsServer)) {
@@ -131,6 +148,7 @@ export async function startHerald(config: Config, options: HeraldOptions): Promi
     store,
     queues: (workQueues ?? apiQueues)!,
     metrics,
+    routes,
     async close() {
       await Promise.all([server?.close(), metricsServer?.close()]);
       await stopEpochWatch();

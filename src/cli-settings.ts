@@ -5,6 +5,9 @@
  */
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import { IANAZone } from 'luxon';
+import type { CliSpeech } from './cli-command.ts';
+import { isConsoleLocale, translator, type ConsoleLocale } from './console/i18n.ts';
 import type { PreviewSettings } from './compose/preview.ts';
 import { followUpScheduleOf, loadSettings, redisTarget } from './config.ts';
 import type { RedisTarget } from './redis/connect.ts';
@@ -55,6 +58,23 @@ export interface ReportSettings {
 export function reportSettings(env: Env): ReportSettings {
   const s = loadSettings(env, ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'HERALD_REDIS_PREFIX', 'HERALD_TIMEZONE']);
   return { redis: redisTarget(s), redisPrefix: s.HERALD_REDIS_PREFIX, timezone: s.HERALD_TIMEZONE };
+}
+
+/** The language of a terminal that says none (LANG=C, POSIX): untranslated, as gettext does. */
+const UNSAID_LOCALE: ConsoleLocale = 'en';
+
+/**
+ * The language and clock every command speaks in: HERALD_LOCALE when it is set (a person on
+ * call runs the CLI where the service's settings are), else the terminal's own language
+ * (LC_ALL, LC_MESSAGES, LANG: `ko_KR.UTF-8` is Korean), else English; times in HERALD_TIMEZONE,
+ * else Asia/Seoul as the service's default. An unusable value is passed over, never fatal: the
+ * words must not stop `herald check-config` from listing what is wrong with those settings.
+ */
+export function cliSpeech(env: Env): CliSpeech {
+  const asked = [env.HERALD_LOCALE, env.LC_ALL, env.LC_MESSAGES, env.LANG].map((value) => value?.toLowerCase().split(/[_.@-]/)[0]);
+  const locale = asked.find(isConsoleLocale) ?? UNSAID_LOCALE;
+  const zone = env.HERALD_TIMEZONE && IANAZone.isValidZone(env.HERALD_TIMEZONE) ? env.HERALD_TIMEZONE : 'Asia/Seoul';
+  return { tr: translator(locale), clock: { locale, zone } };
 }
 
 /** `hash-password` reads no settings. */

@@ -9,8 +9,9 @@ import { previewCommand } from './compose/preview.ts';
 import { reportCommand } from './journal/report-command.ts';
 import { draftsCommand } from './console/drafts-cli.ts';
 import { hashPasswordCommand } from './console/hash-password-cli.ts';
-import type { CliCommand, CliIo } from './cli-command.ts';
-import { apiClientSettings, catalogSettings, noSettings, previewSettings, reportSettings, serviceSettings } from './cli-settings.ts';
+import type { CliCommand, CliIo, CommandIo } from './cli-command.ts';
+import { apiClientSettings, catalogSettings, cliSpeech, noSettings, previewSettings, reportSettings, serviceSettings } from './cli-settings.ts';
+import type { Translator } from './console/i18n.ts';
 import { ConfigError } from './config.ts';
 import { maintenanceCommand } from './maintenance/adapters/cli.ts';
 import { incidentCommand } from './incidents/adapters/incident-cli.ts';
@@ -18,37 +19,26 @@ import { heraldVersion } from './version.ts';
 
 export type { CliCommand, CliIo } from './cli-command.ts';
 
-/** A command with the settings it reads, loaded just before it runs. */
+/** A command with the settings it reads, loaded just before it runs; what it does is `cli.summary.<name>`. */
 interface Runnable {
-  summary: string;
   usage: string;
-  run(args: string[], io: CliIo): Promise<number>;
+  run(args: string[], io: CommandIo, env: CliIo['env']): Promise<number>;
 }
 
 function reading<S>(command: CliCommand<S>, settings: (env: CliIo['env']) => S): Runnable {
-  return { summary: command.summary, usage: command.usage, run: (args, io) => command.run(args, io, settings(io.env)) };
+  return { usage: command.usage, run: (args, io, env) => command.run(args, io, settings(env)) };
 }
 
-type Run<S> = (args: string[], io: CliIo, settings: S, usage: string) => Promise<number>;
+type Run<S> = (args: string[], io: CommandIo, settings: S, usage: string) => Promise<number>;
 
 /** A command whose code loads only when it runs: the service's wiring is not loaded for `preview`. */
-function later<S>(summary: string, usage: string, load: () => Promise<Run<S>>, settings: (env: CliIo['env'], cwd: string) => S): Runnable {
-  return { summary, usage, run: async (args, io) => (await load())(args, io, settings(io.env, io.cwd), usage) };
+function later<S>(usage: string, load: () => Promise<Run<S>>, settings: (env: CliIo['env'], cwd: string) => S): Runnable {
+  return { usage, run: async (args, io, env) => (await load())(args, io, settings(env, io.cwd), usage) };
 }
 
 const commands: Record<string, Runnable> = {
-  serve: later(
-    'run the service: webhooks, workers and the console (what `npm start` runs)',
-    'herald serve [--role api|worker|all]',
-    async () => (await import('./app/serve.ts')).serve,
-    serviceSettings,
-  ),
-  'check-config': later(
-    'check the configuration and the files it names, without starting anything',
-    'herald check-config',
-    async () => (await import('./app/check-config.ts')).checkConfig,
-    serviceSettings,
-  ),
+  serve: later('herald serve [--role api|worker|all]', async () => (await import('./app/serve.ts')).serve, serviceSettings),
+  'check-config': later('herald check-config', async () => (await import('./app/check-config.ts')).checkConfig, serviceSettings),
   preview: reading(previewCommand, previewSettings),
   'lint-messages': reading(lintMessagesCommand, catalogSettings),
   report: reading(reportCommand, reportSettings),
@@ -58,16 +48,39 @@ const commands: Record<string, Runnable> = {
   incident: reading(incidentCommand, apiClientSettings),
 };
 
-function help(): string {
+/** `check-config` → `cli.summary.checkConfig`: catalog keys are words, command names kebab-case. */
+const summaryOf = (tr: Translator, name: string) => tr.t(`cli.summary.${name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`);
+const noteOf = (tr: Translator, name: string) => tr.maybe(`cli.note.${name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`);
+
+function help(tr: Translator): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return (
-    `usage: herald <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
-    `herald <command> --help (or herald help <command>) tells what a command takes; herald --version, which herald this is.\n`
-  );
+  const lines = Object.keys(commands).map((name) => `  ${name.padEnd(width)}  ${summaryOf(tr, name)}`);
+  return `${tr.t('cli.usage', { syntax: tr.t('cli.help.syntax') })}\n\n${tr.t('cli.help.commands')}\n${lines.join('\n')}\n\n${tr.t('cli.help.more')}\n`;
 }
 
-const commandHelp = (name: string, command: Runnable): string => `herald ${name}: ${command.summary}\n\nusage: ${command.usage}\n`;
+function commandHelp(tr: Translator, name: string, command: Runnable): string {
+  const note = noteOf(tr, name);
+  return `herald ${name}: ${summaryOf(tr, name)}\n\n${tr.t('cli.usage', { syntax: command.usage })}\n${note ? `\n${note}\n` : ''}`;
+}
+
+/**
+ * Node's own words for arguments it cannot read (util.parseArgs), said in the reader's language:
+ * its message quotes the option or argument, its code says which mistake it is.
+ */
+function argumentProblem(tr: Translator, error: Error & { code?: string }): string {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const option = quoted.split(' ')[0]!;
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return tr.t('cli.args.unknownOption', { option });
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return tr.t('cli.args.missingValue', { option });
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return tr.t('cli.args.unexpected', { argument: quoted });
+    default:
+      return tr.t('cli.args.other', { option: quoted });
+  }
+}
 
 const versionLine = (): string => `herald ${heraldVersion} (Node.js ${process.versions.node})\n`;
 
@@ -89,10 +102,13 @@ export function processIo(): CliIo {
 }
 
 /** Runs `herald <argv...>` and resolves to the exit code. Errors a person can act on are printed, not thrown. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo = processIo()): Promise<number> {
+  const { env, ...rest } = given;
+  const io: CommandIo = { ...rest, ...cliSpeech(env) };
+  const { tr } = io;
   const [name, ...args] = argv;
   if (name === undefined) {
-    io.err(help());
+    io.err(help(tr));
     return 2;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
@@ -102,31 +118,31 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   if (name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? args[0] : undefined;
     if (topic === undefined) {
-      io.out(help());
+      io.out(help(tr));
       return 0;
     }
     const about = commands[topic];
     if (!about) {
-      io.err(`unknown command: ${topic}\n\n${help()}`);
+      io.err(`${tr.t('cli.unknownCommand', { name: topic })}\n\n${help(tr)}`);
       return 2;
     }
-    io.out(commandHelp(topic, about));
+    io.out(commandHelp(tr, topic, about));
     return 0;
   }
   const command = commands[name];
   if (!command) {
-    io.err(`unknown command: ${name}\n\n${help()}`);
+    io.err(`${tr.t('cli.unknownCommand', { name })}\n\n${help(tr)}`);
     return 2;
   }
   if (asksForHelp(args)) {
-    io.out(commandHelp(name, command));
+    io.out(commandHelp(tr, name, command));
     return 0;
   }
   try {
-    return await command.run(args, io);
+    return await command.run(args, io, env);
   } catch (e) {
     if ((e as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${(e as Error).message}\nusage: ${command.usage}\n`);
+      io.err(`${argumentProblem(tr, e as Error)}\n${tr.t('cli.usage', { syntax: command.usage })}\n`);
       return 2;
     }
     if (e instanceof ConfigError) {

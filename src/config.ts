@@ -2,12 +2,40 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { DEFAULT_ACCOUNT, type Account, type XApiCredentials } from './accounts/account.ts';
+import { DEFAULT_ACCOUNT, runsDry, type Account, type XApiCredentials } from './accounts/account.ts';
 import { loadAccountsFile } from './accounts/config.ts';
 import { postingLimits, type NetworkBudgets } from './accounts/limits.ts';
-import { DEFAULT_MESSAGES_DIR, definedFeatures } from './compose/catalog.ts';
+import { DEFAULT_MESSAGES_DIR, definedFeatures, definedServices } from './compose/catalog.ts';
 import { CatalogError } from './compose/errors.ts';
 import { FEATURES } from './incidents/model.ts';
+
+/** The catalog's service names; a broken catalog is reported at start by its own error (see featuresOf). */
+function catalogServices(dir: string): string[] {
+  try {
+    return definedServices(dir);
+  } catch (e) {
+    if (e instanceof CatalogError) return [];
+    throw e;
+  }
+}
+
+/**
+ * HERALD_SERVICES (comma-separated) and the catalog's `services:` together: the names herald may
+ * tweet. Undefined when neither names any: then any well-formed name passes (docs/security.md).
+ */
+function pinnedServices(raw: string | undefined, dir: string): { services?: readonly string[]; problems: string[] } {
+  const listed = (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const problems = listed.flatMap((name) => {
+    const checked = publicServiceName.safeParse(name);
+    return checked.success ? [] : [`HERALD_SERVICES: ${JSON.stringify(name)}: ${checked.error.issues.map((i) => i.message).join('; ')}`];
+  });
+  const all = [...new Set([...listed, ...catalogServices(dir)])];
+  return { services: all.length > 0 ? Object.freeze(all) : undefined, problems };
+}
+
+/** Live (an account with credentials, not a dry run) with no service names pinned: herald says so at start (serve.ts, check-config). */
+export const unpinnedServices = (config: Pick<Config, 'services' | 'accounts'>): boolean =>
+  config.services === undefined && config.accounts.some((a) => !runsDry(a));
 
 /** The catalog's features; a broken catalog stops herald at start with its own error, so the shipped ones stand in until then. */
 function featuresOf(dir: string): readonly string[] {
@@ -23,6 +51,7 @@ import { loadApprovalPolicy } from './approval/policy-file.ts';
 import type { ApprovalPolicy } from './approval/policy.ts';
 import { loadUsers, type ConsoleUser } from './auth/users.ts';
 import { loadRouteTable } from './incidents/adapters/routes-file.ts';
+import { publicServiceName } from './incidents/service-name.ts';
 import { DEFAULT_FOLLOW_UPS, fixedCadence, parseFollowUpSchedule, type FollowUpSchedule } from './incidents/follow-up-schedule.ts';
 import type { RouteTable } from './incidents/routing.ts';
 import type { RedisTarget } from './redis/connect.ts';
@@ -164,10 +193,12 @@ const schema = z.object({
   HERALD_SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
   HERALD_MAX_ALERTS_PER_PAYLOAD: count(5000),
   HERALD_MAX_FIRING_ALERTS_PER_INCIDENT: count(20_000),
+  HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: count(20),
   HERALD_MAINTENANCE_GRACE_SECONDS: seconds(600),
   HERALD_BSKY_POINTS_HOUR: count(5000),
   HERALD_BSKY_POINTS_DAY: count(35000),
   HERALD_MASTODON_POSTS_5MIN: count(300),
+  HERALD_SERVICES: optionalText,
   HERALD_PUBLIC_URL: optionalText.pipe(z.string().regex(/^https?:\/\/[^\s/?#"'<>]+(\/[^\s?#"'<>]*)?$/, 'an http(s) address such as https://status.example.com, where the status page is reached').optional()),
   HERALD_CONSOLE_URL: optionalUrl('the address people open herald at, such as https://herald.example.com'),
   HERALD_STAFF_SLACK_WEBHOOK_URL: optionalUrl('an incoming webhook URL such as https://hooks.slack.com/services/...'),
@@ -177,6 +208,8 @@ const schema = z.object({
   HERALD_STAFF_WEBHOOK_URL: optionalUrl('an https:// address that accepts a JSON POST'),
   HERALD_STAFF_WEBHOOK_SECRET: optionalText,
   HERALD_STAFF_NOTICE_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  HERALD_STAFF_DIGEST_AFTER: count(10),
+  HERALD_STAFF_DIGEST_SECONDS: z.coerce.number().min(1).default(60),
   HERALD_X_UNAVAILABLE_PROBE_SECONDS: seconds(5),
   HERALD_REDIS_EPOCH_CHECK_SECONDS: z.coerce.number().min(0.1).max(10).default(5),
   HERALD_EVENT_MAX_FUTURE_MINUTES: z.coerce.number().min(0).default(10),
@@ -231,6 +264,8 @@ export interface Config {
   messagesDir: string;
   /** The features the message catalog defines (features are data): what webhooks and routes may name. */
   features: readonly string[];
+  /** The service names herald may tweet (HERALD_SERVICES and the catalog's `services:`); undefined: not pinned. */
+  services?: readonly string[];
   logLevel: string;
   /** JSON lines, pretty lines, or `auto`: pretty when stdout is a terminal. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -256,6 +291,8 @@ export interface Config {
   shutdownMs: number;
   /** Limits on what one webhook may bring (413 beyond them). */
   limits: { alertsPerPayload: number; firingAlertsPerIncident: number };
+  /** New public incidents one monitoring source may open per minute; the rest are kept from the public (docs/security.md#floods). */
+  newIncidentsPerMinute: number;
   /** Alerts covered by a maintenance window stay quiet this long past its end; then they are announced. */
   maintenanceGraceMs: number;
   /** Write budgets of Bluesky and Mastodon accounts (accounts/limits.ts), already in each account's `limits`. */
@@ -275,6 +312,8 @@ export interface StaffNoticeSettings {
   email?: { to: string; from: string; smtpUrl: string };
   webhook?: { url: string; secret?: string };
   timeoutMs: number;
+  /** Drafts of one window told one by one, and the window; the rest in one digest after it (HERALD_STAFF_DIGEST_*). */
+  digest: { after: number; windowMs: number };
 }
 
 export class ConfigError extends HeraldError {
@@ -325,13 +364,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const users = loadUsers(e.HERALD_USERS_FILE);
   const features = featuresOf(e.HERALD_MESSAGES_DIR);
   const routes = e.HERALD_ROUTES ? loadRouteTable(e.HERALD_ROUTES, features) : undefined;
+  const services = pinnedServices(e.HERALD_SERVICES, e.HERALD_MESSAGES_DIR);
   const networkBudgets: NetworkBudgets = { bskyPointsPerHour: e.HERALD_BSKY_POINTS_HOUR, bskyPointsPerDay: e.HERALD_BSKY_POINTS_DAY, mastodonPer5Min: e.HERALD_MASTODON_POSTS_5MIN };
   const delivery = deliverySettings(e);
   const limits = (network: Account['network']) => postingLimits(network, delivery, networkBudgets);
   const extra = e.HERALD_ACCOUNTS_FILE
     ? loadAccountsFile(e.HERALD_ACCOUNTS_FILE, env, { baseUrl: e.X_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: e.X_TIMEOUT_MS, dataDir: e.HERALD_DATA_DIR, limits })
     : { accounts: [], problems: [] };
-  const problems = [...policy.problems, ...users.problems, ...(routes?.problems ?? []), ...extra.problems, ...deliveryProblems(e)];
+  const problems = [...policy.problems, ...users.problems, ...(routes?.problems ?? []), ...services.problems, ...extra.problems, ...deliveryProblems(e)];
   if (problems.length > 0) throw new ConfigError(problems);
   const outboxPath = e.HERALD_OUTBOX ?? `${e.HERALD_DATA_DIR}/outbox.jsonl`;
   const defaultAccount: Account = {
@@ -381,6 +421,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     dataDir: e.HERALD_DATA_DIR,
     messagesDir: e.HERALD_MESSAGES_DIR,
     features,
+    services: services.services,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     followUps: { ...followUpScheduleOf(e, e.HERALD_TIMEZONE), accountZones: Object.fromEntries(accounts.map((a) => [a.id, a.timezone])) },
@@ -392,6 +433,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     requestTimeoutMs: Math.round(e.HERALD_REQUEST_TIMEOUT_SECONDS * 1000),
     shutdownMs: Math.round(e.HERALD_SHUTDOWN_SECONDS * 1000),
     limits: { alertsPerPayload: e.HERALD_MAX_ALERTS_PER_PAYLOAD, firingAlertsPerIncident: e.HERALD_MAX_FIRING_ALERTS_PER_INCIDENT },
+    newIncidentsPerMinute: e.HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE,
     maintenanceGraceMs: Math.round(e.HERALD_MAINTENANCE_GRACE_SECONDS * 1000),
     networkBudgets,
     staffNotices: {
@@ -400,6 +442,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       email: e.HERALD_STAFF_EMAIL_TO && e.SMTP_URL ? { to: e.HERALD_STAFF_EMAIL_TO, from: e.HERALD_STAFF_EMAIL_FROM, smtpUrl: e.SMTP_URL } : undefined,
       webhook: e.HERALD_STAFF_WEBHOOK_URL ? { url: e.HERALD_STAFF_WEBHOOK_URL, secret: e.HERALD_STAFF_WEBHOOK_SECRET } : undefined,
       timeoutMs: Math.round(e.HERALD_STAFF_NOTICE_TIMEOUT_SECONDS * 1000),
+      digest: { after: e.HERALD_STAFF_DIGEST_AFTER, windowMs: Math.round(e.HERALD_STAFF_DIGEST_SECONDS * 1000) },
     },
     epochCheckMs: Math.round(e.HERALD_REDIS_EPOCH_CHECK_SECONDS * 1000),
     eventTimeBounds: { futureMs: Math.round(e.HERALD_EVENT_MAX_FUTURE_MINUTES * 60_000), pastMs: Math.round(e.HERALD_EVENT_MAX_AGE_DAYS * 24 * 3600_000) },

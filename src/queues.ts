@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { accountOf } from './incidents/accounts.ts';
-import type { AlertEvent, Post } from './incidents/model.ts';
-import type { Decision, NoticeKind } from './notices/notice.ts';
+import type { IncomingEvent, Post } from './incidents/model.ts';
+import type { Decision, NoticeJobKind } from './notices/notice.ts';
 
 /*
  * Every queue herald runs, its job and how jobs are named: the contract between who adds a job and
@@ -54,8 +54,10 @@ export interface OverrunJob {
 export const overrunJobId = (key: string, endsAt: string): string => `overrun-${digest(key)}-${Date.parse(endsAt)}`;
 
 export interface NoticeJob {
-  kind: NoticeKind;
+  kind: NoticeJobKind;
+  /** The incident; for a digest, `digest`. */
   key: string;
+  /** The post; for a digest, the start of the window it covers (ms since the epoch). */
   postId: string;
   decision?: Decision;
 }
@@ -64,12 +66,12 @@ export const noticeJobId = (job: NoticeJob): string =>
   `${job.kind}-${digest(job.key)}-${job.postId}${job.decision ? `-${job.decision.action}-${Date.parse(job.decision.at)}` : ''}`;
 
 /** Identical deliveries of one event share an id, so a sender's retry is not queued twice. */
-export const eventJobId = (event: AlertEvent): string =>
+export const eventJobId = (event: IncomingEvent): string =>
   `evt-${digest([event.source, event.key, event.status, event.at, event.service, event.feature, event.severity, ...(event.alertId ? [event.alertId] : []), ...factsPart(event)].join('\u0000'))}`;
 
 // Two events that differ only in impacts, scope, phase or data safety are two events; an event
 // without any of them hashes as it did before they existed, so ids in flight stay the same.
-function factsPart(event: AlertEvent): string[] {
+function factsPart(event: IncomingEvent): string[] {
   const { impacts, scope, phase, dataSafety } = event;
   if (impacts === undefined && scope === undefined && phase === undefined && dataSafety === undefined) return [];
   return [JSON.stringify({ impacts: impacts ?? null, scope: scope ?? null, phase: phase ?? null, dataSafety: dataSafety ?? null })];
@@ -92,7 +94,7 @@ export const DELIVERY_JOB_OPTIONS: JobsOptions = {
 };
 
 export interface Queues {
-  events: Queue<AlertEvent>;
+  events: Queue<IncomingEvent>;
   posts: Queue<DeliveryJob>;
   close(): Promise<void>;
 }
@@ -106,7 +108,7 @@ export const EVENT_STREAM_LENGTH = 500;
 
 export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
   const streams = { events: { maxLen: EVENT_STREAM_LENGTH } };
-  const events = new Queue<AlertEvent>(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: EVENT_JOB_OPTIONS, streams });
+  const events = new Queue<IncomingEvent>(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: EVENT_JOB_OPTIONS, streams });
   const posts = new Queue<DeliveryJob>(POSTS_QUEUE, { connection, prefix, defaultJobOptions: DELIVERY_JOB_OPTIONS, streams });
   return {
     events,

@@ -18,7 +18,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 /** Every file that queues a delivery job, and the case below that shows its posts wait for a person. */
 const SCHEDULERS: Record<string, string> = {
   'incidents/adapters/apply.ts': 'events from monitoring (the incident worker), and what people do by hand (approval/service.ts runs through it)',
-  'incidents/adapters/facts-api.ts': 'a change of facts from the API, the CLI and the console',
+  'incidents/adapters/facts-api.ts': 'a change of facts from the API, the CLI and the console, and a public note set from any of them',
   'incidents/adapters/thread-api.ts': 'attaching a live thread',
   'incidents/adapters/follow-ups.ts': 'follow-ups',
   'maintenance/adapters/service.ts': 'maintenance notices',
@@ -98,6 +98,19 @@ describe('every post herald schedules waits for a person under HERALD_APPROVAL=r
     assert.deepEqual(await drafts(key), [`${key}~update-1`]);
   });
 
+  it('a public note set through the API waits, and so does one set through the CLI', async () => {
+    const key = await announced('note-api');
+    const res = await apiCall(t.url, 'PATCH', `/api/incidents/${key}`, { publicNote: 'A storage fault in the login servers' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.scheduled, ['update-1']);
+    assert.deepEqual(await drafts(key), [`${key}~update-1`]);
+    const viaCli = await announced('note-cli');
+    let out = '';
+    const io = { out: (s: string) => void (out += s), err: (s: string) => void (out += s), env: { HERALD_API_TOKEN: API_TOKEN, HERALD_URL: t.url }, cwd: process.cwd() };
+    assert.equal(await main(['incident', 'set', viaCli, '--note', 'A storage fault in the login servers'], io), 0, out);
+    assert.deepEqual(await drafts(viaCli), [`${viaCli}~update-1`]);
+  });
+
   it('attaching a live thread waits before saying it is resolved', async () => {
     const key = 'gate-thread';
     await t.send(event({ key }));
@@ -134,7 +147,7 @@ describe('every post herald schedules waits for a person under HERALD_APPROVAL=r
 
   it('and X saw only what a person approved', async () => {
     await quiet(t);
-    const approved = ['events-2', 'facts-api', 'facts-cli', 'facts-console', 'by-hand-update'].length;
+    const approved = ['events-2', 'facts-api', 'facts-cli', 'facts-console', 'note-api', 'note-cli', 'by-hand-update'].length;
     assert.equal(t.fakeX.posts.length, approved, t.fakeX.posts.map((p) => p.text).join('\n'));
   });
 });

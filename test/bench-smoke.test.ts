@@ -29,6 +29,8 @@ describe('the benchmark harness', () => {
     assert.equal(code, 0, output);
     for (const name of ['ingest', 'storm', 'announce', 'growth']) assert.match(output, new RegExp(`^${name}: `, 'm'));
     assert.ok(number(figure(output, 'wrk generic --role api rate / floor')) > 0);
+    assert.ok(number(figure(output, 'wrk generic --role api rate / minimal')) > 0);
+    assert.ok(number(figure(output, 'wrk generic --role api CPU per webhook / minimal')) > 0);
     assert.ok(number(figure(output, 'wrk generic --role all rate / floor')) > 0);
     assert.ok(number(figure(output, 'autocannon generic --role api webhooks/s')) > 0);
     assert.equal(figure(output, 'generic one tweet plus one reply'), 'true');

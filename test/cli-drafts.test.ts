@@ -40,7 +40,7 @@ describe('npx herald drafts', () => {
     const id = await newDraft(t);
     const out = await herald(['drafts', 'list', '--url', t.url], { env: env() });
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, new RegExp(`${id}  open  \\d+/280`));
+    assert.match(out.stdout, new RegExp(`${id}  announcement  \\d+/280`));
     assert.match(out.stdout, /KakaoTalk/);
   });
 
@@ -58,7 +58,7 @@ describe('npx herald drafts', () => {
     assert.equal(first.code, 0, first.stderr);
     const again = await herald(['drafts', 'reject', id, '--reason', 'false alarm', '--url', t.url], { env: env() });
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /409: draft open-1 is no longer waiting/);
+    assert.match(again.stderr, /herald refused \(409, HERALD_CONFLICT\)[^]*\n {2}> draft open-1 is no longer waiting/);
   });
 
   it('refuses to run without HERALD_API_TOKEN, and without a reason to reject', async () => {
@@ -86,7 +86,7 @@ describe('every command that drives a running herald finds it the same way', () 
     ['incident', 'set', 'no-such-incident', '--phase', 'identified'],
   ];
   /** Whether the command's request reached this herald: an answer, or a refusal it sent. */
-  const reached = (out: { stdout: string; stderr: string }) => !/cannot reach herald/.test(out.stderr) && (out.stdout !== '' || /herald answered 404/.test(out.stderr));
+  const reached = (out: { stdout: string; stderr: string }) => !/cannot reach herald/.test(out.stderr) && (out.stdout !== '' || /herald refused \(404/.test(out.stderr));
 
   for (const args of COMMANDS) {
     it(`herald ${args[0]} asks http://127.0.0.1:$PORT, or HERALD_URL when it is set`, async () => {

@@ -96,6 +96,20 @@ test('preview --thread of events that are not webhook bodies exits 1 naming the 
   await assert.rejects(run(process.execPath, [BIN, 'preview', '--thread', eventFile(bad)], { env }), (e: { code?: number; stderr?: string }) => e.code === 1 && /0\.scope/.test(e.stderr ?? ''));
 });
 
+test('preview --thread takes a resolve that names only its key, status and time, as the webhook does', async () => {
+  const scenario = [EVENT, { key: EVENT.key, status: 'resolved', at: '2025-03-14T17:48:00+09:00' }];
+  const { stdout } = await run(process.execPath, [BIN, 'preview', '--thread', eventFile(scenario), '--json'], { env });
+  const thread = JSON.parse(stdout) as Array<{ kind: string; text: string; replyTo: number | null }>;
+  assert.deepEqual([thread[0]!.kind, thread.at(-1)!.kind], ['open', 'resolved']);
+  assert.equal(thread.at(-1)!.replyTo, 0);
+  assert.match(thread.at(-1)!.text, /카카오톡/);
+});
+
+test('preview --thread refuses an open that names only its key, naming what it lacks', async () => {
+  const bare = [{ key: EVENT.key, status: 'open', at: EVENT.at }];
+  await assert.rejects(run(process.execPath, [BIN, 'preview', '--thread', eventFile(bare)], { env }), (e: { code?: number; stderr?: string }) => e.code === 1 && /0\.service/.test(e.stderr ?? ''));
+});
+
 /** The webhook body of the README's first `curl` line, as a newcomer would copy it. */
 function readmeWebhookBody(): unknown {
   const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');

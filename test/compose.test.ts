@@ -32,7 +32,7 @@ function koCatalogWith(changes: { messaging?: string[]; resolved?: string[] }): 
 const GOLDEN: Record<string, { open: string; resolved: string }> = {
   ko: {
     open: '지금 카카오톡 메시지가 늦게 전송되고 있어요. 오후 4시 54분부터 생긴 저희 쪽 문제로, 기기 탓이 아니에요. 앱을 지우거나 다시 설치하지 마세요. 지금까지의 대화는 그대로 있어요. 최대한 빨리 고칠게요. 불편을 드려 죄송합니다.',
-    resolved: '이제 카카오톡 메시지 전송, 다시 잘 돼요. 오후 4시 54분부터 오후 6시 6분까지 불편을 드려 죄송합니다. 혹시 전달되지 않은 메시지가 있다면 다시 보내 주세요. 아직 이상하면 앱을 껐다가 다시 켜 주세요. 감사합니다.',
+    resolved: '카카오톡 메시지 전송 문제를 해결해 이제 다시 잘 돼요. 오후 4시 54분부터 오후 6시 6분까지 불편을 드려 죄송합니다. 혹시 전달되지 않은 메시지가 있다면 다시 보내 주세요. 아직 이상하면 앱을 다시 켜 주세요. 감사합니다.',
   },
   en: {
     open: "KakaoTalk messages are arriving late (since 4:54 PM). The problem is ours, not your device. Please don't delete or reinstall the app: your chat history is still there. We're on it. We're sorry for the trouble.",

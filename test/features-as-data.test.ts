@@ -3,7 +3,7 @@ import { after, before, describe, it, test } from 'node:test';
 import { definedFeatures, loadCatalog } from '../src/compose/catalog.ts';
 import { composeTweet } from '../src/compose/compose.ts';
 import { lintMessages } from '../src/compose/lint-messages.ts';
-import { catalogWithFeature, catalogWithServices, featureWords } from './helpers/catalog.ts';
+import { catalogWithFeature, catalogWithServices, featureWords, setTraits } from './helpers/catalog.ts';
 import { event, startTestHerald, type TestHerald } from './helpers/herald.ts';
 import { amAlert, amNotification, deliver, SECRETS } from './helpers/monitoring.ts';
 
@@ -34,6 +34,36 @@ test('lint refuses a feature without all four kinds of words', () => {
   const dir = catalogWithFeature('payments', { ...words, en: withoutTips as (typeof words)[string] & object });
   const problems = lintMessages(dir).problems.filter((p) => p.file.endsWith('en.yaml'));
   assert.ok(problems.some((p) => p.key === 'tips.payments' && p.code === 'missing-key'), JSON.stringify(problems));
+});
+
+test('what "not your device" names and what a resolution says about data come from the catalog, for an operator\'s feature as for the shipped ones', () => {
+  const base = { incidentKey: 'pay', service: 'KakaoTalk', feature: 'payments', severity: 'major' as const, openedAt: '2025-04-11T12:05:00+09:00' };
+  const options = { locale: 'en', timezone: 'Asia/Seoul' };
+  const open = (dir: string) => composeTweet(loadCatalog(dir, 'en'), { ...base, kind: 'open' }, options).text;
+  const resolved = (dir: string, dataSafety?: 'none-lost') => composeTweet(loadCatalog(dir, 'en'), { ...base, kind: 'resolved', resolvedAt: '2025-04-11T12:50:00+09:00', dataSafety }, options).text;
+  const plain = catalogWithFeature('payments');
+  assert.match(open(plain), /not your device/);
+  assert.doesNotMatch(resolved(plain), /send it again/);
+  assert.match(resolved(plain, 'none-lost'), /Nothing was lost/);
+  // The operator says payments is a PC-only app that carries messages: the words follow, no code.
+  const declared = setTraits(catalogWithFeature('payments'), ['features', 'payments'], { data: 'messages', platforms: ['pc'] });
+  assert.deepEqual(lintMessages(declared).problems, []);
+  assert.match(open(declared), /not your computer/);
+  assert.match(resolved(declared), /If a message you sent didn't arrive, please send it again/);
+  assert.match(resolved(declared, 'none-lost'), /delayed have all been delivered/);
+  // And a platform is a phone or a computer because the catalog says so.
+  const webIsComputer = setTraits(catalogWithFeature('payments'), ['devices', 'computer'], ['pc', 'mac', 'web']);
+  assert.match(composeTweet(loadCatalog(webIsComputer, 'en'), { ...base, kind: 'open', impacts: [{ feature: 'payments', platforms: ['web'] }] }, options).text, /not your computer/);
+});
+
+test('lint refuses traits that differ between locales, or that name a feature without words', () => {
+  const differ = setTraits(catalogWithFeature('payments'), ['features', 'payments'], { data: 'messages' }, ['ko']);
+  const problems = lintMessages(differ).problems.filter((p) => p.key === 'traits');
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.ok(problems[0]!.file.endsWith('ko.yaml'));
+  assert.match(problems[0]!.message, /differs from en\.yaml: traits are the same in every locale/);
+  const typo = setTraits(catalogWithFeature('payments'), ['features', 'paymnets'], { data: 'messages' });
+  assert.ok(lintMessages(typo).problems.some((p) => p.key === 'traits.features.paymnets' && /no words here/.test(p.message)));
 });
 
 describe('a herald whose catalog defines payments', () => {

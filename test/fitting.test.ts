@@ -40,7 +40,7 @@ test('a critical outage of three impacts composes an open in every locale, keepi
 
 test('several impacts collapse into a shorter list before the apology or the main advice go', () => {
   const text = composeTweet(loadCatalog(DEFAULT_MESSAGES_DIR, 'en'), open('en'), { locale: 'en', timezone: 'Asia/Seoul' }).text;
-  assert.match(text, /message delivery, PC and Mac login and one more feature aren't working for everyone/);
+  assert.match(text, /message delivery, PC\/Mac login and one more feature aren't working for everyone/);
   const ko = composeTweet(loadCatalog(DEFAULT_MESSAGES_DIR, 'ko'), open('ko'), { locale: 'ko', timezone: 'Asia/Seoul' }).text;
   assert.match(ko, /등 3가지/);
 });

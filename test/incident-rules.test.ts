@@ -171,9 +171,23 @@ describe('delivery rules', () => {
       const { claim } = claimPost(resolved, 'resolved-1', T0 + sec * 1000, compose);
       return claim.action === 'wait' ? claim.untilMs - (T0 + sec * 1000) : undefined;
     };
-    assert.equal(waitAt(200), 30_000, 'first looks: every 30 s');
-    assert.equal(waitAt(200 + 240), 120_000, 'after 4 minutes: every 2 minutes');
+    const between = (ms: number | undefined, low: number, high: number) => ms !== undefined && ms >= low && ms < high;
+    assert.ok(between(waitAt(200), 30_000, 36_000), `first looks: after 30 s (up to a fifth more): ${waitAt(200)}`);
+    assert.equal(waitAt(200), waitAt(200), 'the same post always waits the same: the spread comes from its key');
+    assert.ok(between(waitAt(200 + 60), 60_000, 72_000), `after a minute: after another minute: ${waitAt(260)}`);
+    assert.ok(between(waitAt(200 + 240), 240_000, 288_000), `after 4 minutes: another 4: ${waitAt(440)}`);
     assert.equal(waitAt(200 + 3600), 300_000, 'never less often than every 5 minutes');
+  });
+
+  it('spreads the looks of resolutions resolved together over a fifth of the wait, so they do not all land in one second', () => {
+    const waits = new Set(Array.from({ length: 200 }, (_, i) => {
+      const resolved = run([ev('open', 0), ev('resolved', 200)]);
+      const other = { ...resolved, key: `outage-${i}` };
+      const { claim } = claimPost(other, 'resolved-1', T0 + 440_000, compose);
+      return claim.action === 'wait' ? Math.floor((claim.untilMs - (T0 + 440_000)) / 1000) : -1;
+    }));
+    assert.ok(waits.size > 30, `200 resolutions look again in ${waits.size} different seconds`);
+    assert.ok([...waits].every((s) => s >= 240 && s < 288));
   });
 
   it('leaves a post alone while the attempt that claimed it may still be talking to X', () => {

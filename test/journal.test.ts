@@ -6,23 +6,7 @@ import { emptyJournal, journalOf, timeline, xTweetLink } from '../src/journal/jo
 import { periodReport } from '../src/journal/report.ts';
 import { DateTime } from 'luxon';
 import { API_TOKEN, event, REDIS_URL, settled, startTestHerald, type TestHerald } from './helpers/herald.ts';
-
-const resolvedIncident: Incident = {
-  key: 'talk-login-1',
-  service: 'KakaoTalk',
-  feature: 'login',
-  severity: 'major',
-  state: 'resolved',
-  openedAt: '2026-05-20T00:00:00.000Z',
-  firstSeenAt: '2026-05-20T00:01:00.000Z',
-  resolvedAt: '2026-05-20T01:00:00.000Z',
-  events: 3,
-  posts: [
-    { id: 'open', kind: 'open', status: 'posted', dueAt: '2026-05-20T00:03:00.000Z', attempts: 1, text: 'Login trouble', tweetId: '100', postedAt: '2026-05-20T00:03:30.000Z' },
-    { id: 'update-1', kind: 'update', status: 'cancelled', dueAt: '2026-05-20T00:59:00.000Z', attempts: 0, note: 'resolved before the update went out' },
-    { id: 'resolved-1', kind: 'resolved', status: 'posted', dueAt: '2026-05-20T01:00:05.000Z', attempts: 1, text: 'Fixed', tweetId: '101', inReplyTo: '100', postedAt: '2026-05-20T01:00:10.000Z' },
-  ],
-};
+import { resolvedIncident } from './helpers/incidents.ts';
 
 describe('the journal, as pure functions', () => {
   it('orders the timeline from the outage start to the resolution reply', () => {
@@ -118,7 +102,7 @@ describe('the journal over HTTP', () => {
 
   it('exports Markdown with the tweets and the notes', async () => {
     await patch(key, { retrospective: 'The announcement went out within the grace period.' });
-    const res = await fetch(`${t.url}/api/incidents/${key}/journal.md`, { headers: auth });
+    const res = await fetch(`${t.url}/api/incidents/${key}/journal.md`, { headers: { ...auth, 'accept-language': 'en' } });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/markdown/);
     const md = await res.text();
@@ -134,7 +118,7 @@ describe('the journal over HTTP', () => {
     await settled(t);
     assert.equal((await patch(e.key, { cause: 'x', editor: 'someone-else' })).status, 400, 'the editor comes from the credential');
     assert.equal((await patch(e.key, { cause: 'Relay <img src=x onerror=alert(1)> [click](javascript:alert(1))' })).status, 200);
-    const res = await fetch(`${t.url}/api/incidents/${e.key}/journal.md`, { headers: auth });
+    const res = await fetch(`${t.url}/api/incidents/${e.key}/journal.md`, { headers: { ...auth, 'accept-language': 'en' } });
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     const md = await res.text();
     assert.ok(md.includes('**Service:** Talk &amp; Friends \\(beta\\)\\_x'), md);
@@ -152,6 +136,24 @@ describe('the journal over HTTP', () => {
     assert.ok(body.details.some((d) => d.startsWith('cause:')), body.details.join('; '));
     assert.ok(body.details.some((d) => d.includes('blame')), body.details.join('; '));
     assert.deepEqual((await t.get(`/api/incidents/${key}/journal.json`)).body.edits, before.body.edits);
+  });
+
+  it('exports Markdown in the language the reader asks for, HERALD_LOCALE otherwise, and says it varies by it', async () => {
+    const md = async (headers: Record<string, string>, query = '') => {
+      const res = await fetch(`${t.url}/api/incidents/${key}/journal.md${query}`, { headers: { ...auth, ...headers } });
+      assert.equal(res.headers.get('vary'), 'Accept-Language');
+      return { language: res.headers.get('content-language'), text: await res.text() };
+    };
+    const japanese = await md({ 'accept-language': 'ja-JP,ja;q=0.9' });
+    assert.equal(japanese.language, 'ja');
+    assert.match(japanese.text, new RegExp(`^# 障害 ${key}\n`));
+    assert.match(japanese.text, /## タイムライン/);
+    assert.equal((await md({ 'accept-language': 'fr' })).language, 'ko', 'HERALD_LOCALE');
+    assert.equal((await md({ 'accept-language': 'ja' }, '?lang=en')).language, 'en', 'the reader chose');
+    // The machine-readable export is not translated: ISO times, herald's own words.
+    const json = (await t.get(`/api/incidents/${key}/journal.json`, { ...auth, 'accept-language': 'ja' })).body;
+    assert.match(json.openedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+    assert.ok(json.timeline.some((e: { kind: string }) => e.kind === 'outage-started'));
   });
 
   it('answers 404 for the journal of an incident it never saw', async () => {
@@ -198,6 +200,6 @@ describe('the journal over HTTP', () => {
     const err: string[] = [];
     const io: CliIo = { out: () => undefined, err: (s) => void err.push(s), cwd: process.cwd(), env: { REDIS_URL } };
     assert.equal(await main(['report', '--from', '2026-13-01', '--to', '2026-02-01'], io), 2);
-    assert.match(err.join(''), /--from: an ISO date/);
+    assert.match(err.join(''), /give --from and --to as dates/);
   });
 });

@@ -177,11 +177,11 @@ describe('scheduled maintenance on two accounts', () => {
     const made = await cli('schedule', '--service', 'Talk Cli', '--feature', 'signup', '--starts', inSeconds(3600), '--ends', inSeconds(5400), '--ahead', 'none');
     assert.equal(made.code, 0, made.err);
     const key = made.out.split(' ')[0]!;
-    assert.match((await cli('list')).out, new RegExp(`${key}  scheduled  Talk Cli \\(signup\\)`));
+    assert.match((await cli('list')).out, new RegExp(`${key}  scheduled  Talk Cli \\(sign-up\\)`));
     assert.match((await cli('cancel', key)).out, /cancelled/);
     const refused = await cli('schedule', '--service', 'Talk Cli', '--feature', 'signup', '--starts', 'soon', '--ends', inSeconds(60));
     assert.equal(refused.code, 1);
-    assert.match(refused.err, /answered 400[^]*startsAt:/);
+    assert.match(refused.err, /herald refused \(400, HERALD_INVALID_PAYLOAD\)[^]*> - startsAt:/);
   });
 
   it('refuses scheduling without the API token or a session', async () => {

@@ -38,7 +38,7 @@ test('lint measures with a service name at the longest weight allowed', () => {
 });
 
 test('an ICU syntax error is reported with its key and variant', () => {
-  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
+  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
   assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'ko.yaml', key: 'open', variant: 6, code: 'syntax' }]);
 });
 
@@ -67,24 +67,24 @@ test('a variant that overflows with the longest values is reported', () => {
 });
 
 test('a variant that does not name the service is reported', () => {
-  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. Not your {device}, our end. {advice} Sorry."\n', '"Since {time}, our {impact}. Not your {device}, our end. {advice} Sorry."\n'] });
+  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. It\'s on us, not your {device}. {advice} Sorry."\n', '"Since {time}, our {impact}. It\'s on us, not your {device}. {advice} Sorry."\n'] });
   assert.deepEqual(lintMessages(dir).problems.map(where), [{ file: 'en.yaml', key: 'open', variant: 6, code: 'style' }]);
 });
 
 test('a hashtag written into a message is reported', () => {
-  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. Not your {device}, our end. {advice} Sorry."\n', '"Since {time}, {service} {impact}. Not your {device}, our end. {advice} Sorry. #outage"\n'] });
+  const dir = catalogsWith({ en: ['"Since {time}, {service} {impact}. It\'s on us, not your {device}. {advice} Sorry."\n', '"Since {time}, {service} {impact}. It\'s on us, not your {device}. {advice} Sorry. #outage"\n'] });
   const [problem] = lintMessages(dir).problems;
   assert.equal(problem?.code, 'style');
   assert.match(problem!.message, /hashtag #outage/);
 });
 
 test('loading a broken catalog throws a CatalogError naming file, key and variant', () => {
-  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
+  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'] });
   assert.throws(() => loadCatalog(dir, 'ko'), (e: unknown) => e instanceof CatalogError && /ko\.yaml: open, variant 7: ICU syntax error/.test(e.message));
 });
 
 test('lint-messages lists every problem and exits 1', async () => {
-  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'], ja: ['までの{duration}、', 'までの{minutes}、'] });
+  const dir = catalogsWith({ ko: ['"{time}부터 {service} {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n', '"{time}부터 {service {impact}. {device} 탓이 아닌 저희 쪽 문제예요. {advice} 죄송합니다."\n'], ja: ['までの{duration}、', 'までの{minutes}、'] });
   let err = '';
   const io: CliIo = { out: () => {}, err: (t) => void (err += t), env: {}, cwd: process.cwd() };
   assert.equal(await main(['lint-messages', '--messages', dir], io), 1);
@@ -114,7 +114,7 @@ test('a short variant that cannot fit some combination even at the last fitting 
 });
 
 test('an open variant that gives up the apology or the device is reported, the short one too', () => {
-  const dir = catalogsWith({ en: ["Not your {device}, our end. {advice} Sorry.\"\n", "Our end. {advice}\"\n"] });
+  const dir = catalogsWith({ en: ["It's on us, not your {device}. {advice} Sorry.\"\n", "It's on us. {advice}\"\n"] });
   const problems = lintMessages(dir).problems.filter((p) => p.code === 'style');
   assert.deepEqual(problems.map(where), [{ file: 'en.yaml', key: 'open', variant: 6, code: 'style' }]);
   assert.match(problems[0]!.message, /does not keep the apology, that it is not the reader's device/);

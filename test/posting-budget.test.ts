@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { budgetClass, deliveryPriority } from '../src/incidents/delivery-priority.ts';
+import { budgetClass, deliveryPriority, inFlood } from '../src/incidents/delivery-priority.ts';
 import type { Incident, Post } from '../src/incidents/model.ts';
 import { Budget } from '../src/publish/budget.ts';
 import { deletePrefix, REDIS_URL } from './helpers/herald.ts';
@@ -22,6 +22,14 @@ describe('the posting budget in Redis', () => {
     { label: '24h', ms: 24 * 3600_000, limit: 8 },
   ];
   const budgets = (name: string, reserve = 0) => [new Budget(a, `${prefix}:${name}`, windows, reserve), new Budget(b, `${prefix}:${name}`, windows, reserve)] as const;
+
+  it("keeps the reserve from a flood incident's reply, which may still use the replies' share", async () => {
+    const [budget] = budgets('flood-reply', 2);
+    const taken: boolean[] = [];
+    for (let i = 0; i < 5; i++) taken.push((await budget.take('flood-reply')).ok);
+    assert.deepEqual(taken, [true, true, true, false, false]);
+    assert.ok((await budget.take('reply')).ok, 'a real reply still finds the reserve');
+  });
 
   it('never hands out more units than the limit, however many workers ask at once', async () => {
     const [one, two] = budgets('race');
@@ -123,6 +131,15 @@ describe('what goes first when the budget is short', () => {
     assert.equal(budgetClass(incident('major', [root, post('update')]), post('update')), 'deferrable', 'an update leaves the replies their share');
     const jaResolution: Post = { ...post('resolved', 'scheduled', 'ja.resolved-1'), account: 'ja' };
     assert.equal(budgetClass(incident('major', [root, { ...post('open', 'scheduled', 'ja.open-1'), account: 'ja' }, jaResolution]), jaResolution), 'essential', "another account's live root is not this thread's");
+  });
+
+  it('never lets an incident opened in a flood use the reserve: its posts wait like updates, its replies keep the reserve free', () => {
+    const flood = (severity: Incident['severity'], posts: Post[]): Incident => ({ ...incident(severity, posts), flood: true });
+    assert.equal(budgetClass(flood('critical', [post('open')]), post('open')), 'deferrable');
+    assert.equal(budgetClass(flood('critical', [post('open'), post('resolved')]), post('open')), 'deferrable');
+    const root: Post = { ...post('open', 'posted'), tweetId: '1' };
+    assert.equal(budgetClass(flood('critical', [root, post('resolved')]), post('resolved')), 'flood-reply');
+    assert.deepEqual((['reply', 'essential', 'deferrable', 'flood-reply'] as const).map(inFlood), ['flood-reply', 'deferrable', 'deferrable', 'flood-reply'], 'found out when the post goes: the same classes');
   });
 
   it('makes a minor announcement essential once a resolution waits for it', () => {

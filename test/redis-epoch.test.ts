@@ -38,7 +38,7 @@ describe('the Redis epoch watch', () => {
       },
     };
     const holds: LostIncident[][] = [];
-    const account = { id: 'x', hold: async (_reason: string, lost: LostIncident[]) => (holds.push(lost), true) };
+    const account = { id: 'x', hold: async (_reason: string, lost: LostIncident[]) => (holds.push(lost), true), noteStartCheck: async () => undefined };
     const watch = new EpochWatch({ redis, prefix, store, accounts: [account], logger: pino({ level: 'silent' }), intervalMs: 60_000 });
 
     await watch.start();

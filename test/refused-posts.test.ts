@@ -24,7 +24,7 @@ describe('posts X refuses are never silent', () => {
         done();
       },
     });
-    t = await startTestHerald(await consoleEnv({ HERALD_APPROVAL: 'auto', HERALD_LOCALE: 'en', HERALD_TIMEZONE: 'UTC', HERALD_STAFF_WEBHOOK_URL: hook.url }), { logger: pino({ level: 'info' }, sink) });
+    t = await startTestHerald(await consoleEnv({ HERALD_APPROVAL: 'auto', HERALD_LOCALE: 'en', HERALD_TIMEZONE: 'UTC', HERALD_STAFF_WEBHOOK_URL: hook.url, HERALD_X_PROBE_SECONDS: '1' }), { logger: pino({ level: 'info' }, sink) });
   });
   after(async () => {
     await t?.close();
@@ -93,5 +93,71 @@ describe('posts X refuses are never silent', () => {
     assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
     await t.waitFor(async () => (await t.get('/healthz/x')).status === 200, '/healthz/x back to posting', 15_000);
     assert.equal(t.fakeX.posts.length, 1);
+  });
+
+  const draftOf = (id: string) =>
+    t.waitFor(async () => {
+      const r = await apiCall(t.url, 'GET', `/api/drafts/${encodeURIComponent(id)}`);
+      return r.status === 200 && r.body.status === 'draft' ? r.body : undefined;
+    }, `${id} to wait as a draft`, 15_000);
+
+  // X lets the account go again (the probe passes) yet refuses this one post: credits that do not
+  // cover a post with a link (402), or an access rule about this text. Before, the account was
+  // blocked, let go and blocked again on every probe while that post never went out and no one heard of it.
+  for (const [fault, reason] of [['401', 'unauthorized'], ['403', 'unauthorized'], ['402', 'payment-required']] as const) {
+    it(`makes an announcement X refuses with ${fault} (${reason}) again after the account was let go a draft staff hear of, listed on /healthz/x, logged as an error`, async () => {
+      await t.waitFor(async () => (await t.get('/healthz/x')).status === 200, 'a posting account to start from', 15_000);
+      const e = event();
+      t.fakeX.failNext(fault, fault);
+      await t.send(e);
+      const id = `${e.key}~open-1`;
+      const draft = await draftOf(id);
+      assert.equal(t.fakeX.posts.length, 0);
+      assert.equal(t.fakeX.requests.byStatus[`POST /2/tweets ${fault}`], 2, 'refused once (the account blocked), let go by the probe, refused again');
+
+      const health = await t.get('/healthz/x');
+      assert.equal(health.status, 503);
+      assert.equal(health.body.status, 'refused', 'the account itself is not blocked again');
+      assert.deepEqual(health.body.refused.map((r: { incident: string; post: string }) => [r.incident, r.post]), [[e.key, 'open-1']]);
+      const logged = lines.find((l) => l.level >= 50 && l.incident === e.key && l.post === 'open-1' && /refused this post for good/.test(l.msg));
+      assert.ok(logged, 'an error line names the incident and the post');
+      await t.waitFor(async () => hook.received.some((r) => r.json?.draft === id), 'staff to be told of the draft', 15_000);
+
+      const approved = await apiCall(t.url, 'POST', `/api/drafts/${encodeURIComponent(id)}/approve`, { text: `${draft.text} (approved)` });
+      assert.equal(approved.status, 200, JSON.stringify(approved.body));
+      await t.fakeX.waitForPosts(1, 15_000);
+      await t.waitFor(async () => (await t.get('/healthz/x')).status === 200, '/healthz/x back to posting', 15_000);
+      assert.equal(t.fakeX.posts.length, 1);
+    });
+  }
+
+  it('makes a resolution X refuses with 402 again after the account was let go a draft, listed on /healthz/x', async () => {
+    await t.waitFor(async () => (await t.get('/healthz/x')).status === 200, 'a posting account to start from', 15_000);
+    const e = event();
+    await t.send(e);
+    await t.fakeX.waitForPosts(1);
+    await settled(t);
+    t.fakeX.failNext('402', '402');
+    await t.send({ ...e, status: 'resolved' });
+    const id = `${e.key}~resolved-1`;
+    await draftOf(id);
+    const health = await t.get('/healthz/x');
+    assert.equal(health.status, 503);
+    assert.deepEqual(health.body.refused.map((r: { incident: string; post: string }) => [r.incident, r.post]), [[e.key, 'resolved-1']]);
+    assert.ok(lines.some((l) => l.level >= 50 && l.incident === e.key && l.post === 'resolved-1'), 'an error line names the incident and the post');
+    await t.waitFor(async () => hook.received.some((r) => r.json?.draft === id), 'staff to be told of the draft', 15_000);
+    const rejected = await apiCall(t.url, 'POST', `/api/drafts/${encodeURIComponent(id)}/reject`, { reason: 'said on the status page instead' });
+    assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
+    await t.waitFor(async () => (await t.get('/healthz/x')).status === 200, '/healthz/x back to posting', 15_000);
+  });
+
+  it('lets an announcement X refused once over the account go out by itself once the account is let go', async () => {
+    await t.waitFor(async () => (await t.get('/healthz/x')).status === 200, 'a posting account to start from', 15_000);
+    const e = event();
+    t.fakeX.failNext('402');
+    await t.send(e);
+    await t.fakeX.waitForPosts(1, 15_000);
+    const incident = (await t.get(`/api/incidents/${e.key}`)).body;
+    assert.equal(incident.posts[0].approval, undefined, 'no person was asked');
   });
 });

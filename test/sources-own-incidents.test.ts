@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEvents, type AlertMark, type AppliedBatch } from '../src/incidents/alert-rules.ts';
-import type { AlertEvent, Incident } from '../src/incidents/model.ts';
+import type { AlertEvent } from '../src/incidents/model.ts';
+import { foldBatches } from './helpers/incidents.ts';
 
 const rules = { graceMs: 0, reopenWindowMs: 3_600_000 };
 const T0 = Date.parse('2026-05-20T00:00:00Z');
@@ -14,19 +14,7 @@ const ev = (status: AlertEvent['status'], s: number, extra: Partial<AlertEvent> 
   key: 'linepay-payments', status, service: 'LinePay', feature: 'other', severity: 'major', at: at(s), source: 'alertmanager', receivedAt: at(s), ...extra,
 });
 
-/** Applies batches one after the other, keeping the alert marks as the store would. */
-function fold(batches: AlertEvent[][]): { incident: Incident; scheduled: string[] } {
-  let incident: Incident | null = null;
-  const marks = new Map<string, AlertMark>();
-  const scheduled: string[] = [];
-  for (const batch of batches) {
-    const applied: AppliedBatch = applyEvents(incident, batch, rules, marks)!;
-    for (const [id, mark] of applied.marks) marks.set(id, mark);
-    incident = applied.incident;
-    scheduled.push(...applied.scheduled.map((p) => p.id));
-  }
-  return { incident: incident!, scheduled };
-}
+const fold = (batches: AlertEvent[][]) => foldBatches(batches, rules);
 
 describe('a source resolves only what it sent', () => {
   const firing = ev('open', 0, { alertId: 'alertmanager:fp1' });

@@ -112,7 +112,7 @@ describe('staff notices', () => {
     assert.equal(decided.event, 'draft.decided');
     assert.deepEqual([decided.decision.action, decided.decision.actor, decided.post.text], ['approved', 'api-token', text]);
     const slackDecision = forDraft(slack.received, id)[1]!.json;
-    assert.match(slackDecision.text, /api-token approved/);
+    assert.match(slackDecision.text, /the API token approved/);
     assert.ok(JSON.stringify(slackDecision.blocks).includes(text));
   });
 

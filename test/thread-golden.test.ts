@@ -212,11 +212,42 @@ test('a critical outage of three impacts opens with the apology, the main advice
   }
 });
 
-test('the messages + PC login open keeps its apology in every locale', () => {
-  for (const locale of LOCALES) assert.match(threadFor('messages-and-pc-login', locale)[0]!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
+test('the messages + PC login open keeps its apology and the login advice in every locale', () => {
+  const login = { ko: /비밀번호를 바꾸거나 로그아웃하지 마세요/, en: /No need to reset your password, and please don't log out/, ja: /パスワードの再設定やログアウトはしないでください/ } as Record<string, RegExp>;
+  for (const locale of LOCALES) {
+    const [open] = threadFor('messages-and-pc-login', locale);
+    assert.match(open!.text, { ko: /죄송/, en: /sorry/i, ja: /申し訳/ }[locale]!, locale);
+    assert.match(open!.text, login[locale]!, `${locale}: ${open!.text}`);
+  }
 });
 
 test('a feature added only in the catalog reads in its own words in every tweet', () => {
   const words = { ko: /결제/, en: /payment/, ja: /決済/ };
   for (const locale of LOCALES) for (const tweet of threadFor('payments', locale, CUSTOM.payments)) assert.match(tweet.text, words[locale as keyof typeof words], `${locale}: ${tweet.text}`);
+});
+
+test('a public note staff set goes into every later follow-up and the resolution, never before it, in every locale', () => {
+  const cause = { ko: /원인: 로그인을 확인하는 인증 서버의 저장 장치가 고장 났어요\./, en: /Cause: A storage fault in the servers that check logins\./, ja: /原因：ログインを確認する認証サーバーの記憶装置が故障しました。/ } as Record<string, RegExp>;
+  for (const locale of LOCALES) {
+    const thread = threadFor('login-25-hours-note', locale);
+    const setAt = Date.parse('2025-07-07T04:10:00+09:00');
+    const before = thread.filter((t) => Date.parse(t.at) < setAt);
+    const after = thread.filter((t) => Date.parse(t.at) >= setAt);
+    for (const t of before) assert.doesNotMatch(t.text, cause[locale]!, `${locale}: ${t.text}`);
+    for (const t of after) assert.match(t.text, cause[locale]!, `${locale}: ${t.text}`);
+    // Setting it is news: a follow-up goes out at once, not at the next scheduled time.
+    assert.equal(Date.parse(after[0]!.at), setAt, `${locale}: the note's follow-up goes out when it is set`);
+    assert.equal(after.at(-1)!.kind, 'resolved');
+  }
+});
+
+test('several impacts read as a list, never "…and…and…", with each one’s platforms kept apart from the list', () => {
+  const en = threadFor('three-impacts-critical', 'en');
+  for (const t of en) assert.doesNotMatch(t.text, / and [^.]* and [^.]* and /, t.text);
+  assert.match(en[1]!.text, /messages are arriving late for everyone, PC\/Mac login is failing and iPhone\/Android notifications are arriving late/);
+  assert.match(en.at(-1)!.text, /message delivery, PC\/Mac login and iPhone\/Android notifications/);
+  assert.match(threadFor('three-impacts-critical', 'ko').at(-1)!.text, /메시지 전송, PC·맥 로그인, 아이폰·안드로이드 알림/);
+  assert.match(threadFor('three-impacts-critical', 'ja').at(-1)!.text, /メッセージ送信、PC版・Mac版のログイン、iPhone・Androidの通知/);
+  // One impact alone names its platforms in words.
+  assert.match(threadFor('pc-login', 'en')[0]!.text, /PC and Mac login/);
 });

@@ -22,6 +22,8 @@ export interface Bench {
   name: string;
   /** One line for `--help` and the report. */
   what: string;
+  /** How long the runner lets it run before stopping it, if not the runner's default of 110 s. */
+  limitMs?: number;
   run(ctx: BenchContext): Promise<Figures>;
 }
 

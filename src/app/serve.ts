@@ -7,9 +7,10 @@ import { parseArgs } from 'node:util';
 import { defaultAccount, runsDry } from '../accounts/account.ts';
 import { startHerald, type Role } from '../app.ts';
 import type { CommandIo } from '../cli-command.ts';
-import { ConfigError, loadConfig, withDryRunTokens } from '../config.ts';
+import { ConfigError, loadConfig, unpinnedServices, withDryRunTokens } from '../config.ts';
 import { createLogger } from '../ops/logger.ts';
 import { ensureRedis, RedisUnavailableError } from '../redis/bootstrap.ts';
+import { UNPINNED_SERVICES_WARNING } from '../incidents/service-name.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 const roles: readonly Role[] = ['api', 'worker', 'all'];
@@ -38,6 +39,7 @@ export async function serve(args: string[], io: CommandIo, env: Env, usage: stri
 
   const logger = await createLogger({ level: config.logLevel, base: { app: 'herald', role } }, config.logFormat);
   logger.info({ mode: runsDry(defaultAccount(config.accounts)) ? 'dry-run' : 'x' }, config.modeReason);
+  if (unpinnedServices(config)) logger.warn(UNPINNED_SERVICES_WARNING);
   if (madeUp.WEBHOOK_TOKEN) {
     logger.warn(
       `WEBHOOK_TOKEN is not set, so this dry-run uses a token made up for this run: ${madeUp.WEBHOOK_TOKEN}. ` +

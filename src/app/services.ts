@@ -33,7 +33,8 @@ export function approvalsFor(config: Readonly<Config>, parts: { store: IncidentS
     policy: config.approvalPolicy,
     compose: accountComposer(config),
     composeNotice: noticeComposer(config),
-    rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs },
+    rules: { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs, mayChangeFactsOf: config.routes?.mayChangeFactsOf },
+    services: config.services,
   });
 }
 

@@ -3,6 +3,9 @@ import { accountIds } from '../accounts/wiring.ts';
 import { defaultBundle, guardAccounts, readInstanceLimits } from './accounts.ts';
 import { startFollowUpWorker } from '../incidents/adapters/follow-ups.ts';
 import { startIncidentWorker } from '../incidents/adapters/incident-worker.ts';
+import { RedisFloodGate } from '../incidents/adapters/flood-gate.ts';
+import type { Incident } from '../incidents/model.ts';
+import { RedisUnroutedLog } from '../incidents/adapters/unrouted-store.ts';
 import { expireOldIncidents } from '../incidents/adapters/retention.ts';
 import { observeDeliveries } from '../ops/instrument.ts';
 import { workerConnection } from '../redis/connect.ts';
@@ -34,7 +37,7 @@ export interface WorkerTimings {
 export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop {
   const { config, logger, prefix, store, queues, metrics, followUpQueue } = parts;
   const connection = workerConnection(config.redis, parts.redis);
-  const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs };
+  const rules = { graceMs: config.graceMs, reopenWindowMs: config.reopenWindowMs, mayChangeFactsOf: config.routes?.mayChangeFactsOf };
   const hold = approvalHold(config);
   // Alerts a maintenance window covers are recorded, not announced (maintenance/quiet.ts).
   const maintenance = quietHold(config, { redis: parts.redis, prefix, store }, hold);
@@ -43,7 +46,7 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const staff = openStaffNews(config, parts.redis, connection, prefix, logger);
   const news = staff.news;
 
-  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs, timeBounds: config.eventTimeBounds, news });
+  const incidentWorker = startIncidentWorker({ connection, prefix, store, queues, rules, accounts: accountIds(config), logger, hold: maintenance.hold, prepare: maintenance.prepare, lockMs: config.delivery.jobLockMs, timeBounds: config.eventTimeBounds, services: config.services, news, unrouted: new RedisUnroutedLog(parts.redis, prefix) });
   // Each account its own budget, state and hold: one network's 429 or block holds only its own posts.
   const accounts = guardAccounts(parts.accounts, { redis: parts.redis, prefix, posts: queues.posts, settings: config.delivery, timeoutMs: parts.timeoutMs });
   const main = defaultBundle(accounts);
@@ -51,7 +54,9 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   const replicas = new ReplicaWait(parts.redis, config.redisReplication);
   const networkOf = (account: string) => accounts.find((a) => a.id === account)?.account.network ?? main.account.network;
   const uncomposable = (account: string) => metrics.posts.inc({ outcome: 'uncomposable', network: networkOf(account) });
-  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads, uncomposable };
+  const floods = new RedisFloodGate(parts.redis, prefix, { cap: config.newIncidentsPerMinute, logger });
+  const openedInFlood = (incident: Incident) => floods.openedInFlood(incident);
+  const deliveryDeps = { connection, prefix, store, queues, logger, replicas, news, threads: parts.threads, uncomposable, openedInFlood };
   const delivery = startDeliveryWorker({ ...deliveryDeps, guards: main.guards, publisher: main.publisher, compose: main.compose }, accountDeliveries(deliveryDeps, accounts));
   observeDeliveries(delivery, store, metrics, logger, (job) => networkOf(accountOfJob(job)));
   metrics.setRateBudgetSource(() => rateBudgets(main.guards));

@@ -40,11 +40,17 @@ export type ApprovalDecision =
 export const BY_HAND = BY_HAND_SOURCE;
 
 /**
+ * The source of a follow-up planned by setting a public note (incidents/public-note.ts): staff's
+ * own words in a tweet, which, like any text written by hand, a person sees before it goes out.
+ */
+export const PUBLIC_NOTE = 'public-note';
+
+/**
  * Sources that are herald itself planning a post about an incident (a follow-up, a person's change
  * of facts or attached thread, a maintenance notice or overrun), not a monitoring tool that sends
  * alerts into it.
  */
-export const HERALD_SOURCES: ReadonlySet<string> = new Set([BY_HAND, 'follow-up', 'facts', 'thread', 'maintenance']);
+export const HERALD_SOURCES: ReadonlySet<string> = new Set([BY_HAND, 'follow-up', 'facts', PUBLIC_NOTE, 'thread', 'maintenance']);
 
 /**
  * Used when a rule names no timeout. An outage is never silently unannounced: critical and major
@@ -84,8 +90,9 @@ function describe(index: number, rule: ApprovalRule): string {
 }
 
 /**
- * Decides for one post. What a person wrote by hand always waits as a draft, so that it is seen
- * as the tweet it will be before it goes out; its timeout follows the rules like any other.
+ * Decides for one post. What a person wrote by hand, and a follow-up carrying a public note staff
+ * just set, always wait as drafts, so that they are seen as the tweets they will be before they go
+ * out; their timeout follows the rules like any other.
  */
 export function decideApproval(policy: ApprovalPolicy, subject: ApprovalSubject): ApprovalDecision {
   const index = policy.rules.findIndex(
@@ -93,11 +100,12 @@ export function decideApproval(policy: ApprovalPolicy, subject: ApprovalSubject)
   );
   const rule = policy.rules[index];
   const name = rule ? describe(index, rule) : 'no rule';
-  if (rule?.approval !== 'required' && !policy.required && subject.source !== BY_HAND) return { hold: false, rule: name };
+  const byHand = subject.source === BY_HAND || subject.source === PUBLIC_NOTE;
+  if (rule?.approval !== 'required' && !policy.required && !byHand) return { hold: false, rule: name };
   const fallback = DEFAULT_TIMEOUTS[subject.severity];
   return {
     hold: true,
-    rule: rule?.approval === 'required' ? name : policy.required ? 'HERALD_APPROVAL=required' : 'made by hand',
+    rule: rule?.approval === 'required' ? name : policy.required ? 'HERALD_APPROVAL=required' : subject.source === PUBLIC_NOTE ? 'a public note staff set' : 'made by hand',
     timeoutMs: rule?.timeoutMs ?? fallback.timeoutMs,
     onTimeout: rule?.onTimeout ?? fallback.onTimeout,
   };

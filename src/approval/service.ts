@@ -15,6 +15,7 @@ import { holdForApproval } from './hold.ts';
 import { tellDrafted, type DraftNews } from '../incidents/draft-news.ts';
 import { deliverSoon } from './kick.ts';
 import { BY_HAND, type ApprovalPolicy } from './policy.ts';
+import { serviceListed, unlistedServiceReason, type ServiceList } from '../incidents/service-name.ts';
 
 /**
  * Everything a person can do from the console, the API or the CLI, in one place so the three
@@ -34,6 +35,8 @@ export interface ApprovalDeps {
   now?: () => Date;
   /** Told of drafts made and decided here (staff notices, the console's live updates). */
   news?: DraftNews;
+  /** The service names herald may post, when pinned (HERALD_SERVICES, the catalog's `services:`). */
+  services?: ServiceList;
 }
 
 const APPROVAL_CODES = { 400: 'HERALD_REFUSED', 404: 'HERALD_NOT_FOUND', 409: 'HERALD_CONFLICT' } as const;
@@ -84,9 +87,9 @@ function checked(raw: string | undefined): string | undefined {
 }
 
 /** Every draft waiting for a person, the nearest deadline first. */
-export async function waitingDrafts(store: Pick<IncidentStore, 'activeKeys' | 'get'>): Promise<Waiting[]> {
-  const incidents = await Promise.all((await store.activeKeys()).map((k) => store.get(k)));
-  const drafts = incidents.flatMap((incident) => (incident ? incident.posts.filter((p) => p.status === 'draft').map((post) => ({ incident, post })) : []));
+export async function waitingDrafts(store: Pick<IncidentStore, 'activeKeys' | 'getMany'>): Promise<Waiting[]> {
+  const incidents = await store.getMany(await store.activeKeys());
+  const drafts = incidents.flatMap((incident) => incident.posts.filter((p) => p.status === 'draft').map((post) => ({ incident, post })));
   return drafts.sort((a, b) => Date.parse(a.post.approval?.deadline ?? a.post.dueAt) - Date.parse(b.post.approval?.deadline ?? b.post.dueAt));
 }
 
@@ -163,7 +166,16 @@ export class Approvals {
   }
 
   /** Opens an incident monitoring did not catch; its announcement waits as a draft. */
+  /** A person's service name is held to the same list as a webhook's (refused here, not kept quiet: a person is there to fix it). */
+  private listed(service: string): void {
+    const { services } = this.deps;
+    if (serviceListed(service, services)) return;
+    const listed = services!.join(', ');
+    throw new ApprovalError(400, `${unlistedServiceReason(service)}: ${listed}`, [`service: one of ${listed}`]).as('unlistedService', { service, listed });
+  }
+
   async openByHand(actor: string, input: ByHandIncident): Promise<Waiting> {
+    this.listed(input.service);
     const key = input.key ?? `manual-${this.now().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
     const event = this.event(key, 'open', input);
     return this.byHand(actor, event, checked(input.text), new ApprovalError(409, `incident ${key} is open already: post an update into its thread instead`).as('openAlready', { key }));
@@ -187,6 +199,7 @@ export class Approvals {
 
   /** A note that is not an outage (a feature, an event, safety advice), through the same approval path. */
   async announce(actor: string, input: { service: string; text: string }): Promise<Waiting> {
+    this.listed(input.service);
     const at = this.now().toISOString();
     const key = `note-${at.slice(0, 10)}-${randomBytes(3).toString('hex')}`;
     let text: string;

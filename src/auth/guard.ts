@@ -75,7 +75,14 @@ function csrfForSessions(request: FastifyRequest, reply: FastifyReply, done: (er
   done();
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route `requires`: read back from the route table by the OpenAPI document's test. */
+    permission?: Permission;
+  }
+}
+
 /** What an `/api/*` route needs, declared where the route is: `app.get(path, requires('view'), handler)`. JSON bodies only. */
 export function requires(permission: Permission) {
-  return { onRequest: [authorize(permission), jsonBodiesOnly], preHandler: csrfForSessions };
+  return { config: { permission }, onRequest: [authorize(permission), jsonBodiesOnly], preHandler: csrfForSessions };
 }

@@ -1,5 +1,6 @@
 import type { CommandIo } from '../cli-command.ts';
 import type { ApiClientSettings } from '../cli-settings.ts';
+import type { Translator } from '../console/i18n.ts';
 
 /**
  * The one HTTP client of the commands that drive a running herald (`herald drafts`, `incident`,
@@ -7,15 +8,26 @@ import type { ApiClientSettings } from '../cli-settings.ts';
  * http://127.0.0.1:$PORT (cli-settings.ts).
  */
 
-/** herald could not be reached, or answered with a refusal: the message says which, for a person. */
-export class HeraldRefused extends Error {}
+/**
+ * herald could not be reached, or answered with a refusal: the message says which, for a person,
+ * in the words of the command line (`cli.client.*`). herald's own answer is kept apart in
+ * `answer`: the API speaks English to every client, so it is quoted, not mixed into the sentence.
+ */
+export class HeraldRefused extends Error {
+  constructor(
+    message: string,
+    readonly answer: string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 export interface HeraldClient {
   /** Resolves to herald's JSON answer; throws {@link HeraldRefused} for a refusal or no answer. */
   call(method: string, path: string, body?: unknown): Promise<unknown>;
 }
 
-export function heraldClient(base: string, token: string): HeraldClient {
+export function heraldClient(base: string, token: string, tr: Translator): HeraldClient {
   return {
     async call(method, path, body) {
       let res: Response;
@@ -27,13 +39,15 @@ export function heraldClient(base: string, token: string): HeraldClient {
           signal: AbortSignal.timeout(15_000),
         });
       } catch (err) {
-        throw new HeraldRefused(`cannot reach herald at ${base}: ${(err as Error).cause ?? (err as Error).message}`);
+        // The system's code (ECONNREFUSED, ENOTFOUND) or the timeout's name, not Node's English sentence.
+        const cause = (err as Error).cause as { code?: string } | undefined;
+        throw new HeraldRefused(tr.t('cli.client.unreachable', { url: base, reason: cause?.code ?? (err as Error).name }));
       }
       const text = await res.text();
       const parsed: unknown = text ? JSON.parse(text) : undefined;
       if (!res.ok) {
-        const { error, details } = (parsed ?? {}) as { error?: string; details?: string[] };
-        throw new HeraldRefused(`herald answered ${res.status}: ${error ?? res.statusText}${details?.length ? `\n  - ${details.join('\n  - ')}` : ''}`);
+        const { error, details, code } = (parsed ?? {}) as { error?: string; details?: string[]; code?: string };
+        throw new HeraldRefused(tr.t('cli.client.refused', { status: res.status, code: code ?? 'none' }), [error ?? res.statusText, ...(details ?? []).map((d) => `- ${d}`)]);
       }
       return parsed;
     },
@@ -46,15 +60,17 @@ export function heraldClient(base: string, token: string): HeraldClient {
  */
 export async function withHerald(io: CommandIo, settings: ApiClientSettings, url: string | undefined, action: (herald: HeraldClient) => Promise<void>): Promise<number> {
   if (!settings.apiToken) {
-    io.err('set HERALD_API_TOKEN to the token the running herald was started with\n');
+    io.err(`${io.tr.t('cli.client.noToken')}\n`);
     return 2;
   }
   try {
-    await action(heraldClient(url ?? settings.url, settings.apiToken));
+    await action(heraldClient(url ?? settings.url, settings.apiToken, io.tr));
     return 0;
   } catch (err) {
     if (!(err instanceof HeraldRefused)) throw err;
-    io.err(`${err.message}\n`);
+    // herald's answer, quoted line by line with "  > " (a reader, and the locale sweep, can tell it from the CLI's words).
+    const answer = err.answer.length ? `${io.tr.t('cli.client.said')}\n${err.answer.map((line) => `  > ${line}`).join('\n')}\n` : '';
+    io.err(`${err.message}\n${answer}`);
     return 1;
   }
 }

@@ -40,7 +40,8 @@ export type Variable =
   | 'safety'
   | 'sorry'
   | 'device'
-  | 'phase';
+  | 'phase'
+  | 'note';
 
 /** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
 export type Situation =
@@ -69,16 +70,17 @@ export type Situation =
  */
 export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]>> = {
   open: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
-  update: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'phase', 'sorry', 'nextUpdate'],
-  identified: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
-  monitoring: ['service', 'time', 'duration', 'impact', 'sorry', 'nextUpdate'],
+  // `note`: staff's public note (the cause, in their words) as the `note` piece puts it, or nothing.
+  update: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'phase', 'sorry', 'note', 'nextUpdate'],
+  identified: ['service', 'time', 'duration', 'impact', 'advice', 'device', 'sorry', 'note', 'nextUpdate'],
+  monitoring: ['service', 'time', 'duration', 'impact', 'sorry', 'note', 'nextUpdate'],
   // A follow-up two hours in or more: what still works and what to do meanwhile.
-  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'device', 'phase', 'sorry', 'nextUpdate'],
-  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety', 'sorry'],
+  meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'device', 'phase', 'sorry', 'note', 'nextUpdate'],
+  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety', 'sorry', 'note'],
   reopened: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
   // A follow-up X would not let herald thread, posted on its own: it names the first tweet's time.
-  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'sorry', 'nextUpdate'],
-  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety', 'sorry'],
+  'standalone.update': ['service', 'time', 'firstPost', 'impact', 'sorry', 'note', 'nextUpdate'],
+  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety', 'sorry', 'note'],
   'standalone.reopened': ['service', 'time', 'firstPost', 'impact', 'sorry'],
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],
@@ -111,7 +113,8 @@ export type Piece =
   | `sorry.${(typeof SEVERITIES)[number]}`
   | `device.${(typeof DEVICES)[number]}`
   | 'several.impact'
-  | 'several.problem';
+  | 'several.problem'
+  | 'note';
 
 /**
  * Features are data: a feature is whatever the catalog gives words to. Each one declares, in every
@@ -126,7 +129,7 @@ export type FeaturePiece = (typeof FEATURE_PIECES)[number];
  * `several.*` are several impacts collapsed when the tweet does not fit otherwise (fitting.ts):
  * `{problems}` the first ones' problem words, `{more}` how many others, `{count}` how many in all.
  */
-export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count';
+export type PieceVariable = 'platforms' | 'scope' | 'problems' | 'more' | 'count' | 'text';
 
 const FEATURE_PIECE_VARIABLES: Readonly<Record<FeaturePiece, readonly PieceVariable[]>> = { impact: ['platforms', 'scope'], advice: [], tips: [], problem: ['platforms'] };
 
@@ -141,6 +144,8 @@ export const PIECE_VARIABLES: Readonly<Record<string, readonly PieceVariable[]>>
   ...DEVICES.map((d) => [`device.${d}`, []]),
   ['several.impact', ['problems', 'more', 'count', 'scope']],
   ['several.problem', ['problems', 'more', 'count']],
+  // Staff's public note as a sentence of the tweet: `{text}` is their words ("원인: {text}").
+  ['note', ['text']],
 ]);
 
 export const PIECES = Object.keys(PIECE_VARIABLES) as Piece[];
@@ -166,6 +171,25 @@ export interface MessageVariant {
   readonly variables: readonly string[];
 }
 
+/**
+ * What herald knows about features and platforms beyond their words (`traits:` in the file; the
+ * same in every locale, lint compares them), so a feature an operator adds works as the shipped
+ * ones: whether an outage of it concerns message data (the resolution then says whether delayed
+ * messages arrived, or to resend what did not), the platforms it lives on when it is itself one
+ * app (the shipped `pc`), and which platforms are phones and which computers ("not your device").
+ */
+export interface Traits {
+  features: Readonly<Record<string, { data?: 'messages'; platforms?: readonly Platform[] }>>;
+  devices: Readonly<Partial<Record<Exclude<(typeof DEVICES)[number], 'any'>, readonly Platform[]>>>;
+}
+
+const traitsSchema = z
+  .strictObject({
+    features: z.record(z.string().regex(FEATURE_NAME, `a feature name: ${FEATURE_NAME_RULE}`), z.strictObject({ data: z.enum(['messages']).optional(), platforms: z.array(z.enum(PLATFORMS)).min(1).optional() })).default({}),
+    devices: z.strictObject({ phone: z.array(z.enum(PLATFORMS)).optional(), computer: z.array(z.enum(PLATFORMS)).optional() }).default({}),
+  })
+  .default({ features: {}, devices: {} });
+
 /** A locale's messages, compiled and known to be well-formed. */
 export interface Catalog {
   readonly locale: string;
@@ -176,6 +200,8 @@ export interface Catalog {
   readonly features: readonly string[];
   /** Display names by the name alerts use (`services:` in the file): each account's tweets use its locale's. */
   readonly services: Readonly<Record<string, string>>;
+  /** What features and platforms are beyond their words (`traits:` in the file). */
+  readonly traits: Traits;
 }
 
 export interface ParsedCatalog {
@@ -203,6 +229,7 @@ const fileSchema = (() => {
   for (const [group, shape] of Object.entries(groups)) top[group] = z.strictObject(shape);
   // The features' sections take any feature name (features are data).
   // The operator's service names as this locale's followers read them: `KakaoTalk: 카카오톡`.
+  top.traits = traitsSchema;
   top.services = z.record(z.string().min(1), z.string().trim().min(1, 'empty name').max(60, 'at most 60 characters')).optional();
   for (const kind of FEATURE_PIECES) top[kind] = z.record(z.string().regex(FEATURE_NAME, `a feature name: ${FEATURE_NAME_RULE}`), pieceTexts(pieceArity(`${kind}.x`)));
   return z.strictObject(top);
@@ -216,6 +243,10 @@ function declaredFeatures(data: Record<string, unknown>, file: string): { featur
     features.filter((f) => !named(kind).includes(f)).map((f): CatalogProblem => ({ file, key: `${kind}.${f}`, code: 'missing-key', message: `feature ${f} needs its ${kind} words too: every feature has impact, advice, tips and problem` })),
   );
   if (features.length === 0) problems.push({ file, key: 'impact', code: 'missing-key', message: 'no feature is declared: give at least one its impact, advice, tips and problem' });
+  const traits = ((data.traits ?? {}) as { features?: Record<string, unknown> }).features ?? {};
+  for (const f of Object.keys(traits).filter((name) => !features.includes(name))) {
+    problems.push({ file, key: `traits.features.${f}`, code: 'unknown-key', message: `traits for ${f}, which has no words here: a typo, or give it impact, advice, tips and problem` });
+  }
   return { features, problems };
 }
 
@@ -272,7 +303,8 @@ export function parseCatalog(source: string, file: string, locale: string): Pars
   }
   if (problems.length > 0) return { problems, keys };
   const only = <K extends Situation | Piece>(names: readonly K[]) => new Map(names.map((n) => [n, situations.get(n) ?? []] as const));
-  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features, services: ((parsed.data as Record<string, unknown>).services ?? {}) as Record<string, string> }, problems, keys };
+  const data = parsed.data as Record<string, unknown>;
+  return { catalog: { locale, file, situations: only(SITUATIONS), pieces: only(pieces), features: declared.features, services: (data.services ?? {}) as Record<string, string>, traits: data.traits as Traits }, problems, keys };
 }
 
 type Ast = ReturnType<IntlMessageFormat['getAst']>;
@@ -289,8 +321,8 @@ function variablesOf(ast: Ast, found = new Set<string>()): string[] {
 
 function situationKeys(raw: unknown): string[] {
   if (!isRecord(raw)) return [];
-  // Service names are the operator's, not words every locale must have.
-  return Object.entries(raw).filter(([key]) => key !== 'services').flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
+  // Service names are the operator's, not words every locale must have; traits are compared whole (lint-messages.ts).
+  return Object.entries(raw).filter(([key]) => key !== 'services' && key !== 'traits').flatMap(([key, value]) => (isRecord(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key]));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -354,6 +386,11 @@ export function loadCatalog(dir: string, locale: string): Catalog {
  * The features every locale in `dir` gives words to: what webhooks, routes and the console may
  * name. Throws a {@link CatalogError} when a catalog is broken (herald then does not start).
  */
+/** The service names (as alerts write them) that any locale's `services:` gives words to: with HERALD_SERVICES, the names herald may tweet. */
+export function definedServices(dir: string = DEFAULT_MESSAGES_DIR): string[] {
+  return [...new Set(catalogLocales(dir).flatMap((locale) => Object.keys(loadCatalog(dir, locale).services)))];
+}
+
 export function definedFeatures(dir: string = DEFAULT_MESSAGES_DIR): string[] {
   const catalogs = catalogLocales(dir).map((locale) => loadCatalog(dir, locale));
   const [first, ...rest] = catalogs;

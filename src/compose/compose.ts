@@ -7,6 +7,7 @@
 import twitterText from 'twitter-text';
 import { DateTime } from 'luxon';
 import { impactsOf } from '../incidents/impacts.ts';
+import { cleanNote } from '../incidents/public-note.ts';
 import type { DataSafety, Feature, Impact, Phase, PostKind, Scope, Severity } from '../incidents/model.ts';
 import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation } from './catalog.ts';
 import { ComposeError } from './errors.ts';
@@ -54,6 +55,11 @@ export interface ComposeInput {
   standalone?: boolean;
   /** When the tweet it follows up was posted (ISO); needed when `standalone`. */
   firstPostAt?: string;
+  /**
+   * Staff's public note in this catalog's language (incidents/public-note.ts, already checked):
+   * follow-ups and the resolution carry it while it fits (fitting.ts), never the open.
+   */
+  publicNote?: string;
 }
 
 export interface ComposeOptions {
@@ -205,7 +211,8 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   }
   // What to give up when the richest text does not fit, in the documented order (fitting.ts).
   // Long follow-ups take turns: what still works, then what to do, so each one adds something.
-  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service))).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
+  const note = input.publicNote ? noteSentence(catalog, input.publicNote) : '';
+  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service)), note).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
   // A resolution after a reopening names every span it was down, and their total; if that cannot
   // fit, the plain first-to-last range still does.
   const spans = resolved && input.reopenedAt !== undefined && input.earlierSpans?.length ? spanValues(input, resolved, postedOn, options) : undefined;
@@ -219,6 +226,17 @@ function spanValues(input: ComposeInput, resolved: DateTime, postedOn: DateTime 
   const current = at(input.reopenedAt!, 'reopenedAt');
   const minutes = [...earlier, { from: current, to: resolved }].reduce((sum, s) => sum + Math.max(1, s.to.diff(s.from, 'minutes').minutes), 0);
   return { time: formatSpansUntil(earlier, current, postedOn, options.locale), duration: formatDuration(minutes, options.locale) };
+}
+
+/**
+ * The note as the catalog frames it ("원인: …"), ending like a sentence of its language: staff
+ * often write a noun phrase, and the words after it must not run on from it. It was checked when
+ * set (no mentions, tags or links); the tweet is checked once more before it goes out.
+ */
+function noteSentence(catalog: Catalog, text: string): string {
+  const clean = cleanNote(text);
+  const ended = /[.!?。！？…]$/u.test(clean) ? clean : `${clean}${languageOf(catalog.locale) === 'ja' ? '。' : '.'}`;
+  return piece(catalog, 'note', { text: ended });
 }
 
 /** `update-3` → 3: successive follow-ups take successive variants, so no two in a row read alike. */
@@ -243,7 +261,7 @@ export function composeNotice(catalog: Catalog, input: NoticeInput, options: Com
     if (!values.text) throw new ComposeError('invalid-input', 'the announcement text is empty');
     allowedUrls = twitterText.extractUrls(values.text); // staff may link on purpose
   }
-  // A notice has no impacts to shorten: only the service name gives way (fitting.ts, step 6).
+  // A notice has no impacts to shorten: only the service name gives way (fitting.ts, step 7).
   const steps = [values, ...SERVICE_CUTS.map((max) => ({ ...values, service: capWeight(service, max) }))];
   return choose(catalog, NOTICE_SITUATIONS[input.kind], steps, {
     seed: [input.key, input.kind, ''].join('\u0000'),
@@ -350,11 +368,13 @@ function usable(variant: MessageVariant, index: number, situation: Situation, va
   throw new ComposeError('missing-variable', `${situation} variant ${index + 1} needs ${fields}, which the input does not have`, { situation, variant: index });
 }
 
+/** A rendered text without what an empty piece ({safety} or {note} when there is none) leaves behind: a double space, a space before a full stop. */
+export const tidy = (text: string): string => text.replace(/ {2,}/g, ' ').replace(/ ([.。])/g, '$1').trim();
+
 function render(variant: MessageVariant, values: Record<string, string>, situation: Situation, index: number): string {
   try {
     const out = variant.message.format(values);
-    // An empty piece ({safety} when nothing is known) must not leave a double space behind.
-    return (Array.isArray(out) ? out.join('') : String(out)).replace(/ {2,}/g, ' ').replace(/ ([.。])/g, '$1').trim();
+    return tidy(Array.isArray(out) ? out.join('') : String(out));
   } catch (e) {
     throw new ComposeError('missing-variable', `${situation} variant ${index + 1} cannot be rendered: ${(e as Error).message}`, { situation, variant: index, cause: e });
   }

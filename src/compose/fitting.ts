@@ -11,7 +11,8 @@
  *  4. the other impacts named one by one: they collapse to the first two and a count ("메시지
  *     전송·로그인 등 3가지", "message delivery, login and 1 more");
  *  5. then to the main one and a count;
- *  6. the service name, shortened with "…" to 40 of X's weight (20 Hangul), then to 20.
+ *  6. staff's public note (follow-ups and the resolution), the first thing said beyond the parts kept;
+ *  7. the service name, shortened with "…" to 40 of X's weight (20 Hangul), then to 20.
  *
  * What is wrong (the main impact, or the collapsed list), for whom (scope and the main impact's
  * platforms), since when, that it is not the reader's device, the main do/don't, the next update
@@ -32,6 +33,8 @@ export interface Worded {
   advice: string;
   meanwhile: string;
   problem: string;
+  /** Staff's public note as the catalog's `note` piece puts it, or nothing. */
+  note: string;
 }
 
 export interface FittingStep {
@@ -40,15 +43,15 @@ export interface FittingStep {
   words: Worded;
 }
 
-export type FittingStepName = 'everything' | 'main-advice' | 'two-named' | 'one-named' | 'service-40' | 'service-20';
+export type FittingStepName = 'everything' | 'main-advice' | 'two-named' | 'one-named' | 'no-note' | 'service-40' | 'service-20';
 
-/** The two service name lengths step 6 cuts to, in X's weight. */
+/** The two service name lengths step 7 cuts to, in X's weight. */
 export const SERVICE_CUTS = [40, 20] as const;
 
 /** Several impacts, shortened: the first `named` ones by their problem words, the rest as a count. */
 export function collapsedWords(catalog: Catalog, facts: Facts, named: number): Pick<Worded, 'impact' | 'problem'> {
   const shown = facts.impacts.slice(0, named);
-  const problems = listOf(shown.map((i) => piece(catalog, `problem.${i.feature}`, { platforms: platformNames(catalog, i.platforms) })), catalog.locale);
+  const problems = listOf(shown.map((i) => piece(catalog, `problem.${i.feature}`, { platforms: platformNames(catalog, i.platforms, true) })), catalog.locale);
   const values = { problems, more: String(facts.impacts.length - shown.length), count: String(facts.impacts.length), scope: facts.scope ?? 'unknown' };
   return { impact: piece(catalog, 'several.impact', values), problem: piece(catalog, 'several.problem', values) };
 }
@@ -61,8 +64,8 @@ function listOf(items: readonly string[], locale: string): string {
   return languageOf(locale) === 'en' ? items.join(', ') : joinList(items, locale);
 }
 
-/** Every step for these facts, in order; a step that changes nothing is left out. */
-export function fittingSteps(catalog: Catalog, facts: Facts, service: string): FittingStep[] {
+/** Every step for these facts (and staff's note, worded), in order; a step that changes nothing is left out. */
+export function fittingSteps(catalog: Catalog, facts: Facts, service: string, note = ''): FittingStep[] {
   const main: readonly Impact[] = facts.impacts.slice(0, 1);
   const n = facts.impacts.length;
   const everything: Worded = {
@@ -71,6 +74,7 @@ export function fittingSteps(catalog: Catalog, facts: Facts, service: string): F
     advice: adviceText(catalog, facts.impacts),
     meanwhile: adviceText(catalog, facts.impacts, 'tips'),
     problem: problemText(catalog, facts.impacts),
+    note,
   };
   const steps: FittingStep[] = [{ name: 'everything', words: everything }];
   const add = (name: FittingStepName, change: Partial<Worded>) => {
@@ -80,6 +84,7 @@ export function fittingSteps(catalog: Catalog, facts: Facts, service: string): F
   add('main-advice', { advice: adviceText(catalog, main), meanwhile: adviceText(catalog, main, 'tips') });
   if (n >= 3) add('two-named', collapsedWords(catalog, facts, 2));
   if (n >= 2) add('one-named', collapsedWords(catalog, facts, 1));
+  add('no-note', { note: '' });
   add('service-40', { service: cutService(service, SERVICE_CUTS[0]) });
   add('service-20', { service: cutService(service, SERVICE_CUTS[1]) });
   return steps;
@@ -92,7 +97,7 @@ export function fittingSteps(catalog: Catalog, facts: Facts, service: string): F
 export function lastWords(catalog: Catalog, facts: Facts, service: string): Worded {
   const main = facts.impacts.slice(0, 1);
   const several = facts.impacts.length >= 2 ? collapsedWords(catalog, facts, 1) : { impact: impactText(catalog, facts), problem: problemText(catalog, facts.impacts) };
-  return { service: cutService(service, SERVICE_CUTS[1]), ...several, advice: adviceText(catalog, main), meanwhile: adviceText(catalog, main, 'tips') };
+  return { service: cutService(service, SERVICE_CUTS[1]), ...several, advice: adviceText(catalog, main), meanwhile: adviceText(catalog, main, 'tips'), note: '' };
 }
 
 // The same few names are cut again and again (every post of an incident, every lint combination).

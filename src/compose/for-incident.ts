@@ -5,6 +5,7 @@ import type { Incident, Post } from '../incidents/model.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeNotice, composeTweet, type AudienceSettings, type ComposeOptions, type ComposedTweet } from './compose.ts';
+import { languageOf } from './locale-format.ts';
 import type { TextLimit } from './network-length.ts';
 
 /** The phase the thread's latest tweet before `post` was written in: a follow-up says what changed since. */
@@ -47,6 +48,8 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
       variantOffset: post.variantOffset ?? 0,
       postId: post.id,
       ...(firstPostAt !== undefined && { standalone: true, firstPostAt }),
+      // Staff's note in this account's language; none when they wrote none in it.
+      ...(incident.publicNote?.texts[languageOf(options.locale)] !== undefined && { publicNote: incident.publicNote.texts[languageOf(options.locale)] }),
     },
     options,
   );

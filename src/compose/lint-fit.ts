@@ -72,10 +72,11 @@ function combinations(catalog: Catalog, features: readonly string[]): Combinatio
   return out;
 }
 
-/** Every {safety} a resolution can say: each data-safety value, with messaging among the impacts or not. */
+/** Every {safety} a resolution can say: each data-safety value, with a feature carrying messages among the impacts or not. */
 function safetyTexts(catalog: Catalog, features: readonly string[]): string[] {
-  const withMessaging: Impact[] = [{ feature: 'messaging' }];
-  const without: Impact[] = features.filter((f) => f !== 'messaging').slice(0, 1).map((feature) => ({ feature: feature as Impact['feature'] }));
+  const carries = (f: string) => catalog.traits.features[f]?.data === 'messages';
+  const withMessaging: Impact[] = features.filter(carries).slice(0, 1).map((feature) => ({ feature }));
+  const without: Impact[] = features.filter((f) => !carries(f)).slice(0, 1).map((feature) => ({ feature }));
   const texts = DATA_SAFETY.flatMap((dataSafety) => [withMessaging, without].filter((i) => i.length > 0).map((impacts): string => safetyText(catalog, { impacts, dataSafety })));
   return [...new Set(texts)];
 }

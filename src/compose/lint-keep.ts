@@ -33,7 +33,13 @@ const KEEP: Partial<Record<Situation, Keep>> = {
   reopened: { variables: ['impact', 'advice'], apology: true, device: false },
 };
 
-/** Problems with the parts `open` and `reopened` must keep; `render` gives a variant's text with ordinary values. */
+/**
+ * Situations that carry staff's public note: every variant places {note}, so a note is given up
+ * only by the fitting order (fitting.ts), never by which wording the rotation picked.
+ */
+const CARRY_NOTE: readonly Situation[] = ['update', 'identified', 'monitoring', 'meanwhile', 'resolved', 'standalone.update', 'standalone.resolved'];
+
+/** Problems with the parts `open` and `reopened` must keep, and with the note; `render` gives a variant's text with ordinary values. */
 export function lintKept(catalog: Catalog, render: (situation: Situation, index: number) => string | undefined): CatalogProblem[] {
   const language = languageOf(catalog.locale);
   const problems: CatalogProblem[] = [];
@@ -45,6 +51,12 @@ export function lintKept(catalog: Catalog, render: (situation: Situation, index:
       if (text !== undefined && keep.device && DEVICE[language] && !DEVICE[language].test(text)) missing.push("that it is not the reader's device");
       if (missing.length === 0) return;
       problems.push({ file: catalog.file, key: situation, variant: index, code: 'style', message: `does not keep ${missing.join(', ')}: every ${situation} variant, the short one too, must (docs/messages.md, "When it does not fit")` });
+    });
+  }
+  for (const situation of CARRY_NOTE) {
+    (catalog.situations.get(situation) ?? []).forEach((variant, index) => {
+      if (variant.variables.includes('note')) return;
+      problems.push({ file: catalog.file, key: situation, variant: index, code: 'style', message: `does not place {note}: staff's public note goes in every ${situation} variant, and gives way only when the tweet does not fit` });
     });
   }
   return problems;

@@ -11,27 +11,51 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CliCommand, CommandIo } from '../cli-command.ts';
-import { eventFields, eventSchema, namingTheFeature } from '../incidents/event.ts';
+import { eventFields, eventSchema, incomingEventFields, namingAnOpen } from '../incidents/event.ts';
 import { describeFollowUps } from '../incidents/follow-up-schedule.ts';
 import { undefinedFeatureDetails } from '../incidents/impacts.ts';
-import type { AlertEvent, PostKind } from '../incidents/model.ts';
+import { personFactsSchema } from '../incidents/public-note.ts';
+import type { IncomingEvent, PostKind } from '../incidents/model.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeTweet, type AudienceSettings, type ComposeOptions } from './compose.ts';
-import { renderThread, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
+import { renderThread, type ScenarioStep, type ThreadSettings, type ThreadTweet } from './thread-preview.ts';
 import { MAX_WEIGHTED_LENGTH } from './tweet-length.ts';
 
 /** The generic webhook's body, exactly as the webhook accepts it; `at` defaults to now, as there. */
 export const previewEventSchema = eventSchema.transform((e) => ({ ...e, at: e.at ?? DateTime.now().toISO()! }));
 
-/** One event of a `--thread` scenario: the generic webhook's body, `at` required, `feature` or `impacts`. */
-export const scenarioEventSchema = namingTheFeature(eventFields.extend({ at: eventFields.shape.at.unwrap() }));
+/**
+ * One event of a `--thread` scenario: the generic webhook's body with `at` required; an open names
+ * the service, severity and feature (or impacts), a resolve or update may bring only key and status.
+ */
+export const scenarioEventSchema = namingAnOpen(incomingEventFields.extend({ at: eventFields.shape.at.unwrap() }));
 
-export const scenarioSchema = z.array(scenarioEventSchema).min(1, 'a scenario needs at least one event');
+/**
+ * What a person does in a scenario: `{"at", "key", "by", "set": {...}}`, `set` being what
+ * PATCH /api/incidents/:key takes (the public note, the phase, ...), a plain note in the locale
+ * previewed. Monitoring's events cannot carry a note; people's changes can.
+ */
+export const scenarioChangeSchema = z
+  .object({ key: eventFields.shape.key, at: eventFields.shape.at.unwrap(), by: z.string().trim().min(1).max(60).optional(), set: personFactsSchema })
+  .strict();
 
-/** The scenario's events as herald's worker receives them, sorted by `at` (the file should be already). */
-export function scenarioEvents(events: z.infer<typeof scenarioSchema>): AlertEvent[] {
-  return events
-    .map((e) => ({ ...e, source: 'preview', receivedAt: e.at }) as AlertEvent)
+/** A scenario: events from monitoring and changes by people, in time order (those with `set` are changes). */
+export const scenarioSchema = z
+  .array(z.unknown())
+  .min(1, 'a scenario needs at least one event')
+  .transform((steps, ctx) =>
+    steps.map((step, i) => {
+      const isChange = typeof step === 'object' && step !== null && 'set' in step;
+      const parsed = isChange ? scenarioChangeSchema.safeParse(step) : scenarioEventSchema.safeParse(step);
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
+      return parsed.data as z.infer<typeof scenarioEventSchema> | z.infer<typeof scenarioChangeSchema>;
+    }),
+  );
+
+/** The scenario's steps as herald receives them, sorted by `at` (the file should be already). */
+export function scenarioEvents(steps: z.infer<typeof scenarioSchema>): ScenarioStep[] {
+  return steps
+    .map((s): ScenarioStep => ('set' in s ? { change: s.set, key: s.key, at: s.at, by: s.by ?? 'staff' } : ({ ...s, source: 'preview', receivedAt: s.at }) satisfies IncomingEvent))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 export type PreviewEvent = z.infer<typeof previewEventSchema>;
@@ -102,7 +126,6 @@ export interface PreviewSettings extends AudienceSettings {
 
 /** `herald preview --event <file.json> | --thread <scenario.json> [--locale ko] [--json] [--messages <dir>]`. */
 export const previewCommand: CliCommand<PreviewSettings> = {
-  summary: 'print the thread an event or a whole scenario would produce, with each tweet\'s length',
   usage: 'herald preview (--event <file.json> | --thread <scenario.json>) [--locale ko|en|ja] [--json] [--messages <dir>]',
   async run(args, io, settings) {
     const { values } = parseArgs({
@@ -125,10 +148,10 @@ export const previewCommand: CliCommand<PreviewSettings> = {
     if (values.thread) {
       const scenario = scenarioSchema.safeParse(body);
       if (!scenario.success) {
-        io.err(`${file} is not a scenario (a JSON array of generic webhook events, each with its at):\n${issuesOf(scenario.error)}\n`);
+        io.err(`${file} is not a scenario (a JSON array of generic webhook events and people's changes, each with its at):\n${issuesOf(scenario.error)}\n`);
         return 1;
       }
-      const unknown = scenario.data.flatMap((e, i) => undefinedFeatureDetails(e, catalog.features).map((d) => `${i}.${d}`));
+      const unknown = scenario.data.flatMap((e, i) => undefinedFeatureDetails('set' in e ? e.set : e, catalog.features).map((d) => `${i}.${d}`));
       if (unknown.length > 0) {
         io.err(`${file} names features the catalog does not define:\n${unknown.join('\n')}\n`);
         return 1;

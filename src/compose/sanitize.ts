@@ -28,15 +28,20 @@ const ONE_DOT_LEADER = '\u2024';
  * printable is left; the caller decides whether that is an error.
  */
 export function sanitizeServiceName(raw: string): string {
-  let name = raw.normalize('NFKC').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '');
-  name = name.replace(SCHEME, '').replaceAll('://', '').replace(ENTITY_SIGILS, '');
-  for (const url of twitterText.extractUrlsWithIndices(name).reverse()) {
-    const [start, end] = url.indices;
-    name = name.slice(0, start) + name.slice(start, end).replaceAll('.', ONE_DOT_LEADER) + name.slice(end);
-  }
-  name = name.replace(/\s+/g, ' ').trim();
+  const name = sanitizeLine(raw);
   const graphemes = graphemesOf(name);
   return graphemes.length <= SERVICE_NAME_MAX_LENGTH ? name : `${graphemes.slice(0, SERVICE_NAME_MAX_LENGTH - 1).join('').trimEnd()}…`;
+}
+
+/** One line of untrusted text made safe inside a tweet: no line breaks or invisible characters, no `@`, `#`, `$`, no URL. */
+function sanitizeLine(raw: string): string {
+  let line = raw.normalize('NFKC').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '');
+  line = line.replace(SCHEME, '').replaceAll('://', '').replace(ENTITY_SIGILS, '');
+  for (const url of twitterText.extractUrlsWithIndices(line).reverse()) {
+    const [start, end] = url.indices;
+    line = line.slice(0, start) + line.slice(start, end).replaceAll('.', ONE_DOT_LEADER) + line.slice(end);
+  }
+  return line.replace(/\s+/g, ' ').trim();
 }
 
 const graphemesOf = (text: string): string[] => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);

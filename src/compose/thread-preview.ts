@@ -6,8 +6,11 @@
  */
 import { followUpDue, planFollowUp } from '../incidents/follow-up-rules.ts';
 import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
-import type { AlertEvent, Incident, Phase, Post, PostKind } from '../incidents/model.ts';
-import { applyEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
+import type { AlertEvent, Incident, IncomingEvent, Phase, Post, PostKind } from '../incidents/model.ts';
+import { applyEvent, completeEvent, threadRoot, type IncidentRules } from '../incidents/rules.ts';
+import { changeFacts } from '../incidents/facts-change.ts';
+import type { PersonFacts } from '../incidents/public-note.ts';
+import { languageOf } from './locale-format.ts';
 import type { Catalog } from './catalog.ts';
 import type { ComposeOptions } from './compose.ts';
 import { composeIncidentPost } from './for-incident.ts';
@@ -26,6 +29,17 @@ export interface ThreadTweet {
   /** The next update time the tweet promises (ISO), when it promises one. */
   nextUpdateAt?: string;
 }
+
+/** A person's change in a scenario (a public note, a phase...), as PATCH /api/incidents/:key makes it. */
+export interface ScenarioChange {
+  key: string;
+  at: string;
+  by: string;
+  change: PersonFacts;
+}
+
+/** What happens in a scenario: an event from monitoring, or a person's change. */
+export type ScenarioStep = IncomingEvent | ScenarioChange;
 
 export interface ThreadSettings {
   rules: IncidentRules;
@@ -82,20 +96,31 @@ function send(incident: Incident, post: Post, catalog: Catalog, options: Compose
 }
 
 /**
- * The tweets herald would post for `events` (in time order, each with its `at`), with the
+ * The tweets herald would post for `events` (monitoring's events and people's changes, in time
+ * order, each with its `at`), with the
  * follow-ups it would add between them on the schedule. Follow-ups stop at the last event: what
  * comes after it is not in the scenario.
  */
-export function renderThread(catalog: Catalog, events: readonly AlertEvent[], options: ComposeOptions, settings: ThreadSettings): ThreadTweet[] {
+export function renderThread(catalog: Catalog, events: readonly ScenarioStep[], options: ComposeOptions, settings: ThreadSettings): ThreadTweet[] {
   const out: ThreadTweet[] = [];
   const ids = new Map<string, number>();
   let incident: Incident | null = null;
-  for (const event of events) {
+  for (const step of events) {
+    // A key-only resolve or update reads its names from the incident, as the worker does; before any open it says nothing.
+    const event: ScenarioChange | AlertEvent | undefined = 'change' in step ? step : completeEvent(incident, step);
+    if (!event) continue;
     const atMs = Date.parse(event.at);
     // What was due before the event goes out first; at the same minute the event wins (its news is newer).
     if (incident) incident = deliverDue(incident, atMs - 1, catalog, options, settings, out, ids);
-    // The scenario's clock is herald's clock: the event arrives when it says it happened.
-    incident = applyEvent(incident, { ...event, receivedAt: new Date(atMs).toISOString() }, settings.rules).incident;
+    const at = new Date(atMs).toISOString();
+    if ('change' in event) {
+      // A person's change applies to the incident running; a plain note is in the previewed language.
+      if (incident) incident = changeFacts(incident, event.change, event.by, at, languageOf(options.locale)).incident;
+    } else {
+      // The scenario's clock is herald's clock: the event arrives when it says it happened.
+      incident = applyEvent(incident, { ...event, receivedAt: at }, settings.rules).incident;
+    }
+    if (!incident) continue;
     // Posts due at once (a resolution, a follow-up after a phase change) go out before the next event.
     incident = deliverDue(incident, atMs, catalog, options, settings, out, ids, false);
   }

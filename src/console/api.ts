@@ -7,7 +7,8 @@ import { IncidentNotFound, type IncidentStore } from '../incidents/store.ts';
 import { featureName, undefinedFeatureDetails } from '../incidents/impacts.ts';
 import { eventFields } from '../incidents/event.ts';
 import { invalidPayload, InvalidPayload } from '../errors.ts';
-import { auditLog } from './audit-log.ts';
+import { auditPage } from './audit-log.ts';
+import { apiPage, pageOf, pagingHeaders } from '../paging.ts';
 import { requires } from '../auth/guard.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 
@@ -18,6 +19,10 @@ export interface ApiDeps {
   /** The features the message catalog defines: an incident opened by hand names one of them. */
   features: readonly string[];
 }
+
+/** Drafts per `/api/drafts` page, and audit rows per `/api/audit` page at most: each page well under 200 KB. */
+const API_PAGE = 100;
+const MAX_AUDIT_PAGE = 200;
 
 // Long enough for any tweet with room to spare; the real limit is checked by checkDraftText.
 const text = z.string().max(5000);
@@ -54,7 +59,11 @@ export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
   const actor = (request: { principal: { name: string } | null }) => request.principal!.name;
   // Refusals (ApprovalError, InvalidPayload) are answered by the one error handler in server.ts.
 
-  app.get('/api/drafts', requires('view'), async () => (await approvals.waiting()).map(({ incident, post }) => draftView(incident, post)));
+  // Pages of 100, nearest deadline first; `Link` names the next page and `X-Total-Count` says how many wait.
+  app.get<{ Querystring: { page?: string } }>('/api/drafts', requires('view'), async (request, reply) => {
+    const paged = pageOf(await approvals.waiting(), apiPage(request.query.page), API_PAGE);
+    return reply.headers(pagingHeaders('/api/drafts', paged)).send(paged.items.map(({ incident, post }) => draftView(incident, post)));
+  });
 
   app.get<{ Params: { id: string } }>('/api/drafts/:id', requires('view'), async (request) => {
     const { incident, post } = await approvals.draft(request.params.id);
@@ -106,8 +115,9 @@ export async function approvalApi(app: FastifyInstance, deps: ApiDeps) {
     return incident.audit ?? [];
   });
 
-  app.get<{ Querystring: { limit?: string } }>('/api/audit', requires('audit'), async (request) => {
-    const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? 200) || 200));
-    return auditLog(deps.store, deps.sessions, limit);
+  app.get<{ Querystring: { limit?: string; page?: string } }>('/api/audit', requires('audit'), async (request, reply) => {
+    const limit = Math.min(MAX_AUDIT_PAGE, Math.max(1, Number(request.query.limit ?? MAX_AUDIT_PAGE) || MAX_AUDIT_PAGE));
+    const paged = await auditPage(deps.store, deps.sessions, apiPage(request.query.page), limit);
+    return reply.headers(pagingHeaders(`/api/audit?limit=${limit}`, paged)).send(paged.items);
   });
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand } from '../cli-command.ts';
+import type { CliCommand, CommandIo } from '../cli-command.ts';
 import type { ApiClientSettings } from '../cli-settings.ts';
 import { printListed, withHerald } from '../cli/client.ts';
 
@@ -20,12 +20,28 @@ interface DraftRow {
   weightedLength: number;
 }
 
-const draftList = (drafts: DraftRow[]): string =>
-  (drafts.length === 0 ? 'no drafts waiting\n' : `${drafts.length} draft(s) waiting\n`) +
-  drafts.map((d) => `\n${d.id}  ${d.kind}${d.account ? `  account ${d.account}` : ''}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`).join('');
+/** The drafts as a person reads them: the id to type, then the tweet's kind and length, then its text. */
+const draftList = ({ tr }: CommandIo, drafts: DraftRow[]): string =>
+  `${drafts.length === 0 ? tr.t('cli.drafts.none') : tr.t('cli.drafts.waiting', { count: drafts.length })}\n` +
+  drafts
+    .map((d) => {
+      const kind = tr.maybe(`names.kind.${d.kind}`) ?? d.kind;
+      const account = d.account ? `  ${tr.t('draft.account', { account: d.account })}` : '';
+      return `\n${d.id}  ${kind}${account}  ${d.weightedLength}/280\n${d.text.replace(/^/gm, '  ')}\n`;
+    })
+    .join('');
+
+/** `/api/drafts` gives a page at a time; a terminal lists them all, so it reads until a page is empty. */
+async function everyDraft(herald: { call(method: string, path: string): Promise<unknown> }): Promise<DraftRow[]> {
+  const rows: DraftRow[] = [];
+  for (let page = 1; ; page++) {
+    const found = (await herald.call('GET', `/api/drafts?page=${page}`)) as DraftRow[];
+    if (found.length === 0) return rows;
+    rows.push(...found);
+  }
+}
 
 export const draftsCommand: CliCommand<ApiClientSettings> = {
-  summary: 'list, approve or reject the drafts waiting in a running herald (HERALD_API_TOKEN)',
   usage: USAGE,
   async run(args, io, settings) {
     const { values, positionals } = parseArgs({
@@ -36,18 +52,18 @@ export const draftsCommand: CliCommand<ApiClientSettings> = {
     const [verb, id] = positionals;
     const needsId = verb === 'approve' || verb === 'reject';
     if (!verb || !['list', 'approve', 'reject'].includes(verb) || (needsId && !id) || (verb === 'reject' && !values.reason)) {
-      io.err(`usage: ${USAGE}\n`);
+      io.err(`${io.tr.t('cli.usage', { syntax: USAGE })}\n`);
       return 2;
     }
     return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
-        printListed(io, values.json, (await herald.call('GET', '/api/drafts')) as DraftRow[], draftList);
+        printListed(io, values.json, await everyDraft(herald), (drafts) => draftList(io, drafts));
         return;
       }
       const path = `/api/drafts/${encodeURIComponent(id!)}/${verb}`;
       const body = verb === 'reject' ? { reason: values.reason } : values.text !== undefined ? { text: values.text } : {};
       const done = (await herald.call('POST', path, body)) as DraftRow & { status: string };
-      io.out(verb === 'approve' ? `approved ${done.id}: it goes out now\n` : `rejected ${done.id}: nothing will be posted for it\n`);
+      io.out(`${io.tr.t(verb === 'approve' ? 'cli.drafts.approved' : 'cli.drafts.rejected', { id: done.id })}\n`);
     });
   },
 };

@@ -13,13 +13,13 @@ async function readSecret(io: CommandIo): Promise<string> {
     for await (const chunk of input) text += chunk.toString();
     return text.replace(/\r?\n$/, '');
   }
-  io.err('Password (not shown): ');
+  io.err(io.tr.t('cli.hashPassword.prompt'));
   input.setRawMode(true);
   return new Promise((resolve, reject) => {
     let typed = '';
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\u0003') return finish(new Error('cancelled'));
+        if (ch === '\u0003') return finish(new Error(io.tr.t('cli.hashPassword.cancelled')));
         if (ch === '\r' || ch === '\n') return finish();
         typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
       }
@@ -37,13 +37,12 @@ async function readSecret(io: CommandIo): Promise<string> {
 }
 
 export const hashPasswordCommand: CliCommand = {
-  summary: 'print an Argon2id hash of a password for HERALD_USERS_FILE',
-  usage: 'herald hash-password   (type the password, or pipe it in: printf %s "$PW" | herald hash-password)',
+  usage: 'herald hash-password',
   async run(args, io) {
     parseArgs({ args, options: {}, allowPositionals: false });
     const password = await readSecret(io);
     if (password.length < MIN_LENGTH) {
-      io.err(`the password must have at least ${MIN_LENGTH} characters (it had ${password.length})\n`);
+      io.err(`${io.tr.t('cli.hashPassword.tooShort', { min: MIN_LENGTH, length: password.length })}\n`);
       return 2;
     }
     io.out(`${await hashPassword(password)}\n`);

@@ -1,6 +1,6 @@
 /**
- * The incident page's facts form and preview: comms staff set or correct impacts, scope, phase and
- * data safety while the incident runs (each change in the audit and the journal), and read what
+ * The incident page's facts form and preview: comms staff set or correct impacts, scope, phase,
+ * data safety and the public note while the incident runs (each change in the audit and the journal), and read what
  * herald would post next. The same rules as PATCH /api/incidents/:key.
  */
 import type { Config } from '../config.ts';
@@ -12,6 +12,8 @@ import { impactsOf } from '../incidents/impacts.ts';
 import { DATA_SAFETY, PHASES, SCOPES, type Incident } from '../incidents/model.ts';
 import { invalidPayload } from '../errors.ts';
 import { MAX_WEIGHTED_LENGTH } from '../compose/tweet-length.ts';
+import { languageOf } from '../compose/locale-format.ts';
+import { PUBLIC_NOTE_MAX_WEIGHT } from '../incidents/public-note.ts';
 import { html, type Html } from './html.ts';
 import type { Translator } from './i18n.ts';
 import { csrfField, type ViewContext } from './views/layout.ts';
@@ -33,6 +35,7 @@ const PREVIEW_STATUS: Record<string, string> = { posted: 'posted', planned: 'pla
 export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): IncidentFacts {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const options = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
+  const language = languageOf(config.locale);
   return {
     preview(incident, nowMs, tr) {
       let tweets;
@@ -44,12 +47,12 @@ export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): 
       const meta = (t: (typeof tweets)[number]) =>
         tr.t('preview.meta', {
           status: tr.t(`preview.status.${PREVIEW_STATUS[t.status] ?? 'planned'}`),
-          kind: tr.t(`names.kind.${t.kind === 'reopened' ? 'update' : t.kind}`),
+          kind: tr.t(`names.kind.${t.kind}`),
           length: t.weightedLength,
           max: MAX_WEIGHTED_LENGTH,
         });
       return html`<section class="preview"><h2>${tr.t('preview.title')}</h2><p class="lede">${tr.t('preview.lede')}</p>
-<ol class="thread">${tweets.map((t) => html`<li><div class="meta">${meta(t)}</div><p class="text">${t.text}</p></li>`)}</ol></section>`;
+<ol class="thread">${tweets.map((t) => html`<li><div class="meta">${meta(t)}</div><p class="text" lang="${config.locale}">${t.text}</p></li>`)}</ol></section>`;
     },
     async change(actor, key, form) {
       const body = {
@@ -57,6 +60,9 @@ export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): 
         ...(blank(form.scope) && { scope: blank(form.scope) }),
         ...(blank(form.dataSafety) && { dataSafety: blank(form.dataSafety) }),
         ...(blank(form.impacts) && { impacts: parseImpacts(form.impacts!) }),
+        // The field shows the note in herald's language: sent unchanged, nothing changes; the box removes it.
+        ...(blank(form.publicNote) && { publicNote: form.publicNote }),
+        ...(form.clearNote === 'on' && { publicNote: null }),
       };
       const parsed = factsPatchSchema.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'the form');
@@ -71,6 +77,9 @@ export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): 
   <label for="scope">${t('facts.scope')}</label>${choice('scope', SCOPES, incident.scope, t('facts.scopeUnknown'), (v) => t(`facts.scopes.${v}`))}
   <label for="phase">${t('facts.phase')}</label>${choice('phase', PHASES, incident.phase ?? 'investigating', t('facts.keep'), (v) => t(`facts.phases.${v}`))}
   <label for="dataSafety">${t('facts.dataSafety')}</label>${choice('dataSafety', DATA_SAFETY, incident.dataSafety ?? 'unknown', t('facts.keep'), (v) => t(`facts.safety.${v}`))}
+  <label for="publicNote">${t('facts.publicNote')}</label><input id="publicNote" name="publicNote" value="${incident.publicNote?.texts[language] ?? ''}" maxlength="${PUBLIC_NOTE_MAX_WEIGHT}" aria-describedby="publicNote-help">
+  <p class="note" id="publicNote-help">${t('facts.publicNoteHelp', { max: PUBLIC_NOTE_MAX_WEIGHT })}</p>
+  ${incident.publicNote ? html`<label><input type="checkbox" name="clearNote"> ${t('facts.clearNote')}</label>` : ''}
   <button type="submit">${t('facts.save')}</button>
 </form></section>`;
     },

@@ -21,3 +21,15 @@ export function speechFor(request: FastifyRequest, users: readonly ConsoleUser[]
   const header = asked.map((tag) => tag.toLowerCase().split('-')[0]).find(isConsoleLocale);
   return { tr: translator(user?.locale ?? header ?? fallback.locale), timezone: user?.timezone ?? fallback.timezone };
 }
+
+/**
+ * The reader's language among `offered` (the accounts' languages): `?lang=` when the reader chose
+ * on the page, else the browser's Accept-Language by preference, else `fallback` (HERALD_LOCALE or
+ * the account's own). The status page and the journal's Markdown export read it so.
+ */
+export function readerLocale(request: FastifyRequest<{ Querystring: { lang?: string } }>, offered: readonly ConsoleLocale[], fallback: ConsoleLocale): ConsoleLocale {
+  const chosen = offered.find((l) => l === request.query.lang);
+  if (chosen) return chosen;
+  const asked = new Negotiator({ headers: { 'accept-language': request.headers['accept-language'] } }).languages();
+  return asked.map((tag) => tag.toLowerCase().split('-')[0]).find((l): l is ConsoleLocale => offered.includes(l as ConsoleLocale)) ?? fallback;
+}

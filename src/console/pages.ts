@@ -2,11 +2,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { checkDraftText } from '../approval/draft-text.ts';
 import { ApprovalError, type Approvals } from '../approval/service.ts';
 import { HeraldError } from '../errors.ts';
-import type { Incident } from '../incidents/model.ts';
+import { recentIncidents } from '../incidents/adapters/api.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import { parse, schemas } from './api.ts';
 import { consoleAssets } from './assets.ts';
-import { auditLog } from './audit-log.ts';
+import { auditPage } from './audit-log.ts';
+import { consolePage, pager } from './paging.ts';
+import { pageOf, PAGE_SIZES } from '../paging.ts';
 import { html, type Html } from './html.ts';
 import type { IncidentFacts } from './incident-facts.ts';
 import type { SessionStore } from '../auth/sessions.ts';
@@ -15,7 +17,7 @@ import { can } from '../auth/access.ts';
 import { pageGuard } from './page-guard.ts';
 import type { ConsoleUser } from '../auth/users.ts';
 import { csrfToken } from '../auth/plugin.ts';
-import { draftList, draftPage, draftsPage, type DraftError } from './views/drafts.ts';
+import { draftList, draftPage, draftsPage, draftsPager, type DraftError } from './views/drafts.ts';
 import type { ConsoleLocale, Translator } from './i18n.ts';
 import type { TextProblem } from '../approval/draft-text.ts';
 import { liveRoutes, type ConsoleEvents } from './live.ts';
@@ -32,12 +34,15 @@ export interface PagesDeps {
   locale: ConsoleLocale;
   timezone: string;
   tweetUrl: ViewContext['tweetUrl'];
+  tweetLang?: ViewContext['tweetLang'];
   dryRun?: boolean;
   signInLimit: { max: number; windowMs: number };
   /** The facts form and the read-only preview on the incident page (incident-facts.ts). */
   facts?: IncidentFacts;
   /** Drafts arriving and decided, for the console's server-sent events. */
   events: ConsoleEvents;
+  /** Sources whose new incidents the flood cap held in this minute or the last (incidents/adapters/flood-gate.ts). */
+  floods?: () => Promise<Page['floods']>;
 }
 
 /** Why a text cannot be posted, in the person's words. */
@@ -70,20 +75,23 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     ...speech(request),
     now: new Date(),
     tweetUrl: deps.tweetUrl,
+    tweetLang: deps.tweetLang,
     dryRun: deps.dryRun,
   });
-  const send = async (request: FastifyRequest, reply: FastifyReply, page: Omit<Page, 'drafts'>, status = 200) => {
+  // `drafts`, when the handler counted them already, spares reading every active incident twice.
+  const send = async (request: FastifyRequest, reply: FastifyReply, page: Page, status = 200) => {
     const ctx = context(request, reply);
-    const drafts = request.principal ? (await approvals.waiting()).length : undefined;
-    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(ctx, { ...page, drafts }));
+    const drafts = request.principal ? (page.drafts ?? (await approvals.waiting()).length) : undefined;
+    const floods = request.principal ? await deps.floods?.() : undefined;
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(ctx, { ...page, drafts, floods }));
   };
   const guard = pageGuard(send);
   const viewing = { preHandler: guard('view') };
   const deciding = { preHandler: [guard('decide'), app.csrfProtection.bind(app)] };
   const actor = (request: FastifyRequest) => request.principal!.name;
-  const showDrafts = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: Record<string, DraftError>; flash?: Page['flash'] } = {}, status = 200) => {
-    const waiting = await approvals.waiting();
-    return send(request, reply, { title: titled('drafts'), section: 'drafts', body: (ctx) => draftsPage(waiting, ctx, extra.errors), flash: extra.flash }, status);
+  const showDrafts = async (request: FastifyRequest, reply: FastifyReply, extra: { errors?: Record<string, DraftError>; flash?: Page['flash']; page?: number } = {}, status = 200) => {
+    const waiting = pageOf(await approvals.waiting(), extra.page ?? 1, PAGE_SIZES.drafts);
+    return send(request, reply, { title: titled('drafts'), section: 'drafts', body: (ctx) => draftsPage(waiting, ctx, extra.errors), flash: extra.flash, drafts: waiting.total }, status);
   };
   const doneFlash = (request: FastifyRequest, query: { done?: string }): Page['flash'] =>
     query.done && DONE.has(query.done) ? { kind: 'ok', text: speech(request).tr.t(`done.${query.done}`) } : undefined;
@@ -106,12 +114,16 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     throw error;
   });
 
-  app.get<{ Querystring: { done?: string } }>('/console', viewing, (request, reply) => showDrafts(request, reply, { flash: doneFlash(request, request.query) }));
+  app.get<{ Querystring: { done?: string; page?: string } }>('/console', viewing, (request, reply) =>
+    showDrafts(request, reply, { flash: doneFlash(request, request.query), page: consolePage(request.query.page) }),
+  );
 
-  app.get('/console/drafts/live', viewing, async (request, reply) => {
-    const waiting = await approvals.waiting();
-    const markup = draftList(waiting, context(request, reply)).value;
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-draft-count', String(waiting.length)).send(markup);
+  // The live fragment of one page of drafts (console.js asks for the page it shows, at every server-sent event).
+  app.get<{ Querystring: { page?: string } }>('/console/drafts/live', viewing, async (request, reply) => {
+    const waiting = pageOf(await approvals.waiting(), consolePage(request.query.page), PAGE_SIZES.drafts);
+    const ctx = context(request, reply);
+    const markup = draftList(waiting, ctx).value + draftsPager(waiting, ctx).value;
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-draft-count', String(waiting.total)).send(markup);
   });
 
   app.get<{ Querystring: { text?: string } }>('/console/measure', viewing, async (request) => {
@@ -150,9 +162,8 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     return send(request, reply, { title: titled('draft'), section: 'drafts', body: (ctx) => draftPage(found, ctx) });
   });
 
-  app.get('/console/incidents', viewing, async (request, reply) => {
-    const keys = await deps.store.recentKeys(100);
-    const incidents = (await Promise.all(keys.map((k) => deps.store.get(k)))).filter((i): i is Incident => i !== null);
+  app.get<{ Querystring: { page?: string } }>('/console/incidents', viewing, async (request, reply) => {
+    const incidents = await recentIncidents(deps.store, consolePage(request.query.page));
     return send(request, reply, { title: titled('incidents'), section: 'incidents', body: (ctx) => incidentsPage(incidents, ctx) });
   });
 
@@ -201,9 +212,11 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     return reply.redirect('/console?done=announced', 303);
   });
 
-  app.get('/console/audit', { preHandler: guard('audit') }, async (request, reply) => {
-    const rows = await auditLog(deps.store, deps.sessions, 500);
-    const body = (ctx: ViewContext): Html => html`<h1>${ctx.tr.t('audit.title')}</h1><p class="lede">${ctx.tr.t('audit.lede')}</p>${auditTable(rows, ctx, true)}`;
+  app.get<{ Querystring: { page?: string } }>('/console/audit', { preHandler: guard('audit') }, async (request, reply) => {
+    const rows = await auditPage(deps.store, deps.sessions, consolePage(request.query.page), PAGE_SIZES.audit);
+    const href = (page: number) => (page === 1 ? '/console/audit' : `/console/audit?page=${page}`);
+    const body = (ctx: ViewContext): Html =>
+      html`<h1>${ctx.tr.t('audit.title')}</h1><p class="lede">${ctx.tr.t('audit.lede')}</p>${rows.items.length === 0 && rows.page > 1 ? html`<p class="empty">${ctx.tr.t('pages.beyond')}</p>` : auditTable(rows.items, ctx, true)}${pager(rows, href, ctx.tr)}`;
     return send(request, reply, { title: titled('audit'), section: 'audit', body });
   });
 }

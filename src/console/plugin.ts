@@ -2,7 +2,8 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { tweetLinks } from '../accounts/wiring.ts';
+import { languageOf } from '../compose/locale-format.ts';
+import { tweetLanguages, tweetLinks } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import type { Approvals } from '../approval/service.ts';
@@ -17,7 +18,7 @@ import { maintenanceConsole } from '../maintenance/adapters/console.ts';
 import type { Maintenance } from '../maintenance/adapters/service.ts';
 import { approvalApi } from './api.ts';
 import { ConsoleEvents } from './live.ts';
-import { consolePages } from './pages.ts';
+import { consolePages, type PagesDeps } from './pages.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 
 export interface ConsoleOptions {
@@ -38,6 +39,8 @@ export interface ConsoleOptions {
   hold: ApprovalHold;
   /** Told of drafts a change of facts makes (staff notices, live consoles). */
   news?: DraftNews;
+  /** Sources over the flood cap now, for the banner on every page (PagesDeps). */
+  floods?: PagesDeps['floods'];
 }
 
 /**
@@ -75,10 +78,12 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     users: config.users,
     locale: config.locale,
     timezone: config.timezone,
-    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news }),
+    facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news, language: languageOf(config.locale) }),
     events,
     tweetUrl: tweetLinks(config),
+    tweetLang: tweetLanguages(config),
     dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
+    floods: options.floods,
   });
 }

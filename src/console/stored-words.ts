@@ -5,6 +5,7 @@
  * as they are, so the console translates what it recognises when it shows them. What it does not
  * recognise (an error a network answered with) is shown as recorded, marked as English.
  */
+import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED, UNSEEN_OPEN } from '../approval/hold.ts';
 import { formatDuration } from '../compose/locale-format.ts';
 import { html, type Html } from './html.ts';
 import type { Translator } from './i18n.ts';
@@ -25,6 +26,18 @@ const FIXED_NOTES: Record<string, string> = {
   'the window changed': 'windowChanged',
   'finished early': 'finishedEarly',
   'the window was cancelled': 'windowCancelled',
+};
+
+/** The questions hold.ts asks a person (a resolution nobody approved the start of, an outage never seen open), by catalog key. */
+const QUESTION_KEYS: Record<string, string> = { [RESOLVED_UNANNOUNCED]: 'unannounced', [RESOLVED_UNREOPENED]: 'unreopened', [UNSEEN_OPEN]: 'unseenOpen' };
+
+/**
+ * A held draft's question in the reader's words, on its console page and in staff notices alike;
+ * a question herald did not word itself (a network's reason for refusing a post) as recorded.
+ */
+export const questionText = (question: string, tr: Translator): string => {
+  const key = QUESTION_KEYS[question];
+  return (key && tr.maybe(`draft.question.${key}`)) ?? question;
 };
 
 /** "25 min" or "30 s", as approval/drafts.ts writes how long a draft waited. */

@@ -1,5 +1,6 @@
-import { BY_HAND_SOURCE, type AlertEvent, type Incident } from './model.ts';
-import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
+import { ownFacts, refusedFactsEntry, withOwners } from './fact-owners.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type AuditEntry, type IncomingEvent, type Incident } from './model.ts';
+import { applyEvent, completeEvent, type Applied, type IncidentRules } from './rules.ts';
 
 /**
  * How one monitoring alert moves its incident: pure, like rules.ts. An incident joined by many
@@ -97,6 +98,17 @@ function resolveWhileOthersFire(current: Incident | null, event: AlertEvent): Ap
   return { incident: { ...current, events: current.events + 1, audit: [...(current.audit ?? []), entry] }, changed: true, scheduled: [], cancelled: [] };
 }
 
+/**
+ * An event that would have changed facts another source set: the refusal goes in the journal, and
+ * the update it would have posted is not planned (what it may change is still applied, quietly).
+ */
+function withoutRefusedUpdate(before: Incident, applied: AppliedAlert, entry: AuditEntry): AppliedAlert {
+  const dropped = new Set(applied.scheduled.filter((p) => p.kind === 'update').map((p) => p.id));
+  const posts = applied.incident.posts.filter((p) => !dropped.has(p.id));
+  const audit = [...(applied.incident.audit ?? before.audit ?? []), entry];
+  return { ...applied, changed: true, incident: { ...applied.incident, posts, audit }, scheduled: applied.scheduled.filter((p) => !dropped.has(p.id)) };
+}
+
 export interface AppliedBatch {
   incident: Incident;
   changed: boolean;
@@ -111,26 +123,36 @@ export interface AppliedBatch {
 /**
  * Applies several events of one incident in order, as one change: what a storm needs, so one
  * write to the store carries many alerts. Events without an `alertId` follow rules.ts as they are.
+ * An event that names too little for an incident herald does not know is left out, into `unknown`.
  */
 export function applyEvents(
   current: Incident | null,
-  events: readonly AlertEvent[],
+  events: readonly IncomingEvent[],
   rules: IncidentRules,
   marks: ReadonlyMap<string, AlertMark>,
   applyOne: ApplyOne = applyEvent,
+  unknown: IncomingEvent[] = [],
 ): AppliedBatch | null {
   let incident = current;
   let changed = false;
   const scheduled: Applied['scheduled'] = [];
   const cancelled: Applied['cancelled'] = [];
   const next = new Map<string, AlertMark>();
-  for (const event of events) {
+  for (const incoming of events) {
+    // Completed against the incident as the events before it in the batch left it (an open just before).
+    const event = completeEvent(incident, incoming);
+    if (!event) {
+      unknown.push(incoming);
+      continue;
+    }
     const id = event.alertId;
-    const applied: AppliedAlert = id
-      ? applyAlertEvent(incident, event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne)
-      : (resolveWhileOthersFire(incident, event) ?? applyOne(incident, event, rules));
+    const own = ownFacts(incident, event, rules.mayChangeFactsOf);
+    let applied: AppliedAlert = id
+      ? applyAlertEvent(incident, own.event, rules, next.get(id) ?? marks.get(id) ?? null, applyOne)
+      : (resolveWhileOthersFire(incident, own.event) ?? applyOne(incident, own.event, rules));
+    if (own.refused.length > 0) applied = withoutRefusedUpdate(incident!, applied, refusedFactsEntry(incident!, event, own.refused));
     if (id && applied.mark) next.set(id, applied.mark);
-    incident = applied.incident;
+    incident = withOwners(incident, applied.incident, event.source);
     changed ||= applied.changed;
     scheduled.push(...applied.scheduled);
     cancelled.push(...applied.cancelled);

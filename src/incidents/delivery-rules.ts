@@ -34,13 +34,25 @@ export interface Attempt {
 }
 
 // A post waiting for an earlier one is woken when that one is recorded; these bound the wait
-// otherwise: short while the earlier one is being sent, longer while it waits itself, and longer
-// the longer it has waited (half of it, 30 s to 5 minutes): thousands of resolutions of outages
-// never announced (the budget holds their announcements) must not all look again every 30 s.
+// otherwise: short while the earlier one is being sent, longer while it waits itself. Then it
+// backs off: each wait as long as it has waited so far (30 s, 30 s, 1, 2, 4 minutes...), at most
+// 5 minutes, stretched by up to a fifth by the post's own key, so thousands of resolutions of
+// outages never announced (the budget holds their announcements), resolved together, neither
+// look again every 30 s nor all in the same second (docs/faults.md has the Redis load measured).
 const WAIT_FOR_SENDING_MS = 1_000;
 const WAIT_FOR_SCHEDULED_MS = 30_000;
 const LONGEST_WAIT_FOR_SCHEDULED_MS = 5 * 60_000;
-const waitForScheduled = (waitedMs: number) => Math.min(LONGEST_WAIT_FOR_SCHEDULED_MS, Math.max(WAIT_FOR_SCHEDULED_MS, waitedMs / 2));
+const SPREAD = 0.2;
+
+/** A fraction in [0, 1) fixed by `id` (FNV-1a): spreads waits without a random number, so the rule stays pure. */
+function spreadOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) / 2 ** 32;
+}
+
+const waitForScheduled = (waitedMs: number, id: string) =>
+  Math.round(Math.min(LONGEST_WAIT_FOR_SCHEDULED_MS, Math.max(WAIT_FOR_SCHEDULED_MS, waitedMs) * (1 + SPREAD * spreadOf(id))));
 const DEFAULT_ATTEMPT: Attempt = { claim: 'claim', leaseMs: 60_000 };
 
 function find(incident: Incident | null, postId: string): Post | undefined {
@@ -83,7 +95,7 @@ export function claimPost(
   if (nowMs < due) return { incident, claim: { action: 'wait', untilMs: due, reason: 'not due yet' } };
   const earlier = incident.posts.slice(0, incident.posts.indexOf(post));
   if (earlier.some((p) => p.status === 'scheduled' || p.status === 'sending' || p.status === 'draft')) {
-    const waitMs = earlier.some((p) => p.status === 'sending') ? WAIT_FOR_SENDING_MS : waitForScheduled(nowMs - due);
+    const waitMs = earlier.some((p) => p.status === 'sending') ? WAIT_FOR_SENDING_MS : waitForScheduled(nowMs - due, `${incident.key}~${post.id}`);
     return { incident, claim: { action: 'wait', untilMs: nowMs + waitMs, reason: 'an earlier post of this incident is not out yet' } };
   }
 
@@ -142,6 +154,8 @@ export interface Release {
   asRoot?: boolean;
   /** The attempt may have gone out (5xx): keep the text, so a repeat is caught by X's duplicate rule. */
   uncertain?: boolean;
+  /** X refused it over the account (401, 403, 402): counted, so a second refusal is known for one about this post. */
+  accountRefused?: boolean;
 }
 
 /** Puts a claimed post back in line, optionally changing how it will be sent next time. */
@@ -161,6 +175,7 @@ export function releasePost(incident: Incident | null, postId: string, change: R
     variant: newText ? undefined : post.variant,
     attemptedAt: newText ? undefined : post.attemptedAt,
     uncertain: newText ? undefined : post.uncertain || change.uncertain || undefined,
+    accountRefusals: change.accountRefused ? (post.accountRefusals ?? 0) + 1 : post.accountRefusals,
   });
 }
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { InvalidPayload, invalidPayload } from '../errors.ts';
 import { implausibleTime, type TimeBounds } from './event-times.ts';
 import { factsShape, featureName } from './impacts.ts';
-import { EVENT_STATUSES, SEVERITIES, type AlertEvent } from './model.ts';
+import { EVENT_STATUSES, SEVERITIES, type IncomingEvent } from './model.ts';
 import { publicServiceName } from './service-name.ts';
 
 /** herald's own event format (the generic webhook's body, the preview's events): the fields. */
@@ -56,8 +56,44 @@ export function namingTheFeature<T extends NamesAFeature>(schema: z.ZodType<T>) 
   );
 }
 
-/** The generic webhook's body as checked: the fields, and the feature named one way or the other. */
+/** A whole event as checked (the preview's, its scenarios'): the fields, and the feature named one way or the other. */
 export const eventSchema = namingTheFeature(eventFields);
+
+/**
+ * The names of an incident that a resolve or update may leave out: the incident it names knows
+ * them, and the incident worker reads them from it (`completeEvent` in rules.ts).
+ */
+export const incomingEventFields = eventFields.partial({ service: true, severity: true });
+
+/** Whether an event must name everything: an `open` (and anything whose status is not one herald knows, so a 400 names every problem). */
+const opens = (e: { status?: unknown }): boolean => e.status !== 'update' && e.status !== 'resolved';
+const isObject = (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null;
+
+type MayNameLittle = NamesAFeature & { status: string; service?: string | undefined; severity?: string | undefined };
+
+/**
+ * `schema` with the rule for an event that may name little: an `open` names the service, the
+ * severity and the feature (or impacts), whatever else may leave them to its incident. One rule
+ * for the webhook and the preview's scenarios, which accept the same events.
+ */
+export function namingAnOpen<T extends MayNameLittle>(schema: z.ZodType<T>) {
+  return schema
+    .refine((e) => !opens(e) || e.service !== undefined, { path: ['service'], message: 'an open names the service', when: isObject })
+    .refine((e) => !opens(e) || e.severity !== undefined, { path: ['severity'], message: 'an open names the severity', when: isObject })
+    .refine((e) => !opens(e) || e.feature !== undefined || e.impacts !== undefined, { path: ['feature'], message: 'name the feature, or the impacts', when: isObject })
+    .transform(({ feature, ...rest }) => ({ ...rest, feature: feature ?? rest.impacts?.[0]?.feature }));
+}
+
+/**
+ * The generic webhook's body: an `open` names the service, the severity and the feature (or the
+ * impacts); a `resolved` or `update` may bring only `key` and `status` (and `at`), whatever else it
+ * names replacing what the incident holds. Each rule is checked even when other fields are bad, so
+ * a 400 names every problem at once.
+ */
+export const incomingEventSchema = namingAnOpen(incomingEventFields).meta({
+    description:
+      'An `open` names `service`, `severity` and `feature` (or `impacts`, whose first is then the feature). A `resolved` or `update` of an incident herald knows may bring only `key` and `status`: what it leaves out is read from the incident.',
+  });
 
 /**
  * Every producer of the events queue: the webhook routes (ingest/sources.ts, whose names the type
@@ -78,9 +114,10 @@ export const queuedEventSchema = z
     // Keys made from service names (incidents/routing.ts) may hold any letter, not only ASCII.
     key: z.string().min(1).max(200).regex(/^[\p{L}\p{N}_.~-]+$/u, 'letters, digits and . _ ~ - only'),
     status: fields.status,
-    service: fields.service,
-    feature: fields.feature.unwrap(),
-    severity: fields.severity,
+    // An open carries all three (checked below); a resolve or update may leave them to its incident.
+    service: fields.service.optional(),
+    feature: fields.feature,
+    severity: fields.severity.optional(),
     impacts: fields.impacts,
     scope: fields.scope,
     phase: fields.phase,
@@ -90,15 +127,21 @@ export const queuedEventSchema = z
     receivedAt: z.iso.datetime({ offset: true }),
     // Ids are what monitoring tools send (a fingerprint, tags, a rule name): never shown, so only bounded.
     alertId: z.string().min(1).max(2000).optional(),
+    // Set by ingest's flood gate: it only ever takes a post away from the budget's reserve.
+    flood: z.literal(true).optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => e.status !== 'open' || (e.service !== undefined && e.feature !== undefined && e.severity !== undefined), {
+    path: ['status'],
+    message: 'an open names service, feature and severity',
+  });
 
 /**
  * The event when it is one a webhook could have accepted; otherwise the problems, field by field.
  * Its times get the webhook's bounds: `at` near `receivedAt`, and `receivedAt` itself near `nowMs`
  * (within the same bounds), so a job written straight into Redis cannot date itself back to 1971.
  */
-export function checkQueuedEvent(data: unknown, bounds: TimeBounds, nowMs: number): { event: AlertEvent } | { problem: InvalidPayload } {
+export function checkQueuedEvent(data: unknown, bounds: TimeBounds, nowMs: number): { event: IncomingEvent } | { problem: InvalidPayload } {
   const parsed = queuedEventSchema.safeParse(data);
   if (!parsed.success) return { problem: invalidPayload(parsed.error, 'the queued event') };
   const event = parsed.data;

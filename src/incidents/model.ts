@@ -83,7 +83,16 @@ export interface AlertEvent {
   dataSafety?: DataSafety;
   /** Why `at` was replaced by the arrival time (it lay implausibly far off); shown in the journal. */
   timeReplaced?: string;
+  /** Its source was over the flood cap when this event opened the incident (flood-rules.ts). */
+  flood?: true;
 }
+
+/**
+ * An event as a webhook or the queue carries it: an `open` names everything, a `resolved` or
+ * `update` of an incident herald knows may leave out its names, which the incident worker reads
+ * from the incident (`completeEvent` in rules.ts) before any rule sees the event.
+ */
+export type IncomingEvent = Omit<AlertEvent, 'service' | 'feature' | 'severity'> & Partial<Pick<AlertEvent, 'service' | 'feature' | 'severity'>>;
 
 /** What a tweet is for; decides the template and where it sits in the thread. */
 export type PostKind = 'open' | 'update' | 'reopened' | 'resolved' | 'announcement';
@@ -177,6 +186,12 @@ export interface Post {
    * Redis forgot): it may be live already, so a person decides (docs/faults.md); never posted on a timeout.
    */
   unseenOpen?: boolean;
+  /**
+   * How often X refused this post over the account's credentials, access tier or credits (401, 403,
+   * 402). The first blocks the account and the post waits; one after the account was let go again
+   * means X refuses this very post, which then waits for a person (incidents/delivery-rules.ts `refusePost`).
+   */
+  accountRefusals?: number;
 }
 
 export type IncidentState = 'open' | 'resolved';
@@ -213,6 +228,24 @@ export interface Incident extends IncidentFacts {
   audit?: AuditEntry[];
   /** The monitoring sources (ingest routes) whose events planned posts here: each one's approval rule applies (approval/hold.ts). */
   sources?: string[];
+  /** Which monitoring source set each fact; another source may not change it (fact-owners.ts). */
+  factOwners?: Partial<Record<'severity' | 'impacts' | 'scope' | 'phase' | 'dataSafety', string>>;
+  /** Opened while its source was over the flood cap (flood-rules.ts): its posts never use the posting budget's reserve. */
+  flood?: true;
+  /** What staff told followers about the cause, in their own words; later follow-ups and the resolution carry it. Never from monitoring. */
+  publicNote?: PublicNote;
+}
+
+/**
+ * A short public note staff set on an incident (the cause, in their words), per language: each
+ * account's tweets carry the text in their own language, and none when staff wrote none in it.
+ */
+export interface PublicNote {
+  /** By language (`ko`, `en`, `ja`): the text as checked (incidents/public-note.ts). */
+  texts: Record<string, string>;
+  /** Who set it, and when (ISO): the journal shows it too. */
+  by: string;
+  at: string;
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */

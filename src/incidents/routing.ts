@@ -1,5 +1,5 @@
 import { FEATURES, PHASES, PLATFORMS, SCOPES, SEVERITIES, type AlertEvent, type Feature, type Phase, type Platform, type Scope, type Severity } from './model.ts';
-import { publicServiceName } from './service-name.ts';
+import { publicServiceName, serviceListed, unlistedServiceReason, type ServiceList } from './service-name.ts';
 
 /**
  * Which monitoring alerts become public incidents, and as what: pure functions over the alert's
@@ -49,6 +49,8 @@ export interface Route {
 
 export interface RouteTable {
   routes: readonly Route[];
+  /** `sources.<source>.mayChangeFactsOf`: whose facts each source may change (fact-owners.ts); absent: only its own. */
+  mayChangeFactsOf?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What an alert's labels may add to its impact: `platform` (comma-separated), `scope`, `phase`. */
@@ -74,6 +76,8 @@ export interface UnroutedAlert {
   labels: Readonly<Record<string, string>>;
   reason: string;
   route?: string;
+  /** Public but for its service name, which HERALD_SERVICES or the catalog does not list (counted apart). */
+  unlistedService?: boolean;
 }
 
 const shown = (value: string): string => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
@@ -161,15 +165,25 @@ export function incidentKeyFor(service: string, feature: Feature | string): stri
 }
 
 /** Splits a webhook's alerts into incident events and the alerts the public never hears of. */
-export function routeAlerts(table: RouteTable | undefined, alerts: readonly RawAlert[], receivedAt: string, features: readonly string[] = FEATURES): { events: AlertEvent[]; unrouted: UnroutedAlert[] } {
+export function routeAlerts(
+  table: RouteTable | undefined,
+  alerts: readonly RawAlert[],
+  receivedAt: string,
+  features: readonly string[] = FEATURES,
+  services?: ServiceList,
+): { events: AlertEvent[]; unrouted: UnroutedAlert[] } {
   const events: AlertEvent[] = [];
   const unrouted: UnroutedAlert[] = [];
   for (const alert of alerts) {
     const routing = routeAlert(table, alert, features);
     const alertId = `${alert.source}:${alert.id}`;
+    const { source, status, at, labels } = alert;
     if (!routing.public) {
-      const { source, status, at, labels } = alert;
       unrouted.push({ source, alertId, status, at, receivedAt, labels, reason: routing.reason, route: routing.route });
+      continue;
+    }
+    if (!serviceListed(routing.service, services)) {
+      unrouted.push({ source, alertId, status, at, receivedAt, labels, reason: unlistedServiceReason(routing.service), route: routing.route, unlistedService: true });
       continue;
     }
     const { service, feature, severity, platforms, scope, phase, group } = routing;

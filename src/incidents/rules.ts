@@ -1,5 +1,5 @@
 import { applyFacts } from './impacts.ts';
-import { BY_HAND_SOURCE, type AlertEvent, type Incident, type Post, type PostKind, type Severity } from './model.ts';
+import { BY_HAND_SOURCE, type AlertEvent, type IncomingEvent, type Incident, type Post, type PostKind, type Severity } from './model.ts';
 
 /**
  * How an incident reacts to events: pure functions over plain data. Time comes in through the
@@ -10,6 +10,8 @@ export interface IncidentRules {
   graceMs: number;
   /** A resolved incident that opens again within this window continues its old thread. */
   reopenWindowMs: number;
+  /** The routes file's `sources.<source>.mayChangeFactsOf`: whose facts each source may change (fact-owners.ts). */
+  mayChangeFactsOf?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Applied {
@@ -22,7 +24,7 @@ export interface Applied {
   cancelled: Post[];
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { minor: 0, major: 1, critical: 2 };
+export const SEVERITY_RANK: Record<Severity, number> = { minor: 0, major: 1, critical: 2 };
 
 const ms = (iso: string): number => Date.parse(iso);
 const addMs = (iso: string, delta: number): string => new Date(ms(iso) + delta).toISOString();
@@ -157,6 +159,18 @@ function resolve(current: Incident | null, event: AlertEvent): Applied {
   if (!somethingSaid) return { incident, changed: true, scheduled: [], cancelled };
   const withReply = schedule(incident, 'resolved', event.receivedAt);
   return { ...withReply, cancelled };
+}
+
+/**
+ * The event with the names it left out (a resolve or update that brought only its key and status)
+ * read from its incident; undefined when herald knows no such incident, so there is nothing to
+ * name it by: it is then recorded as not applied, and nothing is posted.
+ */
+export function completeEvent(current: Incident | null, event: IncomingEvent): AlertEvent | undefined {
+  const { service, feature, severity } = event;
+  if (service !== undefined && feature !== undefined && severity !== undefined) return { ...event, service, feature, severity };
+  if (!current) return undefined;
+  return { ...event, service: service ?? current.service, feature: feature ?? current.feature, severity: severity ?? current.severity };
 }
 
 /** Applies one monitoring event to the incident it belongs to (null when herald has not seen it). */

@@ -9,6 +9,8 @@ import type { Incident } from './model.ts';
  */
 export interface IncidentStore {
   get(key: string): Promise<Incident | null>;
+  /** Several incidents in one round trip, in the order of `keys` (those herald no longer has left out). */
+  getMany(keys: readonly string[]): Promise<Incident[]>;
   update<T>(key: string, change: (current: Incident | null) => { next: Incident | null; result: T }): Promise<T>;
   /**
    * Like `update`, for events about monitoring alerts: `change` also sees what was last recorded
@@ -22,8 +24,8 @@ export interface IncidentStore {
   ): Promise<T>;
   /** Keys of incidents that are open or still have posts to deliver. */
   activeKeys(): Promise<string[]>;
-  /** Most recently seen incidents first. */
-  recentKeys(limit: number): Promise<string[]>;
+  /** Most recently seen incidents first, skipping the first `offset` (a page of the console's list). */
+  recentKeys(limit: number, offset?: number): Promise<string[]>;
 }
 
 /** A request named an incident herald does not have (or no longer has: docs/operations.md, retention). */

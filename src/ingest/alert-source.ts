@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { QueueSource } from '../incidents/event.ts';
 import { routeAlerts, type RawAlert, type RouteTable } from '../incidents/routing.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 import type { Source } from './source.ts';
 
 /**
@@ -25,8 +26,11 @@ export interface AlertSourceSpec {
   replayId?: Source['replayId'];
 }
 
-/** `features`: those the message catalog defines; an alert naming another stays out of public view. */
-export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefined, features?: readonly string[]): Source {
+/**
+ * `features`: those the message catalog defines; an alert naming another stays out of public view,
+ * as does one whose service `services` (when pinned) does not list.
+ */
+export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   const secret = spec.secret ?? '';
   const verifyBody = spec.verifyBody;
   return {
@@ -41,7 +45,7 @@ export function alertSource(spec: AlertSourceSpec, routes: RouteTable | undefine
     normalize(body, receivedAt) {
       const { alerts, truncated } = spec.parse(body, receivedAt);
       const timed = alerts.map((a) => ({ ...a, at: plausibleTime(a.at, receivedAt) }));
-      return { ...routeAlerts(routes, timed, receivedAt, features), truncated };
+      return { ...routeAlerts(routes, timed, receivedAt, features, services), truncated };
     },
   };
 }

@@ -4,6 +4,7 @@ import { alertSource, compactId, labelMap, labelsFingerprint, monitoringTime } f
 import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
 import { invalidPayload } from '../errors.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 
 /**
  * Prometheus Alertmanager's `webhook_config` (payload version 4): one notification per alert group,
@@ -31,7 +32,8 @@ export const promGroupFields = {
   alerts: z.array(promAlertSchema),
 };
 
-const alertmanagerSchema = z.object({
+/** The body Alertmanager posts, as herald checks it (also the OpenAPI document's). */
+export const alertmanagerSchema = z.object({
   version: z.literal('4', { error: 'herald reads Alertmanager webhook payload version "4"' }),
   ...promGroupFields,
 });
@@ -50,7 +52,7 @@ export function promAlerts(source: RawAlert['source'], alerts: z.infer<typeof pr
 /** Large alert groups make large payloads; a storm must not be refused for its size. */
 export const PROM_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
-export function alertmanagerSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
+export function alertmanagerSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   return alertSource(
     {
       name: 'alertmanager',
@@ -65,5 +67,6 @@ export function alertmanagerSource(token: string | undefined, routes: RouteTable
     },
     routes,
     features,
+    services,
   );
 }

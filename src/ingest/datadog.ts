@@ -4,6 +4,7 @@ import { alertSource, compactId, epochMillis } from './alert-source.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { Source } from './source.ts';
 import { invalidPayload } from '../errors.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 
 /**
  * Datadog's Webhooks integration, with the payload template docs/sources.md gives to paste (Datadog
@@ -27,7 +28,8 @@ const RESOLVED = ['recovered'];
 const IGNORED = ['warn', 're-warn', 'no data', 're-no data', 'null'];
 const TRANSITIONS = [...FIRING, ...RESOLVED, ...IGNORED];
 
-const datadogSchema = z.object({
+/** The body the Datadog payload template gives, as herald checks it (also the OpenAPI document's). */
+export const datadogSchema = z.object({
   alert_id: z.union([z.string().regex(/^\d{1,20}$/, 'the monitor id ($ALERT_ID), digits only'), z.number().int().nonnegative()]).transform(String),
   transition: z
     .string()
@@ -51,7 +53,7 @@ export function parseTags(text: string): Record<string, string> {
   return labels;
 }
 
-export function datadogSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
+export function datadogSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   return alertSource(
     {
       name: 'datadog',
@@ -76,5 +78,6 @@ export function datadogSource(token: string | undefined, routes: RouteTable | un
     },
     routes,
     features,
+    services,
   );
 }

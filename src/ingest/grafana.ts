@@ -9,6 +9,7 @@ import type { Source } from './source.ts';
 /** A Grafana group signed without a token is read only this far before its signature is checked. */
 const GRAFANA_SIGNED_BODY_LIMIT_BYTES = 1024 * 1024;
 import { invalidPayload } from '../errors.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 
 /**
  * Grafana unified alerting's webhook contact point: Alertmanager's group notification plus
@@ -22,7 +23,8 @@ export const GRAFANA_SIGNATURE_HEADER = 'x-grafana-alerting-signature';
 /** The timestamp header docs/sources.md tells people to configure (Grafana has no default name). */
 export const GRAFANA_TIMESTAMP_HEADER = 'x-grafana-alerting-timestamp';
 
-const grafanaSchema = z.object({
+/** The body Grafana posts, as herald checks it (also the OpenAPI document's). */
+export const grafanaSchema = z.object({
   ...promGroupFields,
   orgId: z.number().int().optional(),
   alerts: z.array(promGroupFields.alerts.element.extend({ fingerprint: z.string().min(1).max(512) })),
@@ -32,7 +34,7 @@ export function signGrafana(secret: string, body: string, timestamp?: string): s
   return hmacHex(secret, timestamp === undefined ? body : `${timestamp}:${body}`);
 }
 
-export function grafanaSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
+export function grafanaSource(token: string | undefined, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   return alertSource(
     {
       name: 'grafana',
@@ -63,5 +65,6 @@ export function grafanaSource(token: string | undefined, routes: RouteTable | un
     },
     routes,
     features,
+    services,
   );
 }

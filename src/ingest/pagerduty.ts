@@ -5,6 +5,7 @@ import { secretsMatch } from '../auth/secrets.ts';
 import { header, hmacHex } from '../auth/signing.ts';
 import { SIGNED_BODY_LIMIT_BYTES, type Source } from './source.ts';
 import { invalidPayload } from '../errors.ts';
+import type { ServiceList } from '../incidents/service-name.ts';
 
 /**
  * PagerDuty v3 webhook subscriptions: one event per request (`event.event_type`, `event.data`),
@@ -42,7 +43,8 @@ const incidentSchema = z.object({
   teams: z.array(reference).optional(),
 });
 
-const webhookSchema = z.object({
+/** The envelope of every PagerDuty v3 webhook, as herald checks it (also the OpenAPI document's). */
+export const webhookSchema = z.object({
   event: z.object({
     id: z.string().min(1).max(128),
     event_type: z.string().min(1).max(128),
@@ -78,7 +80,7 @@ function toAlert(type: string, occurredAt: string, incident: z.infer<typeof inci
   };
 }
 
-export function pagerdutySource(secret: string | undefined, routes: RouteTable | undefined, features?: readonly string[]): Source {
+export function pagerdutySource(secret: string | undefined, routes: RouteTable | undefined, features?: readonly string[], services?: ServiceList): Source {
   return alertSource(
     {
       name: 'pagerduty',
@@ -109,5 +111,6 @@ export function pagerdutySource(secret: string | undefined, routes: RouteTable |
     },
     routes,
     features,
+    services,
   );
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
 import { HeraldError, InvalidPayload, NotReplicatedError } from '../errors.ts';
-import type { AlertEvent } from '../incidents/model.ts';
+import type { IncomingEvent } from '../incidents/model.ts';
 import type { ReplicaWait } from '../redis/replicas.ts';
 import type { UnroutedLog } from '../incidents/adapters/unrouted-store.ts';
+import { gateEvents, NO_FLOOD, type FloodVerdict } from '../incidents/flood-rules.ts';
+import type { UnroutedAlert } from '../incidents/routing.ts';
 import { eventJobId } from '../queues.ts';
 import { BODY_LIMIT_BYTES } from '../server.ts';
 import { limitBody } from './body-limit.ts';
@@ -14,7 +16,7 @@ import { DEFAULT_TIME_BOUNDS, implausibleTime, type TimeBounds } from '../incide
 
 export interface IngestDeps {
   sources: Source[];
-  events: Queue<AlertEvent>;
+  events: Queue<IncomingEvent>;
   /** Where alerts kept from the public are recorded; without it they are only counted in the answer. */
   unrouted?: UnroutedLog;
   now?: () => Date;
@@ -24,6 +26,11 @@ export interface IngestDeps {
   limits?: { alertsPerPayload: number; firingAlertsPerIncident: number };
   /** Alerts firing in an incident, and how many of these ids would be new ones, for the per-incident cap. */
   firingAlerts?: (key: string, alertIds: readonly string[]) => Promise<{ firing: number; fresh: number }>;
+  /**
+   * The cap on new public incidents per source per minute (incidents/adapters/flood-gate.ts): which
+   * keys are held from the public, which open in a flood, and the held alerts for `unrouted`.
+   */
+  flood?: { admit(source: string, events: readonly IncomingEvent[], nowMs: number): Promise<{ verdict: FloodVerdict; held: UnroutedAlert[] }> };
   /** Signed deliveries seen recently: a replay is refused (409). */
   replays?: ReplayCache;
   /**
@@ -40,7 +47,7 @@ function alertsIn(body: unknown): number {
 }
 
 /** The incident that the events would take past the cap of firing alerts, if any. */
-async function overFiringCap(deps: IngestDeps, events: readonly AlertEvent[]): Promise<string | undefined> {
+async function overFiringCap(deps: IngestDeps, events: readonly IncomingEvent[]): Promise<string | undefined> {
   if (!deps.limits || !deps.firingAlerts) return undefined;
   const firingIds = new Map<string, string[]>();
   for (const e of events) if (e.alertId && e.status !== 'resolved') firingIds.set(e.key, [...(firingIds.get(e.key) ?? []), e.alertId]);
@@ -61,7 +68,7 @@ declare module 'fastify' {
  * A lone event (the usual case) goes in with `add`: `addBulk` builds an ioredis pipeline per call,
  * which copies every BullMQ script onto it and cost more than the add itself (docs/benchmarks.md).
  */
-async function enqueue(queue: Queue<AlertEvent>, events: AlertEvent[], ids: string[]): Promise<void> {
+async function enqueue(queue: Queue<IncomingEvent>, events: IncomingEvent[], ids: string[]): Promise<void> {
   const [only] = events;
   if (events.length === 1 && only) await queue.add(only.status, only, { jobId: ids[0] });
   else if (events.length > 1) await queue.addBulk(events.map((event, i) => ({ name: event.status, data: event, opts: { jobId: ids[i] } })));
@@ -138,10 +145,18 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
             details: ['send a new request with a new signature (and timestamp) or, for PagerDuty, a new event id'],
           });
         }
+        // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.
+        let accepted = { events, ids: intake.events.map(eventJobId) };
+        let held: UnroutedAlert[] = [];
         try {
-          // Ids from the sender's own times: a redelivery whose time was replaced is still a repeat.
-          const queued = enqueue(deps.events, events, intake.events.map(eventJobId));
-          await (unrouted.length > 0 ? Promise.all([queued, deps.unrouted?.record(unrouted)]) : queued);
+          if (deps.flood) {
+            const flood = await deps.flood.admit(source.name, events, now().getTime());
+            if (flood.held.length > 0 || flood.verdict.flood.size > 0) accepted = gateEvents(events, accepted.ids, flood.verdict);
+            held = flood.held;
+          }
+          const queued = enqueue(deps.events, accepted.events, accepted.ids);
+          const kept = held.length > 0 ? [...unrouted, ...held] : unrouted;
+          await (kept.length > 0 ? Promise.all([queued, deps.unrouted?.record(kept)]) : queued);
           const confirmation = deps.replicas && (await deps.replicas.wait.confirm(deps.replicas.key));
           if (confirmation && !confirmation.ok) throw new NotReplicatedError(confirmation.wanted, confirmation.acked);
         } catch (err) {
@@ -149,23 +164,30 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           if (replay) await deps.replays!.release(replay.id).catch(() => undefined);
           throw err;
         }
-        const first = events[0];
-        const alone = events.length === 1 && first !== undefined && unrouted.length === 0;
-        const incidents = alone ? [first.key] : [...new Set(events.map((e) => e.key))];
+        const first = accepted.events[0];
+        const alone = accepted.events.length === 1 && first !== undefined && unrouted.length === 0 && held.length === 0;
+        const incidents = alone ? [first.key] : [...new Set(accepted.events.map((e) => e.key))];
         // herald_webhooks_total counts every answer; a line per webhook at info cost a write to
         // the log for each of thousands in a storm (docs/benchmarks.md). What is worth a person's
-        // eye (alerts kept from the public, a payload cut short) stays at info.
+        // eye (alerts kept from the public, a payload cut short) stays at info; a flood is logged
+        // once a minute by the gate, not here.
         const level = unrouted.length > 0 || intake.truncated ? 'info' : 'debug';
         if (level === 'info' || request.log.level === 'debug' || request.log.level === 'trace') {
           request.log[level](
-            { source: source.name, events: events.length, ...(incidents.length === 1 && { incident: incidents[0] }), unrouted: unrouted.length, truncated: intake.truncated, incidents: incidents.slice(0, 10) },
+            { source: source.name, events: accepted.events.length, ...(incidents.length === 1 && { incident: incidents[0] }), unrouted: unrouted.length, held: held.length, truncated: intake.truncated, incidents: incidents.slice(0, 10) },
             'webhook accepted',
           );
         }
         return reply.code(202).send(
           alone
             ? { incident: first.key, status: first.status }
-            : { accepted: events.length, incidents, unrouted: unrouted.length, ...(intake.truncated ? { truncated: intake.truncated } : {}) },
+            : {
+                accepted: accepted.events.length,
+                incidents,
+                unrouted: unrouted.length + held.length,
+                ...(held.length > 0 && { held: held.length }),
+                ...(intake.truncated ? { truncated: intake.truncated } : {}),
+              },
         );
       },
     );

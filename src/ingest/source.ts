@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AlertEvent } from '../incidents/model.ts';
+import type { IncomingEvent } from '../incidents/model.ts';
 import type { UnroutedAlert } from '../incidents/routing.ts';
 
 /** What one webhook delivered, once verified and normalized. */
 export interface Intake {
   /** Events for incidents, enqueued together. */
-  events: AlertEvent[];
+  events: IncomingEvent[];
   /** Alerts that are not public (see incidents/routing.ts): recorded for people, never tweeted. */
   unrouted: UnroutedAlert[];
   /** Alerts the sender says it left out of this payload (Alertmanager's `truncatedAlerts`). */
@@ -14,7 +14,7 @@ export interface Intake {
 
 /**
  * One monitoring tool's webhook. Each source file does three things and nothing else: verify the
- * sender, normalize its payload into `AlertEvent`s, and hand them over (the route does that).
+ * sender, normalize its payload into `IncomingEvent`s, and hand them over (the route does that).
  */
 export interface Source {
   /** Route name: `POST /webhooks/<name>`. */

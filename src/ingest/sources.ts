@@ -7,13 +7,13 @@ import { pagerdutySource } from './pagerduty.ts';
 import type { Source } from './source.ts';
 
 /** Every webhook route herald serves; a source whose secret is unset answers 404. */
-export function webhookSources(config: Pick<Config, 'webhookToken' | 'sourceSecrets' | 'routes' | 'features'>): Source[] {
-  const { sourceSecrets: secrets, routes, features } = config;
+export function webhookSources(config: Pick<Config, 'webhookToken' | 'sourceSecrets' | 'routes' | 'features' | 'services'>): Source[] {
+  const { sourceSecrets: secrets, routes, features, services } = config;
   return [
-    genericSource(config.webhookToken, secrets.webhookHmac, features),
-    alertmanagerSource(secrets.alertmanager, routes, features),
-    grafanaSource(secrets.grafana, routes, features),
-    pagerdutySource(secrets.pagerduty, routes, features),
-    datadogSource(secrets.datadog, routes, features),
+    genericSource(config.webhookToken, secrets.webhookHmac, features, services),
+    alertmanagerSource(secrets.alertmanager, routes, features, services),
+    grafanaSource(secrets.grafana, routes, features, services),
+    pagerdutySource(secrets.pagerduty, routes, features, services),
+    datadogSource(secrets.datadog, routes, features, services),
   ];
 }

@@ -4,11 +4,10 @@ import type { CliCommand } from '../cli-command.ts';
 import type { ReportSettings } from '../cli-settings.ts';
 import { connectRedis } from '../redis/connect.ts';
 import { RedisIncidentStore } from '../incidents/adapters/redis-store.ts';
-import { loadPeriod, periodSchema, reportText } from './report.ts';
+import { loadPeriod, MAX_PERIOD_DAYS, periodSchema, reportText } from './report.ts';
 
 export const reportCommand: CliCommand<ReportSettings> = {
-  summary: 'list the incidents of a period with duration, time to announce and affected features',
-  usage: 'herald report --from <2026-04-01> --to <2026-07-01> [--json]   (dates in HERALD_TIMEZONE; REDIS_URL, HERALD_REDIS_PREFIX)',
+  usage: 'herald report --from <2026-04-01> --to <2026-07-01> [--json]',
   async run(args, io, config) {
     const { values } = parseArgs({
       args,
@@ -18,7 +17,8 @@ export const reportCommand: CliCommand<ReportSettings> = {
     });
     const period = periodSchema(config.timezone).safeParse({ from: values.from ?? '', to: values.to ?? '' });
     if (!period.success) {
-      io.err(`${period.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\nusage: ${this.usage}\n`);
+      // The schema's problems are the API's English; the command line says the rule in the reader's words.
+      io.err(`${io.tr.t('cli.report.badPeriod', { days: MAX_PERIOD_DAYS })}\n${io.tr.t('cli.usage', { syntax: this.usage })}\n`);
       return 2;
     }
     const redis = connectRedis(config.redis, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
@@ -26,12 +26,12 @@ export const reportCommand: CliCommand<ReportSettings> = {
     try {
       await redis.connect();
     } catch (err) {
-      io.err(`cannot reach Redis at ${config.redis.url}: ${(err as Error).message}\n`);
+      io.err(`${io.tr.t('cli.report.noRedis', { url: config.redis.url, reason: (err as { code?: string }).code ?? (err as Error).message })}\n`);
       return 1;
     }
     try {
       const report = await loadPeriod(new RedisIncidentStore(redis, config.redisPrefix), period.data);
-      io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
+      io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, io));
       return 0;
     } finally {
       redis.disconnect();

@@ -4,6 +4,10 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import stringWidth from 'string-width';
+import type { CliSpeech as Speech } from '../cli-command.ts';
+import { formatDuration } from '../compose/locale-format.ts';
+import { formatMoment } from '../compose/reader-time.ts';
 import type { Incident } from '../incidents/model.ts';
 import { announcement, summarize, type IncidentSummary } from './figures.ts';
 
@@ -94,32 +98,44 @@ export function periodReport(incidents: readonly Incident[], period: Period): Pe
   };
 }
 
-/** The report as a plain-text table for the terminal. */
-export function reportText(report: PeriodReport): string {
-  const header = ['opened', 'key', 'service', 'feature', 'severity', 'lasted', 'announced after', 'tweets'];
+/** Minutes as the reader says them ("1시간 12분", "1 hour and 12 minutes"); none at all as a dash. */
+const minutesIn = (minutes: number, locale: string) => (minutes > 0 ? formatDuration(minutes, locale) : '—');
+
+/**
+ * The report as a plain-text table for the terminal, in the reader's words and clock (the one
+ * reader-time formatter: no seconds, no offset). Columns are padded by display width, so Korean
+ * and Japanese cells, two columns wide each, still line up.
+ */
+export function reportText(report: PeriodReport, { tr, clock }: Speech): string {
+  const { locale } = clock;
+  const seconds = (value: number | null) => (value === null ? '—' : tr.t('cli.report.seconds', { seconds: value }));
+  const header = (['opened', 'key', 'service', 'feature', 'severity', 'lasted', 'announcedAfter', 'tweets'] as const).map((c) => tr.t(`cli.report.col.${c}`));
   const rows = report.incidents.map((r) => [
-    r.openedAt,
+    formatMoment(r.openedAt, clock),
     r.key,
     r.service,
-    r.feature,
-    r.severity,
-    r.durationMinutes === null ? r.state : `${r.durationMinutes} min`,
-    r.timeToAnnounceSeconds === null ? '—' : `${r.timeToAnnounceSeconds} s`,
+    tr.maybe(`names.feature.${r.feature}`) ?? r.feature,
+    tr.maybe(`names.severity.${r.severity}`) ?? r.severity,
+    r.durationMinutes === null ? tr.t('cli.report.stillOpen') : minutesIn(r.durationMinutes, locale),
+    seconds(r.timeToAnnounceSeconds),
     String(r.tweets),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = header.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i]!))));
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - stringWidth(c))).join('  ').trimEnd();
   const s = report.summary;
-  const features = Object.entries(s.byFeature).map(([f, v]) => `${f} ${v.incidents} (${v.durationMinutes} min)`).join(', ') || 'none';
+  const features =
+    Object.entries(s.byFeature)
+      .map(([f, v]) => tr.t('cli.report.featureLine', { feature: tr.maybe(`names.feature.${f}`) ?? f, incidents: v.incidents, duration: minutesIn(v.durationMinutes, locale) }))
+      .join(', ') || tr.t('cli.report.noFeatures');
   return [
-    `Incidents first seen from ${report.from} to ${report.to}`,
+    tr.t('cli.report.title', { from: formatMoment(report.from, clock), to: formatMoment(report.to, clock) }),
     '',
     line(header),
     ...rows.map(line),
     '',
-    `${s.incidents} incident(s): ${s.announced} announced, ${s.silent} resolved before anything was posted, ${s.open} still open`,
-    `total outage time ${s.totalDurationMinutes} min; time to announce median ${s.medianTimeToAnnounceSeconds ?? '—'} s, worst ${s.worstTimeToAnnounceSeconds ?? '—'} s`,
-    `by feature: ${features}`,
+    tr.t('cli.report.counts', { incidents: s.incidents, announced: s.announced, silent: s.silent, open: s.open }),
+    tr.t('cli.report.times', { total: minutesIn(s.totalDurationMinutes, locale), median: seconds(s.medianTimeToAnnounceSeconds), worst: seconds(s.worstTimeToAnnounceSeconds) }),
+    tr.t('cli.report.byFeature', { features }),
     '',
   ].join('\n');
 }

@@ -5,6 +5,8 @@ import { IncidentNotFound, type IncidentStore } from '../incidents/store.ts';
 import { invalidPayload } from '../errors.ts';
 import { editJournal, journalOf, NOTE_FIELDS, type TweetLink } from './journal.ts';
 import { journalMarkdown } from './markdown.ts';
+import { CONSOLE_LOCALES, translator, type ConsoleLocale } from '../console/i18n.ts';
+import { readerLocale } from '../console/locale.ts';
 import { loadPeriod, periodSchema, type ReportSource } from './report.ts';
 import type { JournalStore } from './store.ts';
 
@@ -13,6 +15,8 @@ export interface JournalDeps {
   journals: JournalStore;
   link: TweetLink;
   timezone: string;
+  /** The Markdown export's language when the reader asks for none of ko, ja, en (HERALD_LOCALE). */
+  locale: ConsoleLocale;
   now?: () => Date;
 }
 
@@ -51,13 +55,17 @@ export async function journalRoutes(app: FastifyInstance, deps: JournalDeps) {
     return journal;
   });
 
-  app.get<{ Params: { key: string } }>('/api/incidents/:key/journal.md', requires('view'), async (request, reply) => {
+  // In the reader's language (`?lang=`, else Accept-Language, else HERALD_LOCALE), with the audience's clock.
+  app.get<{ Params: { key: string }; Querystring: { lang?: string } }>('/api/incidents/:key/journal.md', requires('view'), async (request, reply) => {
     const journal = await load(request.params.key);
     if (!journal) throw new IncidentNotFound(request.params.key);
+    const locale = readerLocale(request, CONSOLE_LOCALES, deps.locale);
     return reply
       .type('text/markdown; charset=utf-8')
+      .header('vary', 'Accept-Language')
+      .header('content-language', locale)
       .header('content-disposition', `inline; filename="${request.params.key.replace(/[^\w.-]/g, '_')}-journal.md"`)
-      .send(journalMarkdown(journal, deps.timezone));
+      .send(journalMarkdown(journal, { tr: translator(locale), clock: { locale, zone: deps.timezone } }));
   });
 
   app.patch<{ Params: { key: string } }>('/api/incidents/:key/journal', requires('decide'), async (request) => {

@@ -2,7 +2,7 @@ import { IncomingWebhookHTTPError } from '@slack/webhook';
 import type { StaffNoticeSettings } from '../config.ts';
 import { translator, type ConsoleLocale } from '../console/i18n.ts';
 import { emailMessage, smtpMailer } from './email.ts';
-import type { StaffNotice } from './notice.ts';
+import type { AnyStaffNotice } from './notice.ts';
 import { sendSlack, slackMessage } from './slack.ts';
 import { sendWebhook, webhookBody, WebhookRefused } from './webhook.ts';
 
@@ -11,7 +11,7 @@ export type ChannelName = 'slack' | 'email' | 'webhook';
 /** One place staff are told. `send` throws when the notice did not get through. */
 export interface Channel {
   name: ChannelName;
-  send(notice: StaffNotice, nowMs: number): Promise<void>;
+  send(notice: AnyStaffNotice, nowMs: number): Promise<void>;
   close?(): void;
 }
 

@@ -1,8 +1,8 @@
 import type { Transporter } from 'nodemailer';
 import type { Translator } from '../console/i18n.ts';
 import { html } from '../console/html.ts';
-import type { StaffNotice } from './notice.ts';
-import { noticeWords } from './words.ts';
+import type { AnyStaffNotice } from './notice.ts';
+import { digestWords, noticeWords } from './words.ts';
 
 export interface EmailMessage {
   subject: string;
@@ -11,7 +11,17 @@ export interface EmailMessage {
 }
 
 /** The notice as an email: plain text for every client, and the same in simple HTML. */
-export function emailMessage(notice: StaffNotice, tr: Translator, timezone: string): EmailMessage {
+export function emailMessage(notice: AnyStaffNotice, tr: Translator, timezone: string): EmailMessage {
+  if (notice.kind === 'digest') {
+    const words = digestWords(notice, tr, timezone);
+    const text = [...words.lines, ...(notice.link ? ['', `${words.open}: ${notice.link}`] : [])].join('\n');
+    const body = html`<!doctype html><html lang="${tr.locale}"><body style="font-family:sans-serif;line-height:1.5">
+<h2 style="font-size:18px">${words.title}</h2>
+${words.lines.map((line) => html`<p>${line}</p>`)}
+${notice.link ? html`<p><a href="${notice.link}">${words.open}</a></p>` : ''}
+</body></html>`;
+    return { subject: words.title, text, html: body.value };
+  }
   const words = noticeWords(notice, tr, timezone);
   const showText = notice.post.text !== '' && notice.decision?.action !== 'rejected';
   const facts = notice.kind === 'decided' ? [] : words.facts;

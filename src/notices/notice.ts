@@ -34,6 +34,40 @@ export interface StaffNotice {
   decision?: Decision;
 }
 
+/**
+ * Many drafts at once (a flood, a big outage) are told in one notice a window rather than one
+ * each: the drafts beyond HERALD_STAFF_DIGEST_AFTER in that window (HERALD_STAFF_DIGEST_SECONDS),
+ * and the new incidents the flood cap kept from the public (incidents/flood-rules.ts), by source.
+ */
+export interface DigestNotice {
+  kind: 'digest';
+  /** The start of the window it covers (ISO). */
+  since: string;
+  /** Drafts of that window that got no notice of their own. */
+  drafts: number;
+  /** New public incidents kept from the public by the flood cap, by source. */
+  held: Record<string, number>;
+  /** Alerts kept from the public because HERALD_SERVICES and the catalog do not list their service, by source. */
+  unlisted?: Record<string, number>;
+  /** The console's list of drafts, when HERALD_CONSOLE_URL is set. */
+  link?: string;
+}
+
+/** What a channel sends: one draft's notice, or a window's digest. */
+export type AnyStaffNotice = StaffNotice | DigestNotice;
+
+/** A job of the notices queue: a draft's notice, or the digest of a window. */
+export type NoticeJobKind = NoticeKind | 'digest';
+
+/** Whether the `nth` draft of a window goes into the window's digest rather than a notice of its own. Pure. */
+export const intoDigest = (nth: number, after: number): boolean => nth > after;
+
+/** The digest of the window starting at `sinceMs`, or undefined when it has nothing to say. */
+export function digestNotice(sinceMs: number, drafts: number, held: Record<string, number>, consoleUrl: string | undefined, unlisted: Record<string, number> = {}): DigestNotice | undefined {
+  if (drafts <= 0 && [...Object.values(held), ...Object.values(unlisted)].every((n) => n <= 0)) return undefined;
+  return { kind: 'digest', since: new Date(sinceMs).toISOString(), drafts, held, unlisted, link: consoleUrl ? `${consoleUrl.replace(/\/+$/, '')}/console` : undefined };
+}
+
 /** The console page of one draft. Pinned: staff notices link to it. */
 export const draftPath = (id: string): string => `/console/drafts/${encodeURIComponent(id)}`;
 

@@ -1,7 +1,7 @@
 import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
 import type { Translator } from '../console/i18n.ts';
-import type { StaffNotice } from './notice.ts';
-import { noticeWords } from './words.ts';
+import type { AnyStaffNotice } from './notice.ts';
+import { digestWords, noticeWords } from './words.ts';
 
 /** Slack's mrkdwn treats these three as control characters; everything else shows as typed. */
 const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -14,7 +14,20 @@ const quote = (text: string): string => text.split('\n').map((line) => `>${escap
  * speak the same format). Incoming webhooks cannot edit a message they sent, so a decision is a
  * short message of its own under the first.
  */
-export function slackMessage(notice: StaffNotice, tr: Translator, timezone: string): IncomingWebhookSendArguments {
+export function slackMessage(notice: AnyStaffNotice, tr: Translator, timezone: string): IncomingWebhookSendArguments {
+  if (notice.kind === 'digest') {
+    const words = digestWords(notice, tr, timezone);
+    return {
+      text: words.title,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: words.title.slice(0, 150), emoji: false } },
+        { type: 'section', text: { type: 'mrkdwn', text: words.lines.map(escapeMrkdwn).join('\n') } },
+        ...(notice.link ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: words.open }, url: notice.link, action_id: 'open-drafts' }] }] : []),
+      ],
+      unfurl_links: false,
+      unfurl_media: false,
+    } as IncomingWebhookSendArguments;
+  }
   const words = noticeWords(notice, tr, timezone);
   const blocks: NonNullable<IncomingWebhookSendArguments['blocks']> = [
     { type: 'header', text: { type: 'plain_text', text: words.title.slice(0, 150), emoji: false } },

@@ -1,14 +1,14 @@
 import { GENERIC_SIGNATURE_HEADER, GENERIC_TIMESTAMP_HEADER, signGeneric } from '../auth/signing.ts';
-import type { StaffNotice } from './notice.ts';
+import type { AnyStaffNotice } from './notice.ts';
 
 /**
  * The notice for anything else (on-call tools, in-house bots): the notice itself as JSON, signed
  * the way herald checks its own generic webhook: `X-Herald-Timestamp` (Unix seconds) and
  * `X-Herald-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`.
  */
-export const WEBHOOK_EVENTS = { waiting: 'draft.waiting', reminder: 'draft.reminder', decided: 'draft.decided' } as const;
+export const WEBHOOK_EVENTS = { waiting: 'draft.waiting', reminder: 'draft.reminder', decided: 'draft.decided', digest: 'drafts.digest' } as const;
 
-export function webhookBody(notice: StaffNotice, notifiedAt: string): string {
+export function webhookBody(notice: AnyStaffNotice, notifiedAt: string): string {
   return JSON.stringify({ event: WEBHOOK_EVENTS[notice.kind], at: notifiedAt, ...notice });
 }
 

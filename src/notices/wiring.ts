@@ -17,5 +17,5 @@ export const noticesOn = (config: Pick<Config, 'staffNotices'>): boolean => {
  */
 export function openStaffNews(config: Pick<Config, 'staffNotices'>, redis: RedisClient, connection: ConnectionOptions, prefix: string, logger: Logger) {
   const notices: Queue<NoticeJob> | undefined = noticesOn(config) ? openNoticeQueue(connection, prefix) : undefined;
-  return { news: new StaffNews({ redis, prefix, notices, logger }), notices, close: async () => notices?.close() };
+  return { news: new StaffNews({ redis, prefix, notices, logger, digest: config.staffNotices.digest }), notices, close: async () => notices?.close() };
 }

@@ -6,7 +6,8 @@ import type { HeraldMetrics } from '../ops/metrics.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { NOTICES_QUEUE, noticeJobId, type NoticeJob } from '../queues.ts';
 import { describeFailure, type Channel } from './channels.ts';
-import { reminderDue, staffNotice, type StaffNotice } from './notice.ts';
+import { digestNotice, reminderDue, staffNotice, type AnyStaffNotice } from './notice.ts';
+import { windowKeys } from './news.ts';
 
 /*
  * Staff notices go out from a queue of their own (src/queues.ts), so a slow mail server or a dead
@@ -39,7 +40,8 @@ function noticeCounter(metrics: HeraldMetrics) {
 }
 
 /** The notice a job stands for, or why there is none any more. */
-async function noticeOf(job: NoticeJob, deps: NoticeWorkerDeps, nowMs: number): Promise<StaffNotice | string> {
+async function noticeOf(job: NoticeJob, deps: NoticeWorkerDeps, nowMs: number): Promise<AnyStaffNotice | string> {
+  if (job.kind === 'digest') return (await digestOf(Number(job.postId), deps)) ?? 'nothing to say for the window';
   const incident = await deps.store.get(job.key);
   const post = incident?.posts.find((p) => p.id === job.postId);
   if (!incident || !post) return 'the incident or the post is gone';
@@ -47,6 +49,14 @@ async function noticeOf(job: NoticeJob, deps: NoticeWorkerDeps, nowMs: number): 
   if (job.kind === 'reminder') return reminderDue(incident, job.postId, nowMs) ? staffNotice(incident, post, 'reminder', deps.consoleUrl) : 'decided, touched or past its deadline';
   // Someone decided before the notice went out: the decision's own notice says it all.
   return post.status === 'draft' ? staffNotice(incident, post, 'waiting', deps.consoleUrl) : `no longer a draft (${post.status})`;
+}
+
+/** The window's digest, from the counts StaffNews kept (news.ts). */
+async function digestOf(sinceMs: number, deps: NoticeWorkerDeps): Promise<AnyStaffNotice | undefined> {
+  const keys = windowKeys(deps.prefix, sinceMs);
+  const [digested, held, unlisted] = await Promise.all([deps.redis.get(keys.digested), deps.redis.hgetall(keys.held), deps.redis.hgetall(keys.unlisted)]);
+  const bySource = (counts: Record<string, string>) => Object.fromEntries(Object.entries(counts).map(([source, n]) => [source, Number(n)]));
+  return digestNotice(sinceMs, Number(digested ?? 0), bySource(held), deps.consoleUrl, bySource(unlisted));
 }
 
 export function startNoticeWorker(deps: NoticeWorkerDeps): Worker<NoticeJob> {
@@ -59,7 +69,7 @@ export function startNoticeWorker(deps: NoticeWorkerDeps): Worker<NoticeJob> {
    * `sending` means a process died in the middle: the notice may have arrived, and a double is
    * worse than a gap for people on call, so it is not sent again.
    */
-  async function sendOnce(jobId: string, channel: Channel, notice: StaffNotice, log: Logger): Promise<boolean> {
+  async function sendOnce(jobId: string, channel: Channel, notice: AnyStaffNotice, log: Logger): Promise<boolean> {
     const mark = `${deps.prefix}:staff-notice:${jobId}:${channel.name}`;
     const claimed = await deps.redis.set(mark, 'sending', 'PX', SENT_MARK_MS, 'NX');
     if (claimed === null) {

@@ -8,6 +8,7 @@ import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
 import type { PublishFailureReason } from '../publish/publisher.ts';
 import { heraldVersion } from '../version.ts';
+import { QUEUE_SOURCES } from '../incidents/event.ts';
 
 /** What became of one attempt to publish: posted, adopted after a lost answer, or X's refusal. */
 export type PostOutcome = 'posted' | 'adopted' | PublishFailureReason;
@@ -66,6 +67,14 @@ export class HeraldMetrics {
     registers: [this.registry],
   });
 
+  /** New public incidents a source asked for beyond HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE, kept from the public. */
+  readonly floodHeld = new Counter<'source'>({
+    name: 'herald_flood_held_total',
+    help: 'New public incidents kept from the public because their source was over HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE, by source',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+
   readonly posts = new Counter<'outcome' | 'network'>({
     name: 'herald_posts_total',
     help: 'Attempts to publish a post, by outcome (posted, adopted, or the reason the network refused) and network (x, bluesky, mastodon)',
@@ -77,6 +86,13 @@ export class HeraldMetrics {
     name: 'herald_follow_ups_total',
     help: 'Follow-up checks of open incidents, by outcome (scheduled, waited, skipped)',
     labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly unlistedServices = new Counter<'source'>({
+    name: 'herald_alerts_unlisted_service_total',
+    help: 'Alerts and events kept from the public because HERALD_SERVICES and the catalog do not list their service name, by source',
+    labelNames: ['source'],
     registers: [this.registry],
   });
 
@@ -169,6 +185,9 @@ export class HeraldMetrics {
       labelNames: ['version', 'node'],
       registers: [this.registry],
     }).set({ version: heraldVersion, node: process.versions.node }, 1);
+    // A counter's series starts at 0 for every webhook source: one first seen at 4,980 would show
+    // Prometheus no increase, and the flood alert (examples/alerts.yml) would never fire.
+    for (const source of QUEUE_SOURCES) this.floodHeld.inc({ source }, 0);
     // Under the names every Node.js dashboard expects (process_cpu_seconds_total, nodejs_heap_size_used_bytes...).
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }

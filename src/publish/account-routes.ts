@@ -31,7 +31,7 @@ export async function accountsHealth(deps: AccountRoutesDeps) {
       // A post refused for good needs a person, more than a state that heals by itself.
       const status: AccountHealth = refused.length > 0 && SERIOUSNESS.indexOf('refused') < SERIOUSNESS.indexOf(view.status) ? 'refused' : view.status;
       const reason = status === 'refused' ? `${refused.length} post(s) refused for good wait as drafts in the console` : view.reason;
-      return { account: view.account, network: guards.network, mode, status, reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil, ...(view.held && { lost: view.held.lost }), ...(refused.length > 0 && { refused }) };
+      return { account: view.account, network: guards.network, mode, status, reason, since: view.since, rateLimitedUntil: view.rateLimitedUntil, ...(view.held && { lost: view.held.lost }), ...(refused.length > 0 && { refused }), ...(view.startCheck && { startCheck: view.startCheck }) };
     }),
   );
 }

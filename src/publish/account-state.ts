@@ -40,10 +40,12 @@ export interface AccountView {
   rateLimitedUntil: string | null;
   /** Set while Redis lost herald's data and posting is held for a person. */
   held: { since: string; reason: string; lost: LostIncident[] } | null;
+  /** What herald made of an empty Redis at start for this account, when it could not look (ops/empty-start.ts). */
+  startCheck: string | null;
 }
 
 type Field = 'blocked' | 'code' | 'reason' | 'since' | 'nextProbeAt' | 'lastProbe' | 'rateLimitedUntil' | 'rateLimitReason'
-  | 'unavailable' | 'unavailableReason' | 'held' | 'heldReason' | 'lost';
+  | 'unavailable' | 'unavailableReason' | 'held' | 'heldReason' | 'lost' | 'startCheck';
 type Fields = Partial<Record<Field, string>>;
 
 /** Calls in a row that X answered 5xx or could not be reached before the breaker opens. */
@@ -98,7 +100,13 @@ export class AccountState {
       lastProbe: f.lastProbe ?? null,
       rateLimitedUntil: limitedUntil,
       held: f.held ? { since: f.held, reason: f.heldReason ?? '', lost: JSON.parse(f.lost ?? '[]') as LostIncident[] } : null,
+      startCheck: f.startCheck ?? null,
     };
+  }
+
+  /** Says, on `/healthz`, that an empty Redis at start could not be checked against this account's posts, and why. */
+  async noteStartCheck(note: string): Promise<void> {
+    await this.redis.hset(this.key, 'startCheck', note);
   }
 
   /** Stops posting until X accepts the account again. True when this call blocked it (log it once, loudly). */

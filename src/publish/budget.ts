@@ -97,6 +97,7 @@ export class Budget {
   /** Units a take of `cls` must leave free in `window`. */
   private keep(cls: BudgetClass | 'look', window: BudgetWindow): number {
     if (cls === 'reply' || cls === 'look') return 0;
+    if (cls === 'flood-reply') return this.reserve;
     const replies = Math.ceil(window.limit * this.replyShare);
     return cls === 'deferrable' ? replies + this.reserve : replies;
   }

@@ -6,7 +6,7 @@ import { DRAFT_RECHECK_MS } from '../incidents/draft-rules.ts';
 import type { DraftNews } from '../incidents/draft-news.ts';
 import { ComposeError } from '../compose/errors.ts';
 import { accountOf, claimPostInAccount, DEFAULT_ACCOUNT } from '../incidents/accounts.ts';
-import { budgetClass, type BudgetClass } from '../incidents/delivery-priority.ts';
+import { budgetClass, inFlood, type BudgetClass } from '../incidents/delivery-priority.ts';
 import { holdUncomposable, combinationOf, UNCOMPOSABLE_WAIT_MS } from '../incidents/uncomposable.ts';
 import { failPost, markOutcomeUnknown, refusePost, releasePost, type Attempt, type Claim, type Composer, type Release } from '../incidents/delivery-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
@@ -37,6 +37,8 @@ export interface DeliveryDeps {
   threads?: { note(incident: Incident): void };
   /** Counts posts no text could be composed for (herald_posts_total{outcome="uncomposable"}), by the post's account. */
   uncomposable?: (account: string) => void;
+  /** Whether the incident opened in a flood (incidents/adapters/flood-gate.ts): its posts then leave the budget's reserve. */
+  openedInFlood?: (incident: Incident) => Promise<boolean>;
 }
 
 /** How long a post waits after X failed to answer it: 1 s, doubling, at most 30 s (the breaker takes over). */
@@ -123,7 +125,9 @@ export class Delivery {
 
   /** A unit of the account's budget for the post's class; a post the budget held back is no longer waiting once it has one. */
   private async takeUnit(key: string, incident: Incident, post: Post, ctx: Ctx): Promise<Take & { cls: BudgetClass }> {
-    const cls = budgetClass(incident, post);
+    const base = budgetClass(incident, post);
+    // Only a class that may use the reserve needs the look in Redis.
+    const cls = (base === 'reply' || base === 'essential') && (await this.deps.openedInFlood?.(incident)) ? inFlood(base) : base;
     const unit = await this.guards.budget.take(cls);
     if (unit.ok && (await this.guards.budget.sent(heldId(key, post)))) ctx.log.info({ cls }, 'the posting budget has room again: sending');
     return { ...unit, cls };
@@ -133,7 +137,7 @@ export class Delivery {
   private async heldByBudget(key: string, post: Post, unit: { retryAtMs: number; cls: BudgetClass }, ctx: Ctx): Promise<never> {
     const goesAt = new Date(unit.retryAtMs).toISOString();
     if (await this.guards.budget.holding(heldId(key, post), unit.retryAtMs)) {
-      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
+      ctx.log.warn({ kind: post.kind, cls: unit.cls, goesAt }, `the posting budget holds this post back (${unit.cls === 'reply' ? 'every unit is spent' : unit.cls === 'flood-reply' ? 'what is left is the reserve, which no incident opened in a flood uses' : 'what is left is kept for replies in live threads'}); it goes out at ${goesAt}`);
     }
     return this.park(ctx, unit.retryAtMs, 'the posting budget is spent for posts of this priority');
   }
@@ -328,7 +332,11 @@ export class Delivery {
       case 'unauthorized':
       case 'payment-required':
         await this.refund(ctx);
-        await release({ note: err.message });
+        // The first refusal is about the account: it is blocked and the post waits with the others. Refused
+        // again once X let the account go (the probe, or a person), it is about this very post: an
+        // announcement or a resolution then waits for a person instead of blocking the account anew.
+        if (post.kind !== 'update' && (post.accountRefusals ?? 0) > 0) return this.refusedForGood(key, post, err, ctx);
+        await release({ note: err.message, accountRefused: true });
         return this.blockAccount(err, ctx);
     }
   }
@@ -358,7 +366,7 @@ export class Delivery {
   /** Stops all posting for the account and hands the job back without using up an attempt. */
   private async blockAccount(err: PublishError, ctx: Ctx): Promise<never> {
     if (await this.guards.account.block(err)) {
-      ctx.log.error({ reason: err.reason, account: this.guards.account.id }, `X refused herald's credentials or access tier; posting is stopped, every post is kept, and it resumes once X accepts them again (or POST /api/x/resume): ${err.message}`);
+      ctx.log.error({ reason: err.reason, account: this.guards.account.id }, `X refused herald's credentials, access tier or credits; posting is stopped, every post is kept, and it resumes once X accepts them again (or POST /api/x/resume): ${err.message}`);
     }
     throw Worker.RateLimitError();
   }

@@ -50,20 +50,28 @@ export interface Reconciler {
 }
 
 /**
- * The tweet on X that is this post, if any. Throws {@link ReadBudgetSpent} or the reader's
- * `PublishError` when X cannot be read now: the caller must then wait, never post blindly.
+ * One page of the account's own latest posts, paid for with a unit of its read budget (never a
+ * posting unit). Throws {@link ReadBudgetSpent}, or the reader's `PublishError` when the network
+ * cannot be read now.
  */
-export async function findOnX(deps: Reconciler, key: string, post: Post): Promise<RecentPost | undefined> {
+export async function readOwnPosts(deps: Pick<Reconciler, 'publisher' | 'reads'>, limit = RECONCILE_WINDOW): Promise<RecentPost[]> {
   const unit = await deps.reads.take();
   if (!unit.ok) throw new ReadBudgetSpent(unit.retryAtMs);
-  let recent: RecentPost[];
   try {
-    recent = await deps.publisher.recentPosts(RECONCILE_WINDOW);
+    return await deps.publisher.recentPosts(limit);
   } catch (err) {
     // Only a read X answered counts against its limit; a failed one gives its unit back (a 429 is X's count).
     if (!(err instanceof PublishError && err.reason === 'rate-limited')) await deps.reads.refund(unit.ticket);
     throw err;
   }
+}
+
+/**
+ * The tweet on X that is this post, if any. Throws {@link ReadBudgetSpent} or the reader's
+ * `PublishError` when X cannot be read now: the caller must then wait, never post blindly.
+ */
+export async function findOnX(deps: Reconciler, key: string, post: Post): Promise<RecentPost | undefined> {
+  const recent = await readOwnPosts(deps);
   const notBefore = post.attemptedAt ? Date.parse(post.attemptedAt) - CLOCK_SLACK_MS : -Infinity;
   for (const tweet of recent) {
     if (!sameTweetText(post.text ?? '', tweet.text) || (tweet.inReplyTo ?? undefined) !== post.inReplyTo) continue;

@@ -27,6 +27,8 @@ export interface XHealth {
   lost?: { key: string; rootTweetId: string | null }[];
   /** Posts X refused for good, each a draft waiting for a person (present while any waits). */
   refused?: RefusedPost[];
+  /** An empty Redis at start that herald could not check against the account's recent posts, and why. */
+  startCheck?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export function xHealthOf(view: AccountView, budget: BudgetView, mode: string, r
     waiting: budget.waiting,
     ...(view.held && { lost: view.held.lost }),
     ...(refused.length > 0 && { refused: [...refused] }),
+    ...(view.startCheck && { startCheck: view.startCheck }),
   };
 }
 

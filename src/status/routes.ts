@@ -1,8 +1,8 @@
 import { DEFAULT_ACCOUNT, type AccountId } from '../incidents/accounts.ts';
 import etag from '@fastify/etag';
-import Negotiator from 'negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type ConsoleLocale } from '../console/i18n.ts';
+import { readerLocale } from '../console/locale.ts';
 import type { Incident } from '../incidents/model.ts';
 import type { IncidentStore } from '../incidents/store.ts';
 import type { TweetLink } from '../journal/journal.ts';
@@ -33,18 +33,6 @@ export interface StatusDeps {
 const LOOK_BACK = 200;
 /** Browsers and proxies may keep a copy this long; the ETag makes a revalidation cheap. */
 const CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=60';
-
-/**
- * The reader's language among `offered` (the accounts' languages): `?lang=` when the reader chose
- * on the page, else the browser's Accept-Language by preference, else `fallback` (HERALD_LOCALE or
- * the account's own).
- */
-export function readerLocale(request: FastifyRequest<{ Querystring: { lang?: string } }>, offered: readonly ConsoleLocale[], fallback: ConsoleLocale): ConsoleLocale {
-  const chosen = offered.find((l) => l === request.query.lang);
-  if (chosen) return chosen;
-  const asked = new Negotiator({ headers: { 'accept-language': request.headers['accept-language'] } }).languages();
-  return asked.map((tag) => tag.toLowerCase().split('-')[0]).find((l): l is ConsoleLocale => offered.includes(l as ConsoleLocale)) ?? fallback;
-}
 
 /**
  * `GET /status`, `GET /status/feed.xml`, `GET /status/maintenance.ics` and `GET /status/summary.json` (and the same under `/status/<account>` for each further

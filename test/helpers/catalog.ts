@@ -42,3 +42,14 @@ export function catalogWithServices(names: Record<string, Record<string, string>
   }
   return dir;
 }
+
+/** Sets `traits.<path>` to `value` in each of `locales`' files of the catalogs in `dir` (an operator's edit). */
+export function setTraits(dir: string, keyPath: readonly string[], value: unknown, locales: readonly string[] = ['ko', 'en', 'ja']): string {
+  for (const locale of locales) {
+    const file = path.join(dir, `${locale}.yaml`);
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    doc.setIn(['traits', ...keyPath], doc.createNode(value));
+    writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  }
+  return dir;
+}

@@ -27,7 +27,7 @@ export type Fault =
 export type ParentGone = 403 | 400 | '400-parameters';
 
 /** What the next read (`GET /2/users/me`, `GET /2/users/:id/tweets`) suffers; `drop` hangs up. */
-export type ReadFault = '429' | '500' | '503' | '401' | '402' | 'drop';
+export type ReadFault = '429' | '500' | '503' | '401' | '402' | '403' | 'drop';
 
 /** Faults drawn at random for every request, for the fault harness; queued faults go first. */
 export interface Chaos {

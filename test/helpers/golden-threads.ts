@@ -26,6 +26,7 @@ export const GOLDEN_SCENARIOS: ReadonlyArray<{ name: string; title: string }> = 
   { name: 'five-hours', title: 'A five-hour messaging outage with every phase (critical; messages may have been lost)' },
   { name: 'three-impacts-critical', title: 'Three impacts at once, critical, everyone (the fitting order names them as a shorter list)' },
   { name: 'login-25-hours', title: 'Login down for 25 hours, overnight, every phase (critical; an update with no news at 21:08 posts nothing)' },
+  { name: 'login-25-hours-note', title: 'The same 25-hour outage, with a public note staff set at 4:10 (the cause, in their words): later follow-ups and the resolution carry it' },
   { name: 'pc-login', title: 'PC and Mac login failing 12:10–13:25 (PC only: "not your computer")' },
   { name: 'android-partial', title: 'Some Android users\' messages delayed 8:20–9:30 (partial; fix watched)' },
   { name: 'reopened', title: 'Messages delayed 14:00–14:35, back at 14:45, fixed at 15:30 (a reopening)' },
@@ -38,6 +39,7 @@ export const GOLDEN_SCENARIOS: ReadonlyArray<{ name: string; title: string }> = 
 /** The thread of scenario `name` in `locale`, the service named as that locale's followers know it (catalogs from `messagesDir`). */
 export function threadFor(name: string, locale: string, messagesDir = DEFAULT_MESSAGES_DIR): ThreadTweet[] {
   const raw = JSON.parse(readFileSync(path.join(SCENARIOS, `${name}.json`), 'utf8')) as Array<Record<string, unknown>>;
-  const events = scenarioEvents(scenarioSchema.parse(raw.map((e) => ({ ...e, service: SERVICE[locale] }))));
+  // Monitoring's events name the service as each locale's followers know it; people's changes (`set`) name none.
+  const events = scenarioEvents(scenarioSchema.parse(raw.map((e) => ('set' in e ? e : { ...e, service: SERVICE[locale] }))));
   return renderThread(loadCatalog(messagesDir, locale), events, { locale, timezone: TIMEZONE }, SETTINGS);
 }

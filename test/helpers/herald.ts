@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { startHerald, type Herald, type Role } from '../../src/app.ts';
@@ -54,7 +57,11 @@ export async function startTestHerald(
     HERALD_JOB_LOCK_SECONDS: '5',
     // event() stamps a fixed day in 2026 so texts are predictable; tests of the bound set their own.
     HERALD_EVENT_MAX_AGE_DAYS: '36500',
+    // A test file opens dozens of incidents a minute from one source; test/flood.test.ts sets the real cap.
+    HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: '100000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Its own data volume (the life marker, a dry run's outbox): a test that restarts herald on it passes it on.
+    HERALD_DATA_DIR: mkdtempSync(join(testDataRoot(), 'data-')),
     ...env,
   });
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -107,6 +114,7 @@ export function processEnv(t: TestHerald, extra: Record<string, string> = {}): R
   return {
     REDIS_URL,
     HERALD_REDIS_PREFIX: t.config.redisPrefix,
+    HERALD_DATA_DIR: t.config.dataDir,
     X_APP_KEY: 'app-key',
     X_APP_SECRET: 'app-secret',
     X_ACCESS_TOKEN: 'access-token',
@@ -119,6 +127,7 @@ export function processEnv(t: TestHerald, extra: Record<string, string> = {}): R
     // As startTestHerald: event() is dated on a fixed day, which the worker's bounds on queued
     // events (src/incidents/event-times.ts) must not refuse as implausibly old.
     HERALD_EVENT_MAX_AGE_DAYS: '36500',
+    HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: '100000',
     ...extra,
   };
 }
@@ -148,6 +157,20 @@ export async function settled(t: TestHerald, timeoutMs = 15_000): Promise<void> 
     'the queues to drain',
     timeoutMs,
   );
+}
+
+let dataRoot: string | undefined;
+/**
+ * One folder per test process for every test herald's data volume, removed when the process exits:
+ * a herald restarted on the same volume (test/redis-empty-start.test.ts) needs it after close().
+ */
+function testDataRoot(): string {
+  if (dataRoot === undefined) {
+    const root = mkdtempSync(join(tmpdir(), 'herald-test-data-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    dataRoot = root;
+  }
+  return dataRoot;
 }
 
 /** Removes every key a test herald wrote under its prefix. */

@@ -96,6 +96,11 @@
         return res.text().then(function (markup) {
           var template = document.createElement('template');
           template.innerHTML = markup;
+          // The pager (the count in all, a next page appearing) follows too; it is taken out of the fragment here.
+          var pagerNew = template.content.querySelector('[data-pager]');
+          var pagerNow = document.querySelector('[data-pager]');
+          if (pagerNew && pagerNow) pagerNow.replaceWith(pagerNew);
+          else if (pagerNew) pagerNew.remove();
           var incoming = drafts(template.content);
           var ids = incoming.map(function (a) { return a.getAttribute('data-id'); });
           drafts(list).forEach(function (a) {

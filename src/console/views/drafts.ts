@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { draftId } from '../../approval/drafts.ts';
 import type { Waiting } from '../../approval/service.ts';
 import { draftDetail } from '../../approval/views.ts';
-import { RESOLVED_UNANNOUNCED, RESOLVED_UNREOPENED, UNSEEN_OPEN } from '../../approval/hold.ts';
 import { draftPath } from '../../notices/notice.ts';
 import { MAX_WEIGHTED_LENGTH, weightedLength } from '../../compose/tweet-length.ts';
 import { html, type Html } from '../html.ts';
+import { pager } from '../paging.ts';
+import type { Paged } from '../../paging.ts';
 import { DEFAULT_ACCOUNT } from '../../incidents/accounts.ts';
 import { can } from '../../auth/access.ts';
-import { ruleText } from '../stored-words.ts';
-import { csrfField, formatTime, noteText, relative, type ViewContext } from './layout.ts';
+import { questionText, ruleText } from '../stored-words.ts';
+import { csrfField, formatTime, noteText, relative, tweetLangOf, type ViewContext } from './layout.ts';
 
 /** A failed edit, shown on its draft with the text the person typed. */
 export interface DraftError {
@@ -19,10 +20,6 @@ export interface DraftError {
 }
 
 const path = draftPath;
-
-/** The questions hold.ts asks a person (a resolution nobody approved the start of, an outage never seen open), by catalog key. */
-const QUESTION_KEYS: Record<string, string> = { [RESOLVED_UNANNOUNCED]: 'unannounced', [RESOLVED_UNREOPENED]: 'unreopened', [UNSEEN_OPEN]: 'unseenOpen' };
-const questionKey = (question: string): string => QUESTION_KEYS[question] ?? 'other';
 
 /** Short content hash, so the live list swaps in only the drafts that changed. */
 const version = (value: unknown): string => createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 12);
@@ -51,13 +48,13 @@ function editor(d: ReturnType<typeof draftDetail>, ctx: ViewContext, error: Draf
   const text = error?.text ?? d.text;
   const { t } = ctx.tr;
   if (!ctx.principal || !can(ctx.principal.role, 'decide')) {
-    return html`<div class="tweet-text">${d.text}</div>${meter(d.text)}`;
+    return html`<div class="tweet-text"${tweetLangOf(ctx, d.account)}>${d.text}</div>${meter(d.text)}`;
   }
   const fieldId = `text-${d.id}`;
   return html`<form method="post" action="${path(d.id)}/approve" class="decide">
       ${csrfField(ctx)}
       <label class="visually-hidden" for="${fieldId}">${t('draft.textLabel')}</label>
-      <textarea id="${fieldId}" name="text" rows="5" data-measure>${text}</textarea>
+      <textarea id="${fieldId}" name="text" rows="5" data-measure${tweetLangOf(ctx, d.account)}>${text}</textarea>
       ${meter(text)}
       ${error ? html`<div class="form-error" role="alert"><strong>${error.message}</strong><ul>${error.details.map((x) => html`<li>${x}</li>`)}</ul></div>` : ''}
       <div class="actions">
@@ -85,13 +82,13 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
     <a class="permalink" href="${path(d.id)}">${t('draft.permalink')}</a>
   </header>
   ${deadlineLine(d, ctx)}
-  ${d.question ? html`<p class="question">${ctx.tr.maybe(`draft.question.${questionKey(d.question)}`) ?? d.question}</p>` : ''}
+  ${d.question ? html`<p class="question">${questionText(d.question, ctx.tr)}</p>` : ''}
   ${d.note ? html`<p class="note">${noteText(d.note, ctx)}</p>` : ''}
   <ol class="thread" aria-label="${t('draft.thread')}">
     ${d.thread.map(
-      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId, d.account)}</div></li>`,
+      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text"${tweetLangOf(ctx, d.account)}>${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId, d.account)}</div></li>`,
     )}
-    <li class="tweet draft-tweet">${d.status === 'draft' ? editor(d, ctx, error) : html`<div class="tweet-text">${d.text}</div><div class="tweet-meta">${t(`names.status.${d.status}`)}</div>`}</li>
+    <li class="tweet draft-tweet">${d.status === 'draft' ? editor(d, ctx, error) : html`<div class="tweet-text"${tweetLangOf(ctx, d.account)}>${d.text}</div><div class="tweet-meta">${t(`names.status.${d.status}`)}</div>`}</li>
   </ol>
   ${decide
     ? html`<form class="reject" method="post" action="${path(d.id)}/reject">${csrfField(ctx)}
@@ -102,16 +99,23 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
 }
 
 /** The live part of the drafts page; the browser polls it and swaps in what changed. */
-export function draftList(waiting: readonly Waiting[], ctx: ViewContext, errors: Record<string, DraftError> = {}): Html {
-  if (waiting.length === 0) return html`<p class="empty">${ctx.tr.t('drafts.empty')}</p>`;
-  return html`${waiting.map((w) => draftCard(w, ctx, errors[draftId(w.incident.key, w.post.id)]))}`;
+export function draftList(waiting: Paged<Waiting>, ctx: ViewContext, errors: Record<string, DraftError> = {}): Html {
+  if (waiting.items.length === 0) return html`<p class="empty">${ctx.tr.t(waiting.page > 1 ? 'pages.beyond' : 'drafts.empty')}</p>`;
+  return html`${waiting.items.map((w) => draftCard(w, ctx, errors[draftId(w.incident.key, w.post.id)]))}`;
 }
 
-export function draftsPage(waiting: readonly Waiting[], ctx: ViewContext, errors?: Record<string, DraftError>): Html {
+/** `/console?page=2`: the page's own live fragment follows the same page. */
+const draftsHref = (page: number) => (page === 1 ? '/console' : `/console?page=${page}`);
+
+export function draftsPage(waiting: Paged<Waiting>, ctx: ViewContext, errors?: Record<string, DraftError>): Html {
   return html`<h1>${ctx.tr.t('drafts.title')}</h1>
 <p class="lede">${ctx.tr.t('drafts.lede')}</p>
-<section id="drafts" data-live="/console/drafts/live" aria-live="polite">${draftList(waiting, ctx, errors)}</section>`;
+<section id="drafts" data-live="/console/drafts/live?page=${waiting.page}" aria-live="polite">${draftList(waiting, ctx, errors)}</section>
+${draftsPager(waiting, ctx)}`;
 }
+
+/** The pager below the drafts; the live fragment carries it too, so counts and links follow new drafts. */
+export const draftsPager = (waiting: Paged<Waiting>, ctx: ViewContext): Html => html`<div data-pager>${pager(waiting, draftsHref, ctx.tr)}</div>`;
 
 /** One draft on its own page, whatever became of it: where staff notices link to. */
 export function draftPage(w: Waiting, ctx: ViewContext): Html {

@@ -3,16 +3,19 @@ import { publicKind } from '../../approval/views.ts';
 import { accountOf } from '../../incidents/accounts.ts';
 import { FEATURES, SEVERITIES, type AuditEntry, type Incident } from '../../incidents/model.ts';
 import { html, type Html } from '../html.ts';
+import { pager } from '../paging.ts';
+import type { Paged } from '../../paging.ts';
 import { can } from '../../auth/access.ts';
 import { meter } from './drafts.ts';
-import { csrfField, formatTime, noteText, type ViewContext } from './layout.ts';
+import { csrfField, formatTime, noteText, tweetLangOf, type ViewContext } from './layout.ts';
 import { draftPath } from '../../notices/notice.ts';
 import { actorName } from '../stored-words.ts';
 
 const incidentPath = (key: string) => `/console/incidents/${encodeURIComponent(key)}`;
 
-export function incidentsPage(incidents: readonly Incident[], ctx: ViewContext): Html {
+export function incidentsPage(paged: Paged<Incident>, ctx: ViewContext): Html {
   const { t } = ctx.tr;
+  const incidents = paged.items;
   const rows = incidents.map((i) => {
     const tweets = i.posts.filter((p) => p.status === 'posted').length;
     const drafts = i.posts.filter((p) => p.status === 'draft').length;
@@ -28,8 +31,9 @@ export function incidentsPage(incidents: readonly Incident[], ctx: ViewContext):
   return html`<h1>${t('incidents.title')}</h1>
 ${ctx.principal && can(ctx.principal.role, 'decide') ? html`<p><a class="button" href="/console/incidents/new">${t('incidents.openByHand')}</a></p>` : ''}
 ${incidents.length === 0
-  ? html`<p class="empty">${t('incidents.empty')}</p>`
-  : html`<table class="list"><thead><tr><th>${t('incidents.col.incident')}</th><th>${t('incidents.col.what')}</th><th>${t('incidents.col.severity')}</th><th>${t('incidents.col.state')}</th><th>${t('incidents.col.firstSeen')}</th><th>${t('incidents.col.tweets')}</th></tr></thead><tbody>${rows}</tbody></table>`}`;
+  ? html`<p class="empty">${t(paged.page > 1 ? 'pages.beyond' : 'incidents.empty')}</p>`
+  : html`<table class="list"><thead><tr><th>${t('incidents.col.incident')}</th><th>${t('incidents.col.what')}</th><th>${t('incidents.col.severity')}</th><th>${t('incidents.col.state')}</th><th>${t('incidents.col.firstSeen')}</th><th>${t('incidents.col.tweets')}</th></tr></thead><tbody>${rows}</tbody></table>`}
+${pager(paged, (page) => (page === 1 ? '/console/incidents' : `/console/incidents?page=${page}`), ctx.tr)}`;
 }
 
 function textField(name: string, label: string, hint: string, required = false): Html {
@@ -59,7 +63,7 @@ export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx:
     const where = p.tweetUrl ? `${accountOf(p)} ↗` : t('draft.viewOnX');
     const link = p.tweetId ? (url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${where}</a>` : html` · ${t('draft.dryRun', { id: p.tweetId })}`) : '';
     const pending = p.status === 'draft' ? html` · <a href="${draftPath(draftId(incident.key, p.id))}">${t('incident.decide')}</a>` : '';
-    return html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
+    return html`<li class="tweet ${p.status}"><div class="tweet-text"${p.text ? tweetLangOf(ctx, accountOf(p)) : ''}>${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
       <div class="tweet-meta">${t(`names.kind.${publicKind(p)}`)} · <span class="status status-${p.status}">${t(`names.status.${p.status}`)}</span>${p.postedAt ? html` ${formatTime(p.postedAt, ctx)}` : ''}${link}${pending}${p.root && p.kind !== 'open' ? ` · ${t('incident.newThread')}` : ''}</div>
       ${p.note ? html`<div class="note">${noteText(p.note, ctx)}</div>` : ''}</li>`;
   });

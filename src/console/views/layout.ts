@@ -3,6 +3,7 @@ import { html, type Html } from '../html.ts';
 import { storedNote } from '../stored-words.ts';
 import type { Principal } from '../../auth/access.ts';
 import type { TweetLink } from '../../journal/journal.ts';
+import { DEFAULT_ACCOUNT, type AccountId } from '../../incidents/accounts.ts';
 import type { Translator } from '../i18n.ts';
 import { can } from '../../auth/access.ts';
 
@@ -19,7 +20,17 @@ export interface ViewContext {
   tweetUrl: TweetLink;
   /** No X credentials: every page says so, since nothing herald "posts" reaches X. */
   dryRun?: boolean;
+  /**
+   * The language an account posts in (accounts/wiring.ts `tweetLanguages`): a Korean tweet on a
+   * Japanese page is marked `lang="ko"`, so it wraps between words as Korean does, and is read
+   * aloud as Korean.
+   */
+  tweetLang?: (account: AccountId) => string;
 }
+
+/** ` lang="ko"` for a tweet of `account`, when the page knows the account's language. */
+export const tweetLangOf = (ctx: Pick<ViewContext, 'tweetLang'>, account: AccountId | undefined): Html =>
+  ctx.tweetLang ? html` lang="${ctx.tweetLang(account ?? DEFAULT_ACCOUNT)}"` : html``;
 
 /** A moment in the person's clock words (compose/reader-time.ts): no day when it is today. */
 export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone' | 'tr' | 'now'>): string {
@@ -64,6 +75,8 @@ export interface Page {
   body: Html | ((ctx: ViewContext) => Html);
   flash?: { kind: 'ok' | 'error'; text: string };
   drafts?: number;
+  /** Sources over the flood cap just now, with the new incidents held: a banner on every page. */
+  floods?: readonly { source: string; held: number }[];
 }
 
 export function layout(ctx: ViewContext, page: Page): string {
@@ -82,6 +95,7 @@ export function layout(ctx: ViewContext, page: Page): string {
 <header class="top"><a class="brand" href="/console">herald <small>${ctx.tr.t('brand.console')}</small></a>${nav(ctx, page.section ?? 'none', page.drafts)}</header>
 <main${page.section === 'audit' ? html` class="wide"` : ''}>
 ${ctx.dryRun ? html`<p class="flash error" role="status" id="dry-run">${ctx.tr.t('layout.dryRun')}</p>` : ''}
+${(page.floods ?? []).map((f) => html`<p class="flash error" role="status" data-flood="${f.source}">${ctx.tr.t('layout.flood', { source: f.source, count: f.held })}</p>`)}
 ${page.flash ? html`<p class="flash ${page.flash.kind}" role="status">${page.flash.text}</p>` : ''}
 ${typeof page.body === 'function' ? page.body(ctx) : page.body}
 </main>

@@ -8,7 +8,9 @@ import { applyEventToAccounts, DEFAULT_ACCOUNT, type AccountIds } from '../accou
 import { applyEvents, type AlertMark, type AppliedBatch, type ApplyOne } from '../alert-rules.ts';
 import { deliveryPriority } from '../delivery-priority.ts';
 import { tellDrafted, type DraftNews } from '../draft-news.ts';
-import type { AlertEvent, Incident } from '../model.ts';
+import type { AlertEvent, Incident, IncomingEvent } from '../model.ts';
+import type { UnroutedLog } from './unrouted-store.ts';
+import { heldAlert } from './flood-gate.ts';
 import type { Applied, IncidentRules } from '../rules.ts';
 import type { IncidentStore } from '../store.ts';
 import { deliveryJobFor, deliveryJobId, eventJobId, scheduleDelivery, type Queues } from '../../queues.ts';
@@ -35,6 +37,19 @@ export interface ApplyDeps {
   prepare?: () => Promise<void>;
   /** Told of every post that became a draft (staff notices, the console's live updates). */
   news?: DraftNews;
+  /** Where events that name too little for an incident herald does not know are kept for people. */
+  unrouted?: Pick<UnroutedLog, 'record'>;
+}
+
+/**
+ * A resolve or update that brought only its key and status, for an incident herald does not know:
+ * there is no service to name, so nothing is recorded on an incident and nothing is posted. It is
+ * kept where alerts kept from the public are (`GET /api/alerts/unrouted`), with the reason.
+ */
+async function recordUnknown(deps: ApplyDeps, key: string, events: readonly IncomingEvent[]): Promise<void> {
+  const reason = `herald knows no incident ${key}: a ${events.map((e) => e.status).join(', ')} that names no service, feature and severity has nothing to record or announce (send the open first, or name them)`;
+  deps.logger.warn({ incident: key, sources: [...new Set(events.map((e) => e.source))], statuses: events.map((e) => e.status) }, 'event for an incident herald does not know names too little to record; nothing was posted');
+  await deps.unrouted?.record(events.map((e) => heldAlert(e, reason)));
 }
 
 /** One event through every account's thread, then through the approval policy. */
@@ -45,26 +60,32 @@ function applyOneWith(deps: Pick<ApplyDeps, 'accounts' | 'hold'>): ApplyOne {
   };
 }
 
+/** An incident opened (or opened again) by an event the flood gate marked (incidents/flood-rules.ts). */
+const openedInFlood = (current: Incident | null, events: readonly IncomingEvent[]): boolean => (!current || current.state === 'resolved') && events.some((e) => e.flood);
+
 /**
  * Folds monitoring events of one incident into it (one atomic write for all of them), then queues
  * a delivery job for every post they scheduled. If the process dies between the two, the sweep
  * (publish/sweep.ts) queues the missing jobs from the incident record, so nothing planned is lost.
  */
-export async function applyAndSchedule(deps: ApplyDeps, key: string, events: readonly AlertEvent[]) {
+export async function applyAndSchedule(deps: ApplyDeps, key: string, events: readonly IncomingEvent[]) {
   await deps.prepare?.();
   const alertIds = events.flatMap((e) => (e.alertId ? [e.alertId] : []));
   const applyOne = applyOneWith(deps);
+  let unknown: IncomingEvent[] = [];
   const applied = await deps.store.updateForAlerts<AppliedBatch | null>(key, alertIds, (current, marks) => {
+    unknown = [];
     // A job run again after a worker died once it had applied the event: applying it twice could
     // turn an old open into a reopening. What it scheduled is queued by the sweep if need be.
     const fresh = events.filter((e) => !current?.appliedEvents?.includes(eventJobId(e)));
     if (fresh.length === 0) return { next: null, result: current && { incident: current, changed: false, scheduled: [], cancelled: [], marks: new Map<string, AlertMark>() } };
-    const result = applyEvents(current, fresh, deps.rules, marks, applyOne);
+    const result = applyEvents(current, fresh, deps.rules, marks, applyOne, unknown);
     if (!result) return { next: null, result };
     const appliedEvents = [...(current?.appliedEvents ?? []), ...fresh.map(eventJobId)].slice(-APPLIED_EVENTS_KEPT);
-    const incident = { ...result.incident, appliedEvents };
+    const incident = { ...result.incident, appliedEvents, ...(openedInFlood(current, fresh) && { flood: true as const }) };
     return { next: incident, result: { ...result, incident }, marks: result.marks };
   });
+  if (unknown.length > 0) await recordUnknown(deps, key, unknown);
   if (!applied) return null;
   const log = deps.logger.child({ incident: key });
   const last = events[events.length - 1]!;

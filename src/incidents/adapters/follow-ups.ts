@@ -10,7 +10,7 @@ import { deliveryJobFor, FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type
 import { accountOf } from '../accounts.ts';
 import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
 import type { FollowUpSchedule } from '../follow-up-schedule.ts';
-import type { AlertEvent } from '../model.ts';
+import type { IncomingEvent } from '../model.ts';
 import type { IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './apply.ts';
 import type { DraftNews } from '../draft-news.ts';
@@ -90,7 +90,7 @@ export class FollowUps {
  * next follow-up, each event that resolves an incident disarms it.
  */
 export function startFollowUpWorker(
-  deps: FollowUpDeps & { connection: ConnectionOptions; prefix: string; deliveryWorker: Worker<DeliveryJob>; incidentWorker: Worker<AlertEvent> },
+  deps: FollowUpDeps & { connection: ConnectionOptions; prefix: string; deliveryWorker: Worker<DeliveryJob>; incidentWorker: Worker<IncomingEvent> },
 ): { worker: Worker<FollowUpJob>; followUps: FollowUps } {
   const followUps = new FollowUps(deps);
   const warn = (key: string, what: string) => (err: unknown) => deps.logger.warn({ incident: key, err: (err as Error).message }, what);

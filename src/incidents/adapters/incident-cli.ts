@@ -6,11 +6,12 @@ import type { IncidentFacts } from '../model.ts';
 
 /**
  * `herald incident set <key> --phase identified --scope total --impacts messaging,login:pc
- * --data-safety none-lost`: PATCH /api/incidents/:key of a running herald with HERALD_API_TOKEN,
- * so a person on call can say the cause is found without the console. herald checks the values
- * and answers which fields changed and whether a follow-up was planned.
+ * --data-safety none-lost --note "…"`: PATCH /api/incidents/:key of a running herald with
+ * HERALD_API_TOKEN, so a person on call can say the cause is found without the console. herald
+ * checks the values and answers which fields changed and whether a follow-up was planned.
  */
-const USAGE = 'herald incident set <key> [--phase investigating|identified|monitoring] [--scope partial|total] [--impacts messaging,login:pc+mac] [--data-safety none-lost|unknown|possible] [--url http://127.0.0.1:8080]';
+const USAGE =
+  'herald incident set <key> [--phase investigating|identified|monitoring] [--scope partial|total] [--impacts messaging,login:pc+mac] [--data-safety none-lost|unknown|possible] [--note "the cause, in your words" | --clear-note] [--url http://127.0.0.1:8080]';
 
 /** `messaging,login:pc+mac` → two impacts, the second on PC and Mac. Values are checked by herald. */
 export function parseImpacts(text: string): NonNullable<IncidentFacts['impacts']> {
@@ -25,12 +26,11 @@ export function parseImpacts(text: string): NonNullable<IncidentFacts['impacts']
 }
 
 export const incidentCommand: CliCommand<ApiClientSettings> = {
-  summary: 'set the phase, scope, impacts or data safety of a running incident (HERALD_API_TOKEN)',
   usage: USAGE,
   async run(args, io, settings) {
     const { values, positionals } = parseArgs({
       args,
-      options: { phase: { type: 'string' }, scope: { type: 'string' }, impacts: { type: 'string' }, 'data-safety': { type: 'string' }, url: { type: 'string' } },
+      options: { phase: { type: 'string' }, scope: { type: 'string' }, impacts: { type: 'string' }, 'data-safety': { type: 'string' }, note: { type: 'string' }, 'clear-note': { type: 'boolean' }, url: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -40,15 +40,20 @@ export const incidentCommand: CliCommand<ApiClientSettings> = {
       ...(values.scope !== undefined && { scope: values.scope }),
       ...(values.impacts !== undefined && { impacts: parseImpacts(values.impacts) }),
       ...(values['data-safety'] !== undefined && { dataSafety: values['data-safety'] }),
+      // In herald's language; herald checks it (length, no mentions, hashtags or links).
+      ...(values.note !== undefined && { publicNote: values.note }),
+      ...(values['clear-note'] === true && { publicNote: null }),
     };
     if (verb !== 'set' || !key || Object.keys(body).length === 0) {
-      io.err(`usage: ${USAGE}\n`);
+      io.err(`${io.tr.t('cli.usage', { syntax: USAGE })}\n`);
       return 2;
     }
     return withHerald(io, settings, values.url, async (herald) => {
       const done = (await herald.call('PATCH', `/api/incidents/${encodeURIComponent(key)}`, body)) as { changed: string[]; scheduled: string[] };
-      const changed = done.changed.length ? `changed ${done.changed.join(', ')}` : 'nothing changed';
-      io.out(`${key}: ${changed}${done.scheduled.length ? `; follow-up ${done.scheduled.join(', ')} planned` : ''}\n`);
+      const { tr } = io;
+      const fields = done.changed.map((field) => tr.maybe(`cli.incident.field.${field}`) ?? field).join(', ');
+      const changed = done.changed.length ? tr.t('cli.incident.changed', { key, fields }) : tr.t('cli.incident.unchanged', { key });
+      io.out(`${changed}${done.scheduled.length ? tr.t('cli.incident.planned', { ids: done.scheduled.join(', ') }) : ''}\n`);
     });
   },
 };

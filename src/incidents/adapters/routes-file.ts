@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { featureName, notDefined } from '../impacts.ts';
+import { QUEUE_SOURCES } from '../event.ts';
 import { FEATURES, PLATFORMS, SCOPES, SEVERITIES } from '../model.ts';
 import type { Route, RouteTable } from '../routing.ts';
 import { publicServiceName } from '../service-name.ts';
@@ -44,7 +45,10 @@ const routeSchema = z
     }
   });
 
-const fileSchema = z.object({ routes: z.array(routeSchema) }).strict();
+// `sources.generic.mayChangeFactsOf: [grafana]`: the generic webhook may change facts Grafana set (fact-owners.ts).
+const sourcesSchema = z.partialRecord(z.enum(QUEUE_SOURCES), z.object({ mayChangeFactsOf: z.array(z.enum(QUEUE_SOURCES)).min(1) }).strict());
+
+const fileSchema = z.object({ routes: z.array(routeSchema), sources: sourcesSchema.optional() }).strict();
 
 function compileRegex(source: string, where: string, problems: string[]): RegExp {
   try {
@@ -93,7 +97,9 @@ export function parseRouteTable(text: string, features: readonly string[] = FEAT
     platforms: r.platforms,
     scope: r.scope,
   }));
-  return problems.length ? { problems } : { table: { routes }, problems };
+  const sources = Object.entries(parsed.data.sources ?? {}) as [string, { mayChangeFactsOf: string[] }][];
+  const mayChangeFactsOf = sources.length > 0 ? Object.fromEntries(sources.map(([source, rule]) => [source, rule.mayChangeFactsOf])) : undefined;
+  return problems.length ? { problems } : { table: { routes, ...(mayChangeFactsOf && { mayChangeFactsOf }) }, problems };
 }
 
 /** Reads `HERALD_ROUTES`; the problems name the file so the start-up error says where to look. */

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { HeraldError, InvalidPayload } from '../../errors.ts';
+import { z } from 'zod';
+import { HeraldError, InvalidPayload, invalidPayload } from '../../errors.ts';
 import { requires } from '../../auth/guard.ts';
 import { deliveryJobFor, scheduleDelivery, type DeliveryJob } from '../../queues.ts';
 import { DEFAULT_ACCOUNT, type AccountId, type AccountIds } from '../accounts.ts';
@@ -17,6 +18,13 @@ export const THREAD_SOURCE = 'thread';
 const POST_ID = /^(\d{1,25}|at:\/\/[\w.:%-]+\/app\.bsky\.feed\.post\/[\w]+)$/;
 const CID = /^[a-z0-9]{20,100}$/;
 
+/** The body of `POST /api/incidents/:key/thread`; which accounts exist is configuration, checked after. */
+export const threadBodySchema = z.object({
+  tweetId: z.string().regex(POST_ID, 'the id of the live root: digits (X, Mastodon) or an at:// uri (Bluesky)'),
+  account: z.string().max(100).optional(),
+  cid: z.string().regex(CID, "the Bluesky root's content id").optional(),
+});
+
 /**
  * `POST /api/incidents/:key/thread` with `{"tweetId": "...", "account": "ja"}`: attaches one
  * account's thread of an incident to the root already live on that account (the default account
@@ -28,17 +36,15 @@ export async function threadRoutes(
   deps: { store: IncidentStore; posts: Queue<DeliveryJob>; accounts: AccountIds; hold?: ApprovalHold; news?: DraftNews },
 ) {
   app.post<{ Params: { key: string }; Body: unknown }>('/api/incidents/:key/thread', requires('admin'), async (request) => {
-    const body = (request.body ?? {}) as { tweetId?: unknown; account?: unknown; cid?: unknown };
-    const { tweetId, cid } = body;
-    if (typeof tweetId !== 'string' || !POST_ID.test(tweetId)) {
-      throw new InvalidPayload('tweetId must be the id of the live root: digits (X, Mastodon) or an at:// uri (Bluesky)', ['tweetId: the id of the live root']);
+    const parsed = threadBodySchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '(body)')))];
+      throw new InvalidPayload(`not a thread to attach: ${fields.join(', ')}`, invalidPayload(parsed.error).details);
     }
-    const named = body.account ?? DEFAULT_ACCOUNT;
-    if (typeof named !== 'string' || !deps.accounts.includes(named)) {
+    const { tweetId, cid } = parsed.data;
+    const named = parsed.data.account ?? DEFAULT_ACCOUNT;
+    if (!deps.accounts.includes(named)) {
       throw new InvalidPayload('account must be one of herald\'s accounts', [`account: one of ${deps.accounts.join(', ')}`]);
-    }
-    if (cid !== undefined && (typeof cid !== 'string' || !CID.test(cid))) {
-      throw new InvalidPayload('cid must be the Bluesky content id of the root', ['cid: the root\'s content id']);
     }
     const account: AccountId = named;
     const { key } = request.params;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { CliCommand } from '../../cli-command.ts';
+import type { CliCommand, CommandIo } from '../../cli-command.ts';
+import { formatSpan } from '../../compose/reader-time.ts';
 import type { ApiClientSettings } from '../../cli-settings.ts';
 import { printListed, withHerald } from '../../cli/client.ts';
 import type { MaintenanceView } from '../view.ts';
@@ -15,10 +16,14 @@ const USAGE = [
   '  | done <key> | cancel <key>   [--url http://127.0.0.1:8080]',
 ].join('\n');
 
-const line = (w: MaintenanceView) => `${w.key}  ${w.state}  ${w.service} (${w.impacts.map((i) => i.feature).join(', ')})  ${w.startsAt} – ${w.endsAt}  ${w.tweets.length} tweet(s)\n`;
+/** One window as a person reads it: the key to type, then its state, what and when in the reader's words and clock. */
+function line({ tr, clock }: CommandIo, w: MaintenanceView, nowMs: number): string {
+  const features = w.impacts.map((i) => tr.maybe(`names.feature.${i.feature}`) ?? i.feature).join(', ');
+  const state = tr.maybe(`maintenance.state.${w.state}`) ?? w.state;
+  return `${w.key}  ${state}  ${w.service} (${features})  ${formatSpan(w.startsAt, w.endsAt, clock, nowMs)}  ${tr.t('cli.maintenance.tweets', { count: w.tweets.length })}\n`;
+}
 
 export const maintenanceCommand: CliCommand<ApiClientSettings> = {
-  summary: 'schedule, list, move, finish or cancel maintenance windows in a running herald (HERALD_API_TOKEN)',
   usage: USAGE,
   async run(args, io, settings) {
     const { values, positionals } = parseArgs({
@@ -37,13 +42,14 @@ export const maintenanceCommand: CliCommand<ApiClientSettings> = {
     const [verb, key] = positionals;
     const needsKey = verb === 'move' || verb === 'done' || verb === 'cancel';
     if (!verb || !['list', 'schedule', 'move', 'done', 'cancel'].includes(verb) || (needsKey && !key)) {
-      io.err(`usage: ${USAGE}\n`);
+      io.err(`${io.tr.t('cli.usage', { syntax: USAGE })}\n`);
       return 2;
     }
+    const now = Date.now();
     return withHerald(io, settings, values.url, async (herald) => {
       if (verb === 'list') {
         const windows = (await herald.call('GET', '/api/maintenance')) as MaintenanceView[];
-        printListed(io, values.json, windows, (all) => (all.length === 0 ? 'no maintenance scheduled\n' : all.map(line).join('')));
+        printListed(io, values.json, windows, (all) => (all.length === 0 ? `${io.tr.t('cli.maintenance.none')}\n` : all.map((w) => line(io, w, now)).join('')));
         return;
       }
       let done: MaintenanceView;
@@ -55,7 +61,7 @@ export const maintenanceCommand: CliCommand<ApiClientSettings> = {
       } else {
         done = (await herald.call('POST', `/api/maintenance/${encodeURIComponent(key!)}/${verb}`, {})) as MaintenanceView;
       }
-      io.out(line(done));
+      io.out(line(io, done, now));
     });
   },
 };
