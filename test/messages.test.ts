@@ -59,7 +59,8 @@ test('a variable the situation does not provide is reported', () => {
 });
 
 test('a variant that overflows with the longest values is reported', () => {
-  const dir = catalogsWith({ ko: ['"{service} {problem} 문제가 해결됐어요({time}~{endTime}).', `"{service} {problem} 문제가 해결됐어요({time}~{endTime}). ${'정말 '.repeat(40)}`] });
+  const range = '{span, select, brief {{time}} other {{time}~{endTime}}}';
+  const dir = catalogsWith({ ko: [`"{service} {problem} 문제가 해결됐어요(${range}).`, `"{service} {problem} 문제가 해결됐어요(${range}). ${'정말 '.repeat(40)}`] });
   // Too long in an ordinary outage, and at the last fitting step (once for each network it overflows).
   const problems = lintMessages(dir).problems;
   assert.deepEqual(problems[0] && where(problems[0]), { file: 'ko.yaml', key: 'resolved', variant: 2, code: 'too-long' });

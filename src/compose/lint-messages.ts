@@ -71,6 +71,8 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
     firstPost: formatDayAndClock(late, locale),
     // The select's other case is as long as it gets: templates word each phase.
     phase: 'investigating',
+    // A range (`other`) is longer than one brief moment.
+    span: 'range',
     // An ordinary outage has no public note; with one, the fitting order drops it before the facts.
     note: '',
   };

@@ -1,3 +1,4 @@
+import { accountOf } from './account-id.ts';
 import type { AuditEntry, Incident, Post } from './model.ts';
 import { withNoteApproved } from './public-note.ts';
 
@@ -12,7 +13,10 @@ export const DRAFT_RECHECK_MS = 5000;
 
 /** Appends one entry to the incident's audit log. */
 export function audited(incident: Incident, entry: AuditEntry): Incident {
-  return { ...incident, audit: [...(incident.audit ?? []), entry] };
+  // An entry with a post's text names the post's account, so the console marks that text in the
+  // account's language (lang="ko" on a Japanese page) and it wraps between words.
+  const post = entry.account === undefined && entry.postId !== undefined && (entry.before !== undefined || entry.after !== undefined) ? incident.posts.find((p) => p.id === entry.postId) : undefined;
+  return { ...incident, audit: [...(incident.audit ?? []), post ? { ...entry, account: accountOf(post) } : entry] };
 }
 
 export function replacePost(incident: Incident, post: Post): Incident {

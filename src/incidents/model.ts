@@ -124,6 +124,11 @@ export interface AuditEntry {
   actor: string;
   action: string;
   postId?: string;
+  /**
+   * The account whose post `before`/`after` are the text of (its language marks that text on the
+   * console); absent on entries without a post's text and on entries written before it was recorded.
+   */
+  account?: string;
   before?: string;
   after?: string;
   reason?: string;

@@ -47,10 +47,11 @@ export function auditTable(entries: readonly (AuditEntry & { incident?: string }
   const { t } = ctx.tr;
   if (entries.length === 0) return html`<p class="empty">${t('audit.empty')}</p>`;
   return html`<div class="scroll"><table class="list audit"><thead><tr><th>${t('audit.col.when')}</th><th>${t('audit.col.who')}</th><th>${t('audit.col.what')}</th>${withIncident ? html`<th>${t('audit.col.incident')}</th>` : ''}<th>${t('audit.col.post')}</th><th>${t('audit.col.before')}</th><th>${t('audit.col.after')}</th><th>${t('audit.col.why')}</th></tr></thead><tbody>
-  ${entries.map(
-    (e) =>
-      html`<tr><td data-label="${t('audit.col.when')}">${formatTime(e.at, ctx)}</td><td data-label="${t('audit.col.who')}">${actorName(e.actor, ctx.tr)}</td><td data-label="${t('audit.col.what')}">${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td class="id" data-label="${t('audit.col.incident')}">${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td class="id" data-label="${t('audit.col.post')}">${e.postId ?? ''}</td><td class="text" data-label="${t('audit.col.before')}">${e.before ?? ''}</td><td class="text" data-label="${t('audit.col.after')}">${e.after ?? ''}</td><td class="why" data-label="${t('audit.col.why')}">${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`,
-  )}</tbody></table></div>`;
+  ${entries.map((e) => {
+    // A post's text in its account's language; an entry from before the account was recorded has none.
+    const lang = e.account === undefined ? '' : tweetLangOf(ctx, e.account);
+    return html`<tr><td data-label="${t('audit.col.when')}">${formatTime(e.at, ctx)}</td><td data-label="${t('audit.col.who')}">${actorName(e.actor, ctx.tr)}</td><td data-label="${t('audit.col.what')}">${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td class="id" data-label="${t('audit.col.incident')}">${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td class="id" data-label="${t('audit.col.post')}">${e.postId ?? ''}</td><td class="text" data-label="${t('audit.col.before')}"${lang}>${e.before ?? ''}</td><td class="text" data-label="${t('audit.col.after')}"${lang}>${e.after ?? ''}</td><td class="why" data-label="${t('audit.col.why')}">${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`;
+  })}</tbody></table></div>`;
 }
 
 export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx: ViewContext) => Html): Html {
