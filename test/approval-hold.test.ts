@@ -8,6 +8,7 @@ import { DEFAULT_MESSAGES_DIR } from '../src/compose/catalog.ts';
 import { incidentComposer } from '../src/compose/for-incident.ts';
 import { claimPost, releasePost } from '../src/incidents/delivery-rules.ts';
 import type { AlertEvent, Incident } from '../src/incidents/model.ts';
+import { withPublicNote } from '../src/incidents/public-note.ts';
 import { applyEvent } from '../src/incidents/rules.ts';
 
 const compose = incidentComposer({ messagesDir: DEFAULT_MESSAGES_DIR, locale: 'en', timezone: 'Asia/Seoul' });
@@ -185,6 +186,25 @@ describe('people and the deadline deciding a draft', () => {
     const rejected = rejectDraft(draft(), 'open-1', { actor: 'mina', at: at(100), reason: 'false alarm' }).incident!;
     assert.equal(claimPost(rejected, 'open-1', T0 + 99_000_000, compose).claim.action, 'skip');
     assert.equal(post(rejected, 'open-1').note, 'rejected by mina: false alarm');
+  });
+
+  it('a follow-up draft saying the public note: posted on its timeout, the note counts as approved; released by a severity rise, never', () => {
+    const policy: ApprovalPolicy = { required: false, rules: [{ severity: ['minor'], approval: 'required' }] };
+    const announced = posted(run({ required: false, rules: [] }, [ev('open', 0, { severity: 'minor' })]), 'open-1', 't1');
+    const noted = withPublicNote(announced, 'A storage fault', 'en', 'mina', at(100));
+    const held = run(policy, [ev('update', 200, { severity: 'minor', phase: 'identified' })], noted);
+    const update = post(held, 'update-1');
+    assert.equal(update.status, 'draft');
+    assert.deepEqual(update.carriesNote, { en: 'A storage fault' });
+    assert.equal(held.publicNote!.approved, undefined);
+    // A rise to a severity that posts at once would release it: not while its note is unapproved.
+    assert.equal(post(run(policy, [ev('update', 300, { severity: 'critical' })], held), 'update-1').status, 'draft');
+    const minorPosts: ApprovalPolicy = { required: false, rules: [{ severity: ['minor'], approval: 'required', onTimeout: 'post' }] };
+    const posting = run(minorPosts, [ev('update', 200, { severity: 'minor', phase: 'identified' })], noted);
+    const deadline = post(posting, 'update-1').approval!.deadline;
+    const timedOut = settleDraft(posting, post(posting, 'update-1'), Date.parse(deadline));
+    assert.equal(timedOut.action, 'released');
+    assert.deepEqual((timedOut as { incident: Incident }).incident.publicNote!.approved, { by: 'herald (timeout)', at: deadline, texts: { en: 'A storage fault' } });
   });
 
   it('reads draft ids whose incident key itself holds a ~', () => {

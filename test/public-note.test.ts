@@ -106,6 +106,43 @@ describe('a public note set by staff', () => {
     assert.match(await journalOf(key), /note not applied \(update-1: the public note changed/);
   });
 
+  const tweetsText = async (key: string, count: number, what: string): Promise<string> => (await tweetsOf(key, count, what)).body.tweets[count - 1].text;
+  const reject = async (key: string, postId: string) => assert.equal((await apiCall(t.url, 'POST', `/api/drafts/${key}~${postId}/reject`, { reason: 'not this cause' })).status, 200);
+  const THIRD = 'A storage fault we are still confirming';
+
+  it('reaches a post nobody reviews only as a person approved it: not before, not changed since, not once removed', async () => {
+    const key = await announced('guard');
+    // Set, and its draft rejected: the follow-up monitoring plans next (no approval under auto) says no cause.
+    assert.deepEqual((await patch(key, { publicNote: NOTE })).body.scheduled, ['update-1']);
+    await reject(key, 'update-1');
+    await t.send(event({ key, service: 'Note guard', status: 'update', phase: 'identified' }));
+    assert.doesNotMatch(await tweetsText(key, 2, 'the unreviewed follow-up'), /Cause:|storage/);
+    // Set again and approved: its follow-up, and the next one nobody reviews, say it.
+    assert.deepEqual((await patch(key, { publicNote: CORRECTED })).body.scheduled, ['update-3']);
+    assert.equal((await apiCall(t.url, 'POST', `/api/drafts/${key}~update-3/approve`)).status, 200);
+    assert.match(await tweetsText(key, 3, 'the approved follow-up'), new RegExp(`Cause: ${CORRECTED}\\.`));
+    await t.send(event({ key, service: 'Note guard', status: 'update', phase: 'monitoring' }));
+    assert.match(await tweetsText(key, 4, 'the next follow-up'), new RegExp(CORRECTED), 'an approved note goes on');
+    const stored = (await t.get(`/api/incidents/${key}`)).body.publicNote;
+    assert.deepEqual(stored.approved.texts, { en: CORRECTED });
+    assert.equal(stored.approved.by, 'api-token');
+    // Changed, the new words not approved: the resolution says neither.
+    await patch(key, { publicNote: THIRD });
+    await reject(key, 'update-5');
+    await t.send(event({ key, service: 'Note guard', status: 'resolved' }));
+    assert.doesNotMatch(await tweetsText(key, 5, 'the resolution'), /Cause:|storage/);
+  });
+
+  it('once approved and then removed, is not said again', async () => {
+    const key = await announced('removed');
+    await patch(key, { publicNote: NOTE });
+    assert.equal((await apiCall(t.url, 'POST', `/api/drafts/${key}~update-1/approve`)).status, 200);
+    assert.match(await tweetsText(key, 2, 'the approved follow-up'), new RegExp(NOTE));
+    assert.equal((await patch(key, { publicNote: null })).status, 200);
+    await t.send(event({ key, service: 'Note removed', status: 'resolved' }));
+    assert.doesNotMatch(await tweetsText(key, 3, 'the resolution'), /Cause:|storage/);
+  });
+
   it('the journal records who set it and what it said', async () => {
     const key = await announced('journal');
     assert.equal((await patch(key, { publicNote: NOTE })).status, 200);

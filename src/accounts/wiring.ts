@@ -39,10 +39,10 @@ export function composerFor(account: Account, config: Omit<ComposeSettings, 'acc
 /** Composes each post with its own account's composer (drafts, previews, maintenance notices). */
 export function accountComposer(config: ComposeSettings): Composer {
   const byAccount = new Map(config.accounts.map((a) => [a.id, composerFor(a, config)] as const));
-  return (incident, post, nowMs) => {
+  return (incident, post, nowMs, note) => {
     const compose = byAccount.get(accountOf(post));
     if (!compose) throw new ComposeError('invalid-input', `account ${accountOf(post)} is not configured any more (HERALD_ACCOUNTS_FILE)`);
-    return compose(incident, post, nowMs);
+    return compose(incident, post, nowMs, note);
   };
 }
 

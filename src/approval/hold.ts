@@ -51,12 +51,15 @@ function withSource(incident: Incident, source: string): Incident {
  */
 const isWindowEnd = (post: Post): boolean => post.notice?.kind === 'done';
 
-/** The text the post would go out with now; a composing failure is kept as the draft's note. */
-function draftText(incident: Incident, post: Post, compose: Composer): Pick<Post, 'text' | 'variant' | 'note'> {
+/**
+ * The text the post would go out with now; a composing failure is kept as the draft's note. A
+ * person sees it before it goes out, so it may say the current public note, and remembers which.
+ */
+function draftText(incident: Incident, post: Post, compose: Composer): Pick<Post, 'text' | 'variant' | 'note' | 'carriesNote'> {
   if (post.textFixed && post.text) return { text: post.text };
   try {
-    const draft = compose(incident, post);
-    return { text: draft.text, variant: draft.variant };
+    const draft = compose(incident, post, undefined, 'current');
+    return { text: draft.text, variant: draft.variant, ...(draft.publicNote && { carriesNote: draft.publicNote }) };
   } catch (err) {
     return { note: `no text could be composed: ${(err as Error).message}` };
   }
@@ -139,7 +142,8 @@ function followEscalation(previous: Incident | null, incident: Incident, fresh: 
     const decision = decide(incident, ctx);
     const reason = `severity rose to ${incident.severity}: ${decision.rule}`;
     if (!decision.hold) {
-      if (post.textFixed || post.approval.question || post.approval.rule === 'made by hand') continue;
+      // Nor a draft saying a note nobody approved: the note is what the person must see first.
+      if (post.textFixed || post.approval.question || post.approval.rule === 'made by hand' || post.carriesNote) continue;
       next = audited(replacePost(next, { ...post, status: 'scheduled' }), { at: ctx.at, actor: 'herald', action: 'released', postId: post.id, after: post.text, reason });
       continue;
     }
@@ -173,13 +177,13 @@ function followNote(previous: Incident | null, incident: Incident, fresh: Set<st
       next = audited(replacePost(next, { ...post, note: NOTE_NOT_APPLIED }), { at: ctx.at, actor: ctx.actor ?? 'herald', action: 'note not applied', postId: post.id, after: post.text, reason: NOTE_NOT_APPLIED });
       continue;
     }
-    const written = draftText(next, { ...post, text: undefined, variant: undefined, note: undefined }, ctx.compose);
+    const written = draftText(next, { ...post, text: undefined, variant: undefined, note: undefined, carriesNote: undefined }, ctx.compose);
     if (written.text === post.text) continue;
     const decision = decide(next, ctx);
     const approval = decision.hold
       ? { ...post.approval, rule: decision.rule, heldAt: ctx.at, deadline: new Date(Math.max(ms(post.approval.deadline), ms(ctx.at) + decision.timeoutMs)).toISOString(), onTimeout: post.approval.onTimeout === 'expire' ? post.approval.onTimeout : decision.onTimeout }
       : post.approval;
-    const recomposed: Post = { ...post, text: undefined, variant: undefined, note: undefined, ...written, approval };
+    const recomposed: Post = { ...post, text: undefined, variant: undefined, note: undefined, carriesNote: undefined, ...written, approval };
     next = audited(replacePost(next, recomposed), { at: ctx.at, actor: ctx.actor ?? 'herald', action: 'recomposed', postId: post.id, before: post.text, after: recomposed.text, reason: `the public note changed; approval starts again (${approval.rule})` });
   }
   return next;

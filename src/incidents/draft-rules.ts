@@ -1,5 +1,6 @@
 import { accountOf } from './account-id.ts';
 import type { AuditEntry, Incident, Post } from './model.ts';
+import { withNoteApproved } from './public-note.ts';
 
 /**
  * Changing one post of an incident record, and what the approval timeout does to a draft: pure,
@@ -46,6 +47,7 @@ export function settleDraft(incident: Incident, post: Post, nowMs: number): Sett
     return { action: 'expired', incident: next, post: expired };
   }
   const released: Post = { ...post, status: 'scheduled', note: `nobody approved it within ${waited}; posted anyway (${rule})` };
-  const next = audited(replacePost(incident, released), { at, actor: 'herald', action: 'posted on timeout', postId: post.id, after: post.text, reason: released.note });
+  // The rule says it goes out unapproved: the note it says is public now, as if approved.
+  const next = audited(replacePost(withNoteApproved(incident, post, 'herald (timeout)', at), released), { at, actor: 'herald', action: 'posted on timeout', postId: post.id, after: post.text, reason: released.note });
   return { action: 'released', incident: next, post: released };
 }
