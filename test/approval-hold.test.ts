@@ -212,3 +212,26 @@ describe('people and the deadline deciding a draft', () => {
     assert.equal(parseDraftId('no-separator'), undefined);
   });
 });
+
+describe('a draft that had to give up the public note', () => {
+  it('does not name the note, so approving it approves no words the approver never saw', () => {
+    // Four impacts, critical, total, data possibly lost, and a 100-weight note: the resolution cannot keep the note.
+    const impacts = [
+      { feature: 'messaging', platforms: ['ios', 'android'] },
+      { feature: 'login', platforms: ['pc', 'mac'] },
+      { feature: 'notifications', platforms: ['ios', 'android'] },
+      { feature: 'signup' },
+    ] as NonNullable<AlertEvent['impacts']>;
+    const service = 'KakaoTalk Business Partner Center';
+    const facts = { service, impacts, severity: 'critical', scope: 'total' } as const;
+    const announced = posted(run({ required: false, rules: [] }, [ev('open', 0, facts)]), 'open-1', 't1');
+    const note = 'A storage cluster in one of our data centres failed and took the message relay servers down with it';
+    const noted = withPublicNote(announced, note, 'en', 'mina', at(100));
+    const held = run(REQUIRED, [ev('resolved', 20_000, { ...facts, dataSafety: 'possible' })], noted);
+    const resolution = held.posts.find((p) => p.kind === 'resolved')!;
+    assert.equal(resolution.status, 'draft');
+    assert.ok(!resolution.text!.includes('storage cluster'), `the note should not fit here: ${resolution.text}`);
+    assert.equal(resolution.carriesNote, undefined);
+    assert.match(resolution.text!, /and 3 more problems/, 'several problems read as plural in English');
+  });
+});

@@ -2,7 +2,7 @@ import { accountOf } from '../incidents/accounts.ts';
 import type { Composer, NoteUse } from '../incidents/delivery-rules.ts';
 import { nextFollowUpMs, NO_FOLLOW_UPS, type FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Incident, Post } from '../incidents/model.ts';
-import { approvedNoteText } from '../incidents/public-note.ts';
+import { approvedNoteText, cleanNote } from '../incidents/public-note.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeNotice, composeTweet, type AudienceSettings, type ComposeOptions, type ComposedTweet } from './compose.ts';
@@ -57,7 +57,10 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
     },
     options,
   );
-  return { ...tweet, ...(nextUpdateAt !== undefined && { nextUpdateAt }), ...(publicNote !== undefined && { publicNote: { [language]: publicNote } }) };
+  // The note the text says, if it says it: the fitting may have given the note up, and approving a
+  // draft must approve only words the approver saw (PublicNote.approved).
+  const said = publicNote !== undefined && tweet.text.includes(cleanNote(publicNote)) ? publicNote : undefined;
+  return { ...tweet, ...(nextUpdateAt !== undefined && { nextUpdateAt }), ...(said !== undefined && { publicNote: { [language]: said } }) };
 }
 
 /**

@@ -73,6 +73,8 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
     phase: 'investigating',
     // A range (`other`) is longer than one brief moment.
     span: 'range',
+    // Several problems ("problems … are") are longer than one.
+    problemCount: '2',
     // An ordinary outage has no public note; with one, the fitting order drops it before the facts.
     note: '',
   };
