@@ -24,11 +24,15 @@ export interface ServerOptions {
 /**
  * Node checks request timeouts every `connectionsCheckingInterval` (30 s by default), so a slow
  * sender could outlive the timeout by that much: checking at a quarter of it keeps the overrun small.
+ * An idle keep-alive connection is closed after the same time, and the `Keep-Alive` header says so:
+ * with fastify's default (72 s) clients were told to reuse a connection herald had already closed,
+ * and their next webhook failed with the connection reset.
  */
 function timeouts(requestTimeoutMs: number) {
   return {
     requestTimeout: requestTimeoutMs,
     connectionTimeout: requestTimeoutMs,
+    keepAliveTimeout: requestTimeoutMs,
     http: { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.round(requestTimeoutMs / 4))) },
   };
 }

@@ -52,6 +52,15 @@ describe('limits on what a sender may cost herald', () => {
     assert.equal(await t.queuedEvents(), 0);
   });
 
+  it('tells keep-alive clients that an idle connection lasts no longer than herald keeps it', async () => {
+    const res = await fetch(`${t.url}/healthz`);
+    await res.text();
+    const advertised = Number(/timeout=(\d+)/.exec(res.headers.get('keep-alive') ?? '')?.[1]);
+    // HERALD_REQUEST_TIMEOUT_SECONDS (2 here) also closes idle connections: a client told more
+    // reuses a closed one (this file's next request after the 8 MB payload failed so).
+    assert.ok(advertised > 0 && advertised <= 2, `Keep-Alive: ${res.headers.get('keep-alive')}`);
+  });
+
   it('refuses 50,000 alerts in one payload with 413 naming the setting, while /healthz stays responsive', async (ctx) => {
     const body = JSON.stringify(alertmanagerPayload(50_000));
     const started = performance.now();

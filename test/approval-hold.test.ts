@@ -8,6 +8,7 @@ import { DEFAULT_MESSAGES_DIR } from '../src/compose/catalog.ts';
 import { incidentComposer } from '../src/compose/for-incident.ts';
 import { claimPost, releasePost } from '../src/incidents/delivery-rules.ts';
 import type { AlertEvent, Incident } from '../src/incidents/model.ts';
+import { withPublicNote } from '../src/incidents/public-note.ts';
 import { applyEvent } from '../src/incidents/rules.ts';
 
 const compose = incidentComposer({ messagesDir: DEFAULT_MESSAGES_DIR, locale: 'en', timezone: 'Asia/Seoul' });
@@ -187,8 +188,50 @@ describe('people and the deadline deciding a draft', () => {
     assert.equal(post(rejected, 'open-1').note, 'rejected by mina: false alarm');
   });
 
+  it('a follow-up draft saying the public note: posted on its timeout, the note counts as approved; released by a severity rise, never', () => {
+    const policy: ApprovalPolicy = { required: false, rules: [{ severity: ['minor'], approval: 'required' }] };
+    const announced = posted(run({ required: false, rules: [] }, [ev('open', 0, { severity: 'minor' })]), 'open-1', 't1');
+    const noted = withPublicNote(announced, 'A storage fault', 'en', 'mina', at(100));
+    const held = run(policy, [ev('update', 200, { severity: 'minor', phase: 'identified' })], noted);
+    const update = post(held, 'update-1');
+    assert.equal(update.status, 'draft');
+    assert.deepEqual(update.carriesNote, { en: 'A storage fault' });
+    assert.equal(held.publicNote!.approved, undefined);
+    // A rise to a severity that posts at once would release it: not while its note is unapproved.
+    assert.equal(post(run(policy, [ev('update', 300, { severity: 'critical' })], held), 'update-1').status, 'draft');
+    const minorPosts: ApprovalPolicy = { required: false, rules: [{ severity: ['minor'], approval: 'required', onTimeout: 'post' }] };
+    const posting = run(minorPosts, [ev('update', 200, { severity: 'minor', phase: 'identified' })], noted);
+    const deadline = post(posting, 'update-1').approval!.deadline;
+    const timedOut = settleDraft(posting, post(posting, 'update-1'), Date.parse(deadline));
+    assert.equal(timedOut.action, 'released');
+    assert.deepEqual((timedOut as { incident: Incident }).incident.publicNote!.approved, { by: 'herald (timeout)', at: deadline, texts: { en: 'A storage fault' } });
+  });
+
   it('reads draft ids whose incident key itself holds a ~', () => {
     assert.deepEqual(parseDraftId('db~eu~open-1'), { key: 'db~eu', postId: 'open-1' });
     assert.equal(parseDraftId('no-separator'), undefined);
+  });
+});
+
+describe('a draft that had to give up the public note', () => {
+  it('does not name the note, so approving it approves no words the approver never saw', () => {
+    // Four impacts, critical, total, data possibly lost, and a 100-weight note: the resolution cannot keep the note.
+    const impacts = [
+      { feature: 'messaging', platforms: ['ios', 'android'] },
+      { feature: 'login', platforms: ['pc', 'mac'] },
+      { feature: 'notifications', platforms: ['ios', 'android'] },
+      { feature: 'signup' },
+    ] as NonNullable<AlertEvent['impacts']>;
+    const service = 'KakaoTalk Business Partner Center';
+    const facts = { service, impacts, severity: 'critical', scope: 'total' } as const;
+    const announced = posted(run({ required: false, rules: [] }, [ev('open', 0, facts)]), 'open-1', 't1');
+    const note = 'A storage cluster in one of our data centres failed and took the message relay servers down with it';
+    const noted = withPublicNote(announced, note, 'en', 'mina', at(100));
+    const held = run(REQUIRED, [ev('resolved', 20_000, { ...facts, dataSafety: 'possible' })], noted);
+    const resolution = held.posts.find((p) => p.kind === 'resolved')!;
+    assert.equal(resolution.status, 'draft');
+    assert.ok(!resolution.text!.includes('storage cluster'), `the note should not fit here: ${resolution.text}`);
+    assert.equal(resolution.carriesNote, undefined);
+    assert.match(resolution.text!, /and 3 more problems/, 'several problems read as plural in English');
   });
 });

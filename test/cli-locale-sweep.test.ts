@@ -111,6 +111,7 @@ describe('the command line in the reader\'s language', () => {
         ['report', ['report', '--from', from, '--to', to]],
         ['a bad period', ['report', '--from', to, '--to', from]],
         ['a short password', ['hash-password'], {}, 'short'],
+        ['check-config', ['check-config']],
       ];
       // These follow what the first ones did.
       const then: typeof cases = [
@@ -154,6 +155,7 @@ describe('the command line in the reader\'s language', () => {
     assert.equal(ran('report').code, 0, ran('report').err);
     assert.match(ran('report').out, /처음 들어온 장애/);
     assert.equal(ran('a short password').code, 2);
+    assert.match(ran('check-config').out, /^설정에 문제가 없어요: /, ran('check-config').err);
   });
 
   it('keeps --json as it was, whatever the language', async () => {

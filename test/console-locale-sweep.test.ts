@@ -56,17 +56,34 @@ describe('every console page in the reader\'s language', () => {
     const released = `${key(6)}~open-1`;
     await t.waitFor(async () => (await t.herald.store.get(key(5)))?.posts[0]?.status === 'cancelled' || undefined, 'the minor draft to expire');
     await t.waitFor(async () => (await t.herald.store.get(key(6)))?.posts[0]?.status === 'posted' || undefined, 'the critical draft to be posted on its deadline');
+    const draftOf = async (incident: string, kind: string): Promise<string> =>
+      t.waitFor(async () => {
+        const post = (await t.herald.store.get(incident))?.posts.find((p) => p.kind === kind && p.status === 'draft');
+        return post && `${incident}~${post.id}`;
+      }, `a ${kind} draft of ${incident}`);
+    // A resolution nobody announced the start of: herald asks whether to post it on its own.
+    await newDraft(t, { key: key(7) });
+    await t.send(event({ key: key(7), status: 'resolved', at: '2026-05-20T00:30:00+09:00' }));
+    const unannounced = await draftOf(key(7), 'resolved');
+    // An outage that came back after its resolution went out: a reopening waits.
+    await apiCall(t.url, 'POST', `/api/drafts/${await newDraft(t, { key: key(8) })}/approve`);
+    await t.send(event({ key: key(8), status: 'resolved', at: '2026-05-20T00:30:00+09:00' }));
+    await apiCall(t.url, 'POST', `/api/drafts/${await draftOf(key(8), 'resolved')}/approve`);
+    await t.waitFor(async () => (await t.herald.store.get(key(8)))?.posts.every((p) => p.status === 'posted') || undefined, 'the resolution to go out');
+    await t.send(event({ key: key(8), at: '2026-05-20T00:40:00+09:00' }));
+    const reopened = await draftOf(key(8), 'reopened');
     const startsAt = new Date(Date.now() + 48 * 3600_000).toISOString();
     await apiCall(t.url, 'POST', '/api/maintenance', { service: 'KakaoTalk', feature: 'login', startsAt, endsAt: new Date(Date.now() + 50 * 3600_000).toISOString(), announceAhead: ['PT24H'] });
     await quiet(t);
 
     for (const [path, what] of [
       ['/console', 'the drafts waiting'],
-      ...[waiting, edited, rejected, posted, expired, released].map((id) => [`/console/drafts/${encodeURIComponent(id)}`, `draft ${id}`]),
+      ...[waiting, edited, rejected, posted, expired, released, unannounced, reopened].map((id) => [`/console/drafts/${encodeURIComponent(id)}`, `draft ${id}`]),
       ['/console/drafts/gone-2026~open-1', 'a draft that does not exist'],
       ['/console/incidents', 'the incidents'],
       [`/console/incidents/${key(4)}`, 'an open incident with its facts form and preview'],
       [`/console/incidents/${key(3)}`, 'an incident whose announcement was rejected'],
+      [`/console/incidents/${key(8)}`, 'an incident that came back, its reopening waiting'],
       ['/console/incidents/gone-2026', 'an incident that does not exist'],
       ['/console/incidents/new', 'opening an incident by hand'],
       ['/console/announcements/new', 'an announcement'],
@@ -116,6 +133,8 @@ describe('every console page in the reader\'s language', () => {
         }
       }
       assert.deepEqual(found, {}, `English or a machine clock on ${locale} pages: ${JSON.stringify(found)}`);
+      // A key the catalog lacks shows as itself ("names.kind.reopened"): no page may show one.
+      for (const [path, what] of pages) assert.doesNotMatch((await c.request('GET', path, { headers: ask })).text, />[^<]*\b(names|draft|notes|refusals)\.[a-z]+\.[a-zA-Z-]+[^<]*</, what);
     });
 
     it(`says everything in ${locale} to the signed-out and to a viewer refused a page`, async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { consoleEnv, PEOPLE } from './helpers/console.ts';
 import { consoleScene, launchChromium, oneCharacterLines, screenshot, signIn, windowOf } from './helpers/browser.ts';
 import { startTestHerald, type TestHerald } from './helpers/herald.ts';
@@ -10,6 +10,19 @@ import { startTestHerald, type TestHerald } from './helpers/herald.ts';
  * menu button, tables become stacked cards, nothing wraps one character per line, nothing scrolls
  * sideways. Screenshots at 390 and 1280 px go to test-results/screens/ (git-ignored) to look at.
  */
+/** Placeholders wider than their field: the hint a person reads is cut off ("投稿すべきでない理"). */
+function cutHints(page: Page): Promise<string[]> {
+  return page.locator('input[placeholder]:visible').evaluateAll((inputs) => {
+    const context = document.createElement('canvas').getContext('2d')!;
+    return (inputs as HTMLInputElement[]).flatMap((input) => {
+      const style = getComputedStyle(input);
+      context.font = style.font;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return context.measureText(input.placeholder).width > room ? [input.placeholder] : [];
+    });
+  });
+}
+
 describe('the console on a phone', () => {
   let t: TestHerald;
   let browser: Browser;
@@ -55,6 +68,8 @@ describe('the console on a phone', () => {
         await screenshot(page, `${locale}-390-${name}`);
       }
       assert.deepEqual(problems, {});
+      await page.goto(`${t.url}/console`);
+      assert.deepEqual(await cutHints(page), [], 'every field shows its whole hint');
       await page.goto(`${t.url}/console/audit`);
       assert.equal(await page.locator('table.audit thead').isVisible(), false, 'no header row on a phone');
       assert.equal(await page.locator('table.audit tr').nth(1).evaluate((row) => getComputedStyle(row).display), 'block', 'each entry a card');
@@ -75,6 +90,24 @@ describe('the console on a phone', () => {
       await context.close();
     });
   }
+
+  it('wraps a Korean tweet between words on a Japanese page, and a Japanese one as Japanese', async () => {
+    const context = await windowOf(browser, 390, 'ja-JP');
+    const page = await context.newPage();
+    await signIn(page, t.url, PEOPLE.admin);
+    await page.goto(`${t.url}/console`);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+    // The account speaks Korean: its tweets and the text being edited say so, and wrap as Korean does.
+    const korean = page.locator('.tweet-text[lang="ko"], textarea[lang="ko"]');
+    assert.ok((await korean.count()) > 0, 'the tweets are marked Korean');
+    assert.deepEqual([...new Set(await korean.evaluateAll((els) => els.map((el) => getComputedStyle(el).wordBreak)))], ['keep-all']);
+    assert.equal(await page.locator('h1').evaluate((el) => getComputedStyle(el).wordBreak), 'normal', 'the Japanese page itself');
+    // The incident page's preview of what followers read is the account's Korean too.
+    await page.goto(`${t.url}/console/incidents/${incident}`);
+    assert.ok((await page.locator('.preview .text[lang="ko"]').count()) > 0, 'the preview is marked Korean');
+    assert.deepEqual([...new Set(await page.locator('.preview .text').evaluateAll((els) => els.map((el) => getComputedStyle(el).wordBreak)))], ['keep-all']);
+    await context.close();
+  });
 
   it('has an icon', async () => {
     const res = await fetch(`${t.url}/favicon.ico`);

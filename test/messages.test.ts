@@ -59,7 +59,8 @@ test('a variable the situation does not provide is reported', () => {
 });
 
 test('a variant that overflows with the longest values is reported', () => {
-  const dir = catalogsWith({ ko: ['"{service} {problem} 문제가 해결됐어요({time}~{endTime}).', `"{service} {problem} 문제가 해결됐어요({time}~{endTime}). ${'정말 '.repeat(40)}`] });
+  const range = '{span, select, brief {{time}} other {{time}~{endTime}}}';
+  const dir = catalogsWith({ ko: [`"{service} {problem} 문제가 해결됐어요(${range}).`, `"{service} {problem} 문제가 해결됐어요(${range}). ${'정말 '.repeat(40)}`] });
   // Too long in an ordinary outage, and at the last fitting step (once for each network it overflows).
   const problems = lintMessages(dir).problems;
   assert.deepEqual(problems[0] && where(problems[0]), { file: 'ko.yaml', key: 'resolved', variant: 2, code: 'too-long' });
@@ -127,4 +128,11 @@ test('lint proves every incident combination composes, in seconds', () => {
   // 6 features × 32 platform sets × 1-6 impacts × 4 scopes, × situations, severities and networks.
   assert.ok(report.combinations > 1_000_000, String(report.combinations));
   assert.ok(performance.now() - started < 30_000, `${Math.round(performance.now() - started)} ms`);
+});
+
+test('a {phase} select that words identified but leaves explained to other is reported: with the note it would say "still looking for the cause"', () => {
+  const dir = catalogsWith({ ja: ['identified {原因はわかっています。} explained {復旧作業を進めています。} other', 'identified {原因はわかっています。} other'] });
+  const problems = lintMessages(dir).problems;
+  assert.deepEqual(problems.map(where), [{ file: 'ja.yaml', key: 'meanwhile', variant: 1, code: 'style' }]);
+  assert.match(problems[0]!.message, /explained/);
 });

@@ -8,7 +8,7 @@ import type { FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Config } from '../config.ts';
 import { incidentComposer } from '../compose/for-incident.ts';
 import { ComposeError } from '../compose/errors.ts';
-import { accountOf, type AccountIds } from '../incidents/accounts.ts';
+import { accountOf, type AccountId, type AccountIds } from '../incidents/accounts.ts';
 import { xTweetLink, type TweetLink } from '../journal/journal.ts';
 import { BLUESKY_LIMIT, mastodonLimit, type TextLimit } from '../compose/network-length.ts';
 import { blueskyPostUrl } from '../publish/bluesky/bluesky-publisher.ts';
@@ -39,10 +39,10 @@ export function composerFor(account: Account, config: Omit<ComposeSettings, 'acc
 /** Composes each post with its own account's composer (drafts, previews, maintenance notices). */
 export function accountComposer(config: ComposeSettings): Composer {
   const byAccount = new Map(config.accounts.map((a) => [a.id, composerFor(a, config)] as const));
-  return (incident, post, nowMs) => {
+  return (incident, post, nowMs, note) => {
     const compose = byAccount.get(accountOf(post));
     if (!compose) throw new ComposeError('invalid-input', `account ${accountOf(post)} is not configured any more (HERALD_ACCOUNTS_FILE)`);
-    return compose(incident, post, nowMs);
+    return compose(incident, post, nowMs, note);
   };
 }
 
@@ -58,6 +58,13 @@ export function tweetLinks(config: Pick<Config, 'accounts'>): TweetLink {
     if (!a || a.network === 'x') return xTweetLink(a?.username)(id);
     return a.network === 'bluesky' && a.credentials.bluesky ? blueskyPostUrl(a.credentials.bluesky.handle, id) : undefined;
   };
+}
+
+/** The language each account posts in, for pages that show its tweets; an account removed from the file since, the default account's. */
+export function tweetLanguages(config: Pick<Config, 'accounts'>): (account: AccountId) => string {
+  const byAccount = new Map(config.accounts.map((a) => [a.id, a.locale]));
+  const fallback = config.accounts[0]!.locale;
+  return (account) => byAccount.get(account) ?? fallback;
 }
 
 /** One status page per account, each in its account's language and zone. */

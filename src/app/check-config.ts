@@ -5,9 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandIo } from '../cli-command.ts';
+import { runsDry } from '../accounts/account.ts';
 import { loadCatalog } from '../compose/catalog.ts';
 import { loadConfig, unpinnedServices, withDryRunTokens } from '../config.ts';
-import { UNPINNED_SERVICES_WARNING } from '../incidents/service-name.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,11 +18,18 @@ export async function checkConfig(args: string[], io: CommandIo, env: Env): Prom
   // A ConfigError (every problem, listed) or a CatalogError is printed by the command line.
   const config = loadConfig(withTokens);
   loadCatalog(config.messagesDir, config.locale);
-  const lines = [`configuration OK: ${config.modeReason}`, `  language ${config.locale}, time zone ${config.timezone}, Redis ${config.redisUrl}`];
-  lines.push(config.services ? `  service names pinned: ${config.services.join(', ')}` : `  service names not pinned: any well-formed name a webhook sends is tweeted`);
-  if (unpinnedServices(config)) lines.push(`  warning: ${UNPINNED_SERVICES_WARNING}`);
+  const { tr } = io;
+  // The default account: what HERALD_* and X_* configure (further accounts have their own file).
+  const account = config.accounts[0]!;
+  const lines = [
+    tr.t('cli.checkConfig.ok', { mode: runsDry(account) ? 'dryRun' : 'x', outbox: account.outboxPath }),
+    tr.t('cli.checkConfig.setting', { locale: config.locale, zone: config.timezone, redis: config.redisUrl }),
+    config.services ? tr.t('cli.checkConfig.pinned', { names: config.services.join(', ') }) : tr.t('cli.checkConfig.notPinned'),
+  ];
+  // The same warning the service logs in English at start (UNPINNED_SERVICES_WARNING), said to the person checking.
+  if (unpinnedServices(config)) lines.push(tr.t('cli.checkConfig.unpinnedWarning'));
   const invented = Object.keys(madeUp);
-  if (invented.length > 0) lines.push(`  ${invented.join(' and ')} not set: a dry run makes them up at start`);
+  if (invented.length > 0) lines.push(tr.t('cli.checkConfig.madeUp', { names: invented.join(', ') }));
   io.out(`${lines.join('\n')}\n`);
   return 0;
 }

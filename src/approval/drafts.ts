@@ -1,5 +1,6 @@
 import { audited, replacePost } from '../incidents/draft-rules.ts';
 import type { Incident, Post } from '../incidents/model.ts';
+import { withNoteApproved } from '../incidents/public-note.ts';
 
 /**
  * What people do to a draft: pure functions over the incident, run inside the store's atomic
@@ -42,7 +43,8 @@ export function editDraft(incident: Incident | null, postId: string, edit: { act
   if (!('post' in found)) return refuse(found);
   const { post } = found;
   if (post.text === edit.text) return { incident: null, outcome: { ok: true, post } };
-  const edited: Post = { ...post, text: edit.text, textFixed: true, note: undefined };
+  // The person's words now: approving them approves no note they may have left out.
+  const edited: Post = { ...post, text: edit.text, textFixed: true, note: undefined, carriesNote: undefined };
   const next = audited(replacePost(incident!, edited), { at: edit.at, actor: edit.actor, action: 'edited', postId, before: post.text, after: edit.text });
   return { incident: next, outcome: { ok: true, post: edited } };
 }
@@ -67,7 +69,9 @@ export function approveDraft(incident: Incident | null, postId: string, approval
   // window's end): approving it early does not say it early.
   const dueAt = post.notice === undefined && Date.parse(approval.at) < Date.parse(post.dueAt) ? approval.at : post.dueAt;
   const approved: Post = { ...post, status: 'scheduled', dueAt, textFixed: true, note: undefined };
-  const next = audited(replacePost(current!, approved), { at: approval.at, actor: approval.actor, action: 'approved', postId, after: post.text });
+  // Approving a draft that says the public note approves the note: later posts nobody reviews may say it.
+  const noted = withNoteApproved(current!, post, approval.actor, approval.at);
+  const next = audited(replacePost(noted, approved), { at: approval.at, actor: approval.actor, action: 'approved', postId, after: post.text });
   return { incident: next, outcome: { ok: true, post: approved } };
 }
 

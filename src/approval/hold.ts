@@ -51,12 +51,15 @@ function withSource(incident: Incident, source: string): Incident {
  */
 const isWindowEnd = (post: Post): boolean => post.notice?.kind === 'done';
 
-/** The text the post would go out with now; a composing failure is kept as the draft's note. */
-function draftText(incident: Incident, post: Post, compose: Composer): Pick<Post, 'text' | 'variant' | 'note'> {
+/**
+ * The text the post would go out with now; a composing failure is kept as the draft's note. A
+ * person sees it before it goes out, so it may say the current public note, and remembers which.
+ */
+function draftText(incident: Incident, post: Post, compose: Composer): Pick<Post, 'text' | 'variant' | 'note' | 'carriesNote'> {
   if (post.textFixed && post.text) return { text: post.text };
   try {
-    const draft = compose(incident, post);
-    return { text: draft.text, variant: draft.variant };
+    const draft = compose(incident, post, undefined, 'current');
+    return { text: draft.text, variant: draft.variant, ...(draft.publicNote && { carriesNote: draft.publicNote }) };
   } catch (err) {
     return { note: `no text could be composed: ${(err as Error).message}` };
   }
@@ -139,7 +142,8 @@ function followEscalation(previous: Incident | null, incident: Incident, fresh: 
     const decision = decide(incident, ctx);
     const reason = `severity rose to ${incident.severity}: ${decision.rule}`;
     if (!decision.hold) {
-      if (post.textFixed || post.approval.question || post.approval.rule === 'made by hand') continue;
+      // Nor a draft saying a note nobody approved: the note is what the person must see first.
+      if (post.textFixed || post.approval.question || post.approval.rule === 'made by hand' || post.carriesNote) continue;
       next = audited(replacePost(next, { ...post, status: 'scheduled' }), { at: ctx.at, actor: 'herald', action: 'released', postId: post.id, after: post.text, reason });
       continue;
     }
@@ -148,6 +152,39 @@ function followEscalation(previous: Incident | null, incident: Incident, fresh: 
     if (deadline === post.approval.deadline && onTimeout === post.approval.onTimeout) continue;
     const stricter: Post = { ...post, approval: { ...post.approval, deadline, onTimeout } };
     next = audited(replacePost(next, stricter), { at: ctx.at, actor: 'herald', action: 'rule changed', postId: post.id, reason: `${reason}; deadline ${deadline}, then ${onTimeout}` });
+  }
+  return next;
+}
+
+const noteTexts = (incident: Incident | null): string => JSON.stringify(incident?.publicNote?.texts ?? {});
+
+/** Why a draft a person wrote keeps its words when the note changes, for the journal and the draft view. */
+export const NOTE_NOT_APPLIED =
+  'the public note changed after a person wrote this text, so it still says what they wrote: edit it to match the current note, or reject it';
+
+/**
+ * When staff change or remove the public note, the follow-ups and resolution still waiting for
+ * approval say it the new way: one draft, always in the current words, never an approved tweet
+ * with a cause staff have since corrected. Its approval starts again, since the approver has not
+ * yet seen this text. A draft whose text a person wrote keeps it, flagged for them to look at.
+ */
+function followNote(previous: Incident | null, incident: Incident, fresh: Set<string>, ctx: HoldContext): Incident {
+  if (!previous || noteTexts(previous) === noteTexts(incident)) return incident;
+  let next = incident;
+  for (const post of incident.posts) {
+    if (post.status !== 'draft' || fresh.has(post.id) || !post.approval || (post.kind !== 'update' && post.kind !== 'resolved')) continue;
+    if (post.textFixed) {
+      next = audited(replacePost(next, { ...post, note: NOTE_NOT_APPLIED }), { at: ctx.at, actor: ctx.actor ?? 'herald', action: 'note not applied', postId: post.id, after: post.text, reason: NOTE_NOT_APPLIED });
+      continue;
+    }
+    const written = draftText(next, { ...post, text: undefined, variant: undefined, note: undefined, carriesNote: undefined }, ctx.compose);
+    if (written.text === post.text) continue;
+    const decision = decide(next, ctx);
+    const approval = decision.hold
+      ? { ...post.approval, rule: decision.rule, heldAt: ctx.at, deadline: new Date(Math.max(ms(post.approval.deadline), ms(ctx.at) + decision.timeoutMs)).toISOString(), onTimeout: post.approval.onTimeout === 'expire' ? post.approval.onTimeout : decision.onTimeout }
+      : post.approval;
+    const recomposed: Post = { ...post, text: undefined, variant: undefined, note: undefined, carriesNote: undefined, ...written, approval };
+    next = audited(replacePost(next, recomposed), { at: ctx.at, actor: ctx.actor ?? 'herald', action: 'recomposed', postId: post.id, before: post.text, after: recomposed.text, reason: `the public note changed; approval starts again (${approval.rule})` });
   }
   return next;
 }
@@ -170,6 +207,8 @@ export function holdForApproval(previous: Incident | null, applied: Applied, ctx
     }
     return post;
   });
-  incident = followEscalation(previous, incident, new Set(scheduled.map((p) => p.id)), ctx);
+  const fresh = new Set(scheduled.map((p) => p.id));
+  incident = followEscalation(previous, incident, fresh, ctx);
+  incident = followNote(previous, incident, fresh, ctx);
   return { ...applied, incident, scheduled, cancelled: [...applied.cancelled, ...withdrawn.cancelled, ...unsaid.cancelled] };
 }

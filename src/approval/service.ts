@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ComposeError } from '../compose/errors.ts';
 import { HeraldError } from '../errors.ts';
+import { accountOf } from '../incidents/accounts.ts';
 import type { Composer } from '../incidents/delivery-rules.ts';
 import { applyAndSchedule } from '../incidents/adapters/apply.ts';
 import type { AlertEvent, EventStatus, Feature, Incident, Post, Severity } from '../incidents/model.ts';
@@ -226,7 +227,7 @@ export class Approvals {
       topic: 'announcement',
     };
     const ctx = { policy: this.deps.policy, compose: this.deps.compose, source: BY_HAND, at, actor };
-    const held = holdForApproval(null, { incident: audited(fresh, { at, actor, action: 'announcement written', after: input.text }), changed: true, scheduled: [post], cancelled: [] }, ctx);
+    const held = holdForApproval(null, { incident: audited(fresh, { at, actor, action: 'announcement written', account: accountOf(post), after: input.text }), changed: true, scheduled: [post], cancelled: [] }, ctx);
     await this.deps.store.update(key, (current) => ({ next: current ? null : held.incident, result: null }));
     await scheduleDelivery(this.deps.queues.posts, deliveryJobFor(key, post), post.dueAt);
     await tellDrafted(this.deps.news, held.incident, held.scheduled);

@@ -37,10 +37,12 @@ export type Variable =
   | 'advice'
   | 'meanwhile'
   | 'problem'
+  | 'problemCount'
   | 'safety'
   | 'sorry'
   | 'device'
   | 'phase'
+  | 'span'
   | 'note';
 
 /** A catalog key: what the tweet is about. Two-level YAML keys are joined with a dot. */
@@ -76,11 +78,12 @@ export const SITUATION_VARIABLES: Readonly<Record<Situation, readonly Variable[]
   monitoring: ['service', 'time', 'duration', 'impact', 'sorry', 'note', 'nextUpdate'],
   // A follow-up two hours in or more: what still works and what to do meanwhile.
   meanwhile: ['service', 'time', 'duration', 'impact', 'meanwhile', 'device', 'phase', 'sorry', 'note', 'nextUpdate'],
-  resolved: ['service', 'time', 'endTime', 'duration', 'problem', 'safety', 'sorry', 'note'],
+  // `span`: `brief` when it began and ended within a minute (one time, no range), else `range`.
+  resolved: ['service', 'time', 'endTime', 'span', 'duration', 'problem', 'problemCount', 'safety', 'sorry', 'note'],
   reopened: ['service', 'time', 'impact', 'advice', 'device', 'sorry', 'nextUpdate'],
   // A follow-up X would not let herald thread, posted on its own: it names the first tweet's time.
   'standalone.update': ['service', 'time', 'firstPost', 'impact', 'sorry', 'note', 'nextUpdate'],
-  'standalone.resolved': ['service', 'time', 'endTime', 'duration', 'firstPost', 'problem', 'safety', 'sorry', 'note'],
+  'standalone.resolved': ['service', 'time', 'endTime', 'span', 'duration', 'firstPost', 'problem', 'problemCount', 'safety', 'sorry', 'note'],
   'standalone.reopened': ['service', 'time', 'firstPost', 'impact', 'sorry'],
   'maintenance.ahead': ['service', 'date', 'time', 'endTime'],
   'maintenance.starting': ['service', 'endTime'],

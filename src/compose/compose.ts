@@ -13,7 +13,7 @@ import { OPTIONAL_VARIABLES, type Catalog, type MessageVariant, type Situation }
 import { ComposeError } from './errors.ts';
 import { SERVICE_CUTS, fittingSteps } from './fitting.ts';
 import { deviceText, piece, safetyText, type Facts } from './incident-words.ts';
-import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, formatSpansUntil, languageOf } from './locale-format.ts';
+import { formatClock, formatClockNear, formatDay, formatDuration, formatElapsed, formatSpansUntil, languageOf, readsAsOneTime } from './locale-format.ts';
 import { capWeight, findUnsafeEntities, sanitizeServiceName, sanitizeStaffText } from './sanitize.ts';
 import { X_LIMIT, type TextLimit } from './network-length.ts';
 
@@ -205,6 +205,8 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   values.duration = resolved || input.kind !== 'update' ? formatDuration(minutes, locale) : formatElapsed(minutes, locale);
   // The end on the start's day needs no day of its own: "어제 밤 11시부터 밤 11시 58분까지".
   if (resolved) values.endTime = resolved.hasSame(opened, 'day') ? formatClock(resolved, locale) : formatClockNear(resolved, postedOn, locale);
+  // Under a minute reads as one time ("오전 7시 55분에 잠시"), never "7시 55분부터 7시 55분까지".
+  if (resolved) values.span = readsAsOneTime(opened, resolved) ? 'brief' : 'range';
   if (next) values.nextUpdate = formatClock(next, locale);
   if (input.firstPostAt !== undefined) {
     values.firstPost = formatClockNear(parseTime(input.firstPostAt, 'firstPostAt', options.timezone), resolved ?? opened, locale);
@@ -212,10 +214,15 @@ export function incidentSteps(catalog: Catalog, input: ComposeInput, options: Co
   // What to give up when the richest text does not fit, in the documented order (fitting.ts).
   // Long follow-ups take turns: what still works, then what to do, so each one adds something.
   const note = input.publicNote ? noteSentence(catalog, input.publicNote) : '';
-  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service)), note).map((step) => ({ ...values, ...step.words, ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
+  // With the note beside it, "we found the cause" would say the cause twice ("原因はわかっています。原因：…"):
+  // the phase is `explained`, which templates word as the work alone; once the note gives way, `identified` again.
+  const phaseWith = (note: string): Record<string, string> => (values.phase === 'identified' && note !== '' ? { phase: 'explained' } : {});
+  const steps = fittingSteps(catalog, facts, cleanService(displayName(catalog, input.service)), note).map((step) => ({ ...values, ...step.words, ...phaseWith(step.words.note), ...(turn % 2 === 1 && { meanwhile: step.words.advice }) }));
   // A resolution after a reopening names every span it was down, and their total; if that cannot
-  // fit, the plain first-to-last range still does.
-  const spans = resolved && input.reopenedAt !== undefined && input.earlierSpans?.length ? spanValues(input, resolved, postedOn, options) : undefined;
+  // fit, the plain first-to-last range still does. A last span under a minute has no "to" of its
+  // own to write, so that resolution says the plain range too.
+  const lastBrief = resolved && input.reopenedAt !== undefined && readsAsOneTime(parseTime(input.reopenedAt, 'reopenedAt', options.timezone), resolved);
+  const spans = resolved && !lastBrief && input.reopenedAt !== undefined && input.earlierSpans?.length ? spanValues(input, resolved, postedOn, options) : undefined;
   return { situation, steps: spans ? [...steps.map((s) => ({ ...s, ...spans })), ...steps] : steps, opened };
 }
 

@@ -33,6 +33,8 @@ export interface Worded {
   advice: string;
   meanwhile: string;
   problem: string;
+  /** How many problems `problem` stands for (a number), so English can say "problem" or "problems". */
+  problemCount: string;
   /** Staff's public note as the catalog's `note` piece puts it, or nothing. */
   note: string;
 }
@@ -74,6 +76,7 @@ export function fittingSteps(catalog: Catalog, facts: Facts, service: string, no
     advice: adviceText(catalog, facts.impacts),
     meanwhile: adviceText(catalog, facts.impacts, 'tips'),
     problem: problemText(catalog, facts.impacts),
+    problemCount: String(n),
     note,
   };
   const steps: FittingStep[] = [{ name: 'everything', words: everything }];
@@ -97,7 +100,7 @@ export function fittingSteps(catalog: Catalog, facts: Facts, service: string, no
 export function lastWords(catalog: Catalog, facts: Facts, service: string): Worded {
   const main = facts.impacts.slice(0, 1);
   const several = facts.impacts.length >= 2 ? collapsedWords(catalog, facts, 1) : { impact: impactText(catalog, facts), problem: problemText(catalog, facts.impacts) };
-  return { service: cutService(service, SERVICE_CUTS[1]), ...several, advice: adviceText(catalog, main), meanwhile: adviceText(catalog, main, 'tips'), note: '' };
+  return { service: cutService(service, SERVICE_CUTS[1]), ...several, problemCount: String(facts.impacts.length), advice: adviceText(catalog, main), meanwhile: adviceText(catalog, main, 'tips'), note: '' };
 }
 
 // The same few names are cut again and again (every post of an incident, every lint combination).

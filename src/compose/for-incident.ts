@@ -1,7 +1,8 @@
 import { accountOf } from '../incidents/accounts.ts';
-import type { Composer } from '../incidents/delivery-rules.ts';
+import type { Composer, NoteUse } from '../incidents/delivery-rules.ts';
 import { nextFollowUpMs, NO_FOLLOW_UPS, type FollowUpSchedule } from '../incidents/follow-up-schedule.ts';
 import type { Incident, Post } from '../incidents/model.ts';
+import { approvedNoteText, cleanNote } from '../incidents/public-note.ts';
 import { threadRoot } from '../incidents/rules.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { composeNotice, composeTweet, type AudienceSettings, type ComposeOptions, type ComposedTweet } from './compose.ts';
@@ -20,14 +21,17 @@ const promises = (post: Post): boolean => post.kind === 'open' || post.kind === 
 /**
  * One incident post's text, as of `nowMs`: the incident's impacts, scope, phase and data safety,
  * and the next update time (the post's own promise, or when the follow-up schedule says, read in
- * the audience's zone).
+ * the audience's zone). Staff's note in the audience's language: the current one, or (`approved`)
+ * only a text a person approved.
  */
-export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, incident: Incident, post: Post, nowMs: number, followUps: FollowUpSchedule = NO_FOLLOW_UPS): ComposedTweet & { nextUpdateAt?: string } {
+export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, incident: Incident, post: Post, nowMs: number, followUps: FollowUpSchedule = NO_FOLLOW_UPS, note: NoteUse = 'current'): ComposedTweet & { nextUpdateAt?: string; publicNote?: Record<string, string> } {
   // X would not thread it: say which tweet it follows up. With nothing said before (a resolution
   // nobody approved the announcement of), the plain wording stands on its own and names the problem.
   const firstPostAt = post.root === true && post.kind !== 'open' ? threadRoot(incident)?.postedAt : undefined;
   const nextMs = promises(post) && incident.state === 'open' ? nextFollowUpMs(followUps, Date.parse(incident.openedAt), nowMs, options.timezone) : undefined;
   const nextUpdateAt = post.nextUpdateAt ?? (nextMs === undefined ? undefined : new Date(nextMs).toISOString());
+  const language = languageOf(options.locale);
+  const publicNote = note === 'current' ? incident.publicNote?.texts[language] : approvedNoteText(incident.publicNote, language);
   const tweet = composeTweet(
     catalog,
     {
@@ -49,11 +53,14 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
       postId: post.id,
       ...(firstPostAt !== undefined && { standalone: true, firstPostAt }),
       // Staff's note in this account's language; none when they wrote none in it.
-      ...(incident.publicNote?.texts[languageOf(options.locale)] !== undefined && { publicNote: incident.publicNote.texts[languageOf(options.locale)] }),
+      ...(publicNote !== undefined && { publicNote }),
     },
     options,
   );
-  return { ...tweet, ...(nextUpdateAt !== undefined && { nextUpdateAt }) };
+  // The note the text says, if it says it: the fitting may have given the note up, and approving a
+  // draft must approve only words the approver saw (PublicNote.approved).
+  const said = publicNote !== undefined && tweet.text.includes(cleanNote(publicNote)) ? publicNote : undefined;
+  return { ...tweet, ...(nextUpdateAt !== undefined && { nextUpdateAt }), ...(said !== undefined && { publicNote: { [language]: said } }) };
 }
 
 /**
@@ -64,7 +71,8 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
 export function incidentComposer(config: AudienceSettings & { followUps?: FollowUpSchedule }, limit?: () => TextLimit): Composer {
   const catalog = loadCatalog(config.messagesDir, config.locale);
   const base = { locale: config.locale, timezone: config.timezone, statusUrl: config.statusUrl };
-  return (incident, post, nowMs = Date.now()) => {
+  // Unless told the post is a draft a person will see, only an approved note goes in (NoteUse).
+  return (incident, post, nowMs = Date.now(), note = 'approved') => {
     const options = limit ? { ...base, limit: limit() } : base;
     if (post.notice) {
       // Several notices of one kind (two reminders) start from different variants, so X never sees the same text twice.
@@ -73,8 +81,8 @@ export function incidentComposer(config: AudienceSettings & { followUps?: Follow
       const tweet = composeNotice(catalog, { kind: `maintenance-${kind}`, key: incident.key, service: incident.service, startsAt, endsAt, variantOffset: (post.variantOffset ?? 0) + nth }, options);
       return { text: tweet.text, variant: tweet.variant };
     }
-    const tweet = composeIncidentPost(catalog, options, incident, post, nowMs, config.followUps);
-    return { text: tweet.text, variant: tweet.variant, phase: incident.phase ?? 'investigating', ...(tweet.nextUpdateAt !== undefined && { nextUpdateAt: tweet.nextUpdateAt }) };
+    const tweet = composeIncidentPost(catalog, options, incident, post, nowMs, config.followUps, note);
+    return { text: tweet.text, variant: tweet.variant, phase: incident.phase ?? 'investigating', ...(tweet.nextUpdateAt !== undefined && { nextUpdateAt: tweet.nextUpdateAt }), ...(tweet.publicNote && { publicNote: tweet.publicNote }) };
   };
 }
 

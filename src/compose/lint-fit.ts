@@ -136,7 +136,8 @@ export function lintFitting(catalog: Catalog, features: readonly string[]): FitR
       features.map((main) => {
         const mine = all.filter((c) => c.main === main);
         const longest = (name: Exclude<Worded, 'safety'>) => longestOf(new Set(mine.map((c) => c.words[name])), limit);
-        return { impact: longest('impact'), advice: longest('advice'), meanwhile: longest('meanwhile'), problem: longest('problem'), safety: longestOf(safeties, limit) };
+        // Plural is the longer English ("problems … are"): the bound for one problem as for several.
+        return { impact: longest('impact'), advice: longest('advice'), meanwhile: longest('meanwhile'), problem: longest('problem'), problemCount: '2', safety: longestOf(safeties, limit) };
       }),
     );
   }

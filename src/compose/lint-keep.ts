@@ -39,8 +39,11 @@ const KEEP: Partial<Record<Situation, Keep>> = {
  */
 const CARRY_NOTE: readonly Situation[] = ['update', 'identified', 'monitoring', 'meanwhile', 'resolved', 'standalone.update', 'standalone.resolved'];
 
-/** Problems with the parts `open` and `reopened` must keep, and with the note; `render` gives a variant's text with ordinary values. */
-export function lintKept(catalog: Catalog, render: (situation: Situation, index: number) => string | undefined): CatalogProblem[] {
+/**
+ * Problems with the parts `open` and `reopened` must keep, and with the note; `render` gives a
+ * variant's text with ordinary values, or with some of them set.
+ */
+export function lintKept(catalog: Catalog, render: (situation: Situation, index: number, values?: Record<string, string>) => string | undefined): CatalogProblem[] {
   const language = languageOf(catalog.locale);
   const problems: CatalogProblem[] = [];
   for (const [situation, keep] of Object.entries(KEEP) as Array<[Situation, Keep]>) {
@@ -57,6 +60,25 @@ export function lintKept(catalog: Catalog, render: (situation: Situation, index:
     (catalog.situations.get(situation) ?? []).forEach((variant, index) => {
       if (variant.variables.includes('note')) return;
       problems.push({ file: catalog.file, key: situation, variant: index, code: 'style', message: `does not place {note}: staff's public note goes in every ${situation} variant, and gives way only when the tweet does not fit` });
+    });
+  }
+  problems.push(...lintExplained(catalog, render));
+  return problems;
+}
+
+/**
+ * With staff's note beside it, the phase is `explained` (compose.ts): a variant that words
+ * `identified` must word `explained` too, or the select's other case would say "still looking for
+ * the cause" right before the cause.
+ */
+function lintExplained(catalog: Catalog, render: (situation: Situation, index: number, values?: Record<string, string>) => string | undefined): CatalogProblem[] {
+  const problems: CatalogProblem[] = [];
+  for (const [situation, variants] of catalog.situations) {
+    variants.forEach((variant, index) => {
+      if (!variant.variables.includes('phase')) return;
+      const [identified, explained, investigating] = ['identified', 'explained', 'investigating'].map((phase) => render(situation, index, { phase }));
+      if (identified === undefined || identified === investigating || explained !== investigating) return;
+      problems.push({ file: catalog.file, key: situation, variant: index, code: 'style', message: 'its {phase} select words identified but not explained (the cause is known and staff\'s note says it): add an explained case that does not repeat "we found the cause"' });
     });
   }
   return problems;

@@ -71,6 +71,10 @@ export function sampleValues(locale: string): Record<Exclude<Variable, Worded>, 
     firstPost: formatDayAndClock(late, locale),
     // The select's other case is as long as it gets: templates word each phase.
     phase: 'investigating',
+    // A range (`other`) is longer than one brief moment.
+    span: 'range',
+    // Several problems ("problems … are") are longer than one.
+    problemCount: '2',
     // An ordinary outage has no public note; with one, the fitting order drops it before the facts.
     note: '',
   };
@@ -250,7 +254,7 @@ function lintCatalog(catalog: Catalog): { checked: number; problems: CatalogProb
       problems.push({ file, key, code: 'invalid', message: `every variant uses {${optional.join('}, {')}}: herald does not always know it, add a variant without` });
     }
   }
-  problems.push(...lintKept(catalog, (situation, index) => renderSafely(catalog.situations.get(situation)?.[index], typical)));
+  problems.push(...lintKept(catalog, (situation, index, values = {}) => renderSafely(catalog.situations.get(situation)?.[index], { ...typical, ...values })));
   return { checked, problems };
 }
 

@@ -161,19 +161,36 @@ export function formatElapsed(totalMinutes: number, locale: string): string {
 }
 
 /**
+ * Whether a span reads as one time rather than a range: it lasted under a minute (or ended a
+ * moment before it began, two monitors' clocks), so "7시 55분부터 7시 55분까지" never happens.
+ * The one rule for tweets (compose.ts) and the console and status page (reader-time.ts).
+ */
+export function readsAsOneTime(start: DateTime, end: DateTime): boolean {
+  return Math.abs(end.toMillis() - start.toMillis()) < 60_000;
+}
+
+/** A span that {@link readsAsOneTime}, inside a list of spans: "오후 2시에 잠시", "14時ごろ", "2:00 PM for a moment". */
+function briefly(clock: string, locale: string): string {
+  return { ko: `${clock}에 잠시`, ja: `${clock}ごろ` }[languageOf(locale)] ?? `${clock} for a moment`;
+}
+
+/**
  * The spans an outage was down before it came back, then the start of the last one, worded so
  * the template's "{time}부터 {endTime}까지" / "from {time} to {endTime}" / "{time}から{endTime}まで"
  * reads every span: "오후 2시부터 오후 2시 35분까지, 그리고 오후 2시 45분",
- * "2:00 PM to 2:35 PM and from 2:45 PM", "14時から14時35分まで、14時45分".
+ * "2:00 PM to 2:35 PM and from 2:45 PM", "14時から14時35分まで、14時45分". An earlier span under a
+ * minute is one time: "오후 2시에 잠시, 그리고 오후 2시 45분".
  */
 export function formatSpansUntil(earlier: ReadonlyArray<{ from: DateTime; to: DateTime }>, lastStart: DateTime, reference: DateTime | undefined, locale: string): string {
   const clock = (dt: DateTime) => formatClockNear(dt, reference, locale);
+  const span = (s: { from: DateTime; to: DateTime }, range: (from: string, to: string) => string) =>
+    readsAsOneTime(s.from, s.to) ? briefly(clock(s.from), locale) : range(clock(s.from), clock(s.to));
   switch (languageOf(locale)) {
     case 'ko':
-      return `${earlier.map((s) => `${clock(s.from)}부터 ${clock(s.to)}까지`).join(', ')}, 그리고 ${clock(lastStart)}`;
+      return `${earlier.map((s) => span(s, (a, b) => `${a}부터 ${b}까지`)).join(', ')}, 그리고 ${clock(lastStart)}`;
     case 'ja':
-      return `${earlier.map((s) => `${clock(s.from)}から${clock(s.to)}まで`).join('、')}、${clock(lastStart)}`;
+      return `${earlier.map((s) => span(s, (a, b) => `${a}から${b}まで`)).join('、')}、${clock(lastStart)}`;
     default:
-      return `${earlier.map((s) => `${clock(s.from)} to ${clock(s.to)}`).join(', ')} and from ${clock(lastStart)}`;
+      return `${earlier.map((s) => span(s, (a, b) => `${a} to ${b}`)).join(', ')} and from ${clock(lastStart)}`;
   }
 }

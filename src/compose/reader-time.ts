@@ -6,7 +6,7 @@
  * one most likely to sit in another zone than the service. Pure: the reference time comes in.
  */
 import { DateTime } from 'luxon';
-import { formatClock, formatDay, formatDuration, languageOf } from './locale-format.ts';
+import { formatClock, formatDay, formatDuration, languageOf, readsAsOneTime } from './locale-format.ts';
 
 /** Whose clock: the language and the IANA zone the reader reads times in. */
 export interface ReaderClock {
@@ -55,14 +55,14 @@ export function formatMoment(iso: string, reader: ReaderClock, nowMs?: number): 
 
 /**
  * From one moment to another: "오전 7시 50분~8시 10분" shares nothing, so both are written in full
- * ("오전 7시 50분~오전 8시 10분"), the day only where it changes. Two moments in the same minute
- * read as one time: "7時55分", never "7時55分〜7時55分".
+ * ("오전 7시 50분~오전 8시 10분"), the day only where it changes. Two moments under a minute apart
+ * read as one time: "7時55分", never "7時55分〜7時55分" (the tweets' rule, locale-format.ts).
  */
 export function formatSpan(startIso: string, endIso: string, reader: ReaderClock, nowMs?: number): string {
   const start = formatMoment(startIso, reader, nowMs);
   const startDt = toZone(startIso, reader);
   const endDt = toZone(endIso, reader);
-  if (startDt.isValid && endDt.isValid && startDt.startOf('minute').equals(endDt.startOf('minute'))) return start;
+  if (startDt.isValid && endDt.isValid && readsAsOneTime(startDt, endDt)) return start;
   const end = formatMoment(endIso, reader, startDt.isValid ? startDt.toMillis() : nowMs);
   const dash = { ko: '~', ja: '〜' }[languageOf(reader.locale)] ?? ' – ';
   // English names the zone once, at the end: "7:50 AM – 10:10 AM KST".

@@ -47,12 +47,12 @@ export function incidentFacts(config: Readonly<Config>, deps: FactsChangeDeps): 
       const meta = (t: (typeof tweets)[number]) =>
         tr.t('preview.meta', {
           status: tr.t(`preview.status.${PREVIEW_STATUS[t.status] ?? 'planned'}`),
-          kind: tr.t(`names.kind.${t.kind === 'reopened' ? 'update' : t.kind}`),
+          kind: tr.t(`names.kind.${t.kind}`),
           length: t.weightedLength,
           max: MAX_WEIGHTED_LENGTH,
         });
       return html`<section class="preview"><h2>${tr.t('preview.title')}</h2><p class="lede">${tr.t('preview.lede')}</p>
-<ol class="thread">${tweets.map((t) => html`<li><div class="meta">${meta(t)}</div><p class="text">${t.text}</p></li>`)}</ol></section>`;
+<ol class="thread">${tweets.map((t) => html`<li><div class="meta">${meta(t)}</div><p class="text" lang="${config.locale}">${t.text}</p></li>`)}</ol></section>`;
     },
     async change(actor, key, form) {
       const body = {

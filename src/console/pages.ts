@@ -34,6 +34,7 @@ export interface PagesDeps {
   locale: ConsoleLocale;
   timezone: string;
   tweetUrl: ViewContext['tweetUrl'];
+  tweetLang?: ViewContext['tweetLang'];
   dryRun?: boolean;
   signInLimit: { max: number; windowMs: number };
   /** The facts form and the read-only preview on the incident page (incident-facts.ts). */
@@ -74,6 +75,7 @@ export async function consolePages(app: FastifyInstance, deps: PagesDeps) {
     ...speech(request),
     now: new Date(),
     tweetUrl: deps.tweetUrl,
+    tweetLang: deps.tweetLang,
     dryRun: deps.dryRun,
   });
   // `drafts`, when the handler counted them already, spares reading every active incident twice.

@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { languageOf } from '../compose/locale-format.ts';
-import { tweetLinks } from '../accounts/wiring.ts';
+import { tweetLanguages, tweetLinks } from '../accounts/wiring.ts';
 import type { RedisClient as Redis } from '../redis/connect.ts';
 import type { Logger } from 'pino';
 import type { Approvals } from '../approval/service.ts';
@@ -81,6 +81,7 @@ export async function consoleAndApi(app: FastifyInstance, options: ConsoleOption
     facts: incidentFacts(config, { store: options.store, queues: options.queues, hold: options.hold, news: options.news, language: languageOf(config.locale) }),
     events,
     tweetUrl: tweetLinks(config),
+    tweetLang: tweetLanguages(config),
     dryRun: options.publisherMode === 'dry-run',
     signInLimit: options.signInLimit ?? { max: 10, windowMs: 60_000 },
     floods: options.floods,

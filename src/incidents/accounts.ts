@@ -10,25 +10,9 @@
 import { claimPost, type Attempt, type Claim, type Composer } from './delivery-rules.ts';
 import type { AlertEvent, Incident, Post } from './model.ts';
 import { applyEvent, type Applied, type IncidentRules } from './rules.ts';
+import { accountOf, DEFAULT_ACCOUNT, type AccountId, type AccountIds } from './account-id.ts';
 
-/** An account's id: `x` for the default X account, the accounts file's `id` for the others. */
-export type AccountId = string;
-
-/**
- * The default account's id. It is also how its Redis keys were always spelt (`<prefix>:account:x`,
- * `<prefix>:budget:x:posts`) and its id in the API (`/api/accounts/x/resume`), so no key moves.
- */
-export const DEFAULT_ACCOUNT: AccountId = 'x';
-
-/** Account ids in order, the default account first. */
-export type AccountIds = readonly AccountId[];
-
-/**
- * The account a post is on. A post of the default account is stored without `account` (as every
- * post was before herald had several accounts), and JSON written by earlier versions says `null`:
- * both read as the default account here, the one place that knows, so an upgrade loses nothing.
- */
-export const accountOf = (post: { account?: string | null }): AccountId => post.account ?? DEFAULT_ACCOUNT;
+export { accountOf, DEFAULT_ACCOUNT, type AccountId, type AccountIds };
 
 export const postIdFor = (account: AccountId, id: string): string => (account === DEFAULT_ACCOUNT || id.startsWith(`${account}.`) ? id : `${account}.${id}`);
 

@@ -14,10 +14,18 @@ export interface Draft {
   phase?: Phase;
   /** The next update time the text promises: the follow-up timer keeps the promise. */
   nextUpdateAt?: string;
+  /** The public note texts the text says, by language (PublicNote): a draft keeps them as `carriesNote`. */
+  publicNote?: Record<string, string>;
 }
 
+/**
+ * Which public note text a post may say: `current` only in a draft a person sees before it goes
+ * out; `approved` (the default) in anything else, so no note goes public unapproved.
+ */
+export type NoteUse = 'current' | 'approved';
+
 /** Turns a post into its text as of `nowMs`; throws when no variant can be posted (see compose/). */
-export type Composer = (incident: Incident, post: Post, nowMs?: number) => Draft;
+export type Composer = (incident: Incident, post: Post, nowMs?: number, note?: NoteUse) => Draft;
 
 export type Claim =
   | { action: 'skip'; reason: string }

@@ -1,4 +1,6 @@
+import { accountOf } from './account-id.ts';
 import type { AuditEntry, Incident, Post } from './model.ts';
+import { withNoteApproved } from './public-note.ts';
 
 /**
  * Changing one post of an incident record, and what the approval timeout does to a draft: pure,
@@ -11,7 +13,10 @@ export const DRAFT_RECHECK_MS = 5000;
 
 /** Appends one entry to the incident's audit log. */
 export function audited(incident: Incident, entry: AuditEntry): Incident {
-  return { ...incident, audit: [...(incident.audit ?? []), entry] };
+  // An entry with a post's text names the post's account, so the console marks that text in the
+  // account's language (lang="ko" on a Japanese page) and it wraps between words.
+  const post = entry.account === undefined && entry.postId !== undefined && (entry.before !== undefined || entry.after !== undefined) ? incident.posts.find((p) => p.id === entry.postId) : undefined;
+  return { ...incident, audit: [...(incident.audit ?? []), post ? { ...entry, account: accountOf(post) } : entry] };
 }
 
 export function replacePost(incident: Incident, post: Post): Incident {
@@ -42,6 +47,7 @@ export function settleDraft(incident: Incident, post: Post, nowMs: number): Sett
     return { action: 'expired', incident: next, post: expired };
   }
   const released: Post = { ...post, status: 'scheduled', note: `nobody approved it within ${waited}; posted anyway (${rule})` };
-  const next = audited(replacePost(incident, released), { at, actor: 'herald', action: 'posted on timeout', postId: post.id, after: post.text, reason: released.note });
+  // The rule says it goes out unapproved: the note it says is public now, as if approved.
+  const next = audited(replacePost(withNoteApproved(incident, post, 'herald (timeout)', at), released), { at, actor: 'herald', action: 'posted on timeout', postId: post.id, after: post.text, reason: released.note });
   return { action: 'released', incident: next, post: released };
 }

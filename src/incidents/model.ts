@@ -124,6 +124,11 @@ export interface AuditEntry {
   actor: string;
   action: string;
   postId?: string;
+  /**
+   * The account whose post `before`/`after` are the text of (its language marks that text on the
+   * console); absent on entries without a post's text and on entries written before it was recorded.
+   */
+  account?: string;
   before?: string;
   after?: string;
   reason?: string;
@@ -162,6 +167,8 @@ export interface Post {
   attempts: number;
   /** Why it was cancelled or failed, in words a person can act on. */
   note?: string;
+  /** The public note texts a draft's composed text says, by language: approving it approves them (PublicNote.approved). */
+  carriesNote?: Record<string, string>;
   /** Present while, and after, the post waited for approval. */
   approval?: PostApproval;
   /** `text` was written or approved by a person: post it as it is, never recompose it. */
@@ -246,6 +253,12 @@ export interface PublicNote {
   /** Who set it, and when (ISO): the journal shows it too. */
   by: string;
   at: string;
+  /**
+   * The texts a person approved in a draft (or the policy posted on its timeout), by language:
+   * only these reach posts nobody reviews (a paced follow-up, an auto-approved resolution). A
+   * text changed since is not covered; removing the note removes its approval too.
+   */
+  approved?: { by: string; at: string; texts: Record<string, string> };
 }
 
 /** What a maintenance window takes out: a feature, on some platforms or (absent) all of them. */

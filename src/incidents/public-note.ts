@@ -1,7 +1,7 @@
 import twitterText from 'twitter-text';
 import { z } from 'zod';
 import { factsShape } from './impacts.ts';
-import type { Incident, IncidentFacts, PublicNote } from './model.ts';
+import type { Incident, IncidentFacts, Post, PublicNote } from './model.ts';
 
 /**
  * The public note: what staff tell followers about the cause, in their own words, set from the
@@ -81,8 +81,29 @@ export const personFactsSchema = z
 export function withPublicNote(incident: Incident, input: PublicNoteInput, language: string, by: string, at: string): Incident {
   const texts = input === null ? {} : typeof input === 'string' ? { ...incident.publicNote?.texts, [language]: input } : input;
   if (sameTexts(incident.publicNote?.texts ?? {}, texts)) return incident;
-  const { publicNote: _old, ...rest } = incident;
-  return Object.keys(texts).length === 0 ? rest : { ...rest, publicNote: { texts, by, at } };
+  const { publicNote: old, ...rest } = incident;
+  // An approval stays with the note: it covers only the texts it names, so a changed one is not covered.
+  return Object.keys(texts).length === 0 ? rest : { ...rest, publicNote: { texts, by, at, ...(old?.approved && { approved: old.approved }) } };
+}
+
+/**
+ * The note text in `language` that may go into a post nobody reviews before it goes out: only
+ * the one a person approved (PublicNote.approved), and only while it is still the note's text.
+ */
+export function approvedNoteText(note: PublicNote | undefined, language: string): string | undefined {
+  const text = note?.texts[language];
+  return text !== undefined && note?.approved?.texts[language] === text ? text : undefined;
+}
+
+/**
+ * Records that the note texts `post` says were approved (a person approved its draft, or the rule
+ * posted it on timeout): later posts nobody reviews may say them too. Texts changed since are not.
+ */
+export function withNoteApproved(incident: Incident, post: Post, by: string, at: string): Incident {
+  const note = incident.publicNote;
+  const seen = Object.entries(post.carriesNote ?? {}).filter(([lang, text]) => note?.texts[lang] === text);
+  if (!note || seen.length === 0) return incident;
+  return { ...incident, publicNote: { ...note, approved: { by, at, texts: { ...note.approved?.texts, ...Object.fromEntries(seen) } } } };
 }
 
 const sameTexts = (a: Record<string, string>, b: Record<string, string>): boolean => {

@@ -137,6 +137,9 @@ export class EpochWatch {
     const startedAt = this.known.now();
     const keys = (await this.deps.store.activeKeys()).slice(0, REMEMBERED);
     const incidents = await Promise.all(keys.map((key) => this.deps.store.get(key)));
+    // Redis may have forgotten after the marker was checked: an answer read from the emptied Redis
+    // would wipe the very roots the next check must list. Any loss removes or changes the marker.
+    if ((await this.deps.redis.get(this.key)) !== this.epoch) return;
     this.known.replace(incidents.filter((i) => i !== null), startedAt);
   }
 }

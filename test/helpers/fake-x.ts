@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
  * `drop-before-create` hangs up and records nothing; `delay:<ms>` records at once and answers late;
  * `late-create:<ms>` never answers and records the tweet only after `<ms>` (X finishing a request
  * its client gave up on: the tweet appears after herald declared the outcome unknown);
+ * `late-create:read` is the same, the tweet recorded just after X answered the next read of the
+ * timeline (herald looked, found nothing), however slowly herald gets there;
  * `429-daily` is a 24-hour cap (the 15-minute window still has room); after either, every post is
  * refused the same way until the reset, as X does. `500-after-create` records the tweet and then
  * answers 500; `403` is X's refusal of an app without the needed access tier; `invalid` is a 400
@@ -19,7 +21,7 @@ import type { AddressInfo } from 'node:net';
  */
 export type Fault =
   | '429' | '429-daily' | '500' | '500-after-create' | '503' | '401' | '402' | '403' | 'reply-refused' | 'invalid'
-  | 'drop-after-create' | 'drop-before-create' | `delay:${number}` | `late-create:${number}`;
+  | 'drop-after-create' | 'drop-before-create' | `delay:${number}` | `late-create:${number}` | 'late-create:read';
 
 /** How X refuses a reply to a deleted tweet (see `deletePost`). */
 export type ParentGone = 403 | 400 | '400-parameters';
@@ -154,6 +156,8 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const sentTexts: string[] = [];
   const windows = new Map<string, { used: number; reset: number }>();
   const timers = new Set<NodeJS.Timeout>();
+  /** Requests given `late-create:read`: created once the next timeline read has been answered. */
+  const createdAfterRead: string[] = [];
   let lastId = 0n;
 
   const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -296,6 +300,10 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       const raw = Buffer.concat(chunks).toString('utf8');
       sentTexts.push(String((JSON.parse(raw || '{}') as { text?: unknown }).text));
       const fault = nextFault();
+      if (fault === 'late-create:read') {
+        createdAfterRead.push(raw);
+        return; // no answer: the client times out and hangs up
+      }
       if (fault?.startsWith('late-create:')) {
         const timer = setTimeout(() => void createTweet(raw), Number(fault.slice('late-create:'.length)));
         timers.add(timer);
@@ -335,6 +343,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       } else {
         bump(requests.byStatus, `${route} ${reply.status}`);
         res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
+        if (tweetsOf && req.method === 'GET') for (const raw of createdAfterRead.splice(0)) createTweet(raw);
       }
     };
     const timer = setTimeout(answer, delayMs);
@@ -387,7 +396,9 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       }
     },
     onPost,
-    waitForPosts(n, timeoutMs = 2000) {
+    // As long as the other fakes wait (arrivals.ts): a wait returns as soon as the posts are there,
+    // and test files run side by side (npm test), so a post can take longer than alone.
+    waitForPosts(n, timeoutMs = 10_000) {
       if (posts.length >= n) return Promise.resolve([...posts]);
       return new Promise((resolve, reject) => {
         const off = onPost(() => {
@@ -407,6 +418,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       posts.length = 0;
       sentTexts.length = 0;
       faults.length = 0;
+      createdAfterRead.length = 0;
       readFaults.length = 0;
       chaos = undefined;
       refusedAs = undefined;

@@ -67,7 +67,9 @@ export function spawnHerald(
     pid: child.pid!,
     lines,
     exited,
-    waitForLine(predicate, timeoutMs = 20_000) {
+    // A cold start through tsx beside other test files (npm test runs them side by side) can pass
+    // 20 s on two cores; the waits for `herald is running` that name their own time give 60 s too.
+    waitForLine(predicate, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = lines.find(predicate);

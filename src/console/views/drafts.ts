@@ -10,7 +10,7 @@ import type { Paged } from '../../paging.ts';
 import { DEFAULT_ACCOUNT } from '../../incidents/accounts.ts';
 import { can } from '../../auth/access.ts';
 import { questionText, ruleText } from '../stored-words.ts';
-import { csrfField, formatTime, noteText, relative, type ViewContext } from './layout.ts';
+import { csrfField, formatTime, noteText, relative, tweetLangOf, type ViewContext } from './layout.ts';
 
 /** A failed edit, shown on its draft with the text the person typed. */
 export interface DraftError {
@@ -48,13 +48,13 @@ function editor(d: ReturnType<typeof draftDetail>, ctx: ViewContext, error: Draf
   const text = error?.text ?? d.text;
   const { t } = ctx.tr;
   if (!ctx.principal || !can(ctx.principal.role, 'decide')) {
-    return html`<div class="tweet-text">${d.text}</div>${meter(d.text)}`;
+    return html`<div class="tweet-text"${tweetLangOf(ctx, d.account)}>${d.text}</div>${meter(d.text)}`;
   }
   const fieldId = `text-${d.id}`;
   return html`<form method="post" action="${path(d.id)}/approve" class="decide">
       ${csrfField(ctx)}
       <label class="visually-hidden" for="${fieldId}">${t('draft.textLabel')}</label>
-      <textarea id="${fieldId}" name="text" rows="5" data-measure>${text}</textarea>
+      <textarea id="${fieldId}" name="text" rows="5" data-measure${tweetLangOf(ctx, d.account)}>${text}</textarea>
       ${meter(text)}
       ${error ? html`<div class="form-error" role="alert"><strong>${error.message}</strong><ul>${error.details.map((x) => html`<li>${x}</li>`)}</ul></div>` : ''}
       <div class="actions">
@@ -86,9 +86,9 @@ export function draftCard(w: Waiting, ctx: ViewContext, error?: DraftError): Htm
   ${d.note ? html`<p class="note">${noteText(d.note, ctx)}</p>` : ''}
   <ol class="thread" aria-label="${t('draft.thread')}">
     ${d.thread.map(
-      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId, d.account)}</div></li>`,
+      (p) => html`<li class="tweet ${p.status}"><div class="tweet-text"${tweetLangOf(ctx, d.account)}>${p.text ?? ''}</div><div class="tweet-meta">${ctx.tr.t(`names.kind.${p.kind}`)} · ${ctx.tr.t(`names.status.${p.status}`)}${tweetLink(ctx, p.tweetId, d.account)}</div></li>`,
     )}
-    <li class="tweet draft-tweet">${d.status === 'draft' ? editor(d, ctx, error) : html`<div class="tweet-text">${d.text}</div><div class="tweet-meta">${t(`names.status.${d.status}`)}</div>`}</li>
+    <li class="tweet draft-tweet">${d.status === 'draft' ? editor(d, ctx, error) : html`<div class="tweet-text"${tweetLangOf(ctx, d.account)}>${d.text}</div><div class="tweet-meta">${t(`names.status.${d.status}`)}</div>`}</li>
   </ol>
   ${decide
     ? html`<form class="reject" method="post" action="${path(d.id)}/reject">${csrfField(ctx)}

@@ -7,7 +7,7 @@ import { pager } from '../paging.ts';
 import type { Paged } from '../../paging.ts';
 import { can } from '../../auth/access.ts';
 import { meter } from './drafts.ts';
-import { csrfField, formatTime, noteText, type ViewContext } from './layout.ts';
+import { csrfField, formatTime, noteText, tweetLangOf, type ViewContext } from './layout.ts';
 import { draftPath } from '../../notices/notice.ts';
 import { actorName } from '../stored-words.ts';
 
@@ -47,10 +47,11 @@ export function auditTable(entries: readonly (AuditEntry & { incident?: string }
   const { t } = ctx.tr;
   if (entries.length === 0) return html`<p class="empty">${t('audit.empty')}</p>`;
   return html`<div class="scroll"><table class="list audit"><thead><tr><th>${t('audit.col.when')}</th><th>${t('audit.col.who')}</th><th>${t('audit.col.what')}</th>${withIncident ? html`<th>${t('audit.col.incident')}</th>` : ''}<th>${t('audit.col.post')}</th><th>${t('audit.col.before')}</th><th>${t('audit.col.after')}</th><th>${t('audit.col.why')}</th></tr></thead><tbody>
-  ${entries.map(
-    (e) =>
-      html`<tr><td data-label="${t('audit.col.when')}">${formatTime(e.at, ctx)}</td><td data-label="${t('audit.col.who')}">${actorName(e.actor, ctx.tr)}</td><td data-label="${t('audit.col.what')}">${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td class="id" data-label="${t('audit.col.incident')}">${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td class="id" data-label="${t('audit.col.post')}">${e.postId ?? ''}</td><td class="text" data-label="${t('audit.col.before')}">${e.before ?? ''}</td><td class="text" data-label="${t('audit.col.after')}">${e.after ?? ''}</td><td class="why" data-label="${t('audit.col.why')}">${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`,
-  )}</tbody></table></div>`;
+  ${entries.map((e) => {
+    // A post's text in its account's language; an entry from before the account was recorded has none.
+    const lang = e.account === undefined ? '' : tweetLangOf(ctx, e.account);
+    return html`<tr><td data-label="${t('audit.col.when')}">${formatTime(e.at, ctx)}</td><td data-label="${t('audit.col.who')}">${actorName(e.actor, ctx.tr)}</td><td data-label="${t('audit.col.what')}">${ctx.tr.maybe(`audit.action.${e.action.replace(/ /g, '-')}`) ?? e.action}</td>${withIncident ? html`<td class="id" data-label="${t('audit.col.incident')}">${e.incident ? html`<a href="${incidentPath(e.incident)}">${e.incident}</a>` : ''}</td>` : ''}<td class="id" data-label="${t('audit.col.post')}">${e.postId ?? ''}</td><td class="text" data-label="${t('audit.col.before')}"${lang}>${e.before ?? ''}</td><td class="text" data-label="${t('audit.col.after')}"${lang}>${e.after ?? ''}</td><td class="why" data-label="${t('audit.col.why')}">${e.reason ? noteText(e.reason, ctx) : ''}</td></tr>`;
+  })}</tbody></table></div>`;
 }
 
 export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx: ViewContext) => Html): Html {
@@ -63,7 +64,7 @@ export function incidentPage(incident: Incident, ctx: ViewContext, extra?: (ctx:
     const where = p.tweetUrl ? `${accountOf(p)} ↗` : t('draft.viewOnX');
     const link = p.tweetId ? (url ? html` · <a href="${url}" target="_blank" rel="noopener noreferrer">${where}</a>` : html` · ${t('draft.dryRun', { id: p.tweetId })}`) : '';
     const pending = p.status === 'draft' ? html` · <a href="${draftPath(draftId(incident.key, p.id))}">${t('incident.decide')}</a>` : '';
-    return html`<li class="tweet ${p.status}"><div class="tweet-text">${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
+    return html`<li class="tweet ${p.status}"><div class="tweet-text"${p.text ? tweetLangOf(ctx, accountOf(p)) : ''}>${p.text ?? html`<em>${t('incident.notComposed')}</em>`}</div>
       <div class="tweet-meta">${t(`names.kind.${publicKind(p)}`)} · <span class="status status-${p.status}">${t(`names.status.${p.status}`)}</span>${p.postedAt ? html` ${formatTime(p.postedAt, ctx)}` : ''}${link}${pending}${p.root && p.kind !== 'open' ? ` · ${t('incident.newThread')}` : ''}</div>
       ${p.note ? html`<div class="note">${noteText(p.note, ctx)}</div>` : ''}</li>`;
   });

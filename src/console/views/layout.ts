@@ -3,6 +3,7 @@ import { html, type Html } from '../html.ts';
 import { storedNote } from '../stored-words.ts';
 import type { Principal } from '../../auth/access.ts';
 import type { TweetLink } from '../../journal/journal.ts';
+import { DEFAULT_ACCOUNT, type AccountId } from '../../incidents/accounts.ts';
 import type { Translator } from '../i18n.ts';
 import { can } from '../../auth/access.ts';
 
@@ -19,7 +20,17 @@ export interface ViewContext {
   tweetUrl: TweetLink;
   /** No X credentials: every page says so, since nothing herald "posts" reaches X. */
   dryRun?: boolean;
+  /**
+   * The language an account posts in (accounts/wiring.ts `tweetLanguages`): a Korean tweet on a
+   * Japanese page is marked `lang="ko"`, so it wraps between words as Korean does, and is read
+   * aloud as Korean.
+   */
+  tweetLang?: (account: AccountId) => string;
 }
+
+/** ` lang="ko"` for a tweet of `account`, when the page knows the account's language. */
+export const tweetLangOf = (ctx: Pick<ViewContext, 'tweetLang'>, account: AccountId | undefined): Html =>
+  ctx.tweetLang ? html` lang="${ctx.tweetLang(account ?? DEFAULT_ACCOUNT)}"` : html``;
 
 /** A moment in the person's clock words (compose/reader-time.ts): no day when it is today. */
 export function formatTime(iso: string | undefined, ctx: Pick<ViewContext, 'timezone' | 'tr' | 'now'>): string {
