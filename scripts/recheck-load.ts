@@ -38,6 +38,9 @@ const herald = spawnHerald('all', {
   ALERTMANAGER_TOKEN: TOKEN,
   HERALD_GRACE_SECONDS: '0',
   LOG_LEVEL: 'error',
+  // The flood gate (20 new incidents a minute by default) would keep all but a few from the public;
+  // this load is about thousands of incidents open at once.
+  HERALD_FLOOD_NEW_INCIDENTS_PER_MINUTE: String(OPEN),
 }, { logFile: join(dir, 'herald.log') });
 const admin = new Redis(redis.url);
 const base = `http://127.0.0.1:${port}`;

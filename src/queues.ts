@@ -3,6 +3,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { accountOf } from './incidents/accounts.ts';
 import type { IncomingEvent, Post } from './incidents/model.ts';
 import type { Decision, NoticeJobKind } from './notices/notice.ts';
+import type { RedisClient } from './redis/connect.ts';
 
 /*
  * Every queue herald runs, its job and how jobs are named: the contract between who adds a job and
@@ -169,4 +170,16 @@ export async function scheduleDelivery(
 ): Promise<void> {
   const delay = Math.max(0, Date.parse(dueAt) - (options.nowMs ?? Date.now()));
   await posts.add('deliver', job, { jobId: deliveryJobId(job.key, job.postId), delay, priority: options.priority ?? DEFAULT_DELIVERY_PRIORITY });
+}
+
+/**
+ * Which of `jobIds` have no job hash in `queue`, in one EXISTS over them all; only when some are
+ * missing, one EXISTS per job (pipelined) says which. `redis` is the server the queue lives on.
+ */
+export async function missingJobs(redis: RedisClient, queue: Pick<Queue, 'toKey'>, jobIds: readonly string[]): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const keys = jobIds.map((id) => queue.toKey(id));
+  if ((await redis.exists(...keys)) === keys.length) return new Set();
+  const replies = (await keys.reduce((p, key) => p.exists(key), redis.pipeline()).exec()) ?? [];
+  return new Set(jobIds.filter((_, i) => replies[i]?.[1] === 0));
 }

@@ -64,12 +64,12 @@ export function startWorkerSide(parts: WorkParts, timings: WorkerTimings): Stop 
   workers.push(startOverrunWorker({ connection, prefix, store, queues, hold, logger }));
 
   const sweepMs = timings.sweepIntervalMs ?? config.sweepMs;
-  timers.push(startSweeper(() => sweepDeliveries(store, queues, logger), sweepMs, logger));
+  timers.push(startSweeper(() => sweepDeliveries(store, queues, parts.redis, logger), sweepMs, logger));
   for (const { guards, publisher } of accounts) {
     timers.push(startAccountProbe(guards.account, publisher, Math.max(250, Math.min(5000, config.delivery.probeMs, config.delivery.unavailableProbeMs / 2)), logger));
   }
   if (followUpQueue) {
-    const followUp = startFollowUpWorker({ queue: followUpQueue, store, queues, schedule: config.followUps, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
+    const followUp = startFollowUpWorker({ queue: followUpQueue, redis: parts.redis, store, queues, schedule: config.followUps, logger, metrics, connection, prefix, deliveryWorker: delivery, incidentWorker, hold, news });
     workers.push(followUp.worker);
     timers.push(startSweeper(() => followUp.followUps.sweep(), sweepMs, logger));
   }

@@ -1,46 +1,49 @@
 import type { Logger } from 'pino';
 import { deliveryPriority } from '../incidents/delivery-priority.ts';
-import type { IncidentStore } from '../incidents/store.ts';
-import { deliveryJobFor, deliveryJobId, scheduleDelivery, type Queues } from '../queues.ts';
+import type { Incident, Post } from '../incidents/model.ts';
+import { forActiveBatches, type IncidentStore } from '../incidents/store.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import { deliveryJobFor, deliveryJobId, missingJobs, scheduleDelivery, type Queues } from '../queues.ts';
 
-/** Incidents read at once: their reads go out together (auto-pipelining), not a round trip each. */
-const SWEEP_CHUNK = 32;
+/** Posts that must have a live delivery job. A draft's delivery job is also its approval timer. */
+const needsJob = (post: Post) => post.status === 'scheduled' || post.status === 'sending' || post.status === 'draft';
 
 /**
  * Makes sure every post that still has to go out has a live delivery job: after a crash between
  * recording an incident and queueing its post, or after a job ran out of attempts. The incident
  * record is the truth; jobs are only the means. Returns how many jobs it (re)started.
+ *
+ * A batch's jobs are first checked together: a job whose hash exists and that is not in the failed
+ * set is live (or finished) and left alone, as BullMQ's `getJobState` would have it. Only the rest,
+ * missing or failed (none in a quiet sweep), get the state script and the restart, one by one.
  */
-export async function sweepDeliveries(store: IncidentStore, queues: Queues, logger: Logger): Promise<number> {
-  const keys = await store.activeKeys();
+export async function sweepDeliveries(store: IncidentStore, queues: Queues, redis: RedisClient, logger: Logger): Promise<number> {
   let restarted = 0;
-  for (let i = 0; i < keys.length; i += SWEEP_CHUNK) {
-    const counts = await Promise.all(keys.slice(i, i + SWEEP_CHUNK).map((key) => sweepIncident(key, store, queues, logger)));
+  await forActiveBatches(store, async (incidents) => {
+    const due = incidents.flatMap((incident) => incident.posts.filter(needsJob).map((post) => ({ incident, post, jobId: deliveryJobId(incident.key, post.id) })));
+    if (due.length === 0) return;
+    const ids = due.map((d) => d.jobId);
+    const missing = await missingJobs(redis, queues.posts, ids);
+    const failedScores = await redis.zmscore(queues.posts.keys.failed!, ...ids);
+    const suspects = due.filter((d, i) => missing.has(d.jobId) || failedScores[i] !== null);
+    const counts = await Promise.all(suspects.map((d) => restartIfDead(d.incident, d.post, d.jobId, queues, logger)));
     restarted += counts.reduce((a, b) => a + b, 0);
-  }
+  });
   return restarted;
 }
 
-async function sweepIncident(key: string, store: IncidentStore, queues: Queues, logger: Logger): Promise<number> {
-  const incident = await store.get(key);
-  let restarted = 0;
-  for (const post of incident?.posts ?? []) {
-    // A draft's delivery job is also its approval timer, so it needs a live job too.
-    if (post.status !== 'scheduled' && post.status !== 'sending' && post.status !== 'draft') continue;
-    const jobId = deliveryJobId(key, post.id);
-    // The state alone: the whole job (data and options) is read only to retry a failed one.
-    const state = await queues.posts.getJobState(jobId);
-    if (state === 'unknown') {
-      await scheduleDelivery(queues.posts, deliveryJobFor(key, post), post.dueAt, { priority: deliveryPriority(incident!, post) });
-    } else if (state === 'failed') {
-      await (await queues.posts.getJob(jobId))?.retry('failed');
-    } else {
-      continue;
-    }
-    restarted++;
-    logger.warn({ incident: key, post: post.id, was: state === 'unknown' ? 'missing' : state }, 'restarted the delivery of a post that had no live job');
+async function restartIfDead(incident: Incident, post: Post, jobId: string, queues: Queues, logger: Logger): Promise<number> {
+  // The state alone: the whole job (data and options) is read only to retry a failed one.
+  const state = await queues.posts.getJobState(jobId);
+  if (state === 'unknown') {
+    await scheduleDelivery(queues.posts, deliveryJobFor(incident.key, post), post.dueAt, { priority: deliveryPriority(incident, post) });
+  } else if (state === 'failed') {
+    await (await queues.posts.getJob(jobId))?.retry('failed');
+  } else {
+    return 0;
   }
-  return restarted;
+  logger.warn({ incident: incident.key, post: post.id, was: state === 'unknown' ? 'missing' : state }, 'restarted the delivery of a post that had no live job');
+  return 1;
 }
 
 /**

@@ -6,12 +6,13 @@
  */
 import { DelayedError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { deliveryJobFor, FOLLOW_UPS_QUEUE, followUpJobId, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
+import { deliveryJobFor, FOLLOW_UPS_QUEUE, followUpJobId, missingJobs, scheduleDelivery, type DeliveryJob, type FollowUpJob, type Queues } from '../../queues.ts';
 import { accountOf } from '../accounts.ts';
-import { followUpsDue, planFollowUp } from '../follow-up-rules.ts';
+import { followUpsDue, planFollowUp, type FollowUpTimer } from '../follow-up-rules.ts';
 import type { FollowUpSchedule } from '../follow-up-schedule.ts';
 import type { IncomingEvent } from '../model.ts';
-import type { IncidentStore } from '../store.ts';
+import type { RedisClient } from '../../redis/connect.ts';
+import { forActiveBatches, type IncidentStore } from '../store.ts';
 import type { ApprovalHold } from './apply.ts';
 import type { DraftNews } from '../draft-news.ts';
 
@@ -21,6 +22,8 @@ export interface FollowUpDeps {
   queues: Pick<Queues, 'posts'>;
   schedule: FollowUpSchedule;
   logger: Logger;
+  /** The Redis server of `queue` (the sweep checks which follow-up jobs exist). */
+  redis: RedisClient;
   /** Counts what each follow-up did; ops/metrics.ts's `HeraldMetrics` is one (named by shape, as ops/ sits above). */
   metrics?: { followUps: { inc(labels: { outcome: 'skipped' | 'waited' | 'scheduled' }): void } };
   /** The approval policy applies to follow-ups as to every other post. */
@@ -34,7 +37,11 @@ export class FollowUps {
 
   /** Arms the follow-ups the incident now waits for (one per account thread), if any. Idempotent. */
   async arm(key: string): Promise<void> {
-    for (const timer of followUpsDue(await this.deps.store.get(key), this.deps.schedule)) {
+    await this.add(key, followUpsDue(await this.deps.store.get(key), this.deps.schedule));
+  }
+
+  private async add(key: string, timers: readonly FollowUpTimer[]): Promise<void> {
+    for (const timer of timers) {
       const delay = Math.max(0, Date.parse(timer.dueAt) - Date.now());
       await this.deps.queue.add('follow-up', { key, afterPostId: timer.afterPostId }, { jobId: followUpJobId(key, timer.afterPostId), delay });
     }
@@ -79,9 +86,17 @@ export class FollowUps {
     }
   }
 
-  /** Re-arms every open incident's follow-up, in case a crash lost one. */
+  /**
+   * Re-arms every open incident's follow-up, in case a crash lost one. Incidents are read in
+   * batches and their timers' jobs checked in one EXISTS: only a missing job is added (adding one
+   * that exists is a no-op, as the job id is fixed), so a quiet sweep costs a few commands a batch.
+   */
   async sweep(): Promise<void> {
-    for (const key of await this.deps.store.activeKeys()) await this.arm(key);
+    await forActiveBatches(this.deps.store, async (incidents) => {
+      const due = incidents.flatMap((incident) => followUpsDue(incident, this.deps.schedule).map((timer) => ({ key: incident.key, timer })));
+      const missing = await missingJobs(this.deps.redis, this.deps.queue, due.map((d) => followUpJobId(d.key, d.timer.afterPostId)));
+      for (const d of due) if (missing.has(followUpJobId(d.key, d.timer.afterPostId))) await this.add(d.key, [d.timer]);
+    });
   }
 }
 
