@@ -56,11 +56,15 @@ test('every open and follow-up says when the next update comes when the cadence 
   }
 });
 
-test('no two tweets of a thread read alike, even with their times and numbers taken out', () => {
+test('no two tweets of a thread read alike, even with their times and numbers taken out, whatever the service is called', () => {
+  // Another name changes what fits (한글 weighs 2 on X), and with it the variants chosen: `herald preview`
+  // of a scenario naming 카카오톡 in English once said the same follow-up twice.
   for (const name of ALL) {
     for (const locale of LOCALES) {
-      const masked = threadFor(name, locale).map((t) => t.text.replace(/[\d０-９]+/g, '#'));
-      masked.forEach((text, i) => assert.equal(masked.indexOf(text), i, `${name} ${locale}: tweet ${i + 1} repeats tweet ${masked.indexOf(text) + 1}: ${text}`));
+      for (const service of Object.values(SERVICE)) {
+        const masked = threadFor(name, locale, undefined, service).map((t) => t.text.replace(/[\d０-９]+/g, '#'));
+        masked.forEach((text, i) => assert.equal(masked.indexOf(text), i, `${name} ${locale} (${service}): tweet ${i + 1} repeats tweet ${masked.indexOf(text) + 1}: ${text}`));
+      }
     }
   }
 });

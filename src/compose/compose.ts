@@ -49,6 +49,11 @@ export interface ComposeInput {
   /** Added to the deterministic variant choice, e.g. after a duplicate-content refusal. */
   variantOffset?: number;
   /**
+   * What the thread already said: a fitting text that reads the same once times and numbers are
+   * masked is passed over while another fits, so a long outage's follow-ups never repeat themselves.
+   */
+  earlierTexts?: readonly string[];
+  /**
    * A follow-up posted as a tweet of its own because X would not thread it (the reply was refused or
    * the first tweet is gone): it then says which earlier tweet it follows up (`standalone.*`).
    */
@@ -167,6 +172,7 @@ export function composeTweet(catalog: Catalog, input: ComposeInput, options: Com
     seed: [input.incidentKey, String(opened.toMillis()), input.kind].join('\u0000'),
     turn: postNumber(input.postId),
     offset: input.variantOffset ?? 0,
+    avoid: new Set((input.earlierTexts ?? []).map(maskedNumbers)),
     link: statusLink(options.statusUrl, input.incidentKey),
     allowedUrls: [],
     limit: options.limit ?? X_LIMIT,
@@ -246,6 +252,9 @@ function noteSentence(catalog: Catalog, text: string): string {
   return piece(catalog, 'note', { text: ended });
 }
 
+/** A text with every run of digits as `#`: two follow-ups that differ only in their times read the same. */
+export const maskedNumbers = (text: string): string => text.replace(/[\d０-９]+/g, '#');
+
 /** `update-3` → 3: successive follow-ups take successive variants, so no two in a row read alike. */
 function postNumber(postId: string | undefined): number {
   const n = Number(/(\d+)$/.exec(postId ?? '')?.[1] ?? 0);
@@ -274,6 +283,7 @@ export function composeNotice(catalog: Catalog, input: NoticeInput, options: Com
     seed: [input.key, input.kind, ''].join('\u0000'),
     turn: 0,
     offset: input.variantOffset ?? 0,
+    avoid: new Set(),
     link: statusLink(options.statusUrl, input.key),
     allowedUrls,
     limit: options.limit ?? X_LIMIT,
@@ -285,6 +295,8 @@ interface Choice {
   /** Added to the seeded start: the post's number in the incident. */
   turn: number;
   offset: number;
+  /** Earlier texts of the thread, masked (`maskedNumbers`). */
+  avoid: ReadonlySet<string>;
   link: string | undefined;
   allowedUrls: string[];
   limit: TextLimit;
@@ -324,7 +336,10 @@ function choose(catalog: Catalog, situation: Situation, valueSets: Record<string
     const shortest = Math.min(...candidates.map((r) => how.limit.measure(r.text)));
     throw new ComposeError('too-long', `no ${situation} variant fits in ${how.limit.label} (shortest is ${shortest}); shorten one in messages/${catalog.locale}.yaml`, { situation });
   }
-  const pick = fitting[mod(how.offset, fitting.length)]!;
+  // A text the thread already said (times and numbers aside) only when nothing else fits.
+  const fresh = fitting.filter((f) => !how.avoid.has(maskedNumbers(f.text)));
+  const pool = fresh.length > 0 ? fresh : fitting;
+  const pick = pool[mod(how.offset, pool.length)]!;
   const unsafe = findUnsafeEntities(pick.text, pick.link && how.link ? [...how.allowedUrls, how.link] : how.allowedUrls);
   if (unsafe.length > 0 || !how.limit.postable(pick.text)) {
     const why = unsafe.length > 0 ? `it would carry ${unsafe.join(', ')}` : `${how.limit.network} would refuse its characters`;

@@ -51,6 +51,7 @@ export function composeIncidentPost(catalog: Catalog, options: ComposeOptions, i
       nextUpdateAt,
       variantOffset: post.variantOffset ?? 0,
       postId: post.id,
+      earlierTexts: incident.posts.filter((p) => p.id !== post.id && p.text !== undefined && accountOf(p) === accountOf(post)).map((p) => p.text!),
       ...(firstPostAt !== undefined && { standalone: true, firstPostAt }),
       // Staff's note in this account's language; none when they wrote none in it.
       ...(publicNote !== undefined && { publicNote }),

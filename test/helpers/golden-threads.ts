@@ -37,9 +37,9 @@ export const GOLDEN_SCENARIOS: ReadonlyArray<{ name: string; title: string }> = 
 ];
 
 /** The thread of scenario `name` in `locale`, the service named as that locale's followers know it (catalogs from `messagesDir`). */
-export function threadFor(name: string, locale: string, messagesDir = DEFAULT_MESSAGES_DIR): ThreadTweet[] {
+export function threadFor(name: string, locale: string, messagesDir = DEFAULT_MESSAGES_DIR, service = SERVICE[locale]): ThreadTweet[] {
   const raw = JSON.parse(readFileSync(path.join(SCENARIOS, `${name}.json`), 'utf8')) as Array<Record<string, unknown>>;
   // Monitoring's events name the service as each locale's followers know it; people's changes (`set`) name none.
-  const events = scenarioEvents(scenarioSchema.parse(raw.map((e) => ('set' in e ? e : { ...e, service: SERVICE[locale] }))));
+  const events = scenarioEvents(scenarioSchema.parse(raw.map((e) => ('set' in e ? e : { ...e, service }))));
   return renderThread(loadCatalog(messagesDir, locale), events, { locale, timezone: TIMEZONE }, SETTINGS);
 }
