@@ -7,27 +7,36 @@ import type { UnroutedAlert } from '../routing.ts';
 import { activeIncidentsKey } from './redis-store.ts';
 
 /*
- * The flood cap's counts, kept in Redis so every API replica shares them: one fixed-minute counter
- * per source. Which keys are new and how many the source asked for are read and counted in one
- * script; what to do about them is flood-rules.ts's decision.
+ * The flood cap's counts, kept in Redis so every API replica shares them, per source and fixed
+ * minute: the keys admitted (a set, at most the cap) and how many more were asked for (a counter).
+ * A key counts once: a monitoring system re-sending the same open (Alertmanager's repeats, a retry
+ * after a 503) before the incident worker made it active is not a second new incident. Which keys
+ * are new and how many the source asked for are read and counted in one script; what to do about
+ * them is flood-rules.ts's decision.
  */
 
-// KEYS: the active incidents set, this minute's counter, the last minute's counter.
-// ARGV[1]: counter lifetime in ms; ARGV[2..]: keys that may open an incident.
-// Returns {asked this minute before these, asked last minute, then 1 (active) or 0 (new) per key}.
+// KEYS: the active incidents set; this minute's admitted set and overflow counter; the last minute's.
+// ARGV[1]: lifetime in ms; ARGV[2]: the cap; ARGV[3..]: keys that may open an incident.
+// Returns {asked this minute before these, asked last minute, then 1 (known) or 0 (new) per key}.
 const COUNT_SCRIPT = `
-local result = {0, tonumber(redis.call('GET', KEYS[3]) or '0')}
-local fresh = 0
-for i = 2, #ARGV do
-  local active = redis.call('SISMEMBER', KEYS[1], ARGV[i])
-  result[#result + 1] = active
-  if active == 0 then fresh = fresh + 1 end
+local function asked(set, over) return redis.call('SCARD', set) + tonumber(redis.call('GET', over) or '0') end
+local before = asked(KEYS[2], KEYS[3])
+local result = {before, asked(KEYS[4], KEYS[5])}
+local cap = tonumber(ARGV[2])
+local count = before
+for i = 3, #ARGV do
+  local key = ARGV[i]
+  if redis.call('SISMEMBER', KEYS[1], key) == 1 or redis.call('SISMEMBER', KEYS[2], key) == 1 or redis.call('SISMEMBER', KEYS[4], key) == 1 then
+    result[#result + 1] = 1
+  else
+    result[#result + 1] = 0
+    if count < cap then redis.call('SADD', KEYS[2], key) else redis.call('INCR', KEYS[3]) end
+    count = count + 1
+  end
 end
-if fresh > 0 then
-  result[1] = redis.call('INCRBY', KEYS[2], fresh) - fresh
+if count > before then
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
-else
-  result[1] = tonumber(redis.call('GET', KEYS[2]) or '0')
+  redis.call('PEXPIRE', KEYS[3], ARGV[1])
 end
 return result
 `;
@@ -54,12 +63,25 @@ export class RedisFloodGate {
     private readonly prefix: string,
     private readonly options: FloodGateOptions,
   ) {
-    if (!('heraldFloodCount' in redis)) redis.defineCommand('heraldFloodCount', { numberOfKeys: 3, lua: COUNT_SCRIPT });
+    if (!('heraldFloodCount' in redis)) redis.defineCommand('heraldFloodCount', { numberOfKeys: 5, lua: COUNT_SCRIPT });
     this.run = (redis as unknown as { heraldFloodCount: CountCommand }).heraldFloodCount.bind(redis);
   }
 
-  private counterKey(source: string, minute: number): string {
-    return `${this.prefix}:flood:${source}:${minute}`;
+  /** A source's minute: the keys it was let open, and how many more it asked for. */
+  private minuteKeys(source: string, minute: number): [admitted: string, overflow: string] {
+    const base = `${this.prefix}:flood:${source}:${minute}`;
+    return [`${base}:admitted`, `${base}:over`];
+  }
+
+  /** How many new incidents each (source, minute) asked for, in the order given. */
+  private async askedIn(minutes: ReadonlyArray<[source: string, minute: number]>): Promise<number[]> {
+    const pipeline = this.redis.pipeline();
+    for (const [source, minute] of minutes) {
+      const [admitted, overflow] = this.minuteKeys(source, minute);
+      pipeline.scard(admitted).get(overflow);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return minutes.map((_, i) => Number(replies[2 * i]?.[1] ?? 0) + Number(replies[2 * i + 1]?.[1] ?? 0));
   }
 
   /**
@@ -72,15 +94,14 @@ export class RedisFloodGate {
     const sources = (incident.sources ?? []).filter((s): s is QueueSource => (QUEUE_SOURCES as readonly string[]).includes(s));
     if (sources.length === 0) return false;
     const minute = Math.floor(Date.parse(incident.firstSeenAt) / MINUTE_MS);
-    const counts = await Promise.all(sources.flatMap((source) => [this.counterKey(source, minute), this.counterKey(source, minute - 1)]).map((key) => this.redis.get(key)));
-    return heldBeyond(counts.map(Number), this.options.cap) > 0;
+    const counts = await this.askedIn(sources.flatMap((source): Array<[string, number]> => [[source, minute], [source, minute - 1]]));
+    return sources.some((_, i) => heldBeyond(counts.slice(2 * i, 2 * i + 2), this.options.cap) > 0);
   }
 
   /** The sources whose new incidents the cap held in this minute or the last, and how many. */
   async recent(nowMs: number): Promise<{ source: string; held: number }[]> {
     const minute = Math.floor(nowMs / MINUTE_MS);
-    const keys = QUEUE_SOURCES.flatMap((source) => [this.counterKey(source, minute), this.counterKey(source, minute - 1)]);
-    const counts = (await Promise.all(keys.map((key) => this.redis.get(key)))).map(Number);
+    const counts = await this.askedIn(QUEUE_SOURCES.flatMap((source): Array<[string, number]> => [[source, minute], [source, minute - 1]]));
     return QUEUE_SOURCES.map((source, i) => ({ source, held: heldBeyond(counts.slice(2 * i, 2 * i + 2), this.options.cap) })).filter((f) => f.held > 0);
   }
 
@@ -91,9 +112,10 @@ export class RedisFloodGate {
     const minute = Math.floor(nowMs / MINUTE_MS);
     const [before, previous, ...active] = await this.run(
       activeIncidentsKey(this.prefix),
-      this.counterKey(source, minute),
-      this.counterKey(source, minute - 1),
+      ...this.minuteKeys(source, minute),
+      ...this.minuteKeys(source, minute - 1),
       String(COUNTS_KEPT_MS),
+      String(this.options.cap),
       ...candidates,
     );
     const fresh = candidates.filter((_, i) => active[i] === 0);
